@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "kaifaqu.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from kaifaqu.accounts import signals  # noqa: F401

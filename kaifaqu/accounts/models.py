@@ -1,0 +1,161 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.core.permissions import SCOPE_OF_ROLE, Role, Scope, ScopeLevel
+
+
+class User(AbstractUser):
+    """A person with one role and the scope that role works in (region, zone, park or enterprise)."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    scope_region = models.ForeignKey(
+        "geo.Region",
+        verbose_name=_("region in scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope_zone = models.ForeignKey(
+        "geo.Zone",
+        verbose_name=_("zone in scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope_park = models.ForeignKey(
+        "geo.Park",
+        verbose_name=_("park in scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope_enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise in scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="accounts_user_scope_matches_role",
+                violation_error_message=_("The scope does not match the role."),
+                condition=(
+                    Q(
+                        role=Role.PROVINCE_OFFICER,
+                        scope_region__isnull=False,
+                        scope_zone__isnull=True,
+                        scope_park__isnull=True,
+                        scope_enterprise__isnull=True,
+                    )
+                    | Q(
+                        role__in=[
+                            Role.ZONE_LEADER,
+                            Role.ZONE_ADMIN,
+                            Role.STATISTICIAN,
+                            Role.INVESTMENT_OFFICER,
+                        ],
+                        scope_region__isnull=True,
+                        scope_zone__isnull=False,
+                        scope_park__isnull=True,
+                        scope_enterprise__isnull=True,
+                    )
+                    | Q(
+                        role=Role.PARK_SERVICE,
+                        scope_region__isnull=True,
+                        scope_zone__isnull=True,
+                        scope_park__isnull=False,
+                        scope_enterprise__isnull=True,
+                    )
+                    | Q(
+                        role__in=[Role.PLATFORM_COMPANY, Role.ENTERPRISE_REPORTER],
+                        scope_region__isnull=True,
+                        scope_zone__isnull=True,
+                        scope_park__isnull=True,
+                        scope_enterprise__isnull=False,
+                    )
+                    | Q(
+                        role__in=[Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN],
+                        scope_region__isnull=True,
+                        scope_zone__isnull=True,
+                        scope_park__isnull=True,
+                        scope_enterprise__isnull=True,
+                    )
+                ),
+            )
+        ]
+
+    @cached_property
+    def scope(self) -> Scope:
+        level = SCOPE_OF_ROLE.get(self.role, ScopeLevel.NONE)
+        return Scope(
+            level=level,
+            region=self.scope_region if level == ScopeLevel.REGION else None,
+            zone=self.scope_zone if level == ScopeLevel.ZONE else None,
+            park=self.scope_park if level == ScopeLevel.PARK else None,
+            enterprise=self.scope_enterprise if level == ScopeLevel.ENTERPRISE else None,
+        )
+
+    @property
+    def scope_label(self) -> str:
+        scope = self.scope
+        target = scope.region or scope.zone or scope.park or scope.enterprise
+        return str(target) if target is not None else str(ScopeLevel(scope.level).label)
+
+    @property
+    def home_zone_id(self) -> int | None:
+        """The zone whose home page this user lands on, when there is exactly one."""
+        scope = self.scope
+        if scope.zone is not None:
+            return scope.zone.pk
+        if scope.park is not None:
+            return scope.park.zone_id
+        if scope.enterprise is not None:
+            return scope.enterprise.zone_id
+        return None
+
+
+class AccessEventKind(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logout")
+    EXPORT = "export", _("Export")
+    DENIED = "denied", _("Access denied")
+    TOKEN = "token", _("API token issued")
+
+
+class AccessEvent(models.Model):
+    """The access log: logins, failures, exports and denials (data changes are in the audit log)."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AccessEventKind.choices)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "-at"], name="accounts_access_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

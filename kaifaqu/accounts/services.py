@@ -1,0 +1,73 @@
+"""Writes for users and the access log."""
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from rest_framework.authtoken.models import Token
+
+from kaifaqu.accounts.models import AccessEvent, AccessEventKind, User
+from kaifaqu.core.middleware import REQUEST_ID_META
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+
+
+def access_event_record(
+    *,
+    kind: AccessEventKind,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    username: str = "",
+    detail: str = "",
+) -> AccessEvent:
+    return AccessEvent.objects.create(
+        kind=kind,
+        user=user if user is not None and user.pk else None,
+        username=(username or (user.get_username() if user is not None else ""))[:150],
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        path=(request.get_full_path() if request else "")[:300],
+        request_id=(request.META.get(REQUEST_ID_META, "") if request else "")[:64],
+        detail=detail[:300],
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    scope_region: Any = None,
+    scope_zone: Any = None,
+    scope_park: Any = None,
+    scope_enterprise: Any = None,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    user = User(
+        username=username,
+        role=role,
+        scope_region=scope_region,
+        scope_zone=scope_zone,
+        scope_park=scope_park,
+        scope_enterprise=scope_enterprise,
+        first_name=full_name,
+        email=email,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+def user_token(*, user: User) -> str:
+    """The user's API token, created on first use."""
+    token, _created = Token.objects.get_or_create(user=user)
+    access_event_record(kind=AccessEventKind.TOKEN, user=user, detail="kfq token")
+    return token.key

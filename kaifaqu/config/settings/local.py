@@ -1,0 +1,10 @@
+"""Settings for `make run`: the embedded SQLite database and a development server."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "kaifaqu-local-development-only-not-secret")
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -1,0 +1,11 @@
+"""Settings for the test suite: same database selection as production, fast hashing."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "kaifaqu-tests-only"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+AXES_ENABLED = True
+LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,155 @@
+"""Fixtures every app's tests share: a small province with two zones, and named personas.
+
+World: 山西省 › 朔州市 has zone 甲 (parks 一园, 二园); 山西省 › 大同市 has zone 乙 (park 乙园);
+河北省 › 石家庄市 has zone 丙. Each zone has enterprises and projects.
+
+Personas, each able to see exactly one slice of it:
+- `province_viewer`  provincial office of 山西 (sees zones 甲 and 乙, never 丙)
+- `zone_admin`       administrator of zone 甲
+- `statistician`     statistician of zone 甲
+- `park_user`        service centre of park 一园 (never 二园 or other zones)
+- `reporter`         reporter of enterprise 甲一 (never any other enterprise)
+- `outsider`         administrator of zone 乙 (never anything of zone 甲)
+- `sysadmin`, `auditor`  三员: the system administrator, and an audit administrator with no business data
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kaifaqu.accounts.models import User
+from kaifaqu.accounts.services import user_create
+from kaifaqu.core.lib.uscc import with_check_character
+from kaifaqu.core.models import IndustryClass
+from kaifaqu.core.permissions import Role
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.enterprises.services import enterprise_create
+from kaifaqu.geo.models import Park, Region, Zone, ZoneLevel
+from kaifaqu.geo.services import park_create, region_create, zone_create
+from kaifaqu.projects.models import Project, Stage
+from kaifaqu.projects.services import project_create
+
+PASSWORD = "persona-password-1"
+
+
+def make_uscc(region: str, serial: int) -> str:
+    return with_check_character(f"91{region}MA{serial:07d}")
+
+
+@dataclass
+class World:
+    shanxi: Region
+    shuozhou: Region
+    datong: Region
+    hebei: Region
+    zone_a: Zone
+    zone_b: Zone
+    zone_c: Zone
+    park_a1: Park
+    park_a2: Park
+    park_b: Park
+    ent_a1: Enterprise
+    ent_a2: Enterprise
+    ent_b: Enterprise
+    ent_c: Enterprise
+    project_a1: Project
+    project_a2: Project
+    project_b: Project
+    project_c: Project
+
+
+@dataclass
+class Personas:
+    province_viewer: User
+    zone_admin: User
+    statistician: User
+    park_user: User
+    reporter: User
+    outsider: User
+    sysadmin: User
+    auditor: User
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    shanxi = region_create(by=None, data={"code": "140000", "name": "山西省"})
+    shuozhou = region_create(by=None, data={"code": "140600", "name": "朔州市", "parent": shanxi})
+    datong = region_create(by=None, data={"code": "140200", "name": "大同市", "parent": shanxi})
+    hebei = region_create(by=None, data={"code": "130000", "name": "河北省"})
+    shijiazhuang = region_create(by=None, data={"code": "130100", "name": "石家庄市", "parent": hebei})
+
+    def zone(name: str, region: Region) -> Zone:
+        return zone_create(
+            by=None,
+            data={"name": name, "level": ZoneLevel.PROVINCIAL, "region": region, "area_km2": Decimal("50")},
+        )
+
+    zone_a, zone_b, zone_c = zone("甲开发区", shuozhou), zone("乙开发区", datong), zone("丙开发区", shijiazhuang)
+    park_a1 = park_create(by=None, data={"zone": zone_a, "name": "一园", "area_km2": Decimal("10")})
+    park_a2 = park_create(by=None, data={"zone": zone_a, "name": "二园", "area_km2": Decimal("12")})
+    park_b = park_create(by=None, data={"zone": zone_b, "name": "乙园", "area_km2": Decimal("8")})
+
+    def enterprise(name: str, serial: int, zone: Zone, park: Park | None) -> Enterprise:
+        return enterprise_create(
+            by=None,
+            data={
+                "uscc": make_uscc("140600", serial),
+                "name": name,
+                "industry": IndustryClass.objects.get(code="3011"),
+                "zone": zone,
+                "park": park,
+            },
+        )
+
+    ent_a1 = enterprise("甲一水泥有限公司", 1, zone_a, park_a1)
+    ent_a2 = enterprise("甲二新材料有限公司", 2, zone_a, park_a2)
+    ent_b = enterprise("乙一储能有限公司", 3, zone_b, park_b)
+    ent_c = enterprise("丙一物流有限公司", 4, zone_c, None)
+
+    def project(name: str, zone: Zone, park: Park | None, wan: str, ent: Enterprise | None) -> Project:
+        return project_create(
+            by=None,
+            data={"name": name, "zone": zone, "park": park, "total_investment": Decimal(wan), "enterprise": ent},
+            stage=Stage.SIGNED,
+            stage_on=date(2025, 1, 10),
+        )
+
+    return World(
+        shanxi=shanxi,
+        shuozhou=shuozhou,
+        datong=datong,
+        hebei=hebei,
+        zone_a=zone_a,
+        zone_b=zone_b,
+        zone_c=zone_c,
+        park_a1=park_a1,
+        park_a2=park_a2,
+        park_b=park_b,
+        ent_a1=ent_a1,
+        ent_a2=ent_a2,
+        ent_b=ent_b,
+        ent_c=ent_c,
+        project_a1=project("甲一扩建项目", zone_a, park_a1, "45000", ent_a1),
+        project_a2=project("甲二新建项目", zone_a, park_a2, "3000", ent_a2),
+        project_b=project("乙储能项目", zone_b, park_b, "8000", ent_b),
+        project_c=project("丙物流项目", zone_c, None, "1000", ent_c),
+    )
+
+
+@pytest.fixture
+def personas(world: World) -> Personas:
+    def user(username: str, role: str, **scope: object) -> User:
+        return user_create(username=username, password=PASSWORD, role=role, **scope)  # type: ignore[arg-type]
+
+    return Personas(
+        province_viewer=user("province_viewer", Role.PROVINCE_OFFICER, scope_region=world.shanxi),
+        zone_admin=user("zone_admin", Role.ZONE_ADMIN, scope_zone=world.zone_a),
+        statistician=user("statistician", Role.STATISTICIAN, scope_zone=world.zone_a),
+        park_user=user("park_user", Role.PARK_SERVICE, scope_park=world.park_a1),
+        reporter=user("reporter", Role.ENTERPRISE_REPORTER, scope_enterprise=world.ent_a1),
+        outsider=user("outsider", Role.ZONE_ADMIN, scope_zone=world.zone_b),
+        sysadmin=user("sysadmin", Role.SYSTEM_ADMIN),
+        auditor=user("auditor", Role.AUDIT_ADMIN),
+    )

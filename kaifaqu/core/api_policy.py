@@ -1,0 +1,43 @@
+"""API-wide policy named in settings.REST_FRAMEWORK: who may call, and how service errors look.
+
+Kept apart from core.api because DRF imports these while its own views module is loading.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, permissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kaifaqu.core.permissions import can_create, can_write
+
+
+class ScopedModelPermission(permissions.BasePermission):
+    """Signed-in users read what for_user shows them; writers write what their role allows."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        if model is None:
+            return True
+        if request.method == "POST" and getattr(view, "action", None) == "create":
+            return can_create(user, model)
+        return can_write(user, model)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Django's ValidationError and PermissionDenied raised in services become 400 and 403."""
+    if isinstance(exc, DjangoValidationError):
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    return drf_exception_handler(exc, context)

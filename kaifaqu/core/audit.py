@@ -1,0 +1,38 @@
+"""Change history (django-auditlog) and the actor of writes made outside a browser session."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from auditlog.context import auditlog_value, set_extra_data
+from auditlog.models import LogEntry
+from django.db import models
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """Attribute log entries written inside the block to `user`.
+
+    AuditlogMiddleware knows the session user, but token-authenticated API calls are authenticated
+    later, inside the view; services wrap their writes in this so the actor is always recorded,
+    keeping the request's address and id.
+    """
+    outer: dict[str, Any] | None = auditlog_value.get(None)
+    if user is None or (outer is not None and outer.get("actor") == user):
+        yield
+        return
+    context = {
+        "actor": user,
+        "remote_addr": outer.get("remote_addr") if outer else None,
+        "remote_port": outer.get("remote_port") if outer else None,
+    }
+    try:
+        with set_extra_data(context_data=context):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
+
+
+def history_for(instance: models.Model) -> models.QuerySet[LogEntry]:
+    return LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-timestamp")

@@ -1,0 +1,38 @@
+"""Money is Decimal, stored in 万元 with four places (exact to the yuan). No Django imports."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+WAN_PLACES = Decimal("0.0001")
+
+
+class MoneyUnit(Enum):
+    YUAN = "元"
+    THOUSAND = "千元"
+    WAN = "万元"
+    YI = "亿元"
+
+
+# How many 万元 one unit is worth.
+_TO_WAN = {
+    MoneyUnit.YUAN: Decimal("0.0001"),
+    MoneyUnit.THOUSAND: Decimal("0.1"),
+    MoneyUnit.WAN: Decimal("1"),
+    MoneyUnit.YI: Decimal("10000"),
+}
+
+
+def to_wan(amount: Decimal | int | str, unit: MoneyUnit) -> Decimal:
+    return (Decimal(amount) * _TO_WAN[unit]).quantize(WAN_PLACES, rounding=ROUND_HALF_UP)
+
+
+def from_wan(amount_wan: Decimal, unit: MoneyUnit) -> Decimal:
+    return Decimal(amount_wan) / _TO_WAN[unit]
+
+
+def format_amount(amount_wan: Decimal | None, unit: MoneyUnit, places: int = 2) -> str:
+    """'45000' 万元 shown in 亿元 with two places → '4.50'. Thousands are grouped."""
+    if amount_wan is None:
+        return "—"
+    value = from_wan(amount_wan, unit).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{value:,.{places}f}"

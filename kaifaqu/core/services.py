@@ -1,0 +1,63 @@
+"""Writes shared by every app: scoped create and update used by the per-entity services.
+
+`by` is the user making the change. It is None only for jobs run by the platform itself (the demo
+loader, migrations); every path a person uses (pages, API, import, `kfq` jobs on a person's
+behalf) passes the person.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.audit import acting_as
+from kaifaqu.core.permissions import can_create, ensure_can_write
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _ensure_in_scope_after_save(by: Any, instance: models.Model) -> None:
+    manager = type(instance)._default_manager
+    if not manager.for_user(by).filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
+        raise PermissionDenied(_("This record would fall outside your scope."))
+
+
+@transaction.atomic
+def model_create(*, model: type[M], data: Mapping[str, Any], by: Any) -> M:
+    """Validate and insert; a person may only create what their scope will then show them."""
+    if by is not None and not can_create(by, model):
+        raise PermissionDenied(_("You may not create this kind of record."))
+    instance = model(**data)
+    instance.full_clean()
+    with acting_as(by):
+        instance.save()
+    if by is not None:
+        _ensure_in_scope_after_save(by, instance)
+    return instance
+
+
+@transaction.atomic
+def model_update(
+    *, instance: M, fields: Iterable[str], data: Mapping[str, Any], by: Any
+) -> tuple[M, bool]:
+    """Set the given fields from data, validate, and save only what changed, in scope before and after."""
+    if by is not None:
+        ensure_can_write(by, instance)
+    changed = []
+    for field in fields:
+        if field in data and getattr(instance, field) != data[field]:
+            setattr(instance, field, data[field])
+            changed.append(field)
+    if not changed:
+        return instance, False
+    instance.full_clean()
+    update_fields = [*changed]
+    if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+        update_fields.append("updated_at")
+    with acting_as(by):
+        instance.save(update_fields=update_fields)
+    if by is not None:
+        _ensure_in_scope_after_save(by, instance)
+    return instance, True

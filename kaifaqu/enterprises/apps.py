@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "kaifaqu.enterprises"
+    label = "enterprises"
+    verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from kaifaqu.enterprises.models import Enterprise, RosterEntry
+
+        auditlog.register(Enterprise)
+        auditlog.register(RosterEntry)

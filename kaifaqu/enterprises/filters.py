@@ -1,0 +1,25 @@
+"""Filters for enterprise lists; shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, EnterpriseStatus
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    industry = django_filters.CharFilter(
+        label=_("Industry code"), field_name="industry__code", lookup_expr="startswith"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EnterpriseStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EnterpriseKind.choices)
+    illustrative = django_filters.BooleanFilter(label=_("Illustrative"), field_name="is_illustrative")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "zone", "park", "industry", "status", "kind", "illustrative"]
+
+    def search(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        text = value.strip()
+        return queryset.filter(Q(name__icontains=text) | Q(uscc__startswith=text.upper()))

@@ -1,0 +1,79 @@
+"""Writes for regions, zones and parks."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.services import model_create, model_update
+from kaifaqu.geo.models import Park, Region, Zone
+
+REGION_FIELDS = ("code", "name", "parent")
+ZONE_FIELDS = (
+    "name",
+    "short_name",
+    "level",
+    "region",
+    "area_km2",
+    "established_year",
+    "internal_departments",
+    "public_institutions",
+    "park_service_centres",
+    "governance_model",
+    "description",
+)
+PARK_FIELDS = ("zone", "name", "area_km2", "area_is_illustrative", "role", "description", "position")
+
+
+def region_create(*, by: Any, data: dict[str, Any]) -> Region:
+    return model_create(model=Region, data=_pick(data, REGION_FIELDS), by=by)
+
+
+def region_update(*, by: Any, region: Region, data: dict[str, Any]) -> Region:
+    return model_update(instance=region, fields=REGION_FIELDS, data=data, by=by)[0]
+
+
+def zone_create(*, by: Any, data: dict[str, Any]) -> Zone:
+    return model_create(model=Zone, data=_pick(data, ZONE_FIELDS), by=by)
+
+
+@transaction.atomic
+def zone_update(*, by: Any, zone: Zone, data: dict[str, Any]) -> Zone:
+    zone, _changed = model_update(instance=zone, fields=ZONE_FIELDS, data=data, by=by)
+    _check_park_areas(zone)
+    return zone
+
+
+@transaction.atomic
+def park_create(*, by: Any, data: dict[str, Any]) -> Park:
+    park = model_create(model=Park, data=_pick(data, PARK_FIELDS), by=by)
+    _check_park_areas(park.zone)
+    return park
+
+
+@transaction.atomic
+def park_update(*, by: Any, park: Park, data: dict[str, Any]) -> Park:
+    park, _changed = model_update(instance=park, fields=PARK_FIELDS, data=data, by=by)
+    _check_park_areas(park.zone)
+    return park
+
+
+def _check_park_areas(zone: Zone) -> None:
+    """The parks of a zone cannot together be larger than the zone (一区五园 share its area)."""
+    total = Park.objects.filter(zone=zone).aggregate(total=Sum("area_km2"))["total"] or Decimal(0)
+    if zone.area_km2 is not None and total > zone.area_km2:
+        raise ValidationError(
+            {
+                "area_km2": _(
+                    "The parks of %(zone)s would cover %(parks)s km², more than the zone's %(area)s km²."
+                )
+                % {"zone": zone, "parks": total, "area": zone.area_km2}
+            }
+        )
+
+
+def _pick(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key in fields}

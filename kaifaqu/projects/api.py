@@ -1,0 +1,3 @@
+from kaifaqu.geo.api import RegionViewSet as ProjectViewSet
+
+__all__ = ["ProjectViewSet"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "kaifaqu.projects"
+    label = "projects"
+    verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from kaifaqu.projects.models import Project, StageChange
+
+        auditlog.register(Project)
+        auditlog.register(StageChange)

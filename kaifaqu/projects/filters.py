@@ -1,0 +1,29 @@
+"""Filters for project lists; shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.projects.models import Project, Stage
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    industry = django_filters.CharFilter(
+        label=_("Industry code"), field_name="industry__code", lookup_expr="startswith"
+    )
+    min_investment = django_filters.NumberFilter(
+        label=_("Total investment at least (万元)"), field_name="total_investment", lookup_expr="gte"
+    )
+    illustrative = django_filters.BooleanFilter(label=_("Illustrative"), field_name="is_illustrative")
+
+    class Meta:
+        model = Project
+        fields = ["q", "zone", "park", "stage", "industry", "min_investment", "illustrative"]
+
+    def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        text = value.strip()
+        return queryset.filter(
+            Q(name__icontains=text) | Q(investor__icontains=text) | Q(site__icontains=text)
+        )

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
+from kaifaqu.core.permissions import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from kaifaqu.enterprises.models import Enterprise
+    from kaifaqu.geo.models import Park, Region, Zone
+
+MONEY = {"max_digits": 16, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", _("Lead (线索)")
+    NEGOTIATING = "negotiating", _("Negotiating (洽谈)")
+    SIGNED = "signed", _("Signed (签约)")
+    APPROVED = "approved", _("Approved (审批/备案)")
+    STARTED = "started", _("Started (开工)")
+    BUILDING = "building", _("Under construction (在建)")
+    COMMISSIONED = "commissioned", _("Commissioned (投产)")
+    AT_CAPACITY = "at_capacity", _("At capacity (达产)")
+    STALLED = "stalled", _("Stalled (停滞)")
+    TERMINATED = "terminated", _("Terminated (终止)")
+
+
+# The main line of the lifecycle, in order; STALLED and TERMINATED are off it.
+LIFECYCLE: tuple[str, ...] = (
+    Stage.LEAD,
+    Stage.NEGOTIATING,
+    Stage.SIGNED,
+    Stage.APPROVED,
+    Stage.STARTED,
+    Stage.BUILDING,
+    Stage.COMMISSIONED,
+    Stage.AT_CAPACITY,
+)
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    def in_region(self, region: Region) -> ProjectQuerySet:
+        return self.filter(zone__region__code__startswith=region.prefix)
+
+    def in_zone(self, zone: Zone) -> ProjectQuerySet:
+        return self.filter(zone=zone)
+
+    def in_park(self, park: Park) -> ProjectQuerySet:
+        return self.filter(park=park)
+
+    def in_enterprise(self, enterprise: Enterprise) -> ProjectQuerySet:
+        return self.filter(enterprise=enterprise)
+
+
+class Project(TimeStampedModel):
+    """An investment project (招商引资与建设项目) and where it stands in its lifecycle."""
+
+    name = models.CharField(_("name"), max_length=200)
+    zone = models.ForeignKey(
+        "geo.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects"
+    )
+    park = models.ForeignKey(
+        "geo.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    site = models.CharField(
+        _("site"), max_length=100, blank=True, help_text=_("For example 中小产业集聚园 or 标准化厂房.")
+    )
+    investor = models.CharField(_("investor"), max_length=200, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("implementing enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    industry = models.ForeignKey(
+        IndustryClass,
+        verbose_name=_("industry (GB/T 4754-2017)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": IndustryLevel.CLASS},
+        related_name="+",
+    )
+    total_investment = models.DecimalField(_("total investment (万元)"), **MONEY)  # type: ignore[arg-type]
+    signed_investment = models.DecimalField(
+        _("signed investment (万元)"), null=True, blank=True, **MONEY  # type: ignore[arg-type]
+    )
+    land_mu = models.DecimalField(
+        _("land (亩)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    capacity = models.CharField(_("capacity"), max_length=200, blank=True)
+    expected_annual_output = models.DecimalField(
+        _("expected annual output (万元)"), null=True, blank=True, **MONEY  # type: ignore[arg-type]
+    )
+    expected_annual_tax = models.DecimalField(
+        _("expected annual tax (万元)"), null=True, blank=True, **MONEY  # type: ignore[arg-type]
+    )
+    expected_jobs = models.PositiveIntegerField(_("expected jobs"), null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, editable=False)
+    stage_since = models.DateField(_("in this stage since"), editable=False)
+    description = models.TextField(_("description"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("A plausible record added so published totals can be reproduced; not a real project."),
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-stage_since", "name"]
+        indexes = [
+            models.Index(fields=["zone", "stage"], name="proj_zone_stage"),
+            models.Index(fields=["park"], name="proj_park"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "name"],
+                name="proj_unique_name_in_zone",
+                violation_error_message=_("The zone already has a project of this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
+            errors["park"] = _("The park %(park)s is not in the zone %(zone)s.") % {
+                "park": self.park,
+                "zone": self.zone,
+            }
+        if self.enterprise_id and self.zone_id and self.enterprise.zone_id != self.zone_id:
+            errors["enterprise"] = _("The enterprise is registered in another zone.")
+        if self.industry_id and self.industry.level != IndustryLevel.CLASS:
+            errors["industry"] = _("Choose a 4-digit industry class, not a broader heading.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class StageChange(models.Model):
+    """A dated move of a project from one stage to another, made through `project_advance`."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(_("from stage"), max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=16, choices=Stage.choices)
+    on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["project", "on", "id"]
+        indexes = [models.Index(fields=["to_stage", "on"], name="proj_stagechange_to_on")]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()} ({self.on})"

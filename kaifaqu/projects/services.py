@@ -1,0 +1,116 @@
+"""Writes for projects. A project's stage changes only through `project_advance`."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.audit import acting_as
+from kaifaqu.core.permissions import ensure_can_write
+from kaifaqu.core.services import model_create, model_update
+from kaifaqu.projects.models import LIFECYCLE, Project, Stage, StageChange
+
+PROJECT_FIELDS = (
+    "name",
+    "zone",
+    "park",
+    "site",
+    "investor",
+    "enterprise",
+    "industry",
+    "total_investment",
+    "signed_investment",
+    "land_mu",
+    "capacity",
+    "expected_annual_output",
+    "expected_annual_tax",
+    "expected_jobs",
+    "description",
+    "is_illustrative",
+)
+
+
+@transaction.atomic
+def project_create(
+    *, by: Any, data: dict[str, Any], stage: str = Stage.LEAD, stage_on: date | None = None, note: str = ""
+) -> Project:
+    """Register a project in its current stage; the stage history starts with that entry."""
+    on = stage_on or timezone.localdate()
+    _check_stage_date(on)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage.")})
+    fields = {key: value for key, value in data.items() if key in PROJECT_FIELDS}
+    project = model_create(model=Project, data={**fields, "stage": stage, "stage_since": on}, by=by)
+    with acting_as(by):
+        StageChange.objects.create(project=project, from_stage="", to_stage=stage, on=on, by=by, note=note)
+    return project
+
+
+def project_update(*, by: Any, project: Project, data: dict[str, Any]) -> Project:
+    return model_update(instance=project, fields=PROJECT_FIELDS, data=data, by=by)[0]
+
+
+def allowed_next_stages(project: Project) -> list[str]:
+    """The stages a project may move to from where it stands."""
+    current = project.stage
+    if current == Stage.TERMINATED:
+        return []
+    if current == Stage.STALLED:
+        resume_from = _last_lifecycle_stage(project)
+        start = LIFECYCLE.index(resume_from) if resume_from else 0
+        return [*LIFECYCLE[start:], Stage.TERMINATED]
+    later = list(LIFECYCLE[LIFECYCLE.index(current) + 1 :])
+    return [*later, Stage.STALLED, Stage.TERMINATED]
+
+
+@transaction.atomic
+def project_advance(*, project: Project, to_stage: str, on: date, by: Any, note: str = "") -> StageChange:
+    """Move a project to another stage on a date and record the change.
+
+    Forward along the lifecycle (stages may be skipped), or off it to stalled or terminated; a
+    stalled project resumes at or after the stage where it stalled; terminated is final. The date
+    can be neither in the future nor before the project entered its current stage.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if by is not None:
+        ensure_can_write(by, project)
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": _("Unknown stage.")})
+    if to_stage == project.stage:
+        raise ValidationError({"to_stage": _("The project is already in this stage.")})
+    if to_stage not in allowed_next_stages(project):
+        raise ValidationError(
+            {
+                "to_stage": _("A project cannot move from %(current)s to %(target)s.")
+                % {"current": project.get_stage_display(), "target": Stage(to_stage).label}
+            }
+        )
+    _check_stage_date(on)
+    if on < project.stage_since:
+        raise ValidationError(
+            {"on": _("The date cannot be before %(date)s, when the current stage began.")
+             % {"date": project.stage_since.isoformat()}}
+        )
+    with acting_as(by):
+        change = StageChange.objects.create(
+            project=project, from_stage=project.stage, to_stage=to_stage, on=on, by=by, note=note
+        )
+        project.stage = to_stage
+        project.stage_since = on
+        project.save(update_fields=["stage", "stage_since", "updated_at"])
+    return change
+
+
+def _check_stage_date(on: date) -> None:
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("A stage change cannot be dated in the future.")})
+
+
+def _last_lifecycle_stage(project: Project) -> str | None:
+    for change in project.stage_changes.order_by("-on", "-id"):
+        if change.to_stage in LIFECYCLE:
+            return str(change.to_stage)
+    return None

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatisticsConfig(AppConfig):
+    name = "kaifaqu.statistics"
+    label = "statistics"
+    verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from kaifaqu.statistics.models import ReportedFigure
+
+        auditlog.register(ReportedFigure)
