@@ -48,7 +48,9 @@ def token(username: str) -> None:
 
 
 @main.command()
-@click.option("--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000")
+@click.option(
+    "--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000"
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(port: str, host: str) -> None:
     """Serve the platform with Django's server (for the embedded, single-machine setup)."""

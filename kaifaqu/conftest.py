@@ -78,15 +78,26 @@ def world(db: None) -> World:
     shuozhou = region_create(by=None, data={"code": "140600", "name": "朔州市", "parent": shanxi})
     datong = region_create(by=None, data={"code": "140200", "name": "大同市", "parent": shanxi})
     hebei = region_create(by=None, data={"code": "130000", "name": "河北省"})
-    shijiazhuang = region_create(by=None, data={"code": "130100", "name": "石家庄市", "parent": hebei})
+    shijiazhuang = region_create(
+        by=None, data={"code": "130100", "name": "石家庄市", "parent": hebei}
+    )
 
     def zone(name: str, region: Region) -> Zone:
         return zone_create(
             by=None,
-            data={"name": name, "level": ZoneLevel.PROVINCIAL, "region": region, "area_km2": Decimal("50")},
+            data={
+                "name": name,
+                "level": ZoneLevel.PROVINCIAL,
+                "region": region,
+                "area_km2": Decimal("50"),
+            },
         )
 
-    zone_a, zone_b, zone_c = zone("甲开发区", shuozhou), zone("乙开发区", datong), zone("丙开发区", shijiazhuang)
+    zone_a, zone_b, zone_c = (
+        zone("甲开发区", shuozhou),
+        zone("乙开发区", datong),
+        zone("丙开发区", shijiazhuang),
+    )
     park_a1 = park_create(by=None, data={"zone": zone_a, "name": "一园", "area_km2": Decimal("10")})
     park_a2 = park_create(by=None, data={"zone": zone_a, "name": "二园", "area_km2": Decimal("12")})
     park_b = park_create(by=None, data={"zone": zone_b, "name": "乙园", "area_km2": Decimal("8")})
@@ -108,10 +119,18 @@ def world(db: None) -> World:
     ent_b = enterprise("乙一储能有限公司", 3, zone_b, park_b)
     ent_c = enterprise("丙一物流有限公司", 4, zone_c, None)
 
-    def project(name: str, zone: Zone, park: Park | None, wan: str, ent: Enterprise | None) -> Project:
+    def project(
+        name: str, zone: Zone, park: Park | None, wan: str, ent: Enterprise | None
+    ) -> Project:
         return project_create(
             by=None,
-            data={"name": name, "zone": zone, "park": park, "total_investment": Decimal(wan), "enterprise": ent},
+            data={
+                "name": name,
+                "zone": zone,
+                "park": park,
+                "total_investment": Decimal(wan),
+                "enterprise": ent,
+            },
             stage=Stage.SIGNED,
             stage_on=date(2025, 1, 10),
         )

@@ -21,7 +21,9 @@ def _log_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed, dispatch_uid="kfq_access_login_failed")
-def _log_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _log_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     access_event_record(
         kind=AccessEventKind.LOGIN_FAILED,
         request=request,

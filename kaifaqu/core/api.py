@@ -22,12 +22,18 @@ class ScopedViewSet(
     update_service_argument: str
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return self.queryset.model._default_manager.for_user(self.request.user).select_related(  # type: ignore[attr-defined]
-            *getattr(self, "select_related", ())
-        ).order_by(*self.queryset.query.order_by or self.queryset.model._meta.ordering)
+        return (
+            self.queryset.model._default_manager.for_user(self.request.user)
+            .select_related(  # type: ignore[attr-defined]
+                *getattr(self, "select_related", ())
+            )
+            .order_by(*self.queryset.query.order_by or self.queryset.model._meta.ordering)
+        )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        serializer.instance = type(self).create_service(by=self.request.user, data=serializer.validated_data)
+        serializer.instance = type(self).create_service(
+            by=self.request.user, data=serializer.validated_data
+        )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         serializer.instance = type(self).update_service(

@@ -34,7 +34,9 @@ class ScopedModelPermission(permissions.BasePermission):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Django's ValidationError and PermissionDenied raised in services become 400 and 403."""
     if isinstance(exc, DjangoValidationError):
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail: Any = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)

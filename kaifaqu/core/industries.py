@@ -2,6 +2,7 @@
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from django.apps.registry import Apps
 
@@ -18,14 +19,17 @@ def load_industry_classes(apps: Apps | None = None) -> int:
     if apps is None:
         from kaifaqu.core.models import IndustryClass
     else:
-        IndustryClass = apps.get_model("core", "IndustryClass")  # noqa: N806
-    existing = set(IndustryClass.objects.values_list("code", flat=True))
+        IndustryClass = apps.get_model("core", "IndustryClass")
+    existing = set(model.objects.values_list("code", flat=True))
     rows = [row for row in read_table() if row["code"] not in existing]
     # Pre-order guarantees each parent precedes its children.
-    IndustryClass.objects.bulk_create(
+    model.objects.bulk_create(
         [
-            IndustryClass(
-                code=row["code"], name=row["name"], level=row["level"], parent_id=row["parent"] or None
+            model(
+                code=row["code"],
+                name=row["name"],
+                level=row["level"],
+                parent_id=row["parent"] or None,
             )
             for row in rows
         ],

@@ -14,7 +14,9 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get(REQUEST_ID_META, "")
-        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else uuid.uuid4().hex
+        request_id = (
+            incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else uuid.uuid4().hex
+        )
         request.META[REQUEST_ID_META] = request_id
         response = self.get_response(request)
         response["X-Request-ID"] = request_id

@@ -14,7 +14,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnterpriseStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EnterpriseKind.choices)
-    illustrative = django_filters.BooleanFilter(label=_("Illustrative"), field_name="is_illustrative")
+    illustrative = django_filters.BooleanFilter(
+        label=_("Illustrative"), field_name="is_illustrative"
+    )
 
     class Meta:
         model = Enterprise

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from contextlib import suppress
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -88,7 +89,10 @@ class Enterprise(TimeStampedModel):
         _("kind"), max_length=20, choices=EnterpriseKind.choices, default=EnterpriseKind.ORDINARY
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
+        _("status"),
+        max_length=12,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.OPERATING,
     )
     established_on = models.DateField(_("established on"), null=True, blank=True)
     land_mu = models.DecimalField(
@@ -104,7 +108,9 @@ class Enterprise(TimeStampedModel):
     is_illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
-        help_text=_("A plausible record added so published totals can be reproduced; not a real firm."),
+        help_text=_(
+            "A plausible record added so published totals can be reproduced; not a real firm."
+        ),
     )
 
     objects = EnterpriseQuerySet.as_manager()
@@ -126,17 +132,16 @@ class Enterprise(TimeStampedModel):
 
     def clean(self) -> None:
         if self.uscc:
-            try:
+            # An invalid code is reported by the field validator; a valid one is stored normalized.
+            with suppress(uscc.UsccError):
                 self.uscc = uscc.validate(self.uscc)
-            except uscc.UsccError:
-                pass  # the field validator reports it
-        errors: dict[str, str] = {}
-        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
+        errors: dict[str, Any] = {}
+        if self.park is not None and self.zone_id and self.park.zone_id != self.zone_id:
             errors["park"] = _("The park %(park)s is not in the zone %(zone)s.") % {
                 "park": self.park,
                 "zone": self.zone,
             }
-        if self.industry_id and self.industry.level != IndustryLevel.CLASS:
+        if self.industry is not None and self.industry.level != IndustryLevel.CLASS:
             errors["industry"] = _("Choose a 4-digit industry class, not a broader heading.")
         if errors:
             raise ValidationError(errors)
@@ -160,7 +165,10 @@ class RosterEntry(TimeStampedModel):
     """An enterprise on a year's statistical roster (名录) in one category."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="roster_entries"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="roster_entries",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     category = models.CharField(_("category"), max_length=20, choices=StatCategory.choices)

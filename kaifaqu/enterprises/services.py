@@ -34,11 +34,18 @@ def roster_entry_add(
     *, by: Any, enterprise: Enterprise, year: int, category: str, entered_on: Any = None
 ) -> RosterEntry:
     """Put an enterprise on a year's roster; adding it again changes nothing."""
-    existing = RosterEntry.objects.filter(enterprise=enterprise, year=year, category=category).first()
+    existing = RosterEntry.objects.filter(
+        enterprise=enterprise, year=year, category=category
+    ).first()
     if existing is not None:
         return existing
     return model_create(
         model=RosterEntry,
-        data={"enterprise": enterprise, "year": year, "category": category, "entered_on": entered_on},
+        data={
+            "enterprise": enterprise,
+            "year": year,
+            "category": category,
+            "entered_on": entered_on,
+        },
         by=by,
     )

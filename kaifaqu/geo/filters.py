@@ -30,11 +30,15 @@ class ZoneFilter(django_filters.FilterSet):
         fields = ["q", "level", "region"]
 
     def search(self, queryset: QuerySet[Zone], name: str, value: str) -> QuerySet[Zone]:
-        return queryset.filter(Q(name__icontains=value.strip()) | Q(short_name__icontains=value.strip()))
+        return queryset.filter(
+            Q(name__icontains=value.strip()) | Q(short_name__icontains=value.strip())
+        )
 
     def in_region(self, queryset: QuerySet[Zone], name: str, value: str) -> QuerySet[Zone]:
         region = Region.objects.filter(code=value.strip()).first()
-        return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
+        return (
+            queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
+        )
 
 
 class ParkFilter(django_filters.FilterSet):

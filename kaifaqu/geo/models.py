@@ -35,7 +35,13 @@ def region_level_of(code: str) -> str:
 def region_prefix(code: str) -> str:
     """The leading digits every region inside this one shares."""
     level = region_level_of(code)
-    return code[:2] if level == RegionLevel.PROVINCE else code[:4] if level == RegionLevel.CITY else code
+    return (
+        code[:2]
+        if level == RegionLevel.PROVINCE
+        else code[:4]
+        if level == RegionLevel.CITY
+        else code
+    )
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -59,9 +65,7 @@ class RegionQuerySet(ScopedQuerySet):
 class Region(TimeStampedModel):
     """A province, city or county by its GB/T 2260 code."""
 
-    code = models.CharField(
-        _("code"), max_length=6, unique=True, validators=[validate_region_code]
-    )
+    code = models.CharField(_("code"), max_length=6, unique=True, validators=[validate_region_code])
     name = models.CharField(_("name"), max_length=50)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices, editable=False)
     parent = models.ForeignKey(
@@ -106,13 +110,18 @@ class Region(TimeStampedModel):
         if expected_parent is not None:
             if self.parent is None:
                 raise ValidationError(
-                    {"parent": _("Choose the parent region (code %(code)s).") % {"code": expected_parent}}
+                    {
+                        "parent": _("Choose the parent region (code %(code)s).")
+                        % {"code": expected_parent}
+                    }
                 )
             # Municipalities and province-administered counties skip a level (e.g. 419001 under 410000).
             if self.parent.code not in {expected_parent, self.code[:2] + "0000"}:
                 raise ValidationError(
-                    {"parent": _("Region %(code)s cannot lie under %(parent)s.")
-                     % {"code": self.code, "parent": self.parent.code}}
+                    {
+                        "parent": _("Region %(code)s cannot lie under %(parent)s.")
+                        % {"code": self.code, "parent": self.parent.code}
+                    }
                 )
 
 
@@ -150,7 +159,9 @@ class Zone(TimeStampedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    established_year = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
+    established_year = models.PositiveSmallIntegerField(
+        _("year established"), null=True, blank=True
+    )
     internal_departments = models.PositiveSmallIntegerField(
         _("internal departments (内设机构)"), null=True, blank=True
     )
@@ -198,7 +209,9 @@ class ParkQuerySet(ScopedQuerySet):
 class Park(TimeStampedModel):
     """A park (园区) of a zone, with its planned area and its role in the zone's layout."""
 
-    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="parks")
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="parks"
+    )
     name = models.CharField(_("name"), max_length=100)
     area_km2 = models.DecimalField(
         _("planned area (km²)"),

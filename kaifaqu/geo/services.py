@@ -25,7 +25,15 @@ ZONE_FIELDS = (
     "governance_model",
     "description",
 )
-PARK_FIELDS = ("zone", "name", "area_km2", "area_is_illustrative", "role", "description", "position")
+PARK_FIELDS = (
+    "zone",
+    "name",
+    "area_km2",
+    "area_is_illustrative",
+    "role",
+    "description",
+    "position",
+)
 
 
 def region_create(*, by: Any, data: dict[str, Any]) -> Region:

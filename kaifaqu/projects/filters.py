@@ -14,9 +14,13 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Industry code"), field_name="industry__code", lookup_expr="startswith"
     )
     min_investment = django_filters.NumberFilter(
-        label=_("Total investment at least (万元)"), field_name="total_investment", lookup_expr="gte"
+        label=_("Total investment at least (万元)"),
+        field_name="total_investment",
+        lookup_expr="gte",
     )
-    illustrative = django_filters.BooleanFilter(label=_("Illustrative"), field_name="is_illustrative")
+    illustrative = django_filters.BooleanFilter(
+        label=_("Illustrative"), field_name="is_illustrative"
+    )
 
     class Meta:
         model = Project

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -76,7 +76,10 @@ class Project(TimeStampedModel):
         related_name="projects",
     )
     site = models.CharField(
-        _("site"), max_length=100, blank=True, help_text=_("For example 中小产业集聚园 or 标准化厂房.")
+        _("site"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example 中小产业集聚园 or 标准化厂房."),
     )
     investor = models.CharField(_("investor"), max_length=200, blank=True)
     enterprise = models.ForeignKey(
@@ -98,7 +101,10 @@ class Project(TimeStampedModel):
     )
     total_investment = models.DecimalField(_("total investment (万元)"), **MONEY)  # type: ignore[arg-type]
     signed_investment = models.DecimalField(
-        _("signed investment (万元)"), null=True, blank=True, **MONEY  # type: ignore[arg-type]
+        _("signed investment (万元)"),
+        null=True,
+        blank=True,
+        **MONEY,  # type: ignore[arg-type]
     )
     land_mu = models.DecimalField(
         _("land (亩)"),
@@ -110,10 +116,16 @@ class Project(TimeStampedModel):
     )
     capacity = models.CharField(_("capacity"), max_length=200, blank=True)
     expected_annual_output = models.DecimalField(
-        _("expected annual output (万元)"), null=True, blank=True, **MONEY  # type: ignore[arg-type]
+        _("expected annual output (万元)"),
+        null=True,
+        blank=True,
+        **MONEY,  # type: ignore[arg-type]
     )
     expected_annual_tax = models.DecimalField(
-        _("expected annual tax (万元)"), null=True, blank=True, **MONEY  # type: ignore[arg-type]
+        _("expected annual tax (万元)"),
+        null=True,
+        blank=True,
+        **MONEY,  # type: ignore[arg-type]
     )
     expected_jobs = models.PositiveIntegerField(_("expected jobs"), null=True, blank=True)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, editable=False)
@@ -122,7 +134,9 @@ class Project(TimeStampedModel):
     is_illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
-        help_text=_("A plausible record added so published totals can be reproduced; not a real project."),
+        help_text=_(
+            "A plausible record added so published totals can be reproduced; not a real project."
+        ),
     )
 
     objects = ProjectQuerySet.as_manager()
@@ -150,15 +164,15 @@ class Project(TimeStampedModel):
         return reverse("projects:project-detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.park_id and self.zone_id and self.park.zone_id != self.zone_id:
+        errors: dict[str, Any] = {}
+        if self.park is not None and self.zone_id and self.park.zone_id != self.zone_id:
             errors["park"] = _("The park %(park)s is not in the zone %(zone)s.") % {
                 "park": self.park,
                 "zone": self.zone,
             }
-        if self.enterprise_id and self.zone_id and self.enterprise.zone_id != self.zone_id:
+        if self.enterprise is not None and self.zone_id and self.enterprise.zone_id != self.zone_id:
             errors["enterprise"] = _("The enterprise is registered in another zone.")
-        if self.industry_id and self.industry.level != IndustryLevel.CLASS:
+        if self.industry is not None and self.industry.level != IndustryLevel.CLASS:
             errors["industry"] = _("Choose a 4-digit industry class, not a broader heading.")
         if errors:
             raise ValidationError(errors)

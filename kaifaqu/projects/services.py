@@ -35,7 +35,12 @@ PROJECT_FIELDS = (
 
 @transaction.atomic
 def project_create(
-    *, by: Any, data: dict[str, Any], stage: str = Stage.LEAD, stage_on: date | None = None, note: str = ""
+    *,
+    by: Any,
+    data: dict[str, Any],
+    stage: str = Stage.LEAD,
+    stage_on: date | None = None,
+    note: str = "",
 ) -> Project:
     """Register a project in its current stage; the stage history starts with that entry."""
     on = stage_on or timezone.localdate()
@@ -45,7 +50,9 @@ def project_create(
     fields = {key: value for key, value in data.items() if key in PROJECT_FIELDS}
     project = model_create(model=Project, data={**fields, "stage": stage, "stage_since": on}, by=by)
     with acting_as(by):
-        StageChange.objects.create(project=project, from_stage="", to_stage=stage, on=on, by=by, note=note)
+        StageChange.objects.create(
+            project=project, from_stage="", to_stage=stage, on=on, by=by, note=note
+        )
     return project
 
 
@@ -67,7 +74,9 @@ def allowed_next_stages(project: Project) -> list[str]:
 
 
 @transaction.atomic
-def project_advance(*, project: Project, to_stage: str, on: date, by: Any, note: str = "") -> StageChange:
+def project_advance(
+    *, project: Project, to_stage: str, on: date, by: Any, note: str = ""
+) -> StageChange:
     """Move a project to another stage on a date and record the change.
 
     Forward along the lifecycle (stages may be skipped), or off it to stalled or terminated; a
@@ -91,8 +100,10 @@ def project_advance(*, project: Project, to_stage: str, on: date, by: Any, note:
     _check_stage_date(on)
     if on < project.stage_since:
         raise ValidationError(
-            {"on": _("The date cannot be before %(date)s, when the current stage began.")
-             % {"date": project.stage_since.isoformat()}}
+            {
+                "on": _("The date cannot be before %(date)s, when the current stage began.")
+                % {"date": project.stage_since.isoformat()}
+            }
         )
     with acting_as(by):
         change = StageChange.objects.create(

@@ -21,8 +21,9 @@ class Indicator(models.TextChoices):
     GDP = "gdp", _("GDP (地区生产总值)")
     FISCAL_REVENUE = "fiscal_revenue", _("Total fiscal revenue (财政总收入)")
     BUDGET_REVENUE = "budget_revenue", _("General public budget revenue (一般公共预算收入)")
-    INDUSTRIAL_VALUE_ADDED = "industrial_value_added", _(
-        "Value added of above-scale industry (规上工业增加值)"
+    INDUSTRIAL_VALUE_ADDED = (
+        "industrial_value_added",
+        _("Value added of above-scale industry (规上工业增加值)"),
     )
     FIXED_ASSET_INVESTMENT = "fixed_asset_investment", _("Fixed-asset investment (固定资产投资)")
     RETAIL_SALES = "retail_sales", _("Retail sales of consumer goods (社会消费品零售总额)")
@@ -47,7 +48,10 @@ class ReportedFigure(TimeStampedModel):
     """A zone figure for a year (or its 1–N月 part) as entered, with where it comes from."""
 
     zone = models.ForeignKey(
-        "geo.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="reported_figures"
+        "geo.Zone",
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="reported_figures",
     )
     indicator = models.CharField(_("indicator"), max_length=32, choices=Indicator.choices)
     year = models.PositiveSmallIntegerField(_("year"))

@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "kaifaqu-tests-only"  # noqa: S105
+SECRET_KEY = "kaifaqu-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,7 +13,9 @@ def names(queryset) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_the_provincial_viewer_sees_zones_of_its_province_only(world: World, personas: Personas) -> None:
+def test_the_provincial_viewer_sees_zones_of_its_province_only(
+    world: World, personas: Personas
+) -> None:
     assert names(Zone.objects.for_user(personas.province_viewer)) == {"甲开发区", "乙开发区"}
     assert "丙一物流有限公司" not in names(Enterprise.objects.for_user(personas.province_viewer))
 
@@ -22,7 +24,10 @@ def test_the_provincial_viewer_sees_zones_of_its_province_only(world: World, per
 def test_a_zone_user_sees_only_its_zone(world: World, personas: Personas) -> None:
     assert names(Zone.objects.for_user(personas.zone_admin)) == {"甲开发区"}
     assert names(Park.objects.for_user(personas.zone_admin)) == {"一园", "二园"}
-    assert names(Enterprise.objects.for_user(personas.zone_admin)) == {"甲一水泥有限公司", "甲二新材料有限公司"}
+    assert names(Enterprise.objects.for_user(personas.zone_admin)) == {
+        "甲一水泥有限公司",
+        "甲二新材料有限公司",
+    }
     assert names(Project.objects.for_user(personas.outsider)) == {"乙储能项目"}
 
 
