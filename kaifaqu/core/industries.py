@@ -16,10 +16,9 @@ def read_table() -> list[dict[str, str]]:
 
 def load_industry_classes(apps: Apps | None = None) -> int:
     """Insert the rows that are missing; existing rows are left untouched. Returns rows added."""
-    if apps is None:
-        from kaifaqu.core.models import IndustryClass
-    else:
-        IndustryClass = apps.get_model("core", "IndustryClass")
+    from kaifaqu.core.models import IndustryClass
+
+    model: Any = apps.get_model("core", "IndustryClass") if apps else IndustryClass
     existing = set(model.objects.values_list("code", flat=True))
     rows = [row for row in read_table() if row["code"] not in existing]
     # Pre-order guarantees each parent precedes its children.
