@@ -1,0 +1,46 @@
+"""Pure helpers: money in 万元 and months."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kaifaqu.core.lib.money import MoneyUnit, format_amount, to_wan
+from kaifaqu.core.lib.periods import Month
+
+
+def test_it_converts_every_declared_unit_to_wan() -> None:
+    assert to_wan(Decimal("12345"), MoneyUnit.YUAN) == Decimal("1.2345")
+    assert to_wan(Decimal("1500"), MoneyUnit.THOUSAND) == Decimal("150.0000")
+    assert to_wan(Decimal("6.3"), MoneyUnit.YI) == Decimal("63000.0000")
+
+
+def test_it_rounds_to_the_yuan_half_up() -> None:
+    assert to_wan(Decimal("0.5"), MoneyUnit.YUAN) == Decimal("0.0001")
+    assert to_wan(Decimal("0.49"), MoneyUnit.YUAN) == Decimal("0.0000")
+
+
+def test_it_formats_wan_as_yi() -> None:
+    assert format_amount(Decimal("45000"), MoneyUnit.YI) == "4.50"
+    assert format_amount(Decimal("966559"), MoneyUnit.YI, places=4) == "96.6559"
+    assert format_amount(Decimal("1234567.5"), MoneyUnit.WAN, places=1) == "1,234,567.5"
+    assert format_amount(None, MoneyUnit.YI) == "—"
+
+
+@pytest.mark.parametrize("text", ["2025-03", "2025/3", "2025年3月", "202503", " 2025 年 03 月 "])
+def test_it_parses_the_usual_ways_of_writing_a_month(text: str) -> None:
+    assert Month.parse(text) == Month(2025, 3)
+
+
+def test_it_rejects_what_is_not_a_month() -> None:
+    with pytest.raises(ValueError):
+        Month.parse("2025-13")
+    with pytest.raises(ValueError):
+        Month.parse("March")
+
+
+def test_month_arithmetic_crosses_years() -> None:
+    assert Month(2025, 1).shift(-1) == Month(2024, 12)
+    assert Month(2024, 11).shift(14) == Month(2026, 1)
+    assert Month(2025, 3).year_to_date() == [Month(2025, 1), Month(2025, 2), Month(2025, 3)]
+    assert Month.of(date(2025, 3, 31)).first_day == date(2025, 3, 1)

@@ -1,0 +1,123 @@
+"""project_advance: the one way a project's stage changes."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from kaifaqu.conftest import Personas, World
+from kaifaqu.projects.models import Stage, StageChange
+from kaifaqu.projects.services import allowed_next_stages, project_advance, project_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_records_each_change_with_its_date_and_author(world: World, personas: Personas) -> None:
+    project = world.project_a1
+    project_advance(
+        project=project, to_stage=Stage.STARTED, on=date(2025, 2, 18), by=personas.zone_admin
+    )
+    project.refresh_from_db()
+    assert (project.stage, project.stage_since) == (Stage.STARTED, date(2025, 2, 18))
+    history = list(
+        project.stage_changes.values_list("from_stage", "to_stage", "on", "by__username")
+    )
+    assert history == [
+        ("", Stage.SIGNED, date(2025, 1, 10), None),
+        (Stage.SIGNED, Stage.STARTED, date(2025, 2, 18), "zone_admin"),
+    ]
+
+
+def test_it_allows_skipping_forward_but_never_going_back(world: World) -> None:
+    project = world.project_a1
+    project_advance(project=project, to_stage=Stage.BUILDING, on=date(2025, 3, 1), by=None)
+    with pytest.raises(ValidationError) as raised:
+        project_advance(project=project, to_stage=Stage.SIGNED, on=date(2025, 3, 2), by=None)
+    assert "to_stage" in raised.value.message_dict
+    assert StageChange.objects.filter(project=project).count() == 2
+
+
+def test_it_rejects_moving_to_the_current_stage(world: World) -> None:
+    with pytest.raises(ValidationError):
+        project_advance(
+            project=world.project_a1, to_stage=Stage.SIGNED, on=date(2025, 3, 1), by=None
+        )
+
+
+def test_it_rejects_dates_before_the_current_stage_or_in_the_future(world: World) -> None:
+    with pytest.raises(ValidationError) as raised:
+        project_advance(
+            project=world.project_a1, to_stage=Stage.STARTED, on=date(2025, 1, 9), by=None
+        )
+    assert "on" in raised.value.message_dict
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError):
+        project_advance(project=world.project_a1, to_stage=Stage.STARTED, on=tomorrow, by=None)
+    world.project_a1.refresh_from_db()
+    assert world.project_a1.stage == Stage.SIGNED
+
+
+def test_a_stalled_project_resumes_no_earlier_than_where_it_stalled(world: World) -> None:
+    project = world.project_a1
+    project_advance(project=project, to_stage=Stage.STARTED, on=date(2025, 2, 1), by=None)
+    project_advance(project=project, to_stage=Stage.STALLED, on=date(2025, 4, 1), by=None)
+    project.refresh_from_db()
+    assert Stage.SIGNED not in allowed_next_stages(project)
+    assert allowed_next_stages(project)[0] == Stage.STARTED
+    project_advance(project=project, to_stage=Stage.BUILDING, on=date(2025, 6, 1), by=None)
+    project.refresh_from_db()
+    assert project.stage == Stage.BUILDING
+
+
+def test_a_terminated_project_moves_no_more(world: World) -> None:
+    project = world.project_a1
+    project_advance(project=project, to_stage=Stage.TERMINATED, on=date(2025, 2, 1), by=None)
+    project.refresh_from_db()
+    assert allowed_next_stages(project) == []
+    with pytest.raises(ValidationError):
+        project_advance(project=project, to_stage=Stage.BUILDING, on=date(2025, 3, 1), by=None)
+
+
+def test_it_refuses_people_outside_the_project_or_without_the_role(
+    world: World, personas: Personas
+) -> None:
+    for person in (
+        personas.outsider,
+        personas.park_user,
+        personas.reporter,
+        personas.province_viewer,
+    ):
+        # The park user does see project_a1 (its own park); try the one in park 二园 instead.
+        target = world.project_a2 if person is personas.park_user else world.project_a1
+        with pytest.raises(PermissionDenied):
+            project_advance(project=target, to_stage=Stage.STARTED, on=date(2025, 2, 1), by=person)
+    assert StageChange.objects.filter(to_stage=Stage.STARTED).count() == 0
+
+
+def test_creating_a_project_starts_its_history(world: World, personas: Personas) -> None:
+    project = project_create(
+        by=personas.zone_admin,
+        data={"name": "新项目", "zone": world.zone_a, "total_investment": Decimal("1200.5")},
+        stage=Stage.NEGOTIATING,
+        stage_on=date(2025, 5, 6),
+    )
+    assert project.stage_changes.get().to_stage == Stage.NEGOTIATING
+    assert project.total_investment == Decimal("1200.5")
+
+
+def test_a_park_user_cannot_create_a_project_in_another_park(
+    world: World, personas: Personas
+) -> None:
+    with pytest.raises(PermissionDenied):
+        project_create(
+            by=personas.park_user,
+            data={
+                "name": "越界项目",
+                "zone": world.zone_a,
+                "park": world.park_a2,
+                "total_investment": Decimal(1),
+            },
+        )
+    assert not world.zone_a.projects.filter(name="越界项目").exists()
