@@ -1,10 +1,67 @@
 """What every API viewset shares: scoping through for_user and writes through services."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from kaifaqu.core.models import IndustryClass, IndustryLevel
+
+
+class ApiPagination(PageNumberPagination):
+    """`?page=` and `?page_size=` (at most 500 rows a page)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ScopedRelatedFieldMixin:
+    """A related field whose accepted values are the records the requesting user can see.
+
+    A key outside the user's scope fails exactly like a key that does not exist, so the API
+    neither writes into another zone nor tells whether a record of another zone exists.
+    """
+
+    context: dict[str, Any]
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()  # type: ignore[misc]
+        request = self.context.get("request")
+        return queryset.for_user(getattr(request, "user", None))
+
+
+class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
+    pass
+
+
+class IndustryClassField(serializers.PrimaryKeyRelatedField):
+    """A GB/T 4754-2017 class given by its 4-digit code, e.g. "3011"; broader headings are refused."""
+
+    default_error_messages = {
+        "does_not_exist": _('There is no industry code "{pk_value}" in GB/T 4754-2017.'),
+        "not_class": _(
+            'The industry code "{code}" ({name}) is a broader heading: choose a 4-digit industry '
+            "class within it."
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", IndustryClass.objects.all())
+        kwargs.setdefault("help_text", _("GB/T 4754-2017 industry class (4-digit code)."))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> IndustryClass:
+        industry: IndustryClass = super().to_internal_value(str(data).strip())
+        if industry.level != IndustryLevel.CLASS:
+            self.fail("not_class", code=industry.code, name=industry.name)
+        return industry
 
 
 class ScopedViewSet(
@@ -14,30 +71,40 @@ class ScopedViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """List, retrieve, create and update; no delete. Subclasses name their services."""
+    """List, retrieve, create and update; no delete. Subclasses name their services.
+
+    The queryset always starts from the model's `for_user`; `queryset` on the subclass only
+    names the model (and, through its ordering, the default order). Create calls
+    `create_service(by=user, data=validated_data)`; update calls
+    `update_service(by=user, data=validated_data, <update_service_argument>=instance)`.
+    """
 
     queryset: models.QuerySet[Any]
     create_service: Callable[..., models.Model]
     update_service: Callable[..., models.Model]
     update_service_argument: str
+    select_related: Sequence[str] = ()
+    prefetch_related: Sequence[str | models.Prefetch] = ()
+    pagination_class = ApiPagination
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return (
-            self.queryset.model._default_manager.for_user(self.request.user)
-            .select_related(  # type: ignore[attr-defined]
-                *getattr(self, "select_related", ())
-            )
-            .order_by(*self.queryset.query.order_by or self.queryset.model._meta.ordering)
-        )
+        model = self.queryset.model
+        queryset = model._default_manager.for_user(self.request.user)  # type: ignore[attr-defined]
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        ordering = self.queryset.query.order_by or model._meta.ordering
+        return queryset.order_by(*ordering)  # type: ignore[no-any-return]
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         serializer.instance = type(self).create_service(
-            by=self.request.user, data=serializer.validated_data
+            by=self.request.user, data=dict(serializer.validated_data)
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         serializer.instance = type(self).update_service(
             by=self.request.user,
-            data=serializer.validated_data,
+            data=dict(serializer.validated_data),
             **{self.update_service_argument: serializer.instance},
         )

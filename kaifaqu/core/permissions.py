@@ -6,6 +6,7 @@ which models is decided here. Views, the API, imports and the CLI all ask these 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -133,6 +134,19 @@ def ensure_can_write(user: Any, instance: models.Model) -> None:
     manager = model._default_manager
     if instance.pk and not manager.for_user(user).filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
         raise PermissionDenied(_("This record is outside your scope."))
+
+
+def visible_for_request(model: type[models.Model]) -> Callable[[Any], models.QuerySet[Any]]:
+    """The records of a model the request's user may see, for django-filter's `queryset=`.
+
+    Filter forms list these as choices, so a choice list never names another zone's records.
+    Without a request nothing is offered.
+    """
+
+    def queryset(request: Any) -> models.QuerySet[Any]:
+        return model._default_manager.for_user(getattr(request, "user", None))  # type: ignore[attr-defined,no-any-return]
+
+    return queryset
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from contextlib import suppress
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.lib import uscc
+from kaifaqu.core.fields import UsccField
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet
 from kaifaqu.core.validators import validate_uscc
@@ -59,9 +58,8 @@ class EnterpriseQuerySet(ScopedQuerySet):
 
 
 class Enterprise(TimeStampedModel):
-    uscc = models.CharField(
+    uscc = UsccField(
         _("unified social credit code"),
-        max_length=18,
         unique=True,
         validators=[validate_uscc],
         error_messages={"unique": _("An enterprise with this unified social credit code exists.")},
@@ -131,10 +129,6 @@ class Enterprise(TimeStampedModel):
         return reverse("enterprises:enterprise-detail", args=[self.pk])
 
     def clean(self) -> None:
-        if self.uscc:
-            # An invalid code is reported by the field validator; a valid one is stored normalized.
-            with suppress(uscc.UsccError):
-                self.uscc = uscc.validate(self.uscc)
         errors: dict[str, Any] = {}
         if self.park is not None and self.zone_id and self.park.zone_id != self.zone_id:
             errors["park"] = _("The park %(park)s is not in the zone %(zone)s.") % {

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, ZoneLevel
 
 
@@ -43,6 +44,7 @@ class ZoneFilter(django_filters.FilterSet):
 
 class ParkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
+    zone = django_filters.ModelChoiceFilter(queryset=visible_for_request(Zone))
 
     class Meta:
         model = Park

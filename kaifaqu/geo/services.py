@@ -78,7 +78,7 @@ def _check_park_areas(zone: Zone) -> None:
                 "area_km2": _(
                     "The parks of %(zone)s would cover %(parks)s km², more than the zone's %(area)s km²."
                 )
-                % {"zone": zone, "parks": total, "area": zone.area_km2}
+                % {"zone": zone, "parks": f"{total:.2f}", "area": f"{zone.area_km2:.2f}"}
             }
         )
 

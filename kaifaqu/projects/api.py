@@ -1,3 +1,161 @@
-from kaifaqu.geo.api import RegionViewSet as ProjectViewSet
+"""API for projects; a project changes stage only through `POST /api/projects/{id}/advance/`."""
 
-__all__ = ["ProjectViewSet"]
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.geo.models import Park, Zone
+from kaifaqu.projects.filters import ProjectFilter
+from kaifaqu.projects.models import Project, Stage, StageChange
+from kaifaqu.projects.services import project_advance, project_create, project_update
+
+
+class StageChangeSerializer(serializers.ModelSerializer[StageChange]):
+    class Meta:
+        model = StageChange
+        fields = ["from_stage", "to_stage", "on", "note"]
+        read_only_fields = fields
+
+
+class ProjectSerializer(serializers.ModelSerializer[Project]):
+    zone = ScopedPrimaryKeyRelatedField(queryset=Zone.objects.all(), help_text=_("Zone id."))
+    park = ScopedPrimaryKeyRelatedField(
+        queryset=Park.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Park id; the park must belong to the zone."),
+    )
+    enterprise = ScopedPrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Id of the implementing enterprise, registered in the same zone."),
+    )
+    industry = IndustryClassField(allow_null=True, required=False)
+    industry_name = serializers.CharField(source="industry.name", read_only=True, allow_null=True)
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "zone",
+            "park",
+            "site",
+            "stage",
+            "stage_since",
+            "total_investment",
+            "signed_investment",
+            "land_mu",
+            "investor",
+            "enterprise",
+            "industry",
+            "industry_name",
+            "capacity",
+            "expected_annual_output",
+            "expected_annual_tax",
+            "expected_jobs",
+            "description",
+            "is_illustrative",
+            "stage_changes",
+        ]
+        extra_kwargs = {
+            "stage": {"help_text": _("Changed only through the advance action.")},
+            "stage_since": {"help_text": _("Date the project entered its current stage.")},
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Sending back an unchanged stage (a PUT of what was read) is fine; changing it is not.
+        if self.instance is not None:
+            current = {
+                "stage": str(self.instance.stage),
+                "stage_since": self.instance.stage_since.isoformat(),
+            }
+            errors = {
+                name: _("A project changes stage only through its advance action.")
+                for name, value in current.items()
+                if name in self.initial_data and str(self.initial_data[name]) != value
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ProjectCreateSerializer(ProjectSerializer):
+    stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        default=Stage.LEAD,
+        help_text=_("The stage the project is in when registered."),
+    )
+    stage_since = serializers.DateField(
+        required=False, help_text=_("Date the project entered that stage; today if omitted.")
+    )
+
+
+class ProjectAdvanceSerializer(serializers.Serializer[Any]):
+    to_stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("The new stage."))
+    on = serializers.DateField(help_text=_("Date of the change (not in the future)."))
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    create=extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
+)
+@extend_schema(tags=["projects"])
+class ProjectViewSet(ScopedViewSet):
+    """Investment projects with their stage history (线索 → … → 达产, 停滞, 终止)."""
+
+    queryset = Project.objects.all()
+    serializer_class = ProjectSerializer
+    select_related = ("industry",)
+    prefetch_related = (
+        Prefetch("stage_changes", queryset=StageChange.objects.order_by("on", "id")),
+    )
+    filterset_class = ProjectFilter
+    search_fields = ["name", "investor", "site"]
+    ordering_fields = [
+        "name",
+        "stage",
+        "stage_since",
+        "total_investment",
+        "signed_investment",
+        "expected_annual_output",
+    ]
+    create_service = project_create
+    update_service = project_update
+    update_service_argument = "project"
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action == "create":
+            return ProjectCreateSerializer
+        if self.action == "advance":
+            return ProjectAdvanceSerializer
+        return ProjectSerializer
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        stage = data.pop("stage")
+        stage_on = data.pop("stage_since", None)
+        serializer.instance = project_create(
+            by=self.request.user, data=data, stage=stage, stage_on=stage_on
+        )
+
+    @extend_schema(request=ProjectAdvanceSerializer, responses={200: ProjectSerializer})
+    @action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: str | None = None) -> Response:
+        """Move the project to another stage on a date; the change is added to its history."""
+        project = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project_advance(project=project, by=request.user, **serializer.validated_data)
+        project = self.get_queryset().get(pk=project.pk)
+        return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)

@@ -4,11 +4,15 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.permissions import visible_for_request
+from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.models import Project, Stage
 
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
+    zone = django_filters.ModelChoiceFilter(queryset=visible_for_request(Zone))
+    park = django_filters.ModelChoiceFilter(queryset=visible_for_request(Park))
     stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
     industry = django_filters.CharFilter(
         label=_("Industry code"), field_name="industry__code", lookup_expr="startswith"

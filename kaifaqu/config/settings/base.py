@@ -167,6 +167,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The description of the API is for signed-in users (session in the browser, or a token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # No call to the online validator: the platform runs on networks without internet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "kaifaqu.projects.models.Stage",
+        "RegionLevelEnum": "kaifaqu.geo.models.RegionLevel",
+        "ZoneLevelEnum": "kaifaqu.geo.models.ZoneLevel",
+        "IndustryLevelEnum": "kaifaqu.core.models.IndustryLevel",
+        "EnterpriseKindEnum": "kaifaqu.enterprises.models.EnterpriseKind",
+        "EnterpriseStatusEnum": "kaifaqu.enterprises.models.EnterpriseStatus",
+    },
+    "TAGS": [
+        {"name": "geo", "description": _("Regions (GB/T 2260), zones and parks")},
+        {"name": "enterprises", "description": _("Enterprises and GB/T 4754-2017 industries")},
+        {"name": "projects", "description": _("Investment projects and their stages")},
+    ],
 }
 
 # Audit: the correlation id of each log entry is the request id set by RequestIdMiddleware.

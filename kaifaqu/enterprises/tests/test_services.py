@@ -91,3 +91,10 @@ def test_the_shipped_industry_table_is_complete(db: None) -> None:
     assert IndustryClass.objects.filter(level="class").count() == 1382
     assert IndustryClass.objects.filter(level="section").count() == 20
     assert IndustryClass.objects.get(code="3011").parent_id == "301"
+
+
+def test_it_accepts_the_code_as_people_type_it(world: World, personas: Personas) -> None:
+    code = make_uscc("140600", 98)
+    typed = f" {code[:6].lower()} {code[6:10]}-{code[10:]} "
+    enterprise = enterprise_create(by=personas.zone_admin, data=data(world, uscc=typed))
+    assert enterprise.uscc == code
