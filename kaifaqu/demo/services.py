@@ -1,0 +1,353 @@
+"""Load the demo zone (朔州经济开发区) from `data/` through the services of each app.
+
+The loader is a job of the platform itself (`by=None`). It matches existing rows by their natural
+keys (region code; zone name; zone and park name; USCC; zone and project name; zone, indicator,
+year and months of a figure; user name): a missing row is created, a row that differs from the
+files is updated through its service, and a row that matches is left alone, so a second run
+writes nothing. Users are only ever created: an existing user (and a changed password) is kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from kaifaqu.accounts.models import User
+from kaifaqu.accounts.services import user_create
+from kaifaqu.core.models import IndustryClass
+from kaifaqu.core.permissions import Role
+from kaifaqu.demo.dataset import Dataset, ProjectRow, StageStep, read_dataset
+from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
+from kaifaqu.enterprises.services import enterprise_create, enterprise_update, roster_entry_add
+from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, region_level_of
+from kaifaqu.geo.services import (
+    park_create,
+    park_update,
+    region_create,
+    region_update,
+    zone_create,
+    zone_update,
+)
+from kaifaqu.projects.models import Project
+from kaifaqu.projects.services import project_advance, project_create, project_update
+from kaifaqu.statistics.models import ReportedFigure
+from kaifaqu.statistics.services import reported_figure_record
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+Echo = Callable[[str], None]
+
+
+def demo_load(*, echo: Echo = print) -> str:
+    """Load (or bring up to date) the demo zone in one transaction; return a short summary."""
+    dataset = read_dataset()
+    tally: Counter[str] = Counter()
+    with transaction.atomic():
+        regions = _load_regions(dataset, tally, echo)
+        zone = _load_zone(dataset, regions, tally, echo)
+        parks = _load_parks(dataset, zone, tally, echo)
+        enterprises = _load_enterprises(dataset, zone, parks, tally, echo)
+        _load_rosters(dataset, enterprises, tally, echo)
+        _load_projects(dataset, zone, parks, enterprises, tally, echo)
+        _load_figures(dataset, zone, tally, echo)
+        _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
+    return _summary(dataset, zone, tally)
+
+
+# Regions, the zone and its parks
+
+
+def _load_regions(dataset: Dataset, tally: Counter[str], echo: Echo) -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    outcomes: Counter[str] = Counter()
+    # By code, a province precedes its cities and a city its counties.
+    for row in sorted(dataset.regions, key=lambda row: row.code):
+        parent_code = _parent_code(row.code)
+        parent = regions[parent_code] if parent_code else None
+        data = {"code": row.code, "name": row.name, "parent": parent}
+        region = Region.objects.filter(code=row.code).first()
+        if region is None:
+            region, outcome = region_create(by=None, data=data), CREATED
+        elif _differs(region, data):
+            region, outcome = region_update(by=None, region=region, data=data), UPDATED
+        else:
+            outcome = UNCHANGED
+        regions[row.code] = region
+        outcomes[outcome] += 1
+    _report(echo, Region, outcomes, tally)
+    return regions
+
+
+def _parent_code(code: str) -> str | None:
+    """GB/T 2260: the parent of 140602 is 140600, that of 140600 is 140000."""
+    level = region_level_of(code)
+    if level == RegionLevel.PROVINCE:
+        return None
+    return code[:2] + "0000" if level == RegionLevel.CITY else code[:4] + "00"
+
+
+def _load_zone(
+    dataset: Dataset, regions: Mapping[str, Region], tally: Counter[str], echo: Echo
+) -> Zone:
+    data = {**dataset.zone.fields, "region": regions[dataset.zone.region]}
+    zone = Zone.objects.filter(name=dataset.zone.name).first()
+    if zone is None:
+        zone, outcome = zone_create(by=None, data=data), CREATED
+    elif _differs(zone, data):
+        zone, outcome = zone_update(by=None, zone=zone, data=data), UPDATED
+    else:
+        outcome = UNCHANGED
+    _report(echo, Zone, Counter({outcome: 1}), tally)
+    return zone
+
+
+def _load_parks(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -> dict[str, Park]:
+    parks: dict[str, Park] = {}
+    outcomes: Counter[str] = Counter()
+    for row in dataset.parks:
+        data = {**row.fields, "zone": zone}
+        park = Park.objects.filter(zone=zone, name=row.name).first()
+        if park is None:
+            park, outcome = park_create(by=None, data=data), CREATED
+        elif _differs(park, data):
+            park, outcome = park_update(by=None, park=park, data=data), UPDATED
+        else:
+            outcome = UNCHANGED
+        parks[row.name] = park
+        outcomes[outcome] += 1
+    _report(echo, Park, outcomes, tally)
+    return parks
+
+
+# Enterprises and the statistical rosters
+
+
+def _load_enterprises(
+    dataset: Dataset, zone: Zone, parks: Mapping[str, Park], tally: Counter[str], echo: Echo
+) -> dict[str, Enterprise]:
+    """Returns the enterprises by USCC."""
+    industries = IndustryClass.objects.in_bulk({row.industry for row in dataset.enterprises})
+    enterprises: dict[str, Enterprise] = {}
+    outcomes: Counter[str] = Counter()
+    for row in dataset.enterprises:
+        data = {
+            **row.fields,
+            "zone": zone,
+            "park": parks[row.park] if row.park else None,
+            "industry": industries[row.industry],
+        }
+        enterprise = Enterprise.objects.filter(uscc=row.uscc).first()
+        if enterprise is None:
+            enterprise, outcome = enterprise_create(by=None, data=data), CREATED
+        elif _differs(enterprise, data):
+            enterprise = enterprise_update(by=None, enterprise=enterprise, data=data)
+            outcome = UPDATED
+        else:
+            outcome = UNCHANGED
+        enterprises[row.uscc] = enterprise
+        outcomes[outcome] += 1
+    _report(echo, Enterprise, outcomes, tally)
+    return enterprises
+
+
+def _load_rosters(
+    dataset: Dataset, enterprises: Mapping[str, Enterprise], tally: Counter[str], echo: Echo
+) -> None:
+    outcomes: Counter[str] = Counter()
+    for row in dataset.rosters:
+        enterprise = enterprises[row.uscc]
+        if RosterEntry.objects.filter(
+            enterprise=enterprise, year=row.year, category=row.category
+        ).exists():
+            outcomes[UNCHANGED] += 1
+            continue
+        roster_entry_add(
+            by=None,
+            enterprise=enterprise,
+            year=row.year,
+            category=row.category,
+            entered_on=row.entered_on,
+        )
+        outcomes[CREATED] += 1
+    _report(echo, RosterEntry, outcomes, tally)
+
+
+# Projects and their stage history
+
+
+def _load_projects(
+    dataset: Dataset,
+    zone: Zone,
+    parks: Mapping[str, Park],
+    enterprises: Mapping[str, Enterprise],
+    tally: Counter[str],
+    echo: Echo,
+) -> None:
+    codes = {row.industry for row in dataset.projects if row.industry}
+    industries = IndustryClass.objects.in_bulk(codes)
+    outcomes: Counter[str] = Counter()
+    for row in dataset.projects:
+        enterprise = (
+            enterprises[dataset.enterprise_named(row.enterprise).uscc] if row.enterprise else None
+        )
+        data = {
+            **row.fields,
+            "zone": zone,
+            "park": parks[row.park] if row.park else None,
+            "enterprise": enterprise,
+            "industry": industries[row.industry] if row.industry else None,
+        }
+        outcome = _load_project(row, data, dataset.stage_history(row), zone)
+        outcomes[outcome] += 1
+    _report(echo, Project, outcomes, tally)
+
+
+def _load_project(
+    row: ProjectRow, data: dict[str, Any], history: list[StageStep], zone: Zone
+) -> str:
+    project = Project.objects.filter(zone=zone, name=row.name).first()
+    if project is None:
+        first, *later = history
+        project = project_create(
+            by=None, data=data, stage=first.stage, stage_on=first.on, note=first.note
+        )
+        _advance(project, later)
+        return CREATED
+    outcome = UNCHANGED
+    if _differs(project, data):
+        project = project_update(by=None, project=project, data=data)
+        outcome = UPDATED
+    # Add the steps the files have and the database lacks, unless the project has since moved
+    # differently (someone recorded its real progress): then its history is left as it is.
+    recorded = [(change.to_stage, change.on) for change in project.stage_changes.all()]
+    wanted = [(step.stage, step.on) for step in history]
+    if len(recorded) < len(wanted) and wanted[: len(recorded)] == recorded:
+        _advance(project, history[len(recorded) :])
+        outcome = UPDATED
+    return outcome
+
+
+def _advance(project: Project, steps: list[StageStep]) -> None:
+    for step in steps:
+        project_advance(project=project, to_stage=step.stage, on=step.on, by=None, note=step.note)
+
+
+# Figures published by other offices
+
+
+def _load_figures(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -> None:
+    outcomes: Counter[str] = Counter()
+    for row in dataset.figures:
+        existing = ReportedFigure.objects.filter(
+            zone=zone, indicator=row.indicator, year=row.year, months=row.months
+        ).first()
+        data = {"value": row.value, "source": row.source}
+        if existing is not None and not _differs(existing, data):
+            outcomes[UNCHANGED] += 1
+            continue
+        reported_figure_record(
+            by=None,
+            zone=zone,
+            indicator=row.indicator,
+            year=row.year,
+            months=row.months,
+            value=row.value,
+            source=row.source,
+        )
+        outcomes[CREATED if existing is None else UPDATED] += 1
+    _report(echo, ReportedFigure, outcomes, tally)
+
+
+# Personas
+
+
+def _load_personas(
+    dataset: Dataset,
+    regions: Mapping[str, Region],
+    zone: Zone,
+    parks: Mapping[str, Park],
+    enterprises: Mapping[str, Enterprise],
+    tally: Counter[str],
+    echo: Echo,
+) -> None:
+    existing = set(
+        User.objects.filter(username__in=[row.username for row in dataset.personas]).values_list(
+            "username", flat=True
+        )
+    )
+    outcomes: Counter[str] = Counter()
+    for row in dataset.personas:
+        if row.username in existing:
+            outcomes[UNCHANGED] += 1
+            continue
+        user_create(
+            username=row.username,
+            password=row.password,
+            role=Role(row.role),
+            full_name=row.full_name,
+            scope_region=regions[row.region] if row.region else None,
+            scope_zone=zone if row.zone == zone.name else None,
+            scope_park=parks[row.park] if row.park else None,
+            scope_enterprise=(
+                enterprises[dataset.enterprise_named(row.enterprise).uscc]
+                if row.enterprise
+                else None
+            ),
+        )
+        outcomes[CREATED] += 1
+    _report(echo, User, outcomes, tally)
+
+
+# Helpers
+
+
+def _differs(instance: Any, data: Mapping[str, Any]) -> bool:
+    """Whether any of the given fields holds another value (Decimal('1.50') equals Decimal('1.5'))."""
+    return any(getattr(instance, field) != value for field, value in data.items())
+
+
+def _report(echo: Echo, model: type[Model], outcomes: Counter[str], tally: Counter[str]) -> None:
+    tally.update(outcomes)
+    echo(
+        _("%(what)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+        % {
+            "what": capfirst(model._meta.verbose_name_plural),
+            "created": outcomes[CREATED],
+            "updated": outcomes[UPDATED],
+            "unchanged": outcomes[UNCHANGED],
+        }
+    )
+
+
+def _summary(dataset: Dataset, zone: Zone, tally: Counter[str]) -> str:
+    year = max(row.year for row in dataset.rosters)
+    counts = {
+        "zone": zone.name,
+        "parks": Park.objects.filter(zone=zone).count(),
+        "enterprises": Enterprise.objects.filter(zone=zone).count(),
+        "roster": RosterEntry.objects.filter(
+            enterprise__zone=zone, year=year, category=StatCategory.INDUSTRY
+        ).count(),
+        "year": year,
+        "projects": Project.objects.filter(zone=zone).count(),
+        "figures": ReportedFigure.objects.filter(zone=zone).count(),
+    }
+    lines = [
+        _(
+            "%(zone)s: %(parks)d parks, %(enterprises)d enterprises (%(roster)d on the %(year)d "
+            "roster of above-scale industry), %(projects)d projects, %(figures)d reported figures."
+        )
+        % counts,
+        _("This run: %(created)d records created, %(updated)d updated.")
+        % {"created": tally[CREATED], "updated": tally[UPDATED]},
+        _("Demo logins (user name / password, role):"),
+    ]
+    for row in dataset.personas:
+        lines.append(f"  {row.username} / {row.password}  {Role(row.role).label}")
+    return "\n".join(lines)

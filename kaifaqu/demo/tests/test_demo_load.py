@@ -1,0 +1,384 @@
+"""The demo zone reproduces the article's numbers, and loading it again changes nothing.
+
+The article's figures are typed here (from 《向“新”奋进 提质而“立”——朔州经济开发区推进高质量发展
+纪略》), not read from the data files. The demo is loaded once for the module inside a transaction
+that is rolled back at the end; each test runs in its own savepoint within it.
+"""
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Sum
+
+from kaifaqu.accounts.models import User
+from kaifaqu.core.lib import uscc
+from kaifaqu.core.permissions import Role
+from kaifaqu.demo.services import demo_load
+from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, RosterEntry, StatCategory
+from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, ZoneLevel
+from kaifaqu.projects.models import LIFECYCLE, Project, Stage, StageChange
+from kaifaqu.projects.services import project_advance
+from kaifaqu.statistics.models import Indicator, ReportedFigure
+
+pytestmark = pytest.mark.django_db
+
+ZONE = "朔州经济开发区"
+# The article does not date the event; the data files assume this day (see docs/demo.md).
+EVENT = date(2025, 2, 18)
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_summary(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_load(echo=_quiet)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def zone() -> Zone:
+    return Zone.objects.get(name=ZONE)
+
+
+def _snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, with every value (timestamps included)."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+# The zone, its parks and the regions
+
+
+def test_the_zone_has_the_articles_area_institutions_and_governance(zone: Zone) -> None:
+    assert zone.area_km2 == Decimal("99.86")
+    assert (zone.internal_departments, zone.public_institutions, zone.park_service_centres) == (
+        8,
+        14,
+        5,
+    )
+    assert zone.governance_model == "小管委会+大公司+产业基金"
+    assert zone.level == ZoneLevel.PROVINCIAL
+    assert zone.region.code == "140600"
+    # "三十而立" only suggests a year; it is not stored as a fact.
+    assert zone.established_year is None
+    assert "一区五园" in zone.description and "2017" in zone.description
+
+
+def test_the_five_parks_come_in_the_articles_order_and_share_the_zones_area(zone: Zone) -> None:
+    parks = list(Park.objects.filter(zone=zone).order_by("position"))
+    assert [park.name for park in parks] == [
+        "科创商务园区",
+        "神电固废综合利用园区",
+        "麻家梁循环经济园区",
+        "新兴产业园区",
+        "临港物流园区",
+    ]
+    # The article gives only the total: the parts are illustrative and add up to 99.86 km².
+    assert all(park.area_is_illustrative for park in parks)
+    assert sum(park.area_km2 or Decimal(0) for park in parks) == Decimal("99.86")
+
+
+def test_the_regions_are_shanxi_its_eleven_cities_and_shuozhous_six_counties() -> None:
+    shanxi = Region.objects.get(code="140000")
+    assert shanxi.name == "山西省"
+    cities = Region.objects.filter(parent=shanxi, level=RegionLevel.CITY)
+    assert cities.count() == 11
+    assert Region.objects.get(code="140600").name == "朔州市"
+    counties = Region.objects.filter(parent__code="140600").order_by("code")
+    assert [(r.code, r.name) for r in counties] == [
+        ("140602", "朔城区"),
+        ("140603", "平鲁区"),
+        ("140621", "山阴县"),
+        ("140622", "应县"),
+        ("140623", "右玉县"),
+        ("140681", "怀仁市"),
+    ]
+
+
+# The 2024 figures
+
+
+def test_the_2024_figures_are_the_articles_in_wan_yuan(zone: Zone) -> None:
+    figures = {
+        figure.indicator: figure
+        for figure in ReportedFigure.objects.filter(zone=zone, year=2024, months=12)
+    }
+    # 72.763 亿元 = 727630 万元, and so on.
+    assert {indicator: figure.value for indicator, figure in figures.items()} == {
+        Indicator.GDP: Decimal("727630"),
+        Indicator.FISCAL_REVENUE: Decimal("966559"),
+        Indicator.BUDGET_REVENUE: Decimal("57730"),
+        Indicator.INDUSTRIAL_VALUE_ADDED: Decimal("256580"),
+        Indicator.FIXED_ASSET_INVESTMENT: Decimal("188817"),
+        Indicator.RETAIL_SALES: Decimal("283883"),
+    }
+    assert all("朔州经济开发区推进高质量发展纪略" in f.source for f in figures.values())
+
+
+# Enterprises and the roster
+
+
+def _roster_2024(zone: Zone) -> Any:
+    return RosterEntry.objects.filter(
+        enterprise__zone=zone, year=2024, category=StatCategory.INDUSTRY
+    )
+
+
+def test_the_2024_roster_of_above_scale_industry_has_49_enterprises(zone: Zone) -> None:
+    assert _roster_2024(zone).count() == 49
+    assert _roster_2024(zone).filter(enterprise__name__contains="国润储能").exists()
+
+
+def test_the_candidates_for_the_roster_are_not_on_it(zone: Zone) -> None:
+    for name in ("景钰兴", "昱瀚新材料"):
+        enterprise = Enterprise.objects.get(zone=zone, name__contains=name)
+        assert not enterprise.roster_entries.exists()
+
+
+def test_the_roster_holds_only_mining_manufacturing_and_utilities(zone: Zone) -> None:
+    sections = {entry.enterprise.industry.section_code for entry in _roster_2024(zone)}
+    assert sections <= {"B", "C", "D"}
+
+
+def test_most_roster_firms_are_in_the_solid_waste_circular_and_emerging_parks(
+    zone: Zone,
+) -> None:
+    parks = ["神电固废综合利用园区", "麻家梁循环经济园区", "新兴产业园区"]
+    assert _roster_2024(zone).filter(enterprise__park__name__in=parks).count() > 40
+
+
+def test_every_uscc_is_valid_and_registered_in_shuozhou() -> None:
+    codes = list(Enterprise.objects.values_list("uscc", flat=True))
+    assert len(codes) == len(set(codes)) > 49
+    for code in codes:
+        assert uscc.validate(code) == code
+        assert code[2:6] == "1406"
+
+
+def test_the_platform_companies_are_the_articles_four(zone: Zone) -> None:
+    platforms = Enterprise.objects.filter(zone=zone, kind=EnterpriseKind.PLATFORM_COMPANY)
+    assert {p.name for p in platforms} == {
+        "山西朔开投资运营有限公司",
+        "朔开新能源公司",
+        "朔州经开区市政服务公司",
+        "朔州经开区电子商务公司",
+    }
+    # 去年 11 月中旬 three companies were formed at the same time.
+    formed = platforms.filter(established_on=date(2024, 11, 15))
+    assert formed.count() == 3
+
+
+# Only what the article names is not illustrative
+
+# Words that pick out each enterprise and project the article names.
+ARTICLE_ENTERPRISES = [
+    "绿净新材料",
+    "淮海钠电",
+    "国润储能",
+    "景钰兴",
+    "昱瀚新材料",
+    "朔开投资运营",
+    "朔开新能源",
+    "市政服务",
+    "电子商务",
+]
+ARTICLE_PROJECTS = [
+    "绿净年处理20万吨",
+    "淮海钠电新能源项目",
+    "科技园标准厂房一期",
+    "红旗牧场现代设施农业标准化生产示范基地建设项目",
+    "固废资源综合利用项目",
+    "煤矿智能化研发生产基地",
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "words"), [(Enterprise, ARTICLE_ENTERPRISES), (Project, ARTICLE_PROJECTS)]
+)
+def test_every_record_the_article_does_not_name_is_flagged_illustrative(
+    zone: Zone, model: Any, words: list[str]
+) -> None:
+    named = set()
+    for word in words:
+        matches = list(model.objects.filter(zone=zone, name__contains=word))
+        assert len(matches) == 1, word
+        named.add(matches[0].pk)
+    for record in model.objects.filter(zone=zone):
+        assert record.is_illustrative == (record.pk not in named), record.name
+
+
+# Projects and the 2025 first round of 三个一批
+
+
+def _listed(zone: Zone, stage: str) -> Any:
+    return Project.objects.filter(
+        zone=zone, stage_changes__to_stage=stage, stage_changes__on=EVENT
+    ).distinct()
+
+
+def test_the_signing_list_has_4_projects_and_6_3_yi_signed(zone: Zone) -> None:
+    signed = _listed(zone, Stage.SIGNED)
+    assert signed.count() == 4
+    assert signed.aggregate(total=Sum("signed_investment"))["total"] == Decimal("63000")
+    names = {project.name for project in signed}
+    assert "年处理20万吨粉煤灰、煤矸石固废资源综合利用项目" in names
+    assert "煤矿智能化研发生产基地" in names
+
+
+def test_the_start_list_has_6_projects_and_7_8_yi_planned(zone: Zone) -> None:
+    started = _listed(zone, Stage.STARTED)
+    assert started.count() == 6
+    assert started.aggregate(total=Sum("total_investment"))["total"] == Decimal("78000")
+    assert started.filter(name__startswith="绿净").exists()
+
+
+def test_the_commissioning_list_has_1_project_and_0_8_yi(zone: Zone) -> None:
+    commissioned = _listed(zone, Stage.COMMISSIONED)
+    assert commissioned.count() == 1
+    assert commissioned.get().total_investment == Decimal("8000")
+
+
+def test_the_lvjing_project_has_the_articles_numbers(zone: Zone) -> None:
+    project = Project.objects.get(zone=zone, name__startswith="绿净年处理20万吨")
+    assert project.park is not None and project.park.name == "神电固废综合利用园区"
+    assert project.enterprise is not None
+    assert project.enterprise.name == "朔州市绿净新材料科技有限公司"
+    assert project.land_mu == Decimal("149.94")
+    assert project.total_investment == Decimal("45000")
+    assert project.expected_annual_tax == Decimal("1600")
+    assert project.expected_jobs == 160
+    assert "160 余人" in project.description
+    assert project.capacity == "年处理粉煤灰 10 万吨、煤矸石 10 万吨"
+    assert (project.stage, project.stage_since) == (Stage.STARTED, EVENT)
+
+
+def test_huaihai_took_three_months_from_approval_to_landing(zone: Zone) -> None:
+    project = Project.objects.get(zone=zone, name="淮海钠电新能源项目")
+    assert project.total_investment == Decimal("3000")
+    assert project.expected_annual_output == Decimal("10000")
+    assert project.site == "中小产业集聚园"
+    first, landed, *_rest = project.stage_changes.all()
+    months = (landed.on.year - first.on.year) * 12 + landed.on.month - first.on.month
+    assert (months, landed.on.day) == (3, first.on.day)
+    assert landed.to_stage == Stage.STARTED
+    # Equipment is being installed; it is expected to produce from March 2025.
+    assert project.stage == Stage.BUILDING
+
+
+def test_the_standard_factory_is_under_construction_for_8_yi(zone: Zone) -> None:
+    project = Project.objects.get(zone=zone, name__startswith="科技园标准厂房一期")
+    assert (project.stage, project.total_investment) == (Stage.BUILDING, Decimal("80000"))
+
+
+def test_each_projects_stage_is_where_its_history_ends(zone: Zone) -> None:
+    for project in Project.objects.filter(zone=zone):
+        changes = list(project.stage_changes.all())
+        assert changes[0].from_stage == ""
+        for before, after in pairwise(changes):
+            assert after.from_stage == before.to_stage
+            assert after.on >= before.on
+            assert LIFECYCLE.index(after.to_stage) > LIFECYCLE.index(before.to_stage)
+        assert (project.stage, project.stage_since) == (changes[-1].to_stage, changes[-1].on)
+
+
+# Loading again
+
+
+def test_running_it_again_writes_nothing() -> None:
+    before, log_entries = _snapshot(), LogEntry.objects.count()
+    demo_load(echo=_quiet)
+    assert LogEntry.objects.count() == log_entries
+    assert _snapshot() == before
+
+
+def test_running_it_again_restores_a_changed_record_but_not_a_changed_password(
+    zone: Zone,
+) -> None:
+    Project.objects.filter(zone=zone, name="淮海钠电新能源项目").update(expected_jobs=99)
+    user = User.objects.get(username="demo")
+    user.set_password("a-password-of-my-own")
+    user.save(update_fields=["password"])
+    demo_load(echo=_quiet)
+    assert Project.objects.get(zone=zone, name="淮海钠电新能源项目").expected_jobs is None
+    user.refresh_from_db()
+    assert user.check_password("a-password-of-my-own")
+    assert not user.check_password("kaifaqu-demo")
+
+
+def test_running_it_again_keeps_the_progress_a_person_recorded(zone: Zone) -> None:
+    project = Project.objects.get(zone=zone, name="淮海钠电新能源项目")
+    project_advance(project=project, to_stage=Stage.COMMISSIONED, on=date(2025, 3, 20), by=None)
+    demo_load(echo=_quiet)
+    project.refresh_from_db()
+    assert (project.stage, project.stage_since) == (Stage.COMMISSIONED, date(2025, 3, 20))
+    assert project.stage_changes.count() == 4
+    assert StageChange.objects.filter(project=project, to_stage=Stage.BUILDING).count() == 1
+
+
+# Personas
+
+
+def test_the_demo_login_is_the_administrator_of_the_zone(zone: Zone) -> None:
+    user = User.objects.get(username="demo")
+    assert user.check_password("kaifaqu-demo")
+    assert (user.role, user.scope.zone) == (Role.ZONE_ADMIN, zone)
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "role"),
+    [
+        ("shanxi", "kaifaqu-shanxi", Role.PROVINCE_OFFICER),
+        ("tongji", "kaifaqu-tongji", Role.STATISTICIAN),
+        ("zhaoshang", "kaifaqu-zhaoshang", Role.INVESTMENT_OFFICER),
+        ("shendian", "kaifaqu-shendian", Role.PARK_SERVICE),
+        ("lvjing", "kaifaqu-lvjing", Role.ENTERPRISE_REPORTER),
+        ("sysadmin", "kaifaqu-sysadmin", Role.SYSTEM_ADMIN),
+        ("secadmin", "kaifaqu-secadmin", Role.SECURITY_ADMIN),
+        ("auditadmin", "kaifaqu-auditadmin", Role.AUDIT_ADMIN),
+    ],
+)
+def test_each_persona_logs_in_with_its_documented_password(
+    username: str, password: str, role: str
+) -> None:
+    user = User.objects.get(username=username)
+    assert user.check_password(password)
+    assert user.role == role
+
+
+def test_the_scopes_are_shanxi_the_solid_waste_park_and_lvjing(zone: Zone) -> None:
+    assert User.objects.get(username="shanxi").scope.region == Region.objects.get(code="140000")
+    park = User.objects.get(username="shendian").scope.park
+    assert park is not None and (park.zone, park.name) == (zone, "神电固废综合利用园区")
+    enterprise = User.objects.get(username="lvjing").scope.enterprise
+    assert enterprise is not None and enterprise.name == "朔州市绿净新材料科技有限公司"
+
+
+def test_the_park_persona_sees_the_enterprises_of_its_park_only(zone: Zone) -> None:
+    visible = Enterprise.objects.for_user(User.objects.get(username="shendian"))
+    assert visible.filter(name="朔州市绿净新材料科技有限公司").exists()
+    assert not visible.filter(name__contains="国润储能").exists()
+    assert visible.count() == Enterprise.objects.filter(park__name="神电固废综合利用园区").count()
+
+
+def test_the_summary_gives_the_counts_and_the_demo_login(demo_summary: str) -> None:
+    assert "49" in demo_summary
+    assert "demo / kaifaqu-demo" in demo_summary
+
+
+def test_the_reporter_sees_only_its_enterprise_and_the_security_admin_no_enterprise() -> None:
+    visible = Enterprise.objects.for_user(User.objects.get(username="lvjing"))
+    assert [e.name for e in visible] == ["朔州市绿净新材料科技有限公司"]
+    assert not Enterprise.objects.for_user(User.objects.get(username="secadmin")).exists()
