@@ -18,3 +18,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler403 = "kaifaqu.accounts.views.permission_denied"

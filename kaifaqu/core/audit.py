@@ -18,9 +18,11 @@ def acting_as(user: Any) -> Iterator[None]:
     keeping the request's address and id.
     """
     outer: dict[str, Any] | None = auditlog_value.get(None)
-    if user is None or (outer is not None and outer.get("actor") == user):
+    if user is None:
         yield
         return
+    # Always open a context of our own: the value left by an earlier request may be stale (its
+    # receiver disconnected) even when it names the same user.
     context = {
         "actor": user,
         "remote_addr": outer.get("remote_addr") if outer else None,

@@ -11,7 +11,7 @@ from kaifaqu.core.lib import uscc
 class UsccFormField(forms.CharField):
     """Accepts a code as people type it (spaces, hyphens, lower case, full-width) and normalizes it."""
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return uscc.normalize(text) if text else text
 
@@ -27,6 +27,6 @@ class UsccField(models.CharField):
         value = super().to_python(value)
         return uscc.normalize(value) if isinstance(value, str) and value else value
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         # Room for the spaces and hyphens people type; the normalized code is checked afterwards.
         return super().formfield(**{"form_class": UsccFormField, "max_length": 40, **kwargs})

@@ -135,7 +135,7 @@ class Enterprise(TimeStampedModel):
                 "park": self.park,
                 "zone": self.zone,
             }
-        if self.industry is not None and self.industry.level != IndustryLevel.CLASS:
+        if self.industry_id is not None and self.industry.level != IndustryLevel.CLASS:
             errors["industry"] = _("Choose a 4-digit industry class, not a broader heading.")
         if errors:
             raise ValidationError(errors)

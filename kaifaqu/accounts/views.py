@@ -1,0 +1,63 @@
+"""Sign in, sign out, the access log, and the page every refusal ends on (which is logged)."""
+
+import math
+from typing import Any
+
+from axes.helpers import get_cool_off, get_failure_limit
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kaifaqu.accounts.filters import AccessEventFilter
+from kaifaqu.accounts.forms import SignInForm
+from kaifaqu.accounts.models import AccessEventKind
+from kaifaqu.accounts.selectors import access_event_list
+from kaifaqu.accounts.services import access_event_record
+from kaifaqu.core.forms import style_filter_form
+
+ACCESS_LOG_PAGE_SIZE = 50
+
+
+class SignInView(LoginView):
+    # LoginView authenticates with the request, which django-axes needs to count failures.
+    template_name = "accounts/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """What django-axes answers once an account is locked for an address (AXES_LOCKOUT_CALLABLE)."""
+    cool_off = get_cool_off(request)
+    hours = max(1, math.ceil(cool_off.total_seconds() / 3600)) if cool_off else 1
+    context = {"failure_limit": get_failure_limit(request, credentials), "hours": hours}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    events = access_event_list(user=request.user)
+    filterset = AccessEventFilter(request.GET or None, queryset=events)
+    style_filter_form(filterset.form)
+    page = Paginator(filterset.qs, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/access_log.html",
+        {"filter": filterset, "page_obj": page, "events": page.object_list},
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: every refusal of a page is written to the access log, then explained."""
+    user = request.user if request.user.is_authenticated else None
+    reason = str(exception) if exception is not None and str(exception) else ""
+    access_event_record(
+        kind=AccessEventKind.DENIED,
+        request=request,
+        user=user,  # type: ignore[arg-type]
+        detail=reason,
+    )
+    return render(request, "403.html", {"reason": reason}, status=403)

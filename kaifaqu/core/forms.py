@@ -1,0 +1,115 @@
+"""What every form of the pages shares: Tabler classes on widgets and service errors on fields."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ANY_LABEL = _("All")
+
+
+def style_form(form: forms.BaseForm) -> None:
+    """Give each widget the Bootstrap/Tabler class its kind of input needs."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if isinstance(field, forms.ModelChoiceField) and not field.required:
+            field.empty_label = "—"
+        existing = widget.attrs.get("class", "")
+        widget.attrs["class"] = f"{existing} {css}".strip()
+
+
+def style_filter_form(form: forms.BaseForm) -> None:
+    """Filters read 'All' where nothing is chosen, instead of dashes or 'Unknown'.
+
+    A choice of several values (stages) becomes checkboxes, which the list page shows in a drop-down.
+    """
+    for name, field in form.fields.items():
+        if isinstance(field, forms.MultipleChoiceField) and isinstance(
+            field.widget, forms.SelectMultiple
+        ):
+            field.widget = forms.CheckboxSelectMultiple(choices=field.widget.choices)
+            # What the closed drop-down reads: the labels of the values chosen.
+            data: Any = form.data
+            chosen = set(data.getlist(form.add_prefix(name))) if form.is_bound else set()
+            options: Any = field.choices
+            labels = [str(label) for value, label in options if value in chosen]
+            field.summary = ", ".join(labels)  # type: ignore[attr-defined]
+    style_form(form)
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.NullBooleanSelect):
+            # An empty value, so that 'all' leaves no `illustrative=unknown` in the address.
+            widget.choices = [("", ANY_LABEL), ("true", _("Yes")), ("false", _("No"))]
+        elif hasattr(field, "empty_label") and not isinstance(
+            field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+        ):
+            field.empty_label = ANY_LABEL
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                # django-filter builds the empty option into the choices: build them again.
+                choices: Any = field.choices
+                field.choices = [choice for choice in choices if choice[0] != ""]
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class StyledModelForm(forms.ModelForm):
+    """A model form used for its fields and checks only: the view saves through a service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def save(self, commit: bool = True) -> Any:
+        raise NotImplementedError("Registry forms are saved by the app's service, not the form.")
+
+
+class ScopedModelForm(StyledModelForm):
+    """Every choice of a scoped record (zone, park, enterprise) lists only what the user can see."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        new = not self.is_bound and not self.instance.pk
+        for name, field in self.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if not hasattr(queryset, "for_user"):
+                continue
+            field.queryset = queryset.for_user(user)  # type: ignore[attr-defined, union-attr]
+            # A zone user has one zone, a park user one park, to choose from: choose it for them.
+            if new and name not in self.initial:
+                choices = list(field.queryset[:2])  # type: ignore[attr-defined]
+                if len(choices) == 1:
+                    self.initial[name] = choices[0].pk
+
+
+def mark_invalid(form: forms.BaseForm) -> None:
+    """Outline the inputs that have errors, as Bootstrap expects."""
+    if not form.is_bound:
+        return
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the fields it names, the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        form.add_error(target, messages)

@@ -1,0 +1,64 @@
+"""Template helpers every page uses: amounts in 万元/亿元, navigation, and who may read the logs."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+
+from kaifaqu.core.lib.money import MoneyUnit, format_amount, from_wan
+from kaifaqu.core.permissions import AUDIT_READERS
+
+register = template.Library()
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def yi(value: Any, places: int = 2) -> str:
+    """An amount stored in 万元, shown in 亿元: 45000 → '4.50'."""
+    return format_amount(_decimal(value), MoneyUnit.YI, places=int(places))
+
+
+@register.filter
+def wan(value: Any, places: int = 2) -> str:
+    """An amount stored in 万元, shown in 万元 with grouped thousands: 45000 → '45,000.00'."""
+    return format_amount(_decimal(value), MoneyUnit.WAN, places=int(places))
+
+
+@register.filter
+def yi_as_published(value: Any) -> str:
+    """An amount in 亿元 with the digits it was published with, between 2 and 4 places.
+
+    Published figures carry their own precision (72.763 and 96.6559 亿元); padding every figure to
+    four places would invent digits, cutting to two would lose them. Four places of 亿元 is 1 万元,
+    the precision of storage, so nothing is ever rounded away.
+    """
+    amount = _decimal(value)
+    if amount is None:
+        return format_amount(None, MoneyUnit.YI)
+    exponent = from_wan(amount, MoneyUnit.YI).normalize().as_tuple().exponent
+    places = min(max(-int(exponent), 2), 4)
+    return format_amount(amount, MoneyUnit.YI, places=places)
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context: template.Context, *prefixes: str) -> str:
+    """'active' when the current page's 'namespace:name' starts with one of the prefixes."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    current = match.view_name
+    return "active" if any(current.startswith(prefix) for prefix in prefixes) else ""
+
+
+@register.filter
+def reads_access_log(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role in AUDIT_READERS)

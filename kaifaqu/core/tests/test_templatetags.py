@@ -1,0 +1,43 @@
+"""The template filters that show amounts stored in 万元."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from kaifaqu.core.templatetags.kfq import wan, yi, yi_as_published
+
+
+def test_yi_shows_wan_in_yi_with_two_places() -> None:
+    assert yi(Decimal("45000")) == "4.50"
+    assert yi(Decimal("123456789")) == "12,345.68"
+    assert yi(Decimal("45000"), 4) == "4.5000"
+    assert yi(None) == "—"
+
+
+def test_wan_shows_wan_with_grouped_thousands() -> None:
+    assert wan(Decimal("45000")) == "45,000.00"
+    assert wan(Decimal("3000.5"), 0) == "3,001"
+
+
+@pytest.mark.parametrize(
+    ("wan_value", "shown"),
+    [
+        ("727630", "72.763"),  # GDP 72.763 亿元
+        ("966559", "96.6559"),  # fiscal revenue 96.6559 亿元
+        ("57730", "5.773"),
+        ("188817", "18.8817"),
+        ("300000", "30.00"),  # at least two places
+        ("12345678.9", "1,234.5679"),  # never more than four (1 万元)
+        ("0", "0.00"),
+    ],
+)
+def test_yi_as_published_keeps_the_published_digits_between_two_and_four_places(
+    wan_value: str, shown: str
+) -> None:
+    assert yi_as_published(Decimal(wan_value)) == shown
+
+
+def test_the_filters_work_in_templates() -> None:
+    template = Template("{% load kfq %}{{ v|yi }} {{ v|wan:0 }} {{ v|yi_as_published }}")
+    assert template.render(Context({"v": Decimal("727630")})) == "72.76 727,630 72.763"

@@ -1,0 +1,27 @@
+"""Views shared by every registry (regions, zones, parks, enterprises, projects)."""
+
+from kaifaqu.core.views.registry import (
+    RegistryCreateView,
+    RegistryDetailView,
+    RegistryEditView,
+    RegistryExportView,
+    RegistryHistoryView,
+    RegistryListView,
+    RegistryObjectView,
+    RegistryView,
+)
+from kaifaqu.core.views.tables import Column, DetailField, describe
+
+__all__ = [
+    "Column",
+    "DetailField",
+    "RegistryCreateView",
+    "RegistryDetailView",
+    "RegistryEditView",
+    "RegistryExportView",
+    "RegistryHistoryView",
+    "RegistryListView",
+    "RegistryObjectView",
+    "RegistryView",
+    "describe",
+]

@@ -1,0 +1,340 @@
+"""The skeleton every registry page shares: list, export, detail, history, create and edit.
+
+Each app subclasses these with its model, its selector (which starts from `for_user`), its
+FilterSet, its columns and its service. A record outside the user's scope is never found, so it
+is a 404, and nothing on a page tells whether it exists.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django_htmx.middleware import HtmxDetails
+
+from kaifaqu.accounts.models import AccessEventKind
+from kaifaqu.accounts.services import access_event_record
+from kaifaqu.core.audit import history_for
+from kaifaqu.core.forms import add_service_errors, mark_invalid, style_filter_form
+from kaifaqu.core.permissions import can_create, can_write
+from kaifaqu.core.views.export import xlsx_bytes
+from kaifaqu.core.views.history import history_rows
+from kaifaqu.core.views.tables import Column, table_rows
+
+PAGE_SIZE = 50
+RESULTS_TARGET = "registry-results"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def paginate(queryset: Any, number: str | None) -> dict[str, Any]:
+    """A page of PAGE_SIZE rows and the page numbers to link, with gaps elided."""
+    page: Page[Any] = Paginator(queryset, PAGE_SIZE).get_page(number)
+    numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return {"page_obj": page, "page_numbers": numbers}
+
+
+class RegistryRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def scope_filter_choices(filterset: django_filters.FilterSet, user: Any) -> None:
+    """Choices of zone, park… in a filter are only those the user can see."""
+    for filter_ in filterset.filters.values():
+        queryset = getattr(filter_, "queryset", None)
+        if isinstance(queryset, models.QuerySet) and hasattr(queryset, "for_user"):
+            filter_.queryset = queryset.for_user(user)
+
+
+class RegistryView(LoginRequiredMixin, View):
+    model: type[models.Model]
+    request: RegistryRequest
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        """The app's selector: what this user may see, with what the page needs joined."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_queryset().")
+
+    def url_name(self, action: str) -> str:
+        meta = self.model._meta
+        return f"{meta.app_label}:{meta.model_name}-{action}"
+
+    def registry_context(self) -> dict[str, Any]:
+        meta = self.model._meta
+        user = self.request.user
+        return {
+            "model_name": capfirst(str(meta.verbose_name)),
+            "model_name_plural": capfirst(str(meta.verbose_name_plural)),
+            "list_url": reverse(self.url_name("list")),
+            "create_url": reverse(self.url_name("create"))
+            if can_create(user, self.model)
+            else None,
+        }
+
+    def render(
+        self, template_name: str | Sequence[str], context: dict[str, Any], status: int = 200
+    ) -> TemplateResponse:
+        return TemplateResponse(
+            self.request, template_name, {**self.registry_context(), **context}, status=status
+        )
+
+
+class RegistryListView(RegistryView):
+    filterset_class: type[django_filters.FilterSet]
+    columns: Sequence[Column]
+    export_columns: Sequence[Column] | None = None
+    template_name = "core/list.html"
+    results_template_name = "core/_list_results.html"
+
+    def get_filterset(self) -> django_filters.FilterSet:
+        filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_queryset(), request=self.request
+        )
+        scope_filter_choices(filterset, self.request.user)
+        style_filter_form(filterset.form)
+        return filterset
+
+    def current_sort(self) -> str:
+        """The `?sort=` asked for, if it names a sortable column; otherwise none."""
+        requested = self.request.GET.get("sort", "")
+        sortable = {column.name for column in self.columns if column.sort}
+        return requested if requested.lstrip("-") in sortable else ""
+
+    def filtered_queryset(self, filterset: django_filters.FilterSet) -> models.QuerySet[Any]:
+        # A filter the user may not use (say, another zone's id) shows nothing rather than everything.
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        sort = self.current_sort()
+        if sort:
+            by_name = {column.name: column.sort for column in self.columns if column.sort}
+            field = by_name[sort.lstrip("-")]
+            ordering = [f"-{field}" if sort.startswith("-") else field]
+        else:
+            ordering = list(self.model._meta.ordering or [])
+        # The primary key breaks ties, so a row never appears on two pages.
+        return queryset.order_by(*ordering, "pk")
+
+    def header(self) -> list[dict[str, Any]]:
+        sort = self.current_sort()
+        headers = []
+        for column in self.columns:
+            direction = None
+            if column.sort and sort.lstrip("-") == column.name:
+                direction = "desc" if sort.startswith("-") else "asc"
+            headers.append(
+                {
+                    "label": column.label,
+                    "numeric": column.numeric,
+                    "sortable": bool(column.sort),
+                    "direction": direction,
+                    "next_sort": column.name if direction != "asc" else f"-{column.name}",
+                }
+            )
+        return headers
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        filterset = self.get_filterset()
+        queryset = self.filtered_queryset(filterset)
+        pages = paginate(queryset, self.request.GET.get("page"))
+        context = {
+            **pages,
+            "filterset": filterset,
+            "filter_form": filterset.form,
+            "searching": any(
+                value for key, value in self.request.GET.items() if key not in {"page", "sort"}
+            ),
+            "header": self.header(),
+            "rows": table_rows(self.columns, pages["page_obj"].object_list),
+            "export_url": reverse(self.url_name("export")),
+            "results_target": RESULTS_TARGET,
+            "results_template": self.results_template_name,
+        }
+        htmx = self.request.htmx
+        # Only the table is redrawn when the filter form asks; a history restore needs the page.
+        if htmx and htmx.target == RESULTS_TARGET and not htmx.history_restore_request:
+            return self.render(self.results_template_name, context)
+        return self.render(self.template_name, context)
+
+
+class RegistryExportView(RegistryListView):
+    """The current list, filtered and sorted the same way, as an Excel workbook; logged."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        filterset = self.get_filterset()
+        queryset = self.filtered_queryset(filterset)
+        title = capfirst(str(self.model._meta.verbose_name_plural))
+        content, count = xlsx_bytes(
+            title=title,
+            columns=self.export_columns or self.columns,
+            objects=queryset.iterator(chunk_size=2000),
+        )
+        meta = self.model._meta
+        access_event_record(
+            kind=AccessEventKind.EXPORT,
+            request=self.request,
+            user=self.request.user,  # type: ignore[arg-type]
+            detail=f"{meta.label_lower}: {count} rows; {self.request.GET.urlencode()}",
+        )
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        filename = f"{meta.model_name}-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class RegistryObjectView(RegistryView):
+    """A view of one record the user can see; tabs lead to its details and history."""
+
+    def get_object(self) -> Any:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def object_context(self, obj: Any, tab: str) -> dict[str, Any]:
+        user = self.request.user
+        can_edit = can_write(user, self.model)
+        return {
+            "object": obj,
+            "tab": tab,
+            "tabs": [
+                {
+                    "key": "details",
+                    "label": gettext_lazy("Details"),
+                    "url": reverse(self.url_name("detail"), args=[obj.pk]),
+                },
+                {
+                    "key": "history",
+                    "label": gettext_lazy("History"),
+                    "url": reverse(self.url_name("history"), args=[obj.pk]),
+                },
+            ],
+            "edit_url": reverse(self.url_name("edit"), args=[obj.pk]) if can_edit else None,
+        }
+
+
+class RegistryDetailView(RegistryObjectView):
+    template_name: str
+
+    def get_context_data(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        obj = self.get_object()
+        context = {**self.object_context(obj, "details"), **self.get_context_data(obj)}
+        return self.render(self.template_name, context)
+
+
+class RegistryHistoryView(RegistryObjectView):
+    template_name = "core/history.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        obj = self.get_object()
+        pages = paginate(history_for(obj), self.request.GET.get("page"))
+        context = {
+            **self.object_context(obj, "history"),
+            **pages,
+            "entries": history_rows(self.model, pages["page_obj"].object_list),
+        }
+        return self.render(self.template_name, context)
+
+
+class RegistryFormMixin(RegistryView):
+    """Forms check input; the app's service writes, and its refusals come back as form errors."""
+
+    form_class: type[Any]
+    template_name = "core/form.html"
+
+    def get_form(self, **kwargs: Any) -> Any:
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.form_class(data=data, user=self.request.user, **kwargs)
+
+    def saved(self, obj: models.Model, message: str) -> HttpResponseRedirect:
+        messages.success(self.request, message)
+        return HttpResponseRedirect(obj.get_absolute_url())  # type: ignore[attr-defined]
+
+
+class RegistryCreateView(RegistryFormMixin):
+    def create(self, form: Any) -> models.Model:
+        """Call the app's `<entity>_create` service with `by=self.request.user`."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define create().")
+
+    def form_context(self, form: Any) -> dict[str, Any]:
+        mark_invalid(form)
+        kind = str(self.model._meta.verbose_name)
+        return {
+            "form": form,
+            "title": _("New %(kind)s") % {"kind": kind},
+            "cancel_url": reverse(self.url_name("list")),
+        }
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not can_create(request.user, self.model):
+            raise PermissionDenied(_("You may not create this kind of record."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self.render(self.template_name, self.form_context(self.get_form()))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                obj = self.create(form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return self.saved(obj, _("“%(name)s” was created.") % {"name": obj})
+        return self.render(self.template_name, self.form_context(form))
+
+
+class RegistryEditView(RegistryFormMixin, RegistryObjectView):
+    def update(self, obj: Any, form: Any) -> models.Model:
+        """Call the app's `<entity>_update` service with `by=self.request.user`."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define update().")
+
+    def get_editable_object(self) -> Any:
+        obj = self.get_object()
+        if not can_write(self.request.user, self.model):
+            raise PermissionDenied(_("You may not change this record."))
+        return obj
+
+    def form_context(self, obj: Any, form: Any) -> dict[str, Any]:
+        mark_invalid(form)
+        return {
+            "form": form,
+            "object": obj,
+            "title": _("Edit “%(name)s”") % {"name": obj},
+            "cancel_url": obj.get_absolute_url(),
+        }
+
+    def get_form_for(self, obj: Any) -> Any:
+        # The form checks a copy: the service compares the stored record with the new values.
+        return self.get_form(instance=copy.copy(obj))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        obj = self.get_editable_object()
+        return self.render(self.template_name, self.form_context(obj, self.get_form_for(obj)))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        obj = self.get_editable_object()
+        form = self.get_form_for(obj)
+        if form.is_valid():
+            try:
+                obj = self.update(obj, form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+                # The service may have set values on the record before refusing; show it as stored.
+                obj = self.get_object()
+            else:
+                return self.saved(obj, _("“%(name)s” was saved.") % {"name": obj})
+        return self.render(self.template_name, self.form_context(obj, form))

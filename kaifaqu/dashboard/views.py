@@ -1,0 +1,55 @@
+"""The home page: a zone's page for users of one zone, an overview of zones for the others."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kaifaqu.accounts.models import User
+from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.dashboard.charts import park_chart, stage_chart
+from kaifaqu.dashboard.selectors import zone_get, zone_home, zone_overview
+
+
+class AuthenticatedRequest(HttpRequest):
+    user: User
+
+
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    zone_id = user.home_zone_id
+    if zone_id is not None:
+        return _zone_page(request, zone_id)
+    return render(
+        request,
+        "dashboard/overview.html",
+        {
+            "overview": zone_overview(user=user),
+            "no_business_data": user.scope.level == ScopeLevel.NONE,
+        },
+    )
+
+
+@login_required
+def zone_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _zone_page(request, pk)
+
+
+def _zone_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    zone = zone_get(user=user, pk=pk)
+    if zone is None:
+        raise Http404
+    home = zone_home(user=user, zone=zone)
+    scope = user.scope
+    return render(
+        request,
+        "dashboard/zone_home.html",
+        {
+            "home": home,
+            "zone": zone,
+            "partial_scope": scope.park or scope.enterprise,
+            "stage_chart": stage_chart(home),
+            "park_chart": park_chart(home),
+        },
+    )

@@ -1,0 +1,176 @@
+"""Enterprise registry pages and the industry search used by the enterprise and project forms."""
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from kaifaqu.core.views import (
+    Column,
+    DetailField,
+    RegistryCreateView,
+    RegistryDetailView,
+    RegistryEditView,
+    RegistryExportView,
+    RegistryHistoryView,
+    RegistryListView,
+    RegistryView,
+    describe,
+)
+from kaifaqu.core.views.tables import attr, decimal_text, related_table, verbose_label
+from kaifaqu.enterprises.filters import EnterpriseFilter
+from kaifaqu.enterprises.forms import EnterpriseForm
+from kaifaqu.enterprises.models import Enterprise, EnterpriseStatus
+from kaifaqu.enterprises.selectors import (
+    INDUSTRY_SEARCH_LIMIT,
+    enterprise_detail,
+    enterprise_list,
+    industry_path,
+    industry_search,
+)
+from kaifaqu.enterprises.services import enterprise_create, enterprise_update
+
+STATUS_BADGE: dict[str, str] = {
+    EnterpriseStatus.PREPARING: "bg-blue-lt",
+    EnterpriseStatus.OPERATING: "bg-green-lt",
+    EnterpriseStatus.SUSPENDED: "bg-yellow-lt",
+    EnterpriseStatus.CLOSED: "bg-secondary-lt",
+}
+RELATED_LIMIT = 20
+
+
+def _label(name: str) -> Any:
+    return verbose_label(Enterprise, name)
+
+
+COLUMNS = [
+    Column("uscc", _label("uscc"), attr("uscc"), sort="uscc"),
+    Column("name", _label("name"), attr("name"), sort="name", link=True),
+    Column("industry", _label("industry"), attr("industry"), sort="industry__code"),
+    Column("park", _label("park"), attr("park.name"), sort="park__name"),
+    Column(
+        "status",
+        _label("status"),
+        attr("get_status_display"),
+        sort="status",
+        badge=lambda enterprise: STATUS_BADGE.get(enterprise.status),
+    ),
+    Column(
+        "land_mu",
+        _label("land_mu"),
+        attr("land_mu"),
+        sort="land_mu",
+        numeric=True,
+        display=lambda enterprise: decimal_text(enterprise.land_mu),
+    ),
+]
+
+EXPORT_COLUMNS = [
+    Column("uscc", _label("uscc"), attr("uscc")),
+    Column("name", _label("name"), attr("name")),
+    Column("industry_code", gettext_lazy("Industry code"), attr("industry.code")),
+    Column("industry_name", gettext_lazy("Industry name"), attr("industry.name")),
+    Column("zone", _label("zone"), attr("zone.name")),
+    Column("park", _label("park"), attr("park.name")),
+    Column("kind", _label("kind"), attr("get_kind_display")),
+    Column("status", _label("status"), attr("get_status_display")),
+    Column("established_on", _label("established_on"), attr("established_on")),
+    Column("land_mu", _label("land_mu"), attr("land_mu")),
+    Column("address", _label("address"), attr("address")),
+    Column("is_illustrative", _label("is_illustrative"), attr("is_illustrative")),
+]
+
+
+class EnterpriseViews(RegistryView):
+    model = Enterprise
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        return enterprise_detail(user=self.request.user)
+
+
+class EnterpriseListView(RegistryListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+    columns = COLUMNS
+    export_columns = EXPORT_COLUMNS
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        return enterprise_list(user=self.request.user)
+
+
+class EnterpriseExportView(RegistryExportView, EnterpriseListView):
+    pass
+
+
+class EnterpriseDetailView(EnterpriseViews, RegistryDetailView):
+    template_name = "enterprises/enterprise_detail.html"
+
+    def get_context_data(self, obj: Enterprise) -> dict[str, Any]:
+        # Imported here: projects depend on enterprises, not the other way round.
+        from kaifaqu.projects.selectors import project_list
+        from kaifaqu.projects.views import RELATED_COLUMNS as PROJECT_COLUMNS
+
+        projects = project_list(user=self.request.user).filter(enterprise=obj)
+        fields = describe(
+            obj,
+            [
+                "uscc",
+                "name",
+                "zone",
+                "park",
+                "kind",
+                "status",
+                "established_on",
+                "land_mu",
+                "address",
+                "is_illustrative",
+            ],
+        )
+        path = " › ".join(str(node) for node in industry_path(obj.industry))
+        fields.insert(2, DetailField(label=str(_label("industry")), text=path))
+        return {
+            "fields": fields,
+            "projects": related_table(PROJECT_COLUMNS, projects[:RELATED_LIMIT]),
+            "project_total": projects.count(),
+        }
+
+
+class EnterpriseHistoryView(EnterpriseViews, RegistryHistoryView):
+    pass
+
+
+class EnterpriseCreateView(RegistryCreateView):
+    model = Enterprise
+    form_class = EnterpriseForm
+
+    def create(self, form: EnterpriseForm) -> Enterprise:
+        return enterprise_create(by=self.request.user, data=form.cleaned_data)
+
+
+class EnterpriseEditView(EnterpriseViews, RegistryEditView):
+    form_class = EnterpriseForm
+
+    def update(self, obj: Enterprise, form: EnterpriseForm) -> Enterprise:
+        return enterprise_update(by=self.request.user, enterprise=obj, data=form.cleaned_data)
+
+
+class IndustrySearchView(LoginRequiredMixin, View):
+    """Matching 4-digit classes for the industry picker (public reference data, not scoped)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.get("q", "").strip()
+        classes = list(industry_search(query=query, limit=INDUSTRY_SEARCH_LIMIT + 1))
+        return TemplateResponse(
+            request,
+            "enterprises/_industry_results.html",
+            {
+                "query": query,
+                "classes": classes[:INDUSTRY_SEARCH_LIMIT],
+                "truncated": len(classes) > INDUSTRY_SEARCH_LIMIT,
+                "limit": INDUSTRY_SEARCH_LIMIT,
+            },
+        )

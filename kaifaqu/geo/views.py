@@ -1,0 +1,341 @@
+"""Region, zone and park registry pages."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaifaqu.core.views import (
+    Column,
+    DetailField,
+    RegistryCreateView,
+    RegistryDetailView,
+    RegistryEditView,
+    RegistryExportView,
+    RegistryHistoryView,
+    RegistryListView,
+    RegistryView,
+    describe,
+)
+from kaifaqu.core.views.tables import attr, decimal_text, related_table, verbose_label
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.geo import selectors
+from kaifaqu.geo.filters import ParkFilter, RegionFilter, ZoneFilter
+from kaifaqu.geo.forms import ParkForm, RegionForm, ZoneForm
+from kaifaqu.geo.models import Park, Region, Zone
+from kaifaqu.geo.services import (
+    park_create,
+    park_update,
+    region_create,
+    region_update,
+    zone_create,
+    zone_update,
+)
+from kaifaqu.projects.models import Project
+
+RELATED_LIMIT = 20
+
+
+def _area(obj: Zone | Park) -> str:
+    text = decimal_text(obj.area_km2)
+    # An illustrative park area is a plausible figure, marked so nobody quotes it as published.
+    if getattr(obj, "area_is_illustrative", False) and obj.area_km2 is not None:
+        return f"≈ {text}"
+    return text
+
+
+def _area_column(model: type[Zone] | type[Park]) -> Column:
+    return Column(
+        "area_km2",
+        verbose_label(model, "area_km2"),
+        attr("area_km2"),
+        sort="area_km2",
+        numeric=True,
+        display=_area,
+    )
+
+
+REGION_COLUMNS = [
+    Column("code", verbose_label(Region, "code"), attr("code"), sort="code"),
+    Column("name", verbose_label(Region, "name"), attr("name"), sort="name", link=True),
+    Column("level", verbose_label(Region, "level"), attr("get_level_display"), sort="level"),
+    Column("parent", verbose_label(Region, "parent"), attr("parent"), sort="parent__code"),
+]
+ZONE_COLUMNS = [
+    Column("name", verbose_label(Zone, "name"), attr("name"), sort="name", link=True),
+    Column("short_name", verbose_label(Zone, "short_name"), attr("short_name")),
+    Column("level", verbose_label(Zone, "level"), attr("get_level_display"), sort="level"),
+    Column("region", verbose_label(Zone, "region"), attr("region"), sort="region__code"),
+    _area_column(Zone),
+    Column(
+        "established_year",
+        verbose_label(Zone, "established_year"),
+        attr("established_year"),
+        sort="established_year",
+        numeric=True,
+        display=lambda zone: str(zone.established_year or "—"),
+    ),
+]
+PARK_COLUMNS = [
+    Column("name", verbose_label(Park, "name"), attr("name"), sort="name", link=True),
+    Column("zone", verbose_label(Park, "zone"), attr("zone.name"), sort="zone__name"),
+    _area_column(Park),
+    Column("role", verbose_label(Park, "role"), attr("role")),
+]
+PARK_EXPORT_COLUMNS = [
+    *PARK_COLUMNS,
+    Column(
+        "area_is_illustrative",
+        verbose_label(Park, "area_is_illustrative"),
+        attr("area_is_illustrative"),
+    ),
+    Column("position", verbose_label(Park, "position"), attr("position")),
+]
+CHILD_COLUMNS = [REGION_COLUMNS[0], REGION_COLUMNS[1], REGION_COLUMNS[2]]
+ZONE_OF_REGION_COLUMNS = [ZONE_COLUMNS[0], ZONE_COLUMNS[2], ZONE_COLUMNS[3], ZONE_COLUMNS[4]]
+
+
+# Regions
+
+
+class RegionViews(RegistryView):
+    model = Region
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return selectors.region_list(user=self.request.user)
+
+
+class RegionListView(RegionViews, RegistryListView):
+    filterset_class = RegionFilter
+    columns = REGION_COLUMNS
+
+
+class RegionExportView(RegistryExportView, RegionListView):
+    pass
+
+
+class RegionDetailView(RegionViews, RegistryDetailView):
+    template_name = "geo/region_detail.html"
+
+    def get_context_data(self, obj: Region) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "fields": describe(obj, ["code", "name", "level", "parent"]),
+            "children": related_table(
+                CHILD_COLUMNS, selectors.region_children(user=user, region=obj)
+            ),
+            "zones": related_table(
+                ZONE_OF_REGION_COLUMNS, selectors.zones_in_region(user=user, region=obj)
+            ),
+        }
+
+
+class RegionHistoryView(RegionViews, RegistryHistoryView):
+    pass
+
+
+class RegionCreateView(RegistryCreateView):
+    model = Region
+    form_class = RegionForm
+
+    def create(self, form: RegionForm) -> Region:
+        return region_create(by=self.request.user, data=form.cleaned_data)
+
+
+class RegionEditView(RegionViews, RegistryEditView):
+    form_class = RegionForm
+
+    def update(self, obj: Region, form: RegionForm) -> Region:
+        return region_update(by=self.request.user, region=obj, data=form.cleaned_data)
+
+
+# Zones
+
+
+class ZoneViews(RegistryView):
+    model = Zone
+
+    def get_queryset(self) -> QuerySet[Zone]:
+        return selectors.zone_list(user=self.request.user)
+
+
+class ZoneListView(ZoneViews, RegistryListView):
+    filterset_class = ZoneFilter
+    columns = ZONE_COLUMNS
+
+
+class ZoneExportView(RegistryExportView, ZoneListView):
+    export_columns = [
+        *ZONE_COLUMNS,
+        *(
+            Column(name, verbose_label(Zone, name), attr(name))
+            for name in (
+                "internal_departments",
+                "public_institutions",
+                "park_service_centres",
+                "governance_model",
+            )
+        ),
+    ]
+
+
+class ZoneDetailView(ZoneViews, RegistryDetailView):
+    template_name = "geo/zone_detail.html"
+
+    def get_context_data(self, obj: Zone) -> dict[str, Any]:
+        user = self.request.user
+        enterprises = selectors.enterprise_counts_by_park(user=user, zone=obj)
+        projects = selectors.project_counts_by_park(user=user, zone=obj)
+        count_columns = [
+            PARK_COLUMNS[0],
+            _area_column(Park),
+            Column(
+                "enterprises",
+                gettext_lazy("Enterprises"),
+                lambda park: enterprises.get(park.pk, 0),
+                numeric=True,
+            ),
+            Column(
+                "projects",
+                gettext_lazy("Projects"),
+                lambda park: projects.get(park.pk, 0),
+                numeric=True,
+            ),
+        ]
+        zone_filter = f"?zone={obj.pk}"
+        return {
+            "fields": describe(
+                obj,
+                [
+                    "name",
+                    "short_name",
+                    "level",
+                    "region",
+                    "area_km2",
+                    "established_year",
+                ],
+            ),
+            "institutions": describe(
+                obj,
+                [
+                    "internal_departments",
+                    "public_institutions",
+                    "park_service_centres",
+                    "governance_model",
+                ],
+            ),
+            "counts": [
+                DetailField(
+                    label=capfirst(str(Enterprise._meta.verbose_name_plural)),
+                    text=str(sum(enterprises.values())),
+                    url=reverse("enterprises:enterprise-list") + zone_filter,
+                    numeric=True,
+                ),
+                DetailField(
+                    label=capfirst(str(Project._meta.verbose_name_plural)),
+                    text=str(sum(projects.values())),
+                    url=reverse("projects:project-list") + zone_filter,
+                    numeric=True,
+                ),
+            ],
+            "parks": related_table(count_columns, selectors.parks_of_zone(user=user, zone=obj)),
+        }
+
+
+class ZoneHistoryView(ZoneViews, RegistryHistoryView):
+    pass
+
+
+class ZoneCreateView(RegistryCreateView):
+    model = Zone
+    form_class = ZoneForm
+
+    def create(self, form: ZoneForm) -> Zone:
+        return zone_create(by=self.request.user, data=form.cleaned_data)
+
+
+class ZoneEditView(ZoneViews, RegistryEditView):
+    form_class = ZoneForm
+
+    def update(self, obj: Zone, form: ZoneForm) -> Zone:
+        return zone_update(by=self.request.user, zone=obj, data=form.cleaned_data)
+
+
+# Parks
+
+
+class ParkViews(RegistryView):
+    model = Park
+
+    def get_queryset(self) -> QuerySet[Park]:
+        return selectors.park_list(user=self.request.user)
+
+
+class ParkListView(ParkViews, RegistryListView):
+    filterset_class = ParkFilter
+    columns = PARK_COLUMNS
+    export_columns = PARK_EXPORT_COLUMNS
+
+
+class ParkExportView(RegistryExportView, ParkListView):
+    pass
+
+
+class ParkDetailView(ParkViews, RegistryDetailView):
+    template_name = "geo/park_detail.html"
+
+    def get_context_data(self, obj: Park) -> dict[str, Any]:
+        # Imported here: those views import geo, and a list of a park's records reuses their columns.
+        from kaifaqu.enterprises.views import COLUMNS as ENTERPRISE_COLUMNS
+        from kaifaqu.projects.views import RELATED_COLUMNS as PROJECT_COLUMNS
+
+        user = self.request.user
+        enterprises = selectors.park_enterprises(user=user, park=obj)
+        projects = selectors.park_projects(user=user, park=obj)
+        park_filter = f"?park={obj.pk}"
+        fields = describe(obj, ["name", "zone"])
+        fields.append(
+            DetailField(label=str(verbose_label(Park, "area_km2")), text=_area(obj), numeric=True)
+        )
+        fields += describe(obj, ["role", "position"])
+        if obj.area_is_illustrative:
+            fields.append(
+                DetailField(
+                    label=str(verbose_label(Park, "area_is_illustrative")),
+                    text=_("Yes: a plausible figure, not one published by the zone."),
+                )
+            )
+        return {
+            "fields": fields,
+            "enterprises": related_table(
+                [c for c in ENTERPRISE_COLUMNS if c.name not in {"park", "uscc"}],
+                enterprises[:RELATED_LIMIT],
+            ),
+            "enterprise_total": enterprises.count(),
+            "enterprise_list_url": reverse("enterprises:enterprise-list") + park_filter,
+            "projects": related_table(PROJECT_COLUMNS, projects[:RELATED_LIMIT]),
+            "project_total": projects.count(),
+            "project_list_url": reverse("projects:project-list") + park_filter,
+        }
+
+
+class ParkHistoryView(ParkViews, RegistryHistoryView):
+    pass
+
+
+class ParkCreateView(RegistryCreateView):
+    model = Park
+    form_class = ParkForm
+
+    def create(self, form: ParkForm) -> Park:
+        return park_create(by=self.request.user, data=form.cleaned_data)
+
+
+class ParkEditView(ParkViews, RegistryEditView):
+    form_class = ParkForm
+
+    def update(self, obj: Park, form: ParkForm) -> Park:
+        return park_update(by=self.request.user, park=obj, data=form.cleaned_data)

@@ -1,0 +1,97 @@
+"""Project forms: register, edit (everything but the stage) and move to another stage."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaifaqu.core.forms import ScopedModelForm, StyledForm
+from kaifaqu.core.lib import uscc
+from kaifaqu.core.views.tables import verbose_label
+from kaifaqu.enterprises.forms import IndustryField
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.projects.models import Project, Stage, StageChange
+from kaifaqu.projects.services import PROJECT_FIELDS, allowed_next_stages
+
+DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+
+
+class ProjectForm(ScopedModelForm):
+    industry = IndustryField(
+        label=verbose_label(Project, "industry"),
+        required=False,
+        help_text=gettext_lazy("Search by code or name, or type the 4-digit code."),
+    )
+    # A code rather than a list: a province holds far too many enterprises for a drop-down.
+    enterprise = forms.CharField(
+        label=gettext_lazy("Implementing enterprise (unified social credit code)"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("Leave empty while the investor has no enterprise registered here."),
+    )
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.enterprise_id and not self.is_bound:
+            self.initial["enterprise"] = self.instance.enterprise.uscc  # type: ignore[union-attr]
+
+    def clean_enterprise(self) -> Enterprise | None:
+        text = self.cleaned_data["enterprise"].strip()
+        if not text:
+            return None
+        code = uscc.normalize(text)
+        enterprise = Enterprise.objects.for_user(self.user).filter(uscc=code).first()
+        if enterprise is None:
+            raise ValidationError(
+                _("No enterprise you can see has the unified social credit code %(code)s.")
+                % {"code": code},
+                code="unknown_enterprise",
+            )
+        return enterprise
+
+
+class ProjectCreateForm(ProjectForm):
+    stage = forms.ChoiceField(
+        label=gettext_lazy("Current stage"), choices=Stage.choices, initial=Stage.LEAD
+    )
+    stage_on = forms.DateField(
+        label=gettext_lazy("In this stage since"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
+    )
+    note = forms.CharField(
+        label=verbose_label(StageChange, "note"),
+        required=False,
+        max_length=300,
+    )
+
+
+class ProjectAdvanceForm(StyledForm):
+    to_stage = forms.ChoiceField(label=gettext_lazy("New stage"), choices=Stage.choices)
+    on = forms.DateField(
+        label=verbose_label(StageChange, "on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
+    )
+    note = forms.CharField(label=verbose_label(StageChange, "note"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The list offers only the moves the service allows; any stage is accepted here so
+        # that the service, the one owner of the rule, says why a move is refused.
+        field = self.fields["to_stage"]
+        field.widget.choices = [
+            (stage, Stage(stage).label) for stage in allowed_next_stages(project)
+        ]  # type: ignore[attr-defined]
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.fields["to_stage"].widget.choices)  # type: ignore[attr-defined]

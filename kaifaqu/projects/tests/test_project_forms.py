@@ -1,0 +1,212 @@
+"""Registering, editing and moving projects through the pages."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from kaifaqu.conftest import Personas, World
+from kaifaqu.projects.models import Project, Stage, StageChange
+
+CREATE = reverse("projects:project-create")
+
+
+def advance_url(project: Project) -> str:
+    return reverse("projects:project-advance", args=[project.pk])
+
+
+def project_data(world: World, **changes: Any) -> dict[str, Any]:
+    data = {
+        "name": "绿净新材料固废综合利用项目",
+        "zone": world.zone_a.pk,
+        "park": world.park_a1.pk,
+        "site": "",
+        "investor": "朔州市绿净新材料科技有限公司",
+        "enterprise": "",
+        "industry": "",
+        "industry_query": "",
+        "total_investment": "8000",
+        "signed_investment": "",
+        "land_mu": "120",
+        "capacity": "",
+        "expected_annual_output": "",
+        "expected_annual_tax": "",
+        "expected_jobs": "",
+        "description": "",
+        "stage": "signed",
+        "stage_on": "2025-02-10",
+        "note": "签约一批",
+    }
+    return {**data, **changes}
+
+
+def form_errors(response: Any, form: str = "form") -> dict[str, list[str]]:
+    return dict(response.context[form].errors)
+
+
+@pytest.mark.django_db
+def test_a_project_is_registered_in_its_stage_with_the_first_stage_change(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    response = client.post(
+        CREATE, project_data(world, enterprise=world.ent_a1.uscc.lower(), industry_query="3011")
+    )
+    project = Project.objects.get(name="绿净新材料固废综合利用项目")
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url()
+    assert (project.stage, project.stage_since) == (Stage.SIGNED, date(2025, 2, 10))
+    assert (project.enterprise, project.industry_id) == (world.ent_a1, "3011")
+    change = project.stage_changes.get()
+    assert (change.from_stage, change.to_stage, change.note, change.by) == (
+        "",
+        Stage.SIGNED,
+        "签约一批",
+        personas.zone_admin,
+    )
+
+
+@pytest.mark.django_db
+def test_a_future_stage_date_is_reported_on_the_date_field(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        CREATE, project_data(world, stage_on=tomorrow), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert form_errors(response)["stage_on"] == ["A stage change cannot be dated in the future."]
+    assert not Project.objects.filter(name="绿净新材料固废综合利用项目").exists()
+
+
+@pytest.mark.django_db
+def test_an_enterprise_outside_the_scope_cannot_be_named_as_implementer(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    response = client.post(
+        CREATE, project_data(world, enterprise=world.ent_b.uscc), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert form_errors(response)["enterprise"] == [
+        f"No enterprise you can see has the unified social credit code {world.ent_b.uscc}."
+    ]
+
+
+@pytest.mark.django_db
+def test_the_edit_form_changes_fields_but_not_the_stage(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    edit = reverse("projects:project-edit", args=[world.project_a1.pk])
+    form = client.get(edit).context["form"]
+    assert "stage" not in form.fields and "stage_on" not in form.fields
+    assert form.initial["enterprise"] == world.ent_a1.uscc
+    data = project_data(
+        world,
+        name="甲一扩建项目",
+        enterprise=world.ent_a1.uscc,
+        total_investment="46000",
+        stage="at_capacity",
+    )
+    assert client.post(edit, data).status_code == 302
+    project = Project.objects.get(pk=world.project_a1.pk)
+    assert (project.total_investment, project.stage) == (46000, Stage.SIGNED)
+
+
+@pytest.mark.django_db
+def test_readers_cannot_register_edit_or_move_projects(
+    client: Client, world: World, personas: Personas
+) -> None:
+    edit = reverse("projects:project-edit", args=[world.project_a1.pk])
+    move = {"to_stage": "approved", "on": "2025-02-01", "note": ""}
+    for persona in (personas.reporter, personas.province_viewer, personas.statistician):
+        client.force_login(persona)
+        assert client.get(CREATE).status_code == 403
+        assert client.get(edit).status_code == 403
+        assert client.post(advance_url(world.project_a1), move).status_code == 403
+        page = client.get(world.project_a1.get_absolute_url()).content.decode()
+        assert CREATE not in page and edit not in page
+        assert advance_url(world.project_a1) not in page
+    assert Project.objects.get(pk=world.project_a1.pk).stage == Stage.SIGNED
+
+
+@pytest.mark.django_db
+def test_advancing_through_the_page_records_a_stage_change(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    page = client.get(world.project_a1.get_absolute_url())
+    offered = [
+        value for value, _label in page.context["advance_form"].fields["to_stage"].widget.choices
+    ]
+    assert offered == [
+        "approved",
+        "started",
+        "building",
+        "commissioned",
+        "at_capacity",
+        "stalled",
+        "terminated",
+    ]
+    response = client.post(
+        advance_url(world.project_a1), {"to_stage": "started", "on": "2025-03-15", "note": "开工"}
+    )
+    assert response.status_code == 302
+    project = Project.objects.get(pk=world.project_a1.pk)
+    assert (project.stage, project.stage_since) == (Stage.STARTED, date(2025, 3, 15))
+    change = StageChange.objects.filter(project=project).latest("id")
+    assert (change.from_stage, change.to_stage, change.note, change.by) == (
+        Stage.SIGNED,
+        Stage.STARTED,
+        "开工",
+        personas.zone_admin,
+    )
+
+
+@pytest.mark.django_db
+def test_going_backwards_is_rejected_with_a_message(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    response = client.post(
+        advance_url(world.project_a1),
+        {"to_stage": "lead", "on": "2025-03-15", "note": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert form_errors(response, "advance_form")["to_stage"] == [
+        "A project cannot move from Signed (签约) to Lead (线索)."
+    ]
+    assert "A project cannot move from Signed (签约) to Lead (线索)." in response.content.decode()
+    assert Project.objects.get(pk=world.project_a1.pk).stage == Stage.SIGNED
+    assert StageChange.objects.filter(project=world.project_a1).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_date_before_the_current_stage_is_rejected(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    response = client.post(
+        advance_url(world.project_a1),
+        {"to_stage": "approved", "on": "2024-12-31", "note": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert form_errors(response, "advance_form")["on"] == [
+        "The date cannot be before 2025-01-10, when the current stage began."
+    ]
+
+
+@pytest.mark.django_db
+def test_moving_a_project_outside_the_scope_is_a_404(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.outsider)
+    response = client.post(
+        advance_url(world.project_a1), {"to_stage": "approved", "on": "2025-02-01"}
+    )
+    assert response.status_code == 404
+    assert client.get(advance_url(world.project_b)).status_code == 405

@@ -1,0 +1,242 @@
+"""Project registry pages, with the stage history and the form that moves a project on."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaifaqu.core.forms import add_service_errors, mark_invalid
+from kaifaqu.core.permissions import can_write
+from kaifaqu.core.views import (
+    Column,
+    DetailField,
+    RegistryCreateView,
+    RegistryDetailView,
+    RegistryEditView,
+    RegistryExportView,
+    RegistryHistoryView,
+    RegistryListView,
+    RegistryView,
+    describe,
+)
+from kaifaqu.core.views.tables import attr, decimal_text, verbose_label, wan_text, yi_text
+from kaifaqu.projects.filters import ProjectFilter
+from kaifaqu.projects.forms import ProjectAdvanceForm, ProjectCreateForm, ProjectForm
+from kaifaqu.projects.models import Project, Stage
+from kaifaqu.projects.selectors import project_list, project_stage_history
+from kaifaqu.projects.services import project_advance, project_create, project_update
+
+STAGE_BADGE: dict[str, str] = {
+    Stage.LEAD: "bg-secondary-lt",
+    Stage.NEGOTIATING: "bg-azure-lt",
+    Stage.SIGNED: "bg-blue-lt",
+    Stage.APPROVED: "bg-indigo-lt",
+    Stage.STARTED: "bg-purple-lt",
+    Stage.BUILDING: "bg-orange-lt",
+    Stage.COMMISSIONED: "bg-green-lt",
+    Stage.AT_CAPACITY: "bg-teal-lt",
+    Stage.STALLED: "bg-yellow-lt",
+    Stage.TERMINATED: "bg-red-lt",
+}
+
+
+def _label(name: str) -> Any:
+    return verbose_label(Project, name)
+
+
+def _stage_badge(project: Project) -> str | None:
+    return STAGE_BADGE.get(project.stage)
+
+
+NAME = Column("name", _label("name"), attr("name"), sort="name", link=True)
+PARK = Column("park", _label("park"), attr("park.name"), sort="park__name")
+STAGE = Column(
+    "stage", _label("stage"), attr("get_stage_display"), sort="stage", badge=_stage_badge
+)
+TOTAL_YI = Column(
+    "total_investment",
+    gettext_lazy("Total investment (亿元)"),
+    attr("total_investment"),
+    sort="total_investment",
+    numeric=True,
+    display=lambda project: yi_text(project.total_investment),
+)
+LAND = Column(
+    "land_mu",
+    _label("land_mu"),
+    attr("land_mu"),
+    sort="land_mu",
+    numeric=True,
+    display=lambda project: decimal_text(project.land_mu),
+)
+STAGE_SINCE = Column("stage_since", _label("stage_since"), attr("stage_since"), sort="stage_since")
+
+COLUMNS = [NAME, PARK, STAGE, TOTAL_YI, LAND, STAGE_SINCE]
+RELATED_COLUMNS = [NAME, STAGE, TOTAL_YI, STAGE_SINCE]
+
+EXPORT_COLUMNS = [
+    Column(name, _label(name), attr(name))
+    for name in (
+        "name",
+        "zone",
+        "park",
+        "site",
+        "investor",
+        "enterprise",
+    )
+] + [
+    Column("industry_code", gettext_lazy("Industry code"), attr("industry.code")),
+    Column("stage", _label("stage"), attr("get_stage_display")),
+    *(
+        Column(name, _label(name), attr(name))
+        for name in (
+            "stage_since",
+            "total_investment",
+            "signed_investment",
+            "land_mu",
+            "capacity",
+            "expected_annual_output",
+            "expected_annual_tax",
+            "expected_jobs",
+            "is_illustrative",
+        )
+    ),
+]
+
+
+def _money(label: str, amount_wan: Decimal | None) -> DetailField:
+    if amount_wan is None:
+        return DetailField(label=label, text="—", numeric=True)
+    text = _("%(wan)s 万元 (%(yi)s 亿元)") % {
+        "wan": wan_text(amount_wan),
+        "yi": yi_text(amount_wan),
+    }
+    return DetailField(label=label, text=text, numeric=True)
+
+
+class ProjectViews(RegistryView):
+    model = Project
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return project_list(user=self.request.user)
+
+
+class ProjectListView(ProjectViews, RegistryListView):
+    filterset_class = ProjectFilter
+    columns = COLUMNS
+    export_columns = EXPORT_COLUMNS
+
+
+class ProjectExportView(RegistryExportView, ProjectListView):
+    pass
+
+
+class ProjectDetailView(ProjectViews, RegistryDetailView):
+    template_name = "projects/project_detail.html"
+
+    def get_context_data(
+        self, obj: Project, advance_form: ProjectAdvanceForm | None = None
+    ) -> dict[str, Any]:
+        fields = describe(obj, ["name", "zone", "park", "site", "investor", "enterprise"])
+        fields.append(DetailField(label=str(_label("industry")), text=str(obj.industry or "—")))
+        fields += [
+            _money(_("Total investment"), obj.total_investment),
+            _money(_("Signed investment"), obj.signed_investment),
+        ]
+        fields += describe(obj, ["land_mu", "capacity"])
+        fields += [
+            DetailField(
+                label=str(_label("expected_annual_output")),
+                text=wan_text(obj.expected_annual_output),
+                numeric=True,
+            ),
+            DetailField(
+                label=str(_label("expected_annual_tax")),
+                text=wan_text(obj.expected_annual_tax),
+                numeric=True,
+            ),
+        ]
+        fields += describe(obj, ["expected_jobs", "stage", "stage_since", "is_illustrative"])
+        may_advance = can_write(self.request.user, Project)
+        if advance_form is None and may_advance:
+            advance_form = ProjectAdvanceForm(project=obj)
+        if advance_form is not None:
+            mark_invalid(advance_form)
+        return {
+            "fields": fields,
+            "stage_badge": STAGE_BADGE.get(obj.stage),
+            "stage_changes": project_stage_history(project=obj),
+            "advance_form": advance_form if may_advance else None,
+        }
+
+
+class ProjectAdvanceView(ProjectDetailView):
+    """POST only: move the project to another stage through `project_advance`."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        project = self.get_object()
+        if not can_write(request.user, Project):
+            raise PermissionDenied(_("You may not change this record."))
+        form = ProjectAdvanceForm(data=request.POST, project=project)
+        if form.is_valid():
+            try:
+                change = project_advance(
+                    project=project,
+                    to_stage=form.cleaned_data["to_stage"],
+                    on=form.cleaned_data["on"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(project)s” moved to %(stage)s.")
+                    % {"project": project, "stage": change.get_to_stage_display()},
+                )
+                return HttpResponseRedirect(project.get_absolute_url())
+        context = {
+            **self.object_context(project, "details"),
+            **self.get_context_data(project, advance_form=form),
+        }
+        return self.render(self.template_name, context)
+
+
+class ProjectHistoryView(ProjectViews, RegistryHistoryView):
+    pass
+
+
+class ProjectCreateView(RegistryCreateView):
+    model = Project
+    form_class = ProjectCreateForm
+
+    def create(self, form: ProjectCreateForm) -> Project:
+        data = form.cleaned_data
+        try:
+            return project_create(
+                by=self.request.user,
+                data=data,
+                stage=data["stage"],
+                stage_on=data["stage_on"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            # The service names the stage date `on`; on this form it is `stage_on`.
+            if hasattr(error, "error_dict") and "on" in error.error_dict:
+                error.error_dict["stage_on"] = error.error_dict.pop("on")
+            raise
+
+
+class ProjectEditView(ProjectViews, RegistryEditView):
+    form_class = ProjectForm
+
+    def update(self, obj: Project, form: ProjectForm) -> Project:
+        return project_update(by=self.request.user, project=obj, data=form.cleaned_data)
