@@ -25,6 +25,7 @@ import pytest
 
 from kaifaqu.accounts.models import User
 from kaifaqu.accounts.services import user_create
+from kaifaqu.core.industries import load_industry_classes
 from kaifaqu.core.lib.uscc import with_check_character
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.core.permissions import Role
@@ -78,6 +79,8 @@ class Personas:
 
 @pytest.fixture
 def world(db: None) -> World:
+    # Transactional tests (the browser ones) flush the table the migration filled.
+    load_industry_classes()
     shanxi = region_create(by=None, data={"code": "140000", "name": "山西省"})
     shuozhou = region_create(by=None, data={"code": "140600", "name": "朔州市", "parent": shanxi})
     datong = region_create(by=None, data={"code": "140200", "name": "大同市", "parent": shanxi})
