@@ -93,6 +93,9 @@ TEMPLATES = [
 DEFAULT_SQLITE_PATH = VAR_DIR / "kaifaqu.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if "DATABASE_URL" not in os.environ:
+    # SQLite creates the file but not its folder; a fresh checkout has no var/.
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
