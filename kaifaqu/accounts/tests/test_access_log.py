@@ -84,7 +84,7 @@ def test_other_roles_are_refused_and_the_refusal_is_logged(
     assert response.status_code == 403
     html = response.content.decode()
     assert "mallory" not in html
-    assert "Only the system, security and audit administrators may read the access log." in html
+    assert "仅系统管理员、安全管理员和审计管理员可查看访问日志。" in html
     denied = AccessEvent.objects.get(kind=AccessEventKind.DENIED)
     assert (denied.user, denied.username, denied.ip_address, denied.path) == (
         user,

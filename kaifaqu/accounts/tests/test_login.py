@@ -85,8 +85,9 @@ def test_after_the_failure_limit_the_account_is_locked_with_a_clear_message(
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     html = response.content.decode()
-    assert "There were 3 failed sign-in attempts" in html
-    assert "locked for 1 hour" in html
+    # The default UI is Chinese.
+    assert "失败3次" in html
+    assert "锁定1小时" in html
     assert (
         AccessEvent.objects.filter(kind=AccessEventKind.LOGIN_FAILED, username="park_user").count()
         >= 3
