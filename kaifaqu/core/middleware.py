@@ -1,7 +1,10 @@
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 REQUEST_ID_META = "HTTP_X_REQUEST_ID"
 
@@ -21,3 +24,23 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages are Chinese unless the user chose English with the language switch.
+
+    Django's own middleware would follow the browser's Accept-Language, so an office PC with an
+    English system (or a headless browser) would get English pages; a platform for Chinese
+    government offices speaks Chinese first. API clients still negotiate with Accept-Language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen and translation.check_for_language(chosen):
+            language = translation.get_supported_language_variant(chosen)
+        elif request.path_info.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

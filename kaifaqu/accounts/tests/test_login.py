@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -14,11 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_in(client: Client, username: str, password: str, language: str = "") -> Any:
+    if language:
+        # The language the user chose with the switch (pages ignore the browser's preference).
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client.post(
         reverse("accounts:login"),
         {"username": username, "password": password},
         REMOTE_ADDR="10.1.2.3",
-        headers={"Accept-Language": language} if language else None,
     )
 
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from kaifaqu.conftest import Personas, World
@@ -23,8 +24,9 @@ def url(enterprise: Enterprise, tab: str = "") -> str:
 def test_it_shows_the_industry_path_from_section_to_class(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    response = client.get(url(world.ent_a1), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(url(world.ent_a1))
     assert response.status_code == 200
     fields = dict(table_rows(response, 0))
     assert fields["Industry (GB/T 4754-2017)"] == (
@@ -38,8 +40,9 @@ def test_it_shows_the_industry_path_from_section_to_class(
 def test_it_lists_the_projects_of_the_enterprise(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    projects = table_rows(client.get(url(world.ent_a1), HTTP_ACCEPT_LANGUAGE="en"), 1)
+    projects = table_rows(client.get(url(world.ent_a1)), 1)
     assert [row[0] for row in projects] == ["甲一扩建项目"]
     assert projects[0][2] == "4.50"  # 45000 万元 is 4.50 亿元
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -18,9 +19,10 @@ EXPORT = reverse("enterprises:enterprise-export")
 def test_it_exports_the_filtered_rows_of_the_scope_and_logs_the_export(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     enterprise_update(by=None, enterprise=world.ent_a2, data={"land_mu": Decimal("120.25")})
     client.force_login(personas.zone_admin)
-    response = client.get(EXPORT, {"park": world.park_a2.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(EXPORT, {"park": world.park_a2.pk})
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -58,9 +59,10 @@ def test_the_zone_admin_creates_an_enterprise_and_lands_on_its_page(
 def test_a_wrong_check_character_is_reported_in_the_users_language_and_nothing_is_saved(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     wrong = NEW_USCC[:17] + ("0" if NEW_USCC[17] != "0" else "1")
-    response = client.post(CREATE, form_data(world, uscc=wrong), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(CREATE, form_data(world, uscc=wrong))
     assert response.status_code == 200
     assert errors(response, "uscc") == [
         "The check character of this unified social credit code is wrong: "
@@ -76,10 +78,9 @@ def test_a_wrong_check_character_is_reported_in_the_users_language_and_nothing_i
 def test_an_existing_credit_code_is_refused(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    response = client.post(
-        CREATE, form_data(world, uscc=world.ent_b.uscc), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(CREATE, form_data(world, uscc=world.ent_b.uscc))
     assert errors(response, "uscc") == [
         "An enterprise with this unified social credit code exists."
     ]
@@ -89,19 +90,14 @@ def test_an_existing_credit_code_is_refused(
 def test_an_unknown_industry_code_is_rejected_with_a_clear_message(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    response = client.post(
-        CREATE,
-        form_data(world, industry="", industry_query="9999"),
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = client.post(CREATE, form_data(world, industry="", industry_query="9999"))
     assert errors(response, "industry") == [
         "“9999” is not an industry class of GB/T 4754-2017: type a 4-digit code such as 3011, "
         "or pick a class from the list."
     ]
-    broader = client.post(
-        CREATE, form_data(world, industry="", industry_query="301"), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    broader = client.post(CREATE, form_data(world, industry="", industry_query="301"))
     assert errors(broader, "industry") == [
         "Choose a 4-digit industry class, not a broader heading."
     ]
@@ -146,12 +142,9 @@ def test_the_park_user_cannot_create_in_the_other_park_but_can_in_its_own(
 def test_a_park_of_another_zone_is_reported_on_the_park_field(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.sysadmin)
-    response = client.post(
-        CREATE,
-        form_data(world, zone=world.zone_a.pk, park=world.park_b.pk),
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = client.post(CREATE, form_data(world, zone=world.zone_a.pk, park=world.park_b.pk))
     assert errors(response, "park") == ["The park 乙园 is not in the zone 甲开发区."]
     assert not Enterprise.objects.filter(uscc=NEW_USCC).exists()
 

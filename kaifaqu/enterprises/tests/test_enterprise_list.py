@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -26,11 +27,12 @@ def names(response: Any) -> list[str]:
 def test_the_zone_admin_sees_the_enterprises_of_zone_a_with_their_columns(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     enterprise_update(
         by=None, enterprise=world.ent_a1, data={"land_mu": 1234.5, "status": "suspended"}
     )
     client.force_login(personas.zone_admin)
-    response = client.get(LIST, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(LIST)
     assert response.status_code == 200
     assert table_rows(response) == [
         [world.ent_a1.uscc, "甲一水泥有限公司", "3011 水泥制造", "一园", "Suspended", "1,234.50"],
@@ -86,6 +88,7 @@ def test_it_searches_by_name_and_by_credit_code(
 def test_it_filters_by_park_industry_status_kind_and_illustrative(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     enterprise_update(
         by=None,
         enterprise=world.ent_a2,
@@ -102,7 +105,7 @@ def test_it_filters_by_park_industry_status_kind_and_illustrative(
     assert names(client.get(LIST, {"status": "closed"})) == ["甲二新材料有限公司"]
     assert names(client.get(LIST, {"kind": "platform_company"})) == []
     assert names(client.get(LIST, {"illustrative": "false"})) == ["甲一水泥有限公司"]
-    illustrative = client.get(LIST, {"illustrative": "true"}, HTTP_ACCEPT_LANGUAGE="en")
+    illustrative = client.get(LIST, {"illustrative": "true"})
     # The illustrative record carries its badge next to its name.
     assert column(illustrative, 1) == ["甲二新材料有限公司 Illustrative"]
 
@@ -210,10 +213,11 @@ def test_the_create_button_shows_only_to_those_who_may_create(
 
 @pytest.mark.django_db
 def test_an_empty_list_says_so(client: Client, world: World, personas: Personas) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.auditor)
-    response = client.get(LIST, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(LIST)
     assert table_rows(response) == []
     assert "No enterprises yet" in response.content.decode()
     client.force_login(personas.zone_admin)
-    searched = client.get(LIST, {"q": "不存在"}, HTTP_ACCEPT_LANGUAGE="en")
+    searched = client.get(LIST, {"q": "不存在"})
     assert "Nothing matches these filters" in searched.content.decode()

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -58,11 +59,10 @@ def test_the_zone_admin_adds_a_park_to_its_zone(
 def test_parks_larger_than_their_zone_are_refused_on_the_area_field(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     # Zone 甲 covers 50 km² and its parks 10 + 12; 30 more would make 52.
-    response = client.post(
-        reverse("geo:park-create"), park_data(world, area_km2="30"), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(reverse("geo:park-create"), park_data(world, area_km2="30"))
     assert response.status_code == 200
     assert response.context["form"].errors["area_km2"] == [
         "The parks of 甲开发区 would cover 52.00 km², more than the zone's 50.00 km²."
@@ -103,13 +103,10 @@ def test_only_the_system_administrator_creates_zones_and_regions(
 def test_a_region_under_the_wrong_parent_is_refused(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.sysadmin)
     create = reverse("geo:region-create")
-    wrong = client.post(
-        create,
-        {"code": "140602", "name": "朔城区", "parent": world.datong.pk},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    wrong = client.post(create, {"code": "140602", "name": "朔城区", "parent": world.datong.pk})
     assert wrong.context["form"].errors["parent"] == ["Region 140602 cannot lie under 140200."]
     assert not Region.objects.filter(code="140602").exists()
     right = client.post(create, {"code": "140602", "name": "朔城区", "parent": world.shuozhou.pk})
@@ -121,14 +118,13 @@ def test_a_region_under_the_wrong_parent_is_refused(
 def test_the_zone_admin_edits_its_zone_and_the_history_shows_it(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     edit = reverse("geo:zone-edit", args=[world.zone_a.pk])
     response = client.post(edit, zone_data(world), REMOTE_ADDR="192.0.2.7")
     assert response.status_code == 302
     assert Zone.objects.get(pk=world.zone_a.pk).area_km2 == Decimal("99.86")
-    history = client.get(
-        reverse("geo:zone-history", args=[world.zone_a.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    history = client.get(reverse("geo:zone-history", args=[world.zone_a.pk]))
     newest = table_rows(history)[0]
     assert newest[1:3] == ["zone_admin", "192.0.2.7"]
     assert "Planned area (km²) 50.00 → 99.86" in newest[4]

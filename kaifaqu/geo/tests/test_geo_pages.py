@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -61,6 +62,7 @@ def test_the_zone_list_and_page_are_scoped(
 def test_the_zone_page_shows_its_parks_counts_and_institutions(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     enterprise_create(
         by=None,
         data={
@@ -71,7 +73,7 @@ def test_the_zone_page_shows_its_parks_counts_and_institutions(
         },
     )
     client.force_login(personas.zone_admin)
-    page = client.get(world.zone_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(world.zone_a.get_absolute_url())
     assert page.status_code == 200
     # Parks: name, area (km²), enterprises, projects.
     assert table_rows(page, 2) == [["一园", "10.00", "1", "1"], ["二园", "12.00", "1", "1"]]

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -73,11 +74,10 @@ def test_a_project_is_registered_in_its_stage_with_the_first_stage_change(
 def test_a_future_stage_date_is_reported_on_the_date_field(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    response = client.post(
-        CREATE, project_data(world, stage_on=tomorrow), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(CREATE, project_data(world, stage_on=tomorrow))
     assert form_errors(response)["stage_on"] == ["A stage change cannot be dated in the future."]
     assert not Project.objects.filter(name="绿净新材料固废综合利用项目").exists()
 
@@ -86,10 +86,9 @@ def test_a_future_stage_date_is_reported_on_the_date_field(
 def test_an_enterprise_outside_the_scope_cannot_be_named_as_implementer(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    response = client.post(
-        CREATE, project_data(world, enterprise=world.ent_b.uscc), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(CREATE, project_data(world, enterprise=world.ent_b.uscc))
     assert form_errors(response)["enterprise"] == [
         f"No enterprise you can see has the unified social credit code {world.ent_b.uscc}."
     ]
@@ -170,11 +169,10 @@ def test_advancing_through_the_page_records_a_stage_change(
 def test_going_backwards_is_rejected_with_a_message(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     response = client.post(
-        advance_url(world.project_a1),
-        {"to_stage": "lead", "on": "2025-03-15", "note": ""},
-        HTTP_ACCEPT_LANGUAGE="en",
+        advance_url(world.project_a1), {"to_stage": "lead", "on": "2025-03-15", "note": ""}
     )
     assert response.status_code == 200
     assert form_errors(response, "advance_form")["to_stage"] == [
@@ -189,11 +187,10 @@ def test_going_backwards_is_rejected_with_a_message(
 def test_a_date_before_the_current_stage_is_rejected(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     response = client.post(
-        advance_url(world.project_a1),
-        {"to_stage": "approved", "on": "2024-12-31", "note": ""},
-        HTTP_ACCEPT_LANGUAGE="en",
+        advance_url(world.project_a1), {"to_stage": "approved", "on": "2024-12-31", "note": ""}
     )
     assert form_errors(response, "advance_form")["on"] == [
         "The date cannot be before 2025-01-10, when the current stage began."

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -44,9 +45,10 @@ def add_projects(world: World, n: int) -> None:
 def test_the_list_shows_stage_investment_in_yi_and_land(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     project_update(by=None, project=world.project_a1, data={"land_mu": Decimal("320")})
     client.force_login(personas.zone_admin)
-    response = client.get(LIST, {"sort": "name"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(LIST, {"sort": "name"})
     assert table_rows(response) == [
         ["甲一扩建项目", "一园", "Signed (签约)", "4.50", "320.00", "2025-01-10"],
         ["甲二新建项目", "二园", "Signed (签约)", "0.30", "—", "2025-01-10"],
@@ -130,6 +132,7 @@ def test_the_list_and_the_detail_run_a_fixed_number_of_queries(
 def test_the_detail_shows_amounts_in_wan_and_yi_and_the_stage_history(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     project_update(
         by=None,
         project=world.project_a1,
@@ -149,7 +152,7 @@ def test_the_detail_shows_amounts_in_wan_and_yi_and_the_stage_history(
         note="开工仪式",
     )
     client.force_login(personas.zone_admin)
-    response = client.get(world.project_a1.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(world.project_a1.get_absolute_url())
     fields = dict(table_rows(response, 0))
     assert fields["Total investment"] == "45,000.00 万元 (4.50 亿元)"
     assert fields["Signed investment"] == "63,000.00 万元 (6.30 亿元)"
@@ -168,8 +171,9 @@ def test_the_detail_shows_amounts_in_wan_and_yi_and_the_stage_history(
 def test_the_export_holds_the_filtered_scoped_rows_in_wan_and_is_logged(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    response = client.get(EXPORT, {"min_investment": "5000"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(EXPORT, {"min_investment": "5000"})
     header, *rows = xlsx_rows(response.content)
     assert [row[0] for row in rows] == ["甲一扩建项目"]
     assert rows[0][header.index("Total investment (万元)")] == 45000
@@ -186,8 +190,9 @@ def test_the_export_holds_the_filtered_scoped_rows_in_wan_and_is_logged(
 def test_the_stage_filter_is_a_list_of_checkboxes_that_names_the_chosen_stages(
     client: Client, world: World, personas: Personas
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    response = client.get(LIST, {"stage": ["started", "signed"]}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(LIST, {"stage": ["started", "signed"]})
     body = response.content.decode()
     assert body.count('type="checkbox" name="stage"') == len(Stage.choices)
     assert response.context["filter_form"].fields["stage"].summary == (
