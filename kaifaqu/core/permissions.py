@@ -76,6 +76,15 @@ WRITERS: dict[str, frozenset[str]] = {
     ),
     "enterprises.rosterentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
     "statistics.reportedfigure": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    # Enterprises fill in their own returns; the statistics office imports and corrects them.
+    "statistics.return": frozenset(
+        {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN, Role.ENTERPRISE_REPORTER}
+    ),
+    "statistics.reviewdecision": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "statistics.gap": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "statistics.statisticssettings": frozenset(
+        {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}
+    ),
 }
 
 # Roles that may create new records (zones are created by the system administrator only).

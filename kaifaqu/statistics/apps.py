@@ -10,6 +10,13 @@ class StatisticsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kaifaqu.statistics.models import ReportedFigure
+        from kaifaqu.statistics.models import (
+            Gap,
+            ReportedFigure,
+            Return,
+            ReviewDecision,
+            StatisticsSettings,
+        )
 
-        auditlog.register(ReportedFigure)
+        for model in (ReportedFigure, Return, ReviewDecision, Gap, StatisticsSettings):
+            auditlog.register(model)
