@@ -2,6 +2,8 @@
 
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,17 +22,45 @@ def main() -> None:
 
 @main.command()
 @click.option("--no-migrate", is_flag=True, help="Do not apply database migrations first.")
-def demo(no_migrate: bool) -> None:
-    """Load the demo zone (朔州经济开发区) and its personas; running it again changes nothing."""
+@click.option("--province", is_flag=True, help="Build the synthetic province for scale tests.")
+@click.option("--zones", default=100, show_default=True, help="With --province: zones.")
+@click.option("--enterprises", default=200_000, show_default=True, help="With --province.")
+@click.option("--months", default=60, show_default=True, help="With --province: up to 2024-12.")
+@click.option("--seed", default=2025, show_default=True, help="With --province.")
+def demo(
+    no_migrate: bool, province: bool, zones: int, enterprises: int, months: int, seed: int
+) -> None:
+    """Load the demo zone (朔州经济开发区) and its personas; running it again changes nothing.
+
+    With --province, build the synthetic province for scale tests instead (once).
+    """
     _setup_django()
     from django.core.management import call_command
 
+    from kaifaqu.demo.province import describe, generate_province
     from kaifaqu.demo.services import demo_load
 
     if not no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    summary = demo_load(echo=click.echo)
-    click.echo(summary)
+    if not province:
+        click.echo(demo_load(echo=click.echo))
+        return
+    bars: dict[str, tuple[Any, int]] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in bars:
+            bar = click.progressbar(length=total, label=phase)
+            bars[phase] = (bar.__enter__(), 0)
+        bar, shown = bars[phase]
+        bar.update(done - shown)
+        bars[phase] = (bar, done)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    summary = generate_province(
+        zones=zones, enterprises=enterprises, months=months, seed=seed, progress=progress
+    )
+    click.echo(describe(summary))
 
 
 @main.command()
@@ -68,6 +98,61 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["kfq manage", *args])
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Import data files (a month of returns, …)."""
+
+
+@import_group.command(name="returns")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--unit",
+    type=click.Choice(["元", "千元", "万元"]),
+    default="千元",
+    show_default=True,
+    help="Money unit of the figures, unless a column header says otherwise.",
+)
+@click.option("--as", "username", help="Import as this user (their scope applies).")
+def import_returns(file: Path, unit: str, username: str | None) -> None:
+    """Import a month of returns from an Excel workbook or CSV file (all or nothing)."""
+    _setup_django()
+    from kaifaqu.accounts.models import User
+    from kaifaqu.core.lib.money import MoneyUnit
+    from kaifaqu.statistics.imports import returns_import
+
+    by = None
+    if username is not None:
+        by = User.objects.filter(username=username, is_active=True).first()
+        if by is None:
+            raise click.ClickException(f"no active user named {username!r}")
+    with click.progressbar(length=100, label="reading", show_percent=True) as bar:
+        position = 0
+
+        def progress(stage: str, done: int, total: int) -> None:
+            nonlocal position
+            bar.label = stage
+            target = {"read": 10, "validate": 40, "write": 90, "review": 100}[stage]
+            start = {"read": 0, "validate": 10, "write": 40, "review": 90}[stage]
+            share = start + (target - start) * (done / total if total else 1)
+            bar.update(max(0, int(share) - position))
+            position = max(position, int(share))
+
+        result = returns_import(
+            by=by, file=file, filename=file.name, unit=MoneyUnit(unit), progress=progress
+        )
+        bar.update(100 - position)
+    if result.errors:
+        click.echo(f"{len(result.errors)} error(s); nothing was imported:", err=True)
+        for error in result.errors:
+            row = "-" if error.row is None else str(error.row)
+            click.echo(f"  row {row}\t{error.column}\t{error.message}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{result.rows} rows: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
 
 
 if __name__ == "__main__":

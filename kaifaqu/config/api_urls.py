@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.projects.api import ProjectViewSet
+from kaifaqu.statistics.api import ReturnViewSet, ReviewDecisionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -11,6 +12,8 @@ router.register("parks", ParkViewSet, basename="park")
 router.register("industries", IndustryClassViewSet, basename="industry")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("returns", ReturnViewSet, basename="return")
+router.register("review-decisions", ReviewDecisionViewSet, basename="review-decision")
 
 app_name = "api"
 urlpatterns = router.urls

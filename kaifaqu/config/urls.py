@@ -10,6 +10,7 @@ urlpatterns = [
     path("geo/", include("kaifaqu.geo.urls")),
     path("enterprises/", include("kaifaqu.enterprises.urls")),
     path("projects/", include("kaifaqu.projects.urls")),
+    path("statistics/", include("kaifaqu.statistics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("kaifaqu.config.api_urls")),

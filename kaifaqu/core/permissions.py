@@ -82,6 +82,7 @@ WRITERS: dict[str, frozenset[str]] = {
     ),
     "statistics.reviewdecision": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
     "statistics.gap": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "statistics.proxyfigure": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
     "statistics.statisticssettings": frozenset(
         {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}
     ),

@@ -5,6 +5,7 @@ keys (region code; zone name; zone and park name; USCC; zone and project name; z
 year and months of a figure; user name): a missing row is created, a row that differs from the
 files is updated through its service, and a row that matches is left alone, so a second run
 writes nothing. Users are only ever created: an existing user (and a changed password) is kept.
+Monthly returns (`returns.py`) are likewise only created where missing, in bulk.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kaifaqu.accounts.services import user_create
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.core.permissions import Role
 from kaifaqu.demo.dataset import Dataset, ProjectRow, StageStep, read_dataset
+from kaifaqu.demo.returns import demo_returns_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.enterprises.services import enterprise_create, enterprise_update, roster_entry_add
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, region_level_of
@@ -36,7 +38,8 @@ from kaifaqu.geo.services import (
 )
 from kaifaqu.projects.models import Project
 from kaifaqu.projects.services import project_advance, project_create, project_update
-from kaifaqu.statistics.models import ReportedFigure
+from kaifaqu.statistics.models import ReportedFigure, Return
+from kaifaqu.statistics.review import review_returns
 from kaifaqu.statistics.services import reported_figure_record
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -57,6 +60,7 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_projects(dataset, zone, parks, enterprises, tally, echo)
         _load_figures(dataset, zone, tally, echo)
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
+        _load_returns(tally, echo)
     return _summary(dataset, zone, tally)
 
 
@@ -262,6 +266,17 @@ def _load_figures(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo)
         )
         outcomes[CREATED if existing is None else UPDATED] += 1
     _report(echo, ReportedFigure, outcomes, tally)
+
+
+# Monthly returns (generated from data/returns.json, see returngen.py)
+
+
+def _load_returns(tally: Counter[str], echo: Echo) -> None:
+    outcomes, submitted = demo_returns_load()
+    # The soft review rules run on the submitted returns created now: their findings wait in the
+    # statistician's queue. (The drafts with hard errors show them when the reporter submits.)
+    review_returns(return_ids=[row.pk for row in submitted])
+    _report(echo, Return, outcomes, tally)
 
 
 # Personas

@@ -5,7 +5,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.permissions import visible_for_request
-from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, EnterpriseStatus
+from kaifaqu.enterprises.models import (
+    Enterprise,
+    EnterpriseKind,
+    EnterpriseStatus,
+    RosterEntry,
+    RosterEntryKind,
+    StatCategory,
+)
 from kaifaqu.geo.models import Park, Zone
 
 
@@ -29,3 +36,33 @@ class EnterpriseFilter(django_filters.FilterSet):
     def search(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         text = value.strip()
         return queryset.filter(Q(name__icontains=text) | Q(uscc__startswith=text.upper()))
+
+
+class RosterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    year = django_filters.NumberFilter(label=_("Year"))
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Zone"), field_name="enterprise__zone", queryset=visible_for_request(Zone)
+    )
+    park = django_filters.ModelChoiceFilter(
+        label=_("Park"), field_name="enterprise__park", queryset=visible_for_request(Park)
+    )
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=StatCategory.choices)
+    entry_kind = django_filters.ChoiceFilter(
+        label=_("Kind of entry"), choices=RosterEntryKind.choices
+    )
+    exited = django_filters.BooleanFilter(
+        label=_("Exited"), field_name="exited_on", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = RosterEntry
+        fields = ["q", "year", "zone", "park", "category", "entry_kind", "exited"]
+
+    def search(
+        self, queryset: QuerySet[RosterEntry], name: str, value: str
+    ) -> QuerySet[RosterEntry]:
+        text = value.strip()
+        return queryset.filter(
+            Q(enterprise__name__icontains=text) | Q(enterprise__uscc__startswith=text.upper())
+        )

@@ -43,6 +43,64 @@ class StatCategory(models.TextChoices):
     SERVICES = "services", _("Above-scale services (规上服务业)")
 
 
+class ThresholdBasis(models.TextChoices):
+    MAIN_BUSINESS_REVENUE = "main_business_revenue", _("Main business revenue (主营业务收入)")
+    OPERATING_REVENUE = "operating_revenue", _("Operating revenue (营业收入)")
+    ANNUAL_MAIN_BUSINESS_REVENUE = (
+        "annual_main_business_revenue",
+        _("Annual main business revenue (年主营业务收入)"),
+    )
+
+
+class CategoryThreshold(models.Model):
+    """One version of the national entry threshold of a roster category (versioned data)."""
+
+    category = models.CharField(_("category"), max_length=20, choices=StatCategory.choices)
+    industry_scope = models.CharField(
+        _("industry scope"),
+        max_length=4,
+        blank=True,
+        help_text=_(
+            "Blank for the whole category, a GB/T 4754 section letter, or a code prefix "
+            "such as a 2-digit division."
+        ),
+    )
+    valid_from = models.PositiveSmallIntegerField(_("valid from (year)"))
+    valid_to = models.PositiveSmallIntegerField(_("valid to (year)"), null=True, blank=True)
+    threshold_wan = models.DecimalField(
+        _("threshold (万元)"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Blank where entry does not depend on revenue."),
+    )
+    basis = models.CharField(_("basis"), max_length=32, choices=ThresholdBasis.choices, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("category threshold")
+        verbose_name_plural = _("category thresholds")
+        ordering = ["category", "industry_scope", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "industry_scope", "valid_from"],
+                name="ent_threshold_one_version",
+                violation_error_message=_("This version of the threshold exists."),
+            ),
+            models.CheckConstraint(
+                name="ent_threshold_valid_range",
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                violation_error_message=_("A threshold ends no earlier than it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.industry_scope} {self.valid_from}"
+
+
 class EnterpriseQuerySet(ScopedQuerySet):
     def in_region(self, region: Region) -> EnterpriseQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)
@@ -141,6 +199,11 @@ class Enterprise(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class RosterEntryKind(models.TextChoices):
+    ANNUAL = "annual", _("Annual entry (年度)")
+    MONTHLY = "monthly", _("Newly commissioned, monthly entry (新开业月度入库)")
+
+
 class RosterEntryQuerySet(ScopedQuerySet):
     def in_region(self, region: Region) -> RosterEntryQuerySet:
         return self.filter(enterprise__zone__region__code__startswith=region.prefix)
@@ -166,7 +229,15 @@ class RosterEntry(TimeStampedModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     category = models.CharField(_("category"), max_length=20, choices=StatCategory.choices)
+    entry_kind = models.CharField(
+        _("kind of entry"),
+        max_length=8,
+        choices=RosterEntryKind.choices,
+        default=RosterEntryKind.ANNUAL,
+    )
     entered_on = models.DateField(_("entered on"), null=True, blank=True)
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("reason for exit"), max_length=300, blank=True)
 
     objects = RosterEntryQuerySet.as_manager()
 
@@ -179,8 +250,16 @@ class RosterEntry(TimeStampedModel):
                 fields=["enterprise", "year", "category"],
                 name="ent_roster_unique_entry",
                 violation_error_message=_("The enterprise is already on this roster."),
-            )
+            ),
+            models.CheckConstraint(
+                name="ent_roster_exit_has_reason",
+                condition=models.Q(exited_on__isnull=True) | ~models.Q(exit_reason=""),
+                violation_error_message=_("An exit from the roster gives its reason."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_category_display()} {self.enterprise}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('enterprises:roster-list')}?year={self.year}"

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kaifaqu.core.models import IndustryClass, IndustryLevel
-from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 
 INDUSTRY_SEARCH_LIMIT = 20
 
@@ -49,3 +49,19 @@ def industry_search(*, query: str, limit: int = INDUSTRY_SEARCH_LIMIT) -> QueryS
 
 def industry_by_code(code: str) -> IndustryClass | None:
     return IndustryClass.objects.filter(code=code.strip()).first()
+
+
+def roster_list(*, user: Any) -> QuerySet[RosterEntry]:
+    """Roster entries the user can see, with the enterprise and its park joined in."""
+    return RosterEntry.objects.for_user(user).select_related("enterprise__park", "enterprise__zone")
+
+
+def roster_counts(*, entries: QuerySet[RosterEntry]) -> list[tuple[str, int]]:
+    """How many entries of each category, in the order of the categories (those with any)."""
+    counts = dict(
+        entries.order_by()
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    return [(str(label), counts[value]) for value, label in StatCategory.choices if value in counts]

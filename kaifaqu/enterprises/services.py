@@ -1,9 +1,18 @@
 """Writes for enterprises and the statistical rosters."""
 
+from datetime import date
 from typing import Any
 
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.audit import acting_as
+from kaifaqu.core.permissions import can_create
 from kaifaqu.core.services import model_create, model_update
-from kaifaqu.enterprises.models import Enterprise, RosterEntry
+from kaifaqu.enterprises.models import Enterprise, RosterEntry, RosterEntryKind
+from kaifaqu.geo.models import Zone
 
 ENTERPRISE_FIELDS = (
     "uscc",
@@ -31,9 +40,25 @@ def enterprise_update(*, by: Any, enterprise: Enterprise, data: dict[str, Any]) 
 
 
 def roster_entry_add(
-    *, by: Any, enterprise: Enterprise, year: int, category: str, entered_on: Any = None
+    *,
+    by: Any,
+    enterprise: Enterprise,
+    year: int,
+    category: str,
+    entered_on: date | None = None,
+    entry_kind: str = RosterEntryKind.ANNUAL,
 ) -> RosterEntry:
-    """Put an enterprise on a year's roster; adding it again changes nothing."""
+    """Put an enterprise on a year's roster; adding it again changes nothing.
+
+    Annual entry (年度) is the yearly roster; a newly commissioned firm enters in the month it
+    qualifies (新开业月度入库) with `entry_kind=MONTHLY` and the date it entered.
+    """
+    if by is not None and not Enterprise.objects.for_user(by).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied(_("This record is outside your scope."))
+    if entry_kind == RosterEntryKind.MONTHLY and entered_on is None:
+        raise ValidationError(
+            {"entered_on": _("A newly commissioned firm enters on a date: give it.")}
+        )
     existing = RosterEntry.objects.filter(
         enterprise=enterprise, year=year, category=category
     ).first()
@@ -46,6 +71,63 @@ def roster_entry_add(
             "year": year,
             "category": category,
             "entered_on": entered_on,
+            "entry_kind": entry_kind,
         },
         by=by,
     )
+
+
+def roster_exit(*, by: Any, entry: RosterEntry, on: date, reason: str) -> RosterEntry:
+    """Take an enterprise off a roster from a date, with the reason (e.g. revenue below threshold)."""
+    if not reason.strip():
+        raise ValidationError({"exit_reason": _("Give the reason for the exit.")})
+    if entry.entered_on is not None and on < entry.entered_on:
+        raise ValidationError({"exited_on": _("An enterprise cannot leave before it entered.")})
+    return model_update(
+        instance=entry,
+        fields=("exited_on", "exit_reason"),
+        data={"exited_on": on, "exit_reason": reason.strip()},
+        by=by,
+    )[0]
+
+
+@transaction.atomic
+def roster_carry_forward(*, by: Any, zone: Zone, from_year: int, to_year: int) -> int:
+    """Annual entry: carry the zone's entries of a year that did not exit into the next year.
+
+    Set-based and idempotent: entries already on the new roster are left as they are. Returns
+    the number of entries added.
+    """
+    if to_year != from_year + 1:
+        raise ValidationError(_("Entries are carried into the following year only."))
+    if by is not None:
+        if not can_create(by, RosterEntry):
+            raise PermissionDenied(_("You may not create this kind of record."))
+        if not Zone.objects.for_user(by).filter(pk=zone.pk).exists():
+            raise PermissionDenied(_("This record is outside your scope."))
+    carried = RosterEntry.objects.filter(
+        enterprise__zone=zone, year=from_year, exited_on__isnull=True
+    )
+    present = RosterEntry.objects.filter(enterprise__zone=zone, year=to_year)
+    keys = set(present.values_list("enterprise_id", "category"))
+    new = [
+        RosterEntry(
+            enterprise_id=enterprise_id,
+            year=to_year,
+            category=category,
+            entry_kind=RosterEntryKind.ANNUAL,
+            entered_on=date(to_year, 1, 1),
+        )
+        for enterprise_id, category in carried.values_list("enterprise_id", "category")
+        if (enterprise_id, category) not in keys
+    ]
+    created = RosterEntry.objects.bulk_create(new, batch_size=1000)
+    # bulk_create sends no signals: record the additions in the change history ourselves.
+    with acting_as(by):
+        for entry in created:
+            if entry.pk is None:  # pragma: no cover - backends without RETURNING
+                continue
+            LogEntry.objects.log_create(
+                entry, action=LogEntry.Action.CREATE, changes={"year": [None, str(to_year)]}
+            )
+    return len(created)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaifaqu.enterprises import views
+from kaifaqu.enterprises import roster_views, views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -10,5 +10,14 @@ urlpatterns = [
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
     path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise-edit"),
     path("<int:pk>/history/", views.EnterpriseHistoryView.as_view(), name="enterprise-history"),
+    path("rosters/", roster_views.RosterListView.as_view(), name="roster-list"),
+    path("rosters/export/", roster_views.RosterExportView.as_view(), name="roster-export"),
+    path("rosters/new/", roster_views.RosterCreateView.as_view(), name="roster-create"),
+    path("rosters/<int:pk>/exit/", roster_views.RosterExitView.as_view(), name="roster-exit"),
+    path(
+        "rosters/carry-forward/",
+        roster_views.RosterCarryForwardView.as_view(),
+        name="roster-carry-forward",
+    ),
     path("industries/search/", views.IndustrySearchView.as_view(), name="industry-search"),
 ]

@@ -12,11 +12,21 @@ class StatisticsConfig(AppConfig):
 
         from kaifaqu.statistics.models import (
             Gap,
+            ProxyFigure,
             ReportedFigure,
             Return,
+            ReturnImport,
             ReviewDecision,
             StatisticsSettings,
         )
 
-        for model in (ReportedFigure, Return, ReviewDecision, Gap, StatisticsSettings):
+        for model in (
+            ReportedFigure,
+            Return,
+            ReviewDecision,
+            Gap,
+            StatisticsSettings,
+            ProxyFigure,
+            ReturnImport,
+        ):
             auditlog.register(model)

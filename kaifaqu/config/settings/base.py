@@ -141,6 +141,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("KFQ_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Uploaded files (supporting documents of returns); served only through scoped views.
+MEDIA_ROOT = Path(os.environ.get("KFQ_MEDIA_ROOT", VAR_DIR / "media"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

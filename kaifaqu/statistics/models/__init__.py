@@ -2,6 +2,9 @@
 
 from kaifaqu.statistics.models.figures import Indicator, ReportedFigure, ReportedFigureQuerySet
 from kaifaqu.statistics.models.gaps import Gap, GapKind, GapStatus
+from kaifaqu.statistics.models.imports import ReturnImport
+from kaifaqu.statistics.models.proxies import ProxyFigure, ProxyKind
+from kaifaqu.statistics.models.rates import ValueAddedRate
 from kaifaqu.statistics.models.returns import (
     MONTHLY_FIELDS,
     Return,
@@ -23,9 +26,12 @@ __all__ = [
     "GapKind",
     "GapStatus",
     "Indicator",
+    "ProxyFigure",
+    "ProxyKind",
     "ReportedFigure",
     "ReportedFigureQuerySet",
     "Return",
+    "ReturnImport",
     "ReturnQuerySet",
     "ReturnSource",
     "ReturnStatus",
@@ -34,4 +40,5 @@ __all__ = [
     "ReviewFinding",
     "Severity",
     "StatisticsSettings",
+    "ValueAddedRate",
 ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.models import TimeStampedModel
@@ -143,3 +144,6 @@ class Return(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.period:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("statistics:return-detail", args=[self.pk])

@@ -1,4 +1,4 @@
-"""Writes for statistics: for now the figures other offices publish, entered with their source."""
+"""Writes for the figures other offices publish, entered with their source."""
 
 from decimal import Decimal
 from typing import Any

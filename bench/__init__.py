@@ -1,0 +1,1 @@
+"""Benchmarks: each main job measured against a reference implementation in the same run."""

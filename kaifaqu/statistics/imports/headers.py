@@ -1,0 +1,131 @@
+"""Tolerant matching of the column headers of a returns workbook to the fields of a `Return`.
+
+Files from other offices differ: spaces, full-width brackets and dashes, a unit suffix such as
+(千元) or (万千瓦时), the column order. A header is reduced to a key (NFKC, no spaces, one kind of
+dash, unit suffix removed) and looked up among the national forms' names and a few aliases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kaifaqu.core.lib.money import MoneyUnit
+
+USCC = "uscc"
+NAME = "name"
+PERIOD = "period"
+
+# The national forms' names first (they are the template's headers), then aliases seen in files.
+FIELD_HEADERS: dict[str, tuple[str, ...]] = {
+    "gross_output": ("工业总产值(当年价格)", "工业总产值", "工业总产值(现价)"),
+    "sales_output": ("工业销售产值", "工业销售产值(当年价格)"),
+    "export_delivery": ("出口交货值",),
+    "revenue": ("营业收入", "主营业务收入"),
+    "total_profit": ("利润总额",),
+    "vat_payable": ("应交增值税", "本年应交增值税"),
+    "taxes": ("税金总额", "税金", "税金及附加"),
+    "electricity": ("用电量", "工业用电量"),
+    "employees": ("从业人员期末人数", "从业人员", "期末从业人员"),
+}
+KEY_HEADERS: dict[str, tuple[str, ...]] = {
+    USCC: ("统一社会信用代码", "社会信用代码", "信用代码"),
+    NAME: ("单位详细名称", "单位名称", "企业名称"),
+    PERIOD: ("报告期", "统计期", "报告期别", "期别"),
+}
+REQUIRED = (USCC, PERIOD)
+CUMULATIVE_SUFFIX = "1-本月累计"
+# Fields whose unit is money; electricity is in 万千瓦时, employees a head count.
+MONEY_FIELDS = frozenset(FIELD_HEADERS) - {"electricity", "employees"}
+# The name of the template's header of a field, used in messages.
+FIELD_TITLE = {field: names[0] for field, names in FIELD_HEADERS.items()}
+KEY_TITLE = {key: names[0] for key, names in KEY_HEADERS.items()}
+
+_MONEY_SUFFIX = {
+    "元": MoneyUnit.YUAN,
+    "千元": MoneyUnit.THOUSAND,
+    "万元": MoneyUnit.WAN,
+    "亿元": MoneyUnit.YI,
+}
+# How many kWh one unit is; the stored unit is 万千瓦时.
+ELECTRICITY_SUFFIX = {"万千瓦时": 10_000, "万kwh": 10_000, "千瓦时": 1, "kwh": 1, "度": 1}
+_OTHER_SUFFIX = {"人", "个"}
+_UNIT = re.compile(r"\(([^()]*)\)$")
+_DASHES = re.compile(r"[‐‑‒–—―−~～至]")
+_CUMULATIVE = re.compile(r"(1-本月累计数?|1-本月|本年累计数?|累计数?|本年1-本月累计)$")
+_MONTH = re.compile(r"(本月数?|当月数?)$")
+
+
+def header_key(text: object) -> str:
+    """A header reduced for comparison: NFKC, no whitespace, one dash, lower case."""
+    key = unicodedata.normalize("NFKC", str(text or ""))
+    key = "".join(key.split())
+    key = key.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
+    return _DASHES.sub("-", key).lower()
+
+
+_LOOKUP: dict[str, tuple[str, bool]] = {}
+for _field, _names in FIELD_HEADERS.items():
+    for _name in _names:
+        _LOOKUP[header_key(_name)] = (_field, False)
+for _key, _names in KEY_HEADERS.items():
+    for _name in _names:
+        _LOOKUP[header_key(_name)] = (_key, False)
+
+
+@dataclass(frozen=True)
+class MatchedColumn:
+    index: int
+    header: str
+    target: str  # a key (uscc, name, period) or a field of MONTHLY_FIELDS
+    cumulative: bool = False
+    money_unit: MoneyUnit | None = None  # declared by the header's suffix
+    kwh_per_unit: int | None = None  # electricity declared in kWh or 万kWh
+
+    @property
+    def title(self) -> str:
+        base = FIELD_TITLE.get(self.target) or KEY_TITLE.get(self.target, self.target)
+        return base + CUMULATIVE_SUFFIX if self.cumulative else base
+
+
+def match_header(index: int, text: object) -> MatchedColumn | None:
+    """The column a header names, or None for a column to ignore."""
+    key = header_key(text)
+    if not key:
+        return None
+    money: MoneyUnit | None = None
+    kwh: int | None = None
+    cumulative = False
+    # Units and the cumulative suffix come in either order: 产值(千元)1-本月累计 or 产值1-本月累计(千元).
+    for _ in range(3):
+        unit = _UNIT.search(key)
+        if unit and unit.group(1) in {*_MONEY_SUFFIX, *ELECTRICITY_SUFFIX, *_OTHER_SUFFIX}:
+            money = _MONEY_SUFFIX.get(unit.group(1), money)
+            kwh = ELECTRICITY_SUFFIX.get(unit.group(1), kwh)
+            key = key[: unit.start()]
+            continue
+        found = _CUMULATIVE.search(key)
+        if found and key[: found.start()]:
+            cumulative = True
+            key = key[: found.start()]
+            continue
+        month = _MONTH.search(key)
+        if month and key[: month.start()]:
+            key = key[: month.start()]
+            continue
+        break
+    hit = _LOOKUP.get(key)
+    if hit is None:
+        return None
+    target = hit[0]
+    if target not in FIELD_HEADERS:
+        return MatchedColumn(index=index, header=str(text), target=target)
+    return MatchedColumn(
+        index=index,
+        header=str(text),
+        target=target,
+        cumulative=cumulative and target != "employees",
+        money_unit=money if target in MONEY_FIELDS else None,
+        kwh_per_unit=kwh if target == "electricity" else None,
+    )

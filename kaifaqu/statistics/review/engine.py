@@ -1,0 +1,282 @@
+"""Running the rules on batches: candidate frames (hard) and stored returns (soft), set-based."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db import connection, models, transaction
+from django.db.models import Q
+
+from kaifaqu.enterprises.models import RosterEntry, StatCategory
+from kaifaqu.enterprises.thresholds import (
+    category_for_industry,
+    pick_threshold,
+    thresholds_for_year,
+)
+from kaifaqu.statistics.models import (
+    MONTHLY_FIELDS,
+    Return,
+    ReviewFinding,
+    Severity,
+    StatisticsSettings,
+)
+from kaifaqu.statistics.review.rules import (
+    FINDING_SCHEMA,
+    RULES,
+    HardBatch,
+    SoftBatch,
+)
+
+# Ids per `IN (...)` list: well under SQLite's limit on bound parameters.
+CHUNK = 10_000
+# The figures the soft rules compare.
+SOFT_FIELDS = ("gross_output", "revenue", "electricity", "taxes")
+OUTPUT_COLUMNS = ["row", "field", "rule", "params"]
+
+
+def _empty_findings() -> pl.DataFrame:
+    return pl.DataFrame(schema={**FINDING_SCHEMA, "rule": pl.Utf8}).select(OUTPUT_COLUMNS)
+
+
+def _run(severity: str, batch: HardBatch | SoftBatch) -> pl.DataFrame:
+    frames = [
+        rule.check(batch).with_columns(pl.lit(rule.code).alias("rule")).select(OUTPUT_COLUMNS)
+        for rule in RULES
+        if rule.severity == severity
+    ]
+    return pl.concat([_empty_findings(), *frames]).sort("row", "rule", "field", maintain_order=True)
+
+
+def hard_violations(
+    frame: pl.DataFrame, *, settings: StatisticsSettings | None, today: date
+) -> pl.DataFrame:
+    """Hard rules on a batch of candidate returns (set-based, polars).
+
+    Input columns: 'row' (Int64, the caller's row id), 'period' (pl.Date, first of month),
+    'established_on' (pl.Date, nullable), and every name in MONTHLY_FIELDS (Float64 or Decimal,
+    nullable). Output: one row per violation with columns 'row', 'field', 'rule' (code) and
+    'params' (JSON of the figures for the message). `settings` None means the model defaults.
+    """
+    settings = settings or StatisticsSettings()
+    columns = [
+        pl.col("row").cast(pl.Int64),
+        pl.col("period").cast(pl.Date),
+        (
+            pl.col("established_on").cast(pl.Date)
+            if "established_on" in frame.columns
+            else pl.lit(None, dtype=pl.Date).alias("established_on")
+        ),
+        *(pl.col(name).cast(pl.Float64) for name in MONTHLY_FIELDS),
+    ]
+    batch = HardBatch(
+        frame=frame.select(columns),
+        sales_over_output_max=float(settings.sales_over_output_max),
+        current_month=today.replace(day=1),
+    )
+    return _run(Severity.HARD.value, batch)
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+# Up to this many runs of consecutive ids are selected as ranges rather than listed.
+MAX_RUNS = 100
+
+
+def _id_filters(ids: list[int], lookup: str) -> list[Q]:
+    """Conditions that together select the sorted, distinct ids, in as few queries as it takes.
+
+    Returns written by one import have consecutive ids: a few `BETWEEN` ranges select them
+    without binding (and compiling) a parameter per id; scattered ids are listed in chunks.
+    """
+    runs: list[list[int]] = []
+    for value in ids:
+        if runs and value == runs[-1][1] + 1:
+            runs[-1][1] = value
+        else:
+            runs.append([value, value])
+    if len(runs) <= MAX_RUNS:
+        condition = Q()
+        for first, last in runs:
+            condition |= Q(**{f"{lookup}__range": (first, last)})
+        return [condition]
+    return [Q(**{f"{lookup}__in": chunk}) for chunk in _chunks(ids)]
+
+
+def _frame(queryset: models.QuerySet[Any], columns: dict[str, tuple[str, Any]]) -> pl.DataFrame:
+    """Rows of the queryset as a frame, fetched raw (no per-value conversion by the ORM).
+
+    columns: name in the frame → (lookup, polars type).
+    """
+    lookups = [lookup for lookup, _ in columns.values()]
+    sql, params = queryset.order_by().values_list(*lookups).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    series = []
+    for (name, (_, dtype)), column in zip(columns.items(), values, strict=True):
+        if not column:
+            series.append(pl.Series(name, [], dtype=dtype))
+            continue
+        raw = pl.Series(name, column, strict=False)
+        if dtype == pl.Date and raw.dtype == pl.Utf8:
+            raw = raw.str.to_date("%Y-%m-%d")
+        elif dtype == pl.Float64 and raw.dtype == pl.Utf8:
+            raw = raw.str.to_decimal()
+        series.append(raw.cast(dtype))
+    return pl.DataFrame(series)
+
+
+def _returns(queryset: models.QuerySet[Any], extra: dict[str, tuple[str, Any]]) -> pl.DataFrame:
+    money = {name: (name, pl.Float64) for name in SOFT_FIELDS}
+    return _frame(queryset, {**extra, "period": ("period", pl.Date), **money})
+
+
+def _settings_frame(zone_ids: list[int]) -> pl.DataFrame:
+    stored = {s.zone_id: s for s in StatisticsSettings.objects.filter(zone_id__in=zone_ids)}
+    default = StatisticsSettings()
+    rows = []
+    for zone_id in zone_ids:
+        s = stored.get(zone_id, default)
+        rows.append(
+            {
+                "zone_id": zone_id,
+                "mom_pct": float(s.month_on_month_swing_pct),
+                "yoy_pct": float(s.year_on_year_swing_pct),
+                "own_factor": float(s.own_history_factor),
+                "industry_factor": float(s.industry_factor),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "zone_id": pl.Int64,
+            "mom_pct": pl.Float64,
+            "yoy_pct": pl.Float64,
+            "own_factor": pl.Float64,
+            "industry_factor": pl.Float64,
+        },
+    )
+
+
+def _threshold_frame(current: pl.DataFrame) -> pl.DataFrame:
+    """The 规上工业 revenue threshold (万元) for each year and industry class under review.
+
+    Read from the versioned thresholds (one query a year); null for industries outside 规上工业.
+    """
+    rows = []
+    for year in sorted(current["year"].unique().to_list()):
+        versions = thresholds_for_year(year)
+        for industry in sorted(current.filter(pl.col("year") == year)["industry"].unique()):
+            threshold = None
+            if category_for_industry(industry) == StatCategory.INDUSTRY:
+                row = pick_threshold(versions, StatCategory.INDUSTRY, industry, year)
+                if row is not None and row.threshold_wan is not None:
+                    threshold = float(row.threshold_wan)
+            rows.append((year, industry, threshold))
+    return pl.DataFrame(
+        rows,
+        schema={"year": pl.Int32, "industry": pl.Utf8, "revenue_threshold": pl.Float64},
+        orient="row",
+    )
+
+
+def _load(ids: list[int]) -> SoftBatch | None:
+    current = pl.concat(
+        [
+            _returns(
+                Return.objects.filter(condition),
+                {
+                    "row": ("id", pl.Int64),
+                    "enterprise_id": ("enterprise_id", pl.Int64),
+                    "zone_id": ("enterprise__zone_id", pl.Int64),
+                    "industry": ("enterprise__industry_id", pl.Utf8),
+                },
+            )
+            for condition in _id_filters(ids, "id")
+        ]
+    ).with_columns(
+        pl.col("industry").str.slice(0, 2).alias("division"),
+        pl.col("period").dt.year().alias("year"),
+    )
+    if current.is_empty():
+        return None
+    zone_ids = sorted(current["zone_id"].unique().to_list())
+    enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
+    periods = sorted(current["period"].unique().to_list())
+    years = sorted(current["year"].unique().to_list())
+    first = (pl.Series([periods[0]]).dt.offset_by("-12mo")).item()
+
+    in_range = Return.objects.filter(period__gte=first, period__lte=periods[-1])
+    if len(enterprise_ids) <= CHUNK:
+        in_range = in_range.filter(enterprise_id__in=enterprise_ids)
+    else:
+        in_range = in_range.filter(enterprise__zone_id__in=zone_ids)
+    history = _returns(in_range, {"enterprise_id": ("enterprise_id", pl.Int64)}).join(
+        current.select("enterprise_id").unique(), on="enterprise_id", how="semi"
+    )
+    peers = _returns(
+        Return.objects.filter(enterprise__zone_id__in=zone_ids, period__in=periods),
+        {
+            "enterprise_id": ("enterprise_id", pl.Int64),
+            "zone_id": ("enterprise__zone_id", pl.Int64),
+            "industry": ("enterprise__industry_id", pl.Utf8),
+        },
+    ).with_columns(pl.col("industry").str.slice(0, 2).alias("division"))
+    roster = _frame(
+        RosterEntry.objects.filter(
+            category=StatCategory.INDUSTRY, year__in=years, enterprise__zone_id__in=zone_ids
+        ),
+        {"enterprise_id": ("enterprise_id", pl.Int64), "year": ("year", pl.Int32)},
+    ).with_columns(pl.lit(True).alias("on_roster"))
+
+    current = (
+        current.join(_settings_frame(zone_ids), on="zone_id", how="left")
+        .join(roster.unique(), on=["enterprise_id", "year"], how="left")
+        .with_columns(pl.col("on_roster").fill_null(False))
+        .join(_threshold_frame(current), on=["year", "industry"], how="left")
+    )
+    return SoftBatch(current=current, history=history, peers=peers)
+
+
+def soft_findings(return_ids: Sequence[int]) -> pl.DataFrame:
+    """The soft findings of these returns ('row' is the return id), computed, not stored."""
+    ids = sorted(set(return_ids))
+    batch = _load(ids) if ids else None
+    if batch is None:
+        return _empty_findings()
+    return _run(Severity.SOFT.value, batch)
+
+
+def review_returns(*, return_ids: Sequence[int]) -> None:
+    """(Re)compute and store the soft findings of these returns, replacing their previous ones.
+
+    Set-based: the returns, their history, their industry peers, the zones' settings and the
+    roster are read in a few queries into polars, every soft rule runs on the whole batch, and
+    the findings are replaced with bulk operations.
+    """
+    ids = sorted(set(return_ids))
+    if not ids:
+        return
+    findings = soft_findings(ids)
+    objects = [
+        ReviewFinding(
+            return_record_id=row,
+            rule=rule,
+            severity=Severity.SOFT,
+            field=field,
+            params=json.loads(params),
+        )
+        for row, field, rule, params in findings.iter_rows()
+    ]
+    with transaction.atomic():
+        for condition in _id_filters(ids, "return_record__id"):
+            ReviewFinding.objects.filter(condition, severity=Severity.SOFT).delete()
+        ReviewFinding.objects.bulk_create(objects, batch_size=1_000)

@@ -1,0 +1,46 @@
+"""`kfq import returns FILE`: the result, or every error with its row and exit code 1."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kaifaqu.cli import main
+from kaifaqu.conftest import Personas, World
+from kaifaqu.statistics.models import Return
+from kaifaqu.statistics.tests.import_helpers import csv, xlsx
+
+HEADERS = ["统一社会信用代码", "报告期", "工业总产值(当年价格)"]
+
+
+def test_it_imports_a_workbook_as_a_statistician(
+    tmp_path: Path, world: World, personas: Personas
+) -> None:
+    path = tmp_path / "march.xlsx"
+    path.write_bytes(xlsx(HEADERS, [[world.ent_a1.uscc, "2025-03", 150]]).getvalue())
+    result = CliRunner().invoke(
+        main, ["import", "returns", str(path), "--unit", "万元", "--as", "statistician"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 rows: 1 created, 0 updated, 0 unchanged" in result.output
+    assert str(Return.objects.get().gross_output) == "150.0000"
+
+
+def test_it_prints_every_error_and_exits_with_1(
+    tmp_path: Path, world: World, personas: Personas
+) -> None:
+    path = tmp_path / "march.csv"
+    rows = [[world.ent_a1.uscc, "2025-03", "x"], [world.ent_a2.uscc, "3月", 1]]
+    path.write_bytes(csv(HEADERS, rows).getvalue())
+    result = CliRunner().invoke(main, ["import", "returns", str(path), "--as", "statistician"])
+    assert result.exit_code == 1
+    assert "row 2\t工业总产值(当年价格)" in result.output
+    assert "row 3\t报告期" in result.output
+    assert Return.objects.count() == 0
+
+
+def test_it_refuses_an_unknown_user(tmp_path: Path, world: World) -> None:
+    path = tmp_path / "march.csv"
+    path.write_bytes(csv(HEADERS, []).getvalue())
+    result = CliRunner().invoke(main, ["import", "returns", str(path), "--as", "nobody"])
+    assert result.exit_code == 1
+    assert "nobody" in result.output

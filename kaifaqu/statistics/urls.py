@@ -1,0 +1,36 @@
+from django.urls import path
+
+from kaifaqu.statistics.views import candidates, gaps, imports, returns, review
+from kaifaqu.statistics.views import settings as settings_views
+
+app_name = "statistics"
+urlpatterns = [
+    # Monthly returns: the reporter's form, the office's list and detail, review and settings.
+    path("my-return/", returns.MyReturnView.as_view(), name="my-return"),
+    path("returns/", returns.ReturnListView.as_view(), name="return-list"),
+    path("returns/export/", returns.ReturnExportView.as_view(), name="return-export"),
+    path("returns/<int:pk>/", returns.ReturnDetailView.as_view(), name="return-detail"),
+    path("returns/<int:pk>/history/", returns.ReturnHistoryView.as_view(), name="return-history"),
+    path(
+        "returns/<int:pk>/document/", returns.ReturnDocumentView.as_view(), name="return-document"
+    ),
+    path("returns/import/", imports.ReturnImportView.as_view(), name="return-import"),
+    path(
+        "returns/import/template/",
+        imports.ReturnImportTemplateView.as_view(),
+        name="return-import-template",
+    ),
+    path("review/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path(
+        "review/<int:pk>/<str:action>/",
+        review.ReviewDecideView.as_view(),
+        name="review-decide",
+    ),
+    path("settings/", settings_views.StatisticsSettingsView.as_view(), name="settings"),
+    # Rosters' follow-up: 上规入统 candidates and 应统尽统 gaps.
+    path("candidates/", candidates.CandidateListView.as_view(), name="candidate-list"),
+    path("gaps/", gaps.GapListView.as_view(), name="gap-list"),
+    path("gaps/refresh/", gaps.GapRefreshView.as_view(), name="gap-refresh"),
+    path("gaps/<int:pk>/assign/", gaps.GapAssignView.as_view(), name="gap-assign"),
+    path("gaps/<int:pk>/close/", gaps.GapCloseView.as_view(), name="gap-close"),
+]

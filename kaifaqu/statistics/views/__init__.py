@@ -1,0 +1,1 @@
+"""Statistics pages, one module per area; `urls.py` imports the modules."""

@@ -1,0 +1,41 @@
+"""Who may open the statistics office's working lists (candidates, gaps), and for which zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.geo.models import Zone
+
+# Enterprises and the 三员 administrators without business data do not see these lists.
+OFFICE_LEVELS: frozenset[str] = frozenset(
+    {ScopeLevel.ALL, ScopeLevel.REGION, ScopeLevel.ZONE, ScopeLevel.PARK}
+)
+
+
+def ensure_office_reader(user: Any) -> None:
+    if user.is_authenticated and user.scope.level not in OFFICE_LEVELS:
+        raise PermissionDenied(_("This list is for the statistics office."))
+
+
+def chosen_zone(user: Any, value: str | None) -> tuple[Zone, list[Zone]]:
+    """The zone asked for among those the user can see, else the first of them."""
+    zones = list(Zone.objects.for_user(user).order_by("name"))
+    if not zones:
+        raise Http404
+    for zone in zones:
+        if str(zone.pk) == (value or ""):
+            return zone, zones
+    return zones[0], zones
+
+
+def chosen_month(value: str | None, default: Month) -> Month:
+    try:
+        return Month.parse(value) if value else default
+    except ValueError:
+        return default
