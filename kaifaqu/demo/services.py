@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from kaifaqu.statistics.services import reported_figure_record
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 Echo = Callable[[str], None]
+M = TypeVar("M", bound=Model)
 
 
 def demo_load(*, echo: Echo = print) -> str:
@@ -75,14 +76,9 @@ def _load_regions(dataset: Dataset, tally: Counter[str], echo: Echo) -> dict[str
         parent_code = _parent_code(row.code)
         parent = regions[parent_code] if parent_code else None
         data = {"code": row.code, "name": row.name, "parent": parent}
-        region = Region.objects.filter(code=row.code).first()
-        if region is None:
-            region, outcome = region_create(by=None, data=data), CREATED
-        elif _differs(region, data):
-            region, outcome = region_update(by=None, region=region, data=data), UPDATED
-        else:
-            outcome = UNCHANGED
-        regions[row.code] = region
+        regions[row.code], outcome = _upsert(
+            Region.objects.filter(code=row.code), data, region_create, region_update
+        )
         outcomes[outcome] += 1
     _report(echo, Region, outcomes, tally)
     return regions
@@ -100,13 +96,9 @@ def _load_zone(
     dataset: Dataset, regions: Mapping[str, Region], tally: Counter[str], echo: Echo
 ) -> Zone:
     data = {**dataset.zone.fields, "region": regions[dataset.zone.region]}
-    zone = Zone.objects.filter(name=dataset.zone.name).first()
-    if zone is None:
-        zone, outcome = zone_create(by=None, data=data), CREATED
-    elif _differs(zone, data):
-        zone, outcome = zone_update(by=None, zone=zone, data=data), UPDATED
-    else:
-        outcome = UNCHANGED
+    zone, outcome = _upsert(
+        Zone.objects.filter(name=dataset.zone.name), data, zone_create, zone_update
+    )
     _report(echo, Zone, Counter({outcome: 1}), tally)
     return zone
 
@@ -116,14 +108,9 @@ def _load_parks(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -
     outcomes: Counter[str] = Counter()
     for row in dataset.parks:
         data = {**row.fields, "zone": zone}
-        park = Park.objects.filter(zone=zone, name=row.name).first()
-        if park is None:
-            park, outcome = park_create(by=None, data=data), CREATED
-        elif _differs(park, data):
-            park, outcome = park_update(by=None, park=park, data=data), UPDATED
-        else:
-            outcome = UNCHANGED
-        parks[row.name] = park
+        parks[row.name], outcome = _upsert(
+            Park.objects.filter(zone=zone, name=row.name), data, park_create, park_update
+        )
         outcomes[outcome] += 1
     _report(echo, Park, outcomes, tally)
     return parks
@@ -146,15 +133,9 @@ def _load_enterprises(
             "park": parks[row.park] if row.park else None,
             "industry": industries[row.industry],
         }
-        enterprise = Enterprise.objects.filter(uscc=row.uscc).first()
-        if enterprise is None:
-            enterprise, outcome = enterprise_create(by=None, data=data), CREATED
-        elif _differs(enterprise, data):
-            enterprise = enterprise_update(by=None, enterprise=enterprise, data=data)
-            outcome = UPDATED
-        else:
-            outcome = UNCHANGED
-        enterprises[row.uscc] = enterprise
+        enterprises[row.uscc], outcome = _upsert(
+            Enterprise.objects.filter(uscc=row.uscc), data, enterprise_create, enterprise_update
+        )
         outcomes[outcome] += 1
     _report(echo, Enterprise, outcomes, tally)
     return enterprises
@@ -320,6 +301,23 @@ def _load_personas(
 
 
 # Helpers
+
+
+def _upsert(
+    found: QuerySet[M],
+    data: dict[str, Any],
+    create: Callable[..., M],
+    update: Callable[..., M],
+) -> tuple[M, str]:
+    """The record its natural key finds, created through its service if missing, updated if the
+    files say otherwise. Update services name the record after its model (`zone_update(zone=…)`).
+    """
+    record = found.first()
+    if record is None:
+        return create(by=None, data=data), CREATED
+    if _differs(record, data):
+        return update(by=None, **{str(record._meta.model_name): record}, data=data), UPDATED
+    return record, UNCHANGED
 
 
 def _differs(instance: Any, data: Mapping[str, Any]) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.views import View
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import ScopeLevel, can_write
 from kaifaqu.core.views import Column, RegistryCreateView, RegistryExportView, RegistryListView
-from kaifaqu.core.views.tables import attr, verbose_label
+from kaifaqu.core.views.tables import Cell, attr, verbose_label
 from kaifaqu.enterprises.filters import RosterFilter
 from kaifaqu.enterprises.models import RosterEntry
 from kaifaqu.enterprises.roster_forms import (
@@ -68,6 +69,18 @@ EXPORT_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class RosterRow:
+    """A row of the list's table (its cells, as the core template iterates them) and where the
+    entry's exit form is: None once it has left, or for a user who may not change the roster."""
+
+    cells: list[Cell]
+    exit_url: str | None
+
+    def __iter__(self) -> Iterator[Cell]:
+        return iter(self.cells)
+
+
 class RosterViews:
     model: type[models.Model] = RosterEntry
 
@@ -100,13 +113,13 @@ class RosterListView(RosterViews, RegistryListView):
         writer = can_write(self.request.user, RosterEntry)
         if "rows" in context:
             entries = context["page_obj"].object_list
-            context["entry_rows"] = [
-                {
-                    "cells": cells,
-                    "exit_url": reverse("enterprises:roster-exit", args=[entry.pk])
+            context["rows"] = [
+                RosterRow(
+                    cells=cells,
+                    exit_url=reverse("enterprises:roster-exit", args=[entry.pk])
                     if writer and entry.exited_on is None
                     else None,
-                }
+                )
                 for cells, entry in zip(context["rows"], entries, strict=True)
             ]
             context["counts"] = roster_counts(entries=self.filtered_queryset(context["filterset"]))

@@ -4,12 +4,7 @@ from kaifaqu.enterprises import roster_views, views
 
 app_name = "enterprises"
 urlpatterns = [
-    path("", views.EnterpriseListView.as_view(), name="enterprise-list"),
-    path("export/", views.EnterpriseExportView.as_view(), name="enterprise-export"),
-    path("new/", views.EnterpriseCreateView.as_view(), name="enterprise-create"),
-    path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
-    path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise-edit"),
-    path("<int:pk>/history/", views.EnterpriseHistoryView.as_view(), name="enterprise-history"),
+    *views.ENTERPRISES.urls(),
     path("rosters/", roster_views.RosterListView.as_view(), name="roster-list"),
     path("rosters/export/", roster_views.RosterExportView.as_view(), name="roster-export"),
     path("rosters/new/", roster_views.RosterCreateView.as_view(), name="roster-create"),

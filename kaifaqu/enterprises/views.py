@@ -3,24 +3,12 @@
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from kaifaqu.core.views import (
-    Column,
-    DetailField,
-    RegistryCreateView,
-    RegistryDetailView,
-    RegistryEditView,
-    RegistryExportView,
-    RegistryHistoryView,
-    RegistryListView,
-    RegistryView,
-    describe,
-)
+from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.tables import attr, decimal_text, related_table, verbose_label
 from kaifaqu.enterprises.filters import EnterpriseFilter
 from kaifaqu.enterprises.forms import EnterpriseForm
@@ -85,28 +73,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-class EnterpriseViews(RegistryView):
-    model = Enterprise
-
-    def get_queryset(self) -> QuerySet[Enterprise]:
-        return enterprise_detail(user=self.request.user)
-
-
-class EnterpriseListView(RegistryListView):
-    model = Enterprise
-    filterset_class = EnterpriseFilter
-    columns = COLUMNS
-    export_columns = EXPORT_COLUMNS
-
-    def get_queryset(self) -> QuerySet[Enterprise]:
-        return enterprise_list(user=self.request.user)
-
-
-class EnterpriseExportView(RegistryExportView, EnterpriseListView):
-    pass
-
-
-class EnterpriseDetailView(EnterpriseViews, RegistryDetailView):
+class EnterpriseDetailView(RegistryDetailView):
     template_name = "enterprises/enterprise_detail.html"
 
     def get_context_data(self, obj: Enterprise) -> dict[str, Any]:
@@ -139,23 +106,19 @@ class EnterpriseDetailView(EnterpriseViews, RegistryDetailView):
         }
 
 
-class EnterpriseHistoryView(EnterpriseViews, RegistryHistoryView):
-    pass
-
-
-class EnterpriseCreateView(RegistryCreateView):
-    model = Enterprise
-    form_class = EnterpriseForm
-
-    def create(self, form: EnterpriseForm) -> Enterprise:
-        return enterprise_create(by=self.request.user, data=form.cleaned_data)
-
-
-class EnterpriseEditView(EnterpriseViews, RegistryEditView):
-    form_class = EnterpriseForm
-
-    def update(self, obj: Enterprise, form: EnterpriseForm) -> Enterprise:
-        return enterprise_update(by=self.request.user, enterprise=obj, data=form.cleaned_data)
+ENTERPRISES = Registry(
+    model=Enterprise,
+    selector=enterprise_list,
+    # One enterprise shows its whole industry path (class › group › division › section).
+    object_selector=enterprise_detail,
+    filterset_class=EnterpriseFilter,
+    columns=COLUMNS,
+    export_columns=EXPORT_COLUMNS,
+    form_class=EnterpriseForm,
+    create=enterprise_create,
+    update=enterprise_update,
+    detail_view=EnterpriseDetailView,
+)
 
 
 class IndustrySearchView(LoginRequiredMixin, View):

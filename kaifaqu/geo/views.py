@@ -2,24 +2,12 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaifaqu.core.views import (
-    Column,
-    DetailField,
-    RegistryCreateView,
-    RegistryDetailView,
-    RegistryEditView,
-    RegistryExportView,
-    RegistryHistoryView,
-    RegistryListView,
-    RegistryView,
-    describe,
-)
+from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.tables import attr, decimal_text, related_table, verbose_label
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo import selectors
@@ -94,6 +82,18 @@ PARK_EXPORT_COLUMNS = [
     ),
     Column("position", verbose_label(Park, "position"), attr("position")),
 ]
+ZONE_EXPORT_COLUMNS = [
+    *ZONE_COLUMNS,
+    *(
+        Column(name, verbose_label(Zone, name), attr(name))
+        for name in (
+            "internal_departments",
+            "public_institutions",
+            "park_service_centres",
+            "governance_model",
+        )
+    ),
+]
 CHILD_COLUMNS = [REGION_COLUMNS[0], REGION_COLUMNS[1], REGION_COLUMNS[2]]
 ZONE_OF_REGION_COLUMNS = [ZONE_COLUMNS[0], ZONE_COLUMNS[2], ZONE_COLUMNS[3], ZONE_COLUMNS[4]]
 
@@ -101,23 +101,7 @@ ZONE_OF_REGION_COLUMNS = [ZONE_COLUMNS[0], ZONE_COLUMNS[2], ZONE_COLUMNS[3], ZON
 # Regions
 
 
-class RegionViews(RegistryView):
-    model = Region
-
-    def get_queryset(self) -> QuerySet[Region]:
-        return selectors.region_list(user=self.request.user)
-
-
-class RegionListView(RegionViews, RegistryListView):
-    filterset_class = RegionFilter
-    columns = REGION_COLUMNS
-
-
-class RegionExportView(RegistryExportView, RegionListView):
-    pass
-
-
-class RegionDetailView(RegionViews, RegistryDetailView):
+class RegionDetailView(RegistryDetailView):
     template_name = "geo/region_detail.html"
 
     def get_context_data(self, obj: Region) -> dict[str, Any]:
@@ -133,56 +117,22 @@ class RegionDetailView(RegionViews, RegistryDetailView):
         }
 
 
-class RegionHistoryView(RegionViews, RegistryHistoryView):
-    pass
-
-
-class RegionCreateView(RegistryCreateView):
-    model = Region
-    form_class = RegionForm
-
-    def create(self, form: RegionForm) -> Region:
-        return region_create(by=self.request.user, data=form.cleaned_data)
-
-
-class RegionEditView(RegionViews, RegistryEditView):
-    form_class = RegionForm
-
-    def update(self, obj: Region, form: RegionForm) -> Region:
-        return region_update(by=self.request.user, region=obj, data=form.cleaned_data)
+REGIONS = Registry(
+    model=Region,
+    selector=selectors.region_list,
+    filterset_class=RegionFilter,
+    columns=REGION_COLUMNS,
+    form_class=RegionForm,
+    create=region_create,
+    update=region_update,
+    detail_view=RegionDetailView,
+)
 
 
 # Zones
 
 
-class ZoneViews(RegistryView):
-    model = Zone
-
-    def get_queryset(self) -> QuerySet[Zone]:
-        return selectors.zone_list(user=self.request.user)
-
-
-class ZoneListView(ZoneViews, RegistryListView):
-    filterset_class = ZoneFilter
-    columns = ZONE_COLUMNS
-
-
-class ZoneExportView(RegistryExportView, ZoneListView):
-    export_columns = [
-        *ZONE_COLUMNS,
-        *(
-            Column(name, verbose_label(Zone, name), attr(name))
-            for name in (
-                "internal_departments",
-                "public_institutions",
-                "park_service_centres",
-                "governance_model",
-            )
-        ),
-    ]
-
-
-class ZoneDetailView(ZoneViews, RegistryDetailView):
+class ZoneDetailView(RegistryDetailView):
     template_name = "geo/zone_detail.html"
 
     def get_context_data(self, obj: Zone) -> dict[str, Any]:
@@ -245,46 +195,23 @@ class ZoneDetailView(ZoneViews, RegistryDetailView):
         }
 
 
-class ZoneHistoryView(ZoneViews, RegistryHistoryView):
-    pass
-
-
-class ZoneCreateView(RegistryCreateView):
-    model = Zone
-    form_class = ZoneForm
-
-    def create(self, form: ZoneForm) -> Zone:
-        return zone_create(by=self.request.user, data=form.cleaned_data)
-
-
-class ZoneEditView(ZoneViews, RegistryEditView):
-    form_class = ZoneForm
-
-    def update(self, obj: Zone, form: ZoneForm) -> Zone:
-        return zone_update(by=self.request.user, zone=obj, data=form.cleaned_data)
+ZONES = Registry(
+    model=Zone,
+    selector=selectors.zone_list,
+    filterset_class=ZoneFilter,
+    columns=ZONE_COLUMNS,
+    export_columns=ZONE_EXPORT_COLUMNS,
+    form_class=ZoneForm,
+    create=zone_create,
+    update=zone_update,
+    detail_view=ZoneDetailView,
+)
 
 
 # Parks
 
 
-class ParkViews(RegistryView):
-    model = Park
-
-    def get_queryset(self) -> QuerySet[Park]:
-        return selectors.park_list(user=self.request.user)
-
-
-class ParkListView(ParkViews, RegistryListView):
-    filterset_class = ParkFilter
-    columns = PARK_COLUMNS
-    export_columns = PARK_EXPORT_COLUMNS
-
-
-class ParkExportView(RegistryExportView, ParkListView):
-    pass
-
-
-class ParkDetailView(ParkViews, RegistryDetailView):
+class ParkDetailView(RegistryDetailView):
     template_name = "geo/park_detail.html"
 
     def get_context_data(self, obj: Park) -> dict[str, Any]:
@@ -322,20 +249,14 @@ class ParkDetailView(ParkViews, RegistryDetailView):
         }
 
 
-class ParkHistoryView(ParkViews, RegistryHistoryView):
-    pass
-
-
-class ParkCreateView(RegistryCreateView):
-    model = Park
-    form_class = ParkForm
-
-    def create(self, form: ParkForm) -> Park:
-        return park_create(by=self.request.user, data=form.cleaned_data)
-
-
-class ParkEditView(ParkViews, RegistryEditView):
-    form_class = ParkForm
-
-    def update(self, obj: Park, form: ParkForm) -> Park:
-        return park_update(by=self.request.user, park=obj, data=form.cleaned_data)
+PARKS = Registry(
+    model=Park,
+    selector=selectors.park_list,
+    filterset_class=ParkFilter,
+    columns=PARK_COLUMNS,
+    export_columns=PARK_EXPORT_COLUMNS,
+    form_class=ParkForm,
+    create=park_create,
+    update=park_update,
+    detail_view=ParkDetailView,
+)

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,13 +14,9 @@ from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views import (
     Column,
     DetailField,
+    Registry,
     RegistryCreateView,
     RegistryDetailView,
-    RegistryEditView,
-    RegistryExportView,
-    RegistryHistoryView,
-    RegistryListView,
-    RegistryView,
     describe,
 )
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label, wan_text, yi_text
@@ -119,24 +114,7 @@ def _money(label: str, amount_wan: Decimal | None) -> DetailField:
     return DetailField(label=label, text=text, numeric=True)
 
 
-class ProjectViews(RegistryView):
-    model = Project
-
-    def get_queryset(self) -> QuerySet[Project]:
-        return project_list(user=self.request.user)
-
-
-class ProjectListView(ProjectViews, RegistryListView):
-    filterset_class = ProjectFilter
-    columns = COLUMNS
-    export_columns = EXPORT_COLUMNS
-
-
-class ProjectExportView(RegistryExportView, ProjectListView):
-    pass
-
-
-class ProjectDetailView(ProjectViews, RegistryDetailView):
+class ProjectDetailView(RegistryDetailView):
     template_name = "projects/project_detail.html"
 
     def get_context_data(
@@ -210,12 +188,9 @@ class ProjectAdvanceView(ProjectDetailView):
         return self.render(self.template_name, context)
 
 
-class ProjectHistoryView(ProjectViews, RegistryHistoryView):
-    pass
-
-
 class ProjectCreateView(RegistryCreateView):
-    model = Project
+    """A new project also records the stage it starts in."""
+
     form_class = ProjectCreateForm
 
     def create(self, form: ProjectCreateForm) -> Project:
@@ -235,8 +210,15 @@ class ProjectCreateView(RegistryCreateView):
             raise
 
 
-class ProjectEditView(ProjectViews, RegistryEditView):
-    form_class = ProjectForm
-
-    def update(self, obj: Project, form: ProjectForm) -> Project:
-        return project_update(by=self.request.user, project=obj, data=form.cleaned_data)
+PROJECTS = Registry(
+    model=Project,
+    selector=project_list,
+    filterset_class=ProjectFilter,
+    columns=COLUMNS,
+    export_columns=EXPORT_COLUMNS,
+    form_class=ProjectForm,
+    create=project_create,
+    update=project_update,
+    detail_view=ProjectDetailView,
+    create_view=ProjectCreateView,
+)

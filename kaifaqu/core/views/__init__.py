@@ -1,5 +1,6 @@
 """Views shared by every registry (regions, zones, parks, enterprises, projects)."""
 
+from kaifaqu.core.views.declared import Registry
 from kaifaqu.core.views.registry import (
     RegistryCreateView,
     RegistryDetailView,
@@ -15,6 +16,7 @@ from kaifaqu.core.views.tables import Column, DetailField, describe
 __all__ = [
     "Column",
     "DetailField",
+    "Registry",
     "RegistryCreateView",
     "RegistryDetailView",
     "RegistryEditView",

@@ -1,15 +1,17 @@
 """The skeleton every registry page shares: list, export, detail, history, create and edit.
 
-Each app subclasses these with its model, its selector (which starts from `for_user`), its
-FilterSet, its columns and its service. A record outside the user's scope is never found, so it
-is a 404, and nothing on a page tells whether it exists.
+A registry's app declares what differs (a `Registry`: model, selector, FilterSet, columns, form,
+services, detail view) and `Registry.urls()` hands it to each of these views as `registry`. Pages
+of another kind (the roster, statistics returns) subclass them and set `model`, `get_queryset()`,
+`columns`… themselves, which take precedence over the registry. A record outside the user's
+scope is never found, so it is a 404, and nothing on a page tells whether it exists.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.contrib import messages
@@ -37,6 +39,9 @@ from kaifaqu.core.views.export import xlsx_bytes
 from kaifaqu.core.views.history import history_rows
 from kaifaqu.core.views.tables import Column, table_rows
 
+if TYPE_CHECKING:
+    from kaifaqu.core.views.declared import Registry
+
 PAGE_SIZE = 50
 RESULTS_TARGET = "registry-results"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,12 +67,26 @@ def scope_filter_choices(filterset: django_filters.FilterSet, user: Any) -> None
 
 
 class RegistryView(LoginRequiredMixin, View):
-    model: type[models.Model]
     request: RegistryRequest
+    # Given by `Registry.urls()`. What the views take from it (model, selector, filterset_class,
+    # columns, form_class…) a subclass may set or override itself; a view with no registry must.
+    registry: Registry | None = None
+
+    def declared(self) -> Registry:
+        if self.registry is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} has no registry: route it with Registry.urls() or "
+                "set model and define get_queryset()."
+            )
+        return self.registry
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.declared().model
 
     def get_queryset(self) -> models.QuerySet[Any]:
         """The app's selector: what this user may see, with what the page needs joined."""
-        raise ImproperlyConfigured(f"{type(self).__name__} must define get_queryset().")
+        return self.declared().selector(user=self.request.user)
 
     def url_name(self, action: str) -> str:
         meta = self.model._meta
@@ -94,11 +113,21 @@ class RegistryView(LoginRequiredMixin, View):
 
 
 class RegistryListView(RegistryView):
-    filterset_class: type[django_filters.FilterSet]
-    columns: Sequence[Column]
-    export_columns: Sequence[Column] | None = None
     template_name = "core/list.html"
     results_template_name = "core/_list_results.html"
+
+    @property
+    def filterset_class(self) -> type[django_filters.FilterSet]:
+        return self.declared().filterset_class
+
+    @property
+    def columns(self) -> Sequence[Column]:
+        return self.declared().columns
+
+    @property
+    def export_columns(self) -> Sequence[Column] | None:
+        """The workbook's columns when it says more than the page; None: the page's columns."""
+        return self.registry.export_columns if self.registry is not None else None
 
     def get_filterset(self) -> django_filters.FilterSet:
         filterset = self.filterset_class(
@@ -197,12 +226,21 @@ class RegistryExportView(RegistryListView):
 class RegistryObjectView(RegistryView):
     """A view of one record the user can see; tabs lead to its details and history."""
 
+    def get_queryset(self) -> models.QuerySet[Any]:
+        registry = self.declared()
+        selector = registry.object_selector or registry.selector
+        return selector(user=self.request.user)
+
     def get_object(self) -> Any:
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
+    def edit_url(self, obj: Any) -> str | None:
+        """Where the record's edit form is; None hides the button (for records changed elsewhere)."""
+        if not can_write(self.request.user, self.model):
+            return None
+        return reverse(self.url_name("edit"), args=[obj.pk])
+
     def object_context(self, obj: Any, tab: str) -> dict[str, Any]:
-        user = self.request.user
-        can_edit = can_write(user, self.model)
         return {
             "object": obj,
             "tab": tab,
@@ -218,7 +256,7 @@ class RegistryObjectView(RegistryView):
                     "url": reverse(self.url_name("history"), args=[obj.pk]),
                 },
             ],
-            "edit_url": reverse(self.url_name("edit"), args=[obj.pk]) if can_edit else None,
+            "edit_url": self.edit_url(obj),
         }
 
 
@@ -251,8 +289,11 @@ class RegistryHistoryView(RegistryObjectView):
 class RegistryFormMixin(RegistryView):
     """Forms check input; the app's service writes, and its refusals come back as form errors."""
 
-    form_class: type[Any]
     template_name = "core/form.html"
+
+    @property
+    def form_class(self) -> type[Any]:
+        return self.declared().form_class
 
     def get_form(self, **kwargs: Any) -> Any:
         data = self.request.POST if self.request.method == "POST" else None
@@ -265,8 +306,8 @@ class RegistryFormMixin(RegistryView):
 
 class RegistryCreateView(RegistryFormMixin):
     def create(self, form: Any) -> models.Model:
-        """Call the app's `<entity>_create` service with `by=self.request.user`."""
-        raise ImproperlyConfigured(f"{type(self).__name__} must define create().")
+        """The app's `<entity>_create` service, by the user."""
+        return self.declared().create(by=self.request.user, data=form.cleaned_data)
 
     def form_context(self, form: Any) -> dict[str, Any]:
         mark_invalid(form)
@@ -299,8 +340,10 @@ class RegistryCreateView(RegistryFormMixin):
 
 class RegistryEditView(RegistryFormMixin, RegistryObjectView):
     def update(self, obj: Any, form: Any) -> models.Model:
-        """Call the app's `<entity>_update` service with `by=self.request.user`."""
-        raise ImproperlyConfigured(f"{type(self).__name__} must define update().")
+        """The app's `<entity>_update` service, by the user; it names the record after its model
+        (`zone_update(by=…, zone=…, data=…)`)."""
+        record = {str(self.model._meta.model_name): obj}
+        return self.declared().update(by=self.request.user, **record, data=form.cleaned_data)
 
     def get_editable_object(self) -> Any:
         obj = self.get_object()
