@@ -77,6 +77,18 @@ class Personas:
     auditor: User
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Every test starts in the platform's default language (Chinese), whatever the one before
+    it left active: a request with the English cookie leaves English on the test's thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     # Transactional tests (the browser ones) flush the table the migration filled.

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from kaifaqu.core.lib import uscc
 from kaifaqu.core.models import IndustryLevel
@@ -101,7 +102,10 @@ def test_running_it_again_writes_nothing_and_says_so(small: Summary) -> None:
     assert again.created is False
     assert (again.zones, again.enterprises, again.returns) == (100, 2000, 6000)
     assert (again.parks, again.roster_entries) == (first.parks, first.roster_entries)
-    assert "nothing was written" in describe(again)
+    with translation.override("en"):
+        assert "nothing was written" in describe(again)
+    with translation.override("zh-hans"):
+        assert "未写入任何数据" in describe(again)
 
 
 def test_it_refuses_fewer_enterprises_than_zones() -> None:

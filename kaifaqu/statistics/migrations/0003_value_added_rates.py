@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                     "rate",
                     models.DecimalField(
                         decimal_places=4,
-                        help_text="A decimal: 0.2850 means 28.50 % of gross output.",
+                        help_text="A decimal: 0.2850 means 28.50 per cent of gross output.",
                         max_digits=5,
                         validators=[
                             django.core.validators.MinValueValidator(Decimal("0")),

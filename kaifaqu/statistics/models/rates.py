@@ -25,7 +25,7 @@ class ValueAddedRate(models.Model):
         max_digits=5,
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_("A decimal: 0.2850 means 28.50 % of gross output."),
+        help_text=_("A decimal: 0.2850 means 28.50 per cent of gross output."),
     )
     note = models.CharField(_("source or note"), max_length=200, blank=True)
 
