@@ -1,8 +1,13 @@
 """Benchmark: importing a province-scale month of returns (200,000 rows, one workbook).
 
+The province is `kfq demo --province`'s (kaifaqu/demo/province.py) with 14 months of returns up to
+2024-12; the workbook is its last month as a statistics office sends it (千元, each figure for
+the month and 1–本月累计), and that month is removed before the import, so the import writes a
+whole month over 13 months of history that the review compares with.
+
 Measured in one run, on the database DATABASE_URL selects:
   (a) fastexcel alone reading the workbook into polars (the reference floor);
-  (b) our import, `returns_import` (read + validate + write + review), on an empty month;
+  (b) our import, `returns_import` (read + validate + write + review);
   (c) the naive reference: openpyxl reads the rows and each is saved with
       `Return.objects.create`, timed on the first SAMPLE rows (rolled back) and extrapolated
       linearly to the whole file;
@@ -11,7 +16,6 @@ and the peak resident memory of the process. Targets: b/a ≤ 5, c/b ≥ 20, pea
 
 from __future__ import annotations
 
-import random
 import resource
 import sys
 import time
@@ -23,7 +27,9 @@ from typing import Any
 
 ROWS = 200_000
 SAMPLE = 5_000
-PERIOD = "2025-01"
+# The province's returns run up to 2024-12 (LAST_MONTH); the benchmark imports that month again,
+# over the 13 months before it that the review compares with (a year back and the month before).
+HISTORY_MONTHS = 13
 FIELDS = (
     "gross_output",
     "sales_output",
@@ -40,6 +46,7 @@ FIELDS = (
 @dataclass
 class Figures:
     rows: int
+    history: int
     database: str
     fastexcel_s: float
     import_s: float
@@ -47,6 +54,7 @@ class Figures:
     reference_s: float
     peak_mb: float
     created: int
+    findings: int
     stages: dict[str, float]
 
     @property
@@ -60,10 +68,11 @@ class Figures:
     def report(self) -> str:
         return "\n".join(
             [
-                f"import of a month of returns: {self.rows:,} rows on {self.database}",
+                f"import of a month of returns: {self.rows:,} rows on {self.database}, "
+                f"over {self.history} months of history",
                 f"  (a) fastexcel read into polars      {self.fastexcel_s:8.2f} s",
                 f"  (b) returns_import (full)           {self.import_s:8.2f} s"
-                f"   ({self.created:,} returns created)",
+                f"   ({self.created:,} returns created, {self.findings:,} soft findings)",
                 f"  (c) openpyxl + ORM create per row   {self.reference_s:8.2f} s"
                 f"   (extrapolated from {min(SAMPLE, self.rows):,} rows: {self.reference_sample_s:.2f} s)",
                 "      of which "
@@ -82,27 +91,61 @@ def header() -> list[str]:
     return template_headers()
 
 
-def write_workbook(path: Path, enterprises: list[tuple[str, str]], seed: int = 7) -> None:
-    """A month of plausible figures in 千元 (1–本月累计 equal to the month: it is January)."""
+def import_month() -> date:
+    from kaifaqu.demo.province import LAST_MONTH
+
+    return LAST_MONTH.first_day
+
+
+def synthetic_returns() -> Any:
+    from kaifaqu.demo.province import PREFIX
+    from kaifaqu.statistics.models import Return
+
+    return Return.objects.filter(enterprise__zone__name__startswith=PREFIX)
+
+
+def write_workbook(path: Path) -> int:
+    """The province's own figures of the import month, as a statistics office would send them:
+    money in 千元, each figure for the month and from January to the month (1–本月累计)."""
+    from django.db.models import Q, Sum
     from openpyxl import Workbook
 
-    rng = random.Random(seed)
+    month = import_month()
+    in_month = Q(period=month)
+    sums = {f"month_{f}": Sum(f, filter=in_month) for f in FIELDS}
+    sums |= {f"ytd_{f}": Sum(f) for f in FIELDS if f != "employees"}
+    rows = (
+        synthetic_returns()
+        .filter(period__year=month.year, period__lte=month)
+        .values("enterprise__uscc", "enterprise__name")
+        .annotate(**sums)
+        .order_by("enterprise__uscc")
+    )
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("月度报表")
     sheet.append(header())
-    for uscc, name in enterprises:
-        output = rng.randint(1_000, 500_000)
-        sales = round(output * rng.uniform(0.85, 1.0))
-        export = round(sales * rng.uniform(0, 0.2))
-        revenue = round(output * rng.uniform(0.9, 1.1))
-        profit = round(revenue * rng.uniform(-0.05, 0.12))
-        vat = round(revenue * 0.03, 1)
-        taxes = round(revenue * 0.05, 1)
-        power = round(output / rng.uniform(50, 200), 2)  # 万千瓦时
-        employees = rng.randint(20, 2_000)
-        month = [output, sales, export, revenue, profit, vat, taxes, power]
-        sheet.append([uscc, name, PERIOD, *month, employees, *month])
+    count = 0
+
+    def shown(name: str, value: Decimal | None) -> float | None:
+        if value is None:
+            return None
+        return float(value) if name in ("electricity", "employees") else float(value * 10)
+
+    for row in rows.iterator(chunk_size=5_000):
+        this_month = [shown(f, row[f"month_{f}"]) for f in FIELDS]
+        to_date = [shown(f, row[f"ytd_{f}"]) for f in FIELDS if f != "employees"]
+        sheet.append(
+            [
+                row["enterprise__uscc"],
+                row["enterprise__name"],
+                f"{month:%Y-%m}",
+                *this_month,
+                *to_date,
+            ]
+        )
+        count += 1
     workbook.save(path)
+    return count
 
 
 def read_with_fastexcel(path: Path) -> Any:
@@ -147,14 +190,35 @@ def reference_import(path: Path, limit: int) -> float:
 
 
 def clear_month() -> None:
-    """Remove the benchmark month left by an earlier run, in SQL (it is synthetic data)."""
-    from kaifaqu.statistics.models import Return, ReviewFinding
+    """Remove the import month from the province, in SQL (it is synthetic data)."""
+    from kaifaqu.statistics.models import ReviewFinding
 
-    month = Return.objects.filter(period=date(2025, 1, 1), enterprise__name__startswith="合成企业")
+    month = synthetic_returns().filter(period=import_month())
     findings = ReviewFinding.objects.filter(return_record__in=month.values("pk"))
     findings._raw_delete(findings.db)  # type: ignore[attr-defined]
-    month = Return.objects.filter(pk__in=list(month.values_list("pk", flat=True)))
+    month = month.model.objects.filter(pk__in=list(month.values_list("pk", flat=True)))
     month._raw_delete(month.db)  # type: ignore[attr-defined]
+
+
+def ensure_province(
+    *, zones: int, enterprises: int, echo: Any, history: int = HISTORY_MONTHS
+) -> None:
+    """The synthetic province of `kfq demo --province`, with `history` months before the import
+    month (whose returns are removed by `clear_month` before each import)."""
+    from kaifaqu.demo.province import generate_province
+
+    summary = generate_province(
+        zones=zones, enterprises=enterprises, months=history + 1, progress=None
+    )
+    kept = synthetic_returns().exclude(period=import_month()).count()
+    if (summary.zones, summary.enterprises, kept) != (zones, enterprises, enterprises * history):
+        raise SystemExit(
+            f"the database holds a synthetic province of {summary.zones} zones, "
+            f"{summary.enterprises:,} enterprises and {kept:,} returns before the import month, "
+            f"not {zones}, {enterprises:,} and {enterprises * history:,}: "
+            "delete var/bench/ (or use another DATABASE_URL) and run again"
+        )
+    echo(f"  {summary.enterprises:,} enterprises, {summary.returns:,} returns")
 
 
 def peak_mb() -> float:
@@ -162,34 +226,41 @@ def peak_mb() -> float:
     return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
 
 
-def run(*, rows: int = ROWS, workdir: Path, echo: Any = print, profile: bool = False) -> Figures:
+def run(
+    *,
+    rows: int = ROWS,
+    history: int = HISTORY_MONTHS,
+    workdir: Path,
+    echo: Any = print,
+    profile: bool = False,
+) -> Figures:
     """Create the province (if needed), write the workbook, and measure (a), (c), (b)."""
     from django.db import connection
 
-    from bench.province import province_create, province_enterprises
     from kaifaqu.statistics.imports import returns_import
+    from kaifaqu.statistics.models import ReviewFinding
 
     workdir.mkdir(parents=True, exist_ok=True)
-    echo(f"creating the synthetic province ({rows:,} enterprises) …")
-    province_create(zones=min(100, max(1, rows // 2_000)), enterprises=rows, echo=None)
-    enterprises = province_enterprises(rows)
-    clear_month()
-    path = workdir / f"returns-{rows}.xlsx"
+    echo(f"the synthetic province ({rows:,} enterprises, {history} months before the import) …")
+    zones = min(100, max(1, rows // 2_000))
+    ensure_province(zones=zones, enterprises=rows, echo=echo, history=history)
+    path = workdir / f"returns-{rows}-h{history}-{import_month():%Y%m}.xlsx"
     if not path.exists():
         echo(f"writing {path} …")
-        write_workbook(path, enterprises)
+        write_workbook(path)
+    clear_month()
 
     echo("(a) fastexcel …")
     start = time.perf_counter()
     frame = read_with_fastexcel(path)
     fastexcel_s = time.perf_counter() - start
-    assert frame.height == len(enterprises)
+    file_rows = frame.height
     del frame
 
-    sample = min(SAMPLE, len(enterprises))
+    sample = min(SAMPLE, file_rows)
     echo(f"(c) openpyxl + ORM on {sample:,} rows …")
     reference_sample_s = reference_import(path, sample)
-    reference_s = reference_sample_s * len(enterprises) / sample
+    reference_s = reference_sample_s * file_rows / sample
 
     echo("(b) returns_import …")
     profiler = None
@@ -223,7 +294,8 @@ def run(*, rows: int = ROWS, workdir: Path, echo: Any = print, profile: bool = F
     if result.errors:
         raise SystemExit(f"the import failed: {result.errors[:5]}")
     return Figures(
-        rows=len(enterprises),
+        rows=file_rows,
+        history=history,
         database=connection.vendor,
         fastexcel_s=fastexcel_s,
         import_s=import_s,
@@ -231,5 +303,8 @@ def run(*, rows: int = ROWS, workdir: Path, echo: Any = print, profile: bool = F
         reference_s=reference_s,
         peak_mb=peak_mb(),
         created=result.created,
+        findings=ReviewFinding.objects.filter(
+            return_record__in=synthetic_returns().filter(period=import_month()).values("pk")
+        ).count(),
         stages=stages,
     )

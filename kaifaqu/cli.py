@@ -2,6 +2,8 @@
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -102,31 +104,67 @@ def manage(args: tuple[str, ...]) -> None:
 
 @main.group(name="import")
 def import_group() -> None:
-    """Import data files (a month of returns, …)."""
+    """Import data files: a month of returns, the tax bureau's or the grid's list."""
+
+
+def _importer(username: str | None) -> Any:
+    from kaifaqu.accounts.models import User
+
+    if username is None:
+        return None
+    by = User.objects.filter(username=username, is_active=True).first()
+    if by is None:
+        raise click.ClickException(f"no active user named {username!r}")
+    return by
+
+
+@contextmanager
+def _refused_cleanly() -> Iterator[None]:
+    """A person who may not import gets the reason, not a traceback."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        yield
+    except PermissionDenied as refusal:
+        raise click.ClickException(str(refusal) or "permission denied") from refusal
+
+
+def _report(result: Any) -> None:
+    """Every error with its row and column (exit code 1), or what was written."""
+    if result.errors:
+        click.echo(f"{len(result.errors)} error(s); nothing was imported:", err=True)
+        for error in result.errors:
+            row = "-" if error.row is None else str(error.row)
+            click.echo(f"  row {row}\t{error.column}\t{error.message}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{result.rows} rows: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+
+
+MONEY_UNITS = click.Choice(["元", "千元", "万元"])
+AS_USER = click.option("--as", "username", help="Import as this user (their scope applies).")
+FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 
 
 @import_group.command(name="returns")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@FILE
 @click.option(
     "--unit",
-    type=click.Choice(["元", "千元", "万元"]),
+    type=MONEY_UNITS,
     default="千元",
     show_default=True,
     help="Money unit of the figures, unless a column header says otherwise.",
 )
-@click.option("--as", "username", help="Import as this user (their scope applies).")
+@AS_USER
 def import_returns(file: Path, unit: str, username: str | None) -> None:
     """Import a month of returns from an Excel workbook or CSV file (all or nothing)."""
     _setup_django()
-    from kaifaqu.accounts.models import User
     from kaifaqu.core.lib.money import MoneyUnit
     from kaifaqu.statistics.imports import returns_import
 
-    by = None
-    if username is not None:
-        by = User.objects.filter(username=username, is_active=True).first()
-        if by is None:
-            raise click.ClickException(f"no active user named {username!r}")
+    by = _importer(username)
     with click.progressbar(length=100, label="reading", show_percent=True) as bar:
         position = 0
 
@@ -139,20 +177,42 @@ def import_returns(file: Path, unit: str, username: str | None) -> None:
             bar.update(max(0, int(share) - position))
             position = max(position, int(share))
 
-        result = returns_import(
-            by=by, file=file, filename=file.name, unit=MoneyUnit(unit), progress=progress
-        )
+        with _refused_cleanly():
+            result = returns_import(
+                by=by, file=file, filename=file.name, unit=MoneyUnit(unit), progress=progress
+            )
         bar.update(100 - position)
-    if result.errors:
-        click.echo(f"{len(result.errors)} error(s); nothing was imported:", err=True)
-        for error in result.errors:
-            row = "-" if error.row is None else str(error.row)
-            click.echo(f"  row {row}\t{error.column}\t{error.message}", err=True)
-        sys.exit(1)
-    click.echo(
-        f"{result.rows} rows: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
-    )
+    _report(result)
+
+
+@import_group.command(name="proxies")
+@FILE
+@click.option(
+    "--unit",
+    type=MONEY_UNITS,
+    default="万元",
+    show_default=True,
+    help="Money unit of 应纳税额, unless its column header says otherwise.",
+)
+@click.option(
+    "--source", default="", help="Source written on rows without a 来源 (default: the file's name)."
+)
+@AS_USER
+def import_proxies(file: Path, unit: str, source: str, username: str | None) -> None:
+    """Import the tax bureau's or the grid's monthly list (应纳税额, 用电量), all or nothing."""
+    _setup_django()
+    from kaifaqu.core.lib.money import MoneyUnit
+    from kaifaqu.statistics.imports.proxies import proxies_import
+
+    with _refused_cleanly():
+        result = proxies_import(
+            by=_importer(username),
+            file=file,
+            filename=file.name,
+            unit=MoneyUnit(unit),
+            source=source,
+        )
+    _report(result)
 
 
 if __name__ == "__main__":

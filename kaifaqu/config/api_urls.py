@@ -3,7 +3,13 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.projects.api import ProjectViewSet
-from kaifaqu.statistics.api import ReturnViewSet, ReviewDecisionViewSet
+from kaifaqu.statistics.api import (
+    CandidateViewSet,
+    GapViewSet,
+    ProxyFigureViewSet,
+    ReturnViewSet,
+    ReviewDecisionViewSet,
+)
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -14,6 +20,9 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("review-decisions", ReviewDecisionViewSet, basename="review-decision")
+router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")
+router.register("gaps", GapViewSet, basename="gap")
+router.register("candidates", CandidateViewSet, basename="candidate")
 
 app_name = "api"
 urlpatterns = router.urls

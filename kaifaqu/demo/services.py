@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Max, Model, QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.accounts.services import user_create
+from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.core.permissions import Role
 from kaifaqu.demo.dataset import Dataset, ProjectRow, StageStep, read_dataset
@@ -38,9 +40,9 @@ from kaifaqu.geo.services import (
 )
 from kaifaqu.projects.models import Project
 from kaifaqu.projects.services import project_advance, project_create, project_update
-from kaifaqu.statistics.models import ReportedFigure, Return
+from kaifaqu.statistics.models import Gap, GapStatus, ReportedFigure, Return
 from kaifaqu.statistics.review import review_returns
-from kaifaqu.statistics.services import reported_figure_record
+from kaifaqu.statistics.services import gaps_refresh, reported_figure_record
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -62,6 +64,7 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_figures(dataset, zone, tally, echo)
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
         _load_returns(tally, echo)
+        _load_gaps(zone, tally, echo)
     return _summary(dataset, zone, tally)
 
 
@@ -258,6 +261,17 @@ def _load_returns(tally: Counter[str], echo: Echo) -> None:
     # statistician's queue. (The drafts with hard errors show them when the reporter submits.)
     review_returns(return_ids=[row.pk for row in submitted])
     _report(echo, Return, outcomes, tally)
+
+
+def _load_gaps(zone: Zone, tally: Counter[str], echo: Echo) -> None:
+    """The 应统尽统 check of the demo's last month, so its gap list opens with work to do."""
+    last = Return.objects.filter(enterprise__zone=zone).aggregate(Max("period"))["period__max"]
+    if last is None:
+        return
+    checked = gaps_refresh(by=None, zone=zone, month=Month.of(last), today=timezone.localdate())
+    open_gaps = Gap.objects.filter(enterprise__zone=zone, status=GapStatus.OPEN).count()
+    outcomes = Counter({CREATED: checked.opened, UNCHANGED: open_gaps - checked.opened})
+    _report(echo, Gap, outcomes, tally)
 
 
 # Personas

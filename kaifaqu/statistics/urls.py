@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaifaqu.statistics.views import candidates, gaps, imports, returns, review
+from kaifaqu.statistics.views import candidates, gaps, imports, proxies, returns, review
 from kaifaqu.statistics.views import settings as settings_views
 
 app_name = "statistics"
@@ -33,4 +33,12 @@ urlpatterns = [
     path("gaps/refresh/", gaps.GapRefreshView.as_view(), name="gap-refresh"),
     path("gaps/<int:pk>/assign/", gaps.GapAssignView.as_view(), name="gap-assign"),
     path("gaps/<int:pk>/close/", gaps.GapCloseView.as_view(), name="gap-close"),
+    # Tax and electricity figures that stand in for the revenue of firms that do not report.
+    path("proxies/", proxies.ProxyListView.as_view(), name="proxy-list"),
+    path("proxies/import/", imports.ProxyImportView.as_view(), name="proxy-import"),
+    path(
+        "proxies/import/template/",
+        imports.ProxyImportTemplateView.as_view(),
+        name="proxy-import-template",
+    ),
 ]

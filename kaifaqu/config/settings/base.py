@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "IndustryLevelEnum": "kaifaqu.core.models.IndustryLevel",
         "EnterpriseKindEnum": "kaifaqu.enterprises.models.EnterpriseKind",
         "EnterpriseStatusEnum": "kaifaqu.enterprises.models.EnterpriseStatus",
+        "ProxyKindEnum": "kaifaqu.statistics.models.ProxyKind",
     },
     "TAGS": [
         {"name": "geo", "description": _("Regions (GB/T 2260), zones and parks")},

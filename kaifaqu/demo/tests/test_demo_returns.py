@@ -23,6 +23,9 @@ from kaifaqu.demo.returngen import generate_returns, read_parameters
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.statistics.models import (
+    Gap,
+    GapKind,
+    GapStatus,
     Return,
     ReturnSource,
     ReturnStatus,
@@ -277,3 +280,17 @@ def test_the_lvjing_reporter_does_not_see_the_steel_draft() -> None:
     lvjing = User.objects.get(username="lvjing")
     assert not Return.objects.for_user(lvjing).filter(enterprise__name__contains="钢结构").exists()
     assert not Return.objects.for_user(lvjing).exists()  # 绿净 is still building its plant
+
+
+def test_the_gap_list_opens_on_the_demos_last_month() -> None:
+    # Two roster firms have not submitted March 2025 (the steel firm's return is a draft), and
+    # 淮海钠电's 12 months reach 2000 万元 while it is off the 2025 roster.
+    gaps = {
+        (gap.kind, gap.period, gap.enterprise.name)
+        for gap in Gap.objects.filter(status=GapStatus.OPEN).select_related("enterprise")
+    }
+    assert gaps == {
+        (GapKind.NOT_REPORTED, date(2025, 3, 1), "朔州示例包装材料有限公司"),
+        (GapKind.NOT_REPORTED, date(2025, 3, 1), "朔州示例钢结构有限公司"),
+        (GapKind.OUTSIDE_ROSTER, None, "朔州淮海钠电新能源科技有限公司"),
+    }

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -26,11 +27,12 @@ from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.permissions import Role
 from kaifaqu.statistics.imports import lookups, writer
 from kaifaqu.statistics.imports.errors import RowError, UnreadableFileError
-from kaifaqu.statistics.imports.reading import read_sheet
+from kaifaqu.statistics.imports.reading import read_upload
 from kaifaqu.statistics.imports.template import TEMPLATE_FILENAME, template_workbook
 from kaifaqu.statistics.imports.validation import prepare
 from kaifaqu.statistics.models import ReturnImport
 from kaifaqu.statistics.review import review_returns
+from kaifaqu.statistics.review.engine import SOFT_FIELDS
 
 __all__ = [
     "IMPORTERS",
@@ -68,6 +70,21 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @classmethod
+    def rejected(cls, message: str, code: str = "file") -> ImportResult:
+        """The result of a file refused as a whole (unreadable, no rows)."""
+        return cls(errors=[RowError(row=None, column="", code=code, message=message)])
+
+
+def _as_stored(keys: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """The written returns as the review reads them: figures from whole yuan / kWh to 万."""
+    return keys.join(candidates, on=writer.KEY, how="inner").select(
+        pl.col("id").alias("row"),
+        "enterprise_id",
+        "period",
+        *(pl.col(name) / 10_000 for name in SOFT_FIELDS),
+    )
+
 
 def returns_import(
     *,
@@ -89,24 +106,16 @@ def returns_import(
     if progress:
         progress("read", 0, 1)
     try:
-        if isinstance(file, Path):
-            with file.open("rb") as handle:
-                sheet, data = read_sheet(handle, filename)
-        else:
-            sheet, data = read_sheet(file, filename)
+        sheet, data = read_upload(file, filename)
     except UnreadableFileError as rejected:
-        return ImportResult(
-            errors=[RowError(row=None, column="", code="file", message=rejected.message)]
-        )
+        return ImportResult.rejected(rejected.message)
 
     with transaction.atomic():
         prepared = prepare(sheet, by=by, unit=unit, today=today, progress=progress)
         rows = prepared.rows
         if not rows and not prepared.errors:
             message = _("The file has no rows of returns below its header row.")
-            return ImportResult(
-                errors=[RowError(row=None, column="", code="empty", message=message)]
-            )
+            return ImportResult.rejected(message, code="empty")
         if prepared.errors:
             return ImportResult(rows=rows, errors=prepared.errors)
         candidates = prepared.candidates
@@ -120,17 +129,27 @@ def returns_import(
         now = timezone.now()
         if progress:
             progress("write", 0, total)
-        ids = writer.upsert(plan.created, by=by, now=now, progress=progress, done=0, total=total)
-        ids += writer.upsert(
-            plan.updated, by=by, now=now, progress=progress, done=plan.created.height, total=total
+        keys = pl.concat(
+            [
+                writer.upsert(plan.created, by=by, now=now, progress=progress, done=0, total=total),
+                writer.upsert(
+                    plan.updated,
+                    by=by,
+                    now=now,
+                    progress=progress,
+                    done=plan.created.height,
+                    total=total,
+                ),
+            ]
         )
+        ids = keys["id"].to_list()
         writer.log_updates(
             updated=plan.updated, before=plan.before, by=by, now=now, file_name=filename
         )
         if ids:
             if progress:
                 progress("review", 0, len(ids))
-            review_returns(return_ids=ids)
+            review_returns(return_ids=ids, written=_as_stored(keys, candidates))
             if progress:
                 progress("review", len(ids), len(ids))
             with acting_as(by):

@@ -1,15 +1,17 @@
-"""Tolerant matching of the column headers of a returns workbook to the fields of a `Return`.
+"""Tolerant matching of the column headers of an imported file to the fields it fills.
 
 Files from other offices differ: spaces, full-width brackets and dashes, a unit suffix such as
 (千元) or (万千瓦时), the column order. A header is reduced to a key (NFKC, no spaces, one kind of
-dash, unit suffix removed) and looked up among the national forms' names and a few aliases.
+dash, unit suffix removed) and looked up among the names of a `FormSpec`: the national forms'
+names and a few aliases for monthly returns (`RETURNS`); other kinds of file (the tax bureau's
+and the grid's lists, see `imports.proxies`) declare a spec of their own.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kaifaqu.core.lib.money import MoneyUnit
 
@@ -65,31 +67,71 @@ def header_key(text: object) -> str:
     return _DASHES.sub("-", key).lower()
 
 
-_LOOKUP: dict[str, tuple[str, bool]] = {}
-for _field, _names in FIELD_HEADERS.items():
-    for _name in _names:
-        _LOOKUP[header_key(_name)] = (_field, False)
-for _key, _names in KEY_HEADERS.items():
-    for _name in _names:
-        _LOOKUP[header_key(_name)] = (_key, False)
+MONEY = "money"
+ELECTRICITY = "electricity"
+COUNT = "count"
+
+
+@dataclass(frozen=True, eq=False)
+class FormSpec:
+    """One kind of file: the figures its columns give, its key columns, and how to read them.
+
+    `fields` and `keys` name each target's headers, the template's (and messages') name first.
+    A figure is money (unit declared on the form or in the header), electricity (万千瓦时 unless
+    the header says kWh) or a count. `cumulative` figures may come as 1–本月累计 columns;
+    `stocks` are end-of-month figures for which a 累计 suffix means nothing (read as the month);
+    any other figure with a 累计 header is not recognised rather than misread as the month.
+    """
+
+    fields: dict[str, tuple[str, ...]]
+    keys: dict[str, tuple[str, ...]]
+    money: frozenset[str]
+    electricity: frozenset[str] = frozenset()
+    cumulative: frozenset[str] = frozenset()
+    stocks: frozenset[str] = frozenset()
+    required: tuple[str, ...] = (USCC, PERIOD)
+    lookup: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        lookup = {}
+        for target, names in (*self.fields.items(), *self.keys.items()):
+            for name in names:
+                lookup[header_key(name)] = target
+        object.__setattr__(self, "lookup", lookup)
+
+    def title(self, target: str) -> str:
+        """The header a target is known by (the template's)."""
+        names = self.fields.get(target) or self.keys.get(target)
+        return names[0] if names else target
+
+    def measure(self, target: str) -> str:
+        if target in self.money:
+            return MONEY
+        return ELECTRICITY if target in self.electricity else COUNT
+
+
+RETURNS = FormSpec(
+    fields=FIELD_HEADERS,
+    keys=KEY_HEADERS,
+    money=MONEY_FIELDS,
+    electricity=frozenset({"electricity"}),
+    cumulative=frozenset(FIELD_HEADERS) - {"employees"},
+    stocks=frozenset({"employees"}),
+)
 
 
 @dataclass(frozen=True)
 class MatchedColumn:
     index: int
     header: str
-    target: str  # a key (uscc, name, period) or a field of MONTHLY_FIELDS
+    target: str  # a key (uscc, name, period…) or a figure of the spec
     cumulative: bool = False
     money_unit: MoneyUnit | None = None  # declared by the header's suffix
     kwh_per_unit: int | None = None  # electricity declared in kWh or 万kWh
-
-    @property
-    def title(self) -> str:
-        base = FIELD_TITLE.get(self.target) or KEY_TITLE.get(self.target, self.target)
-        return base + CUMULATIVE_SUFFIX if self.cumulative else base
+    measure: str = ""  # MONEY, ELECTRICITY or COUNT for a figure; empty for a key
 
 
-def match_header(index: int, text: object) -> MatchedColumn | None:
+def match_header(index: int, text: object, spec: FormSpec = RETURNS) -> MatchedColumn | None:
     """The column a header names, or None for a column to ignore."""
     key = header_key(text)
     if not key:
@@ -115,17 +157,20 @@ def match_header(index: int, text: object) -> MatchedColumn | None:
             key = key[: month.start()]
             continue
         break
-    hit = _LOOKUP.get(key)
-    if hit is None:
+    target = spec.lookup.get(key)
+    if target is None:
         return None
-    target = hit[0]
-    if target not in FIELD_HEADERS:
+    if target not in spec.fields:
         return MatchedColumn(index=index, header=str(text), target=target)
+    if cumulative and target not in spec.cumulative and target not in spec.stocks:
+        return None
+    measure = spec.measure(target)
     return MatchedColumn(
         index=index,
         header=str(text),
         target=target,
-        cumulative=cumulative and target != "employees",
-        money_unit=money if target in MONEY_FIELDS else None,
-        kwh_per_unit=kwh if target == "electricity" else None,
+        cumulative=cumulative and target in spec.cumulative,
+        money_unit=money if measure == MONEY else None,
+        kwh_per_unit=kwh if measure == ELECTRICITY else None,
+        measure=measure,
     )

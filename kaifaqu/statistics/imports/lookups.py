@@ -6,39 +6,19 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db import connection, models
+from django.db import models
+from django.db.models import F, Sum
 
+from kaifaqu.core.frames import queryset_frame
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.statistics.models import MONTHLY_FIELDS, Return
+from kaifaqu.statistics.models.returns import SUMMED_FIELDS
 
 CHUNK = 5_000
 
 
 def _frame(queryset: models.QuerySet[Any], columns: dict[str, Any]) -> pl.DataFrame:
-    """The queryset's rows as a frame (raw cursor, no per-value ORM conversion).
-
-    Dates arrive as text from SQLite and as dates from PostgreSQL; decimals as floats or as
-    Decimal: both are normalized to the types asked for.
-    """
-    sql, params = queryset.order_by().values_list(*columns).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    series = []
-    for (name, dtype), column in zip(columns.items(), values, strict=True):
-        if not column:
-            series.append(pl.Series(name, [], dtype=dtype))
-            continue
-        raw = pl.Series(name, column, strict=False)
-        if raw.dtype == pl.Utf8 and dtype == pl.Date:
-            raw = raw.str.slice(0, 10).str.to_date("%Y-%m-%d")
-        elif raw.dtype == pl.Utf8 and dtype == pl.Float64:
-            raw = raw.str.to_decimal()
-        elif raw.dtype == pl.Null:
-            raw = raw.cast(dtype)
-        series.append(raw.cast(dtype))
-    return pl.DataFrame(series)
+    return queryset_frame(queryset, {name: (name, dtype) for name, dtype in columns.items()})
 
 
 def enterprises_in_scope(by: Any) -> pl.DataFrame:
@@ -84,4 +64,42 @@ def stored_returns(*, enterprise_ids: pl.Series, first: date, last: date) -> pl.
             if name != "employees"
         ),
         pl.col("employees").round(0).cast(pl.Int64),
+    )
+
+
+def months_before(
+    *, enterprise_ids: pl.Series, zone_ids: pl.Series, first: date, last: date
+) -> pl.DataFrame:
+    """What 1–本月 derivation needs of the stored returns of these enterprises, for a file whose
+    months run from `first` to `last`: the months of `first`'s year before `first` summed in the
+    database into one row dated January (a year's file of December thus reads one row, not
+    eleven, per enterprise), and every month from `first` to `last`. Figures in whole units
+    (enterprise_id, period, SUMMED_FIELDS)."""
+    wanted = pl.DataFrame(
+        {"enterprise_id": enterprise_ids.unique()}, schema={"enterprise_id": pl.Int64}
+    )
+    in_zones = Return.objects.filter(enterprise__zone_id__in=zone_ids.unique().to_list())
+    january = first.replace(month=1)
+    columns = {
+        "enterprise_id": ("enterprise_id", pl.Int64),
+        **{name: (name, pl.Float64) for name in SUMMED_FIELDS},
+    }
+    earlier = queryset_frame(
+        in_zones.filter(period__gte=january, period__lt=first)
+        .values("enterprise_id")
+        .annotate(**{f"sum_{name}": Sum(name) for name in SUMMED_FIELDS}),
+        {
+            "enterprise_id": ("enterprise_id", pl.Int64),
+            **{name: (F(f"sum_{name}"), pl.Float64) for name in SUMMED_FIELDS},
+        },
+    ).with_columns(pl.lit(january).alias("period"))
+    months = queryset_frame(
+        in_zones.filter(period__gte=first, period__lte=last),
+        {**columns, "period": ("period", pl.Date)},
+    )
+    return (
+        pl.concat([earlier.select(months.columns), months])
+        .join(wanted, on="enterprise_id", how="semi")
+        .with_columns((pl.col(name) * 10_000).round(0).cast(pl.Int64) for name in SUMMED_FIELDS)
+        .select("enterprise_id", "period", *SUMMED_FIELDS)
     )

@@ -14,7 +14,7 @@ import polars as pl
 
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.statistics.imports.headers import MatchedColumn
+from kaifaqu.statistics.imports.headers import ELECTRICITY, MONEY, MatchedColumn
 from kaifaqu.statistics.models.returns import MONTHLY_FIELDS, SUMMED_FIELDS
 
 # Yuan per unit of money.
@@ -74,23 +74,30 @@ def whole_units(value: pl.Expr, factor: int) -> pl.Expr:
 
 
 def factor_of(column: MatchedColumn, unit: MoneyUnit) -> int:
-    if column.target == "employees":
-        return 1
-    if column.target == "electricity":
+    """Whole units (yuan, kWh, heads) per unit of a column's figures."""
+    if column.measure == ELECTRICITY:
         return column.kwh_per_unit or KWH_PER_WAN
-    return YUAN_PER_UNIT[column.money_unit or unit]
+    if column.measure == MONEY:
+        return YUAN_PER_UNIT[column.money_unit or unit]
+    return 1
 
 
 _DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_RANGE = re.compile(r"^(.+?)\s*(?:至|~|--)\s*(.+)$")
 _WHOLE_FLOAT = re.compile(r"^(\d+)\.0+$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def parse_period(text: str | None) -> date | None:
-    """The first day of the month a cell names: 2025-03, 2025年3月, 202503, 2025/3, a date."""
+    """The first day of the month a cell names: 2025-03, 2025年3月, 202503, 2025/3, a date, or a
+    range within one month as the tax bureau writes its 所属期 (2025-03-01至2025-03-31)."""
     if text is None:
         return None
     value = unicodedata.normalize("NFKC", text).strip()
+    within = _RANGE.match(value)
+    if within:
+        start, end = parse_period(within.group(1)), parse_period(within.group(2))
+        return start if start is not None and start == end else None
     whole = _WHOLE_FLOAT.match(value)
     if whole:
         value = whole.group(1)

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import fastexcel
@@ -17,7 +18,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from kaifaqu.statistics.imports.errors import UnreadableFileError
-from kaifaqu.statistics.imports.headers import USCC, MatchedColumn, match_header
+from kaifaqu.statistics.imports.headers import RETURNS, USCC, FormSpec, MatchedColumn, match_header
 
 ROW = "__row"
 # More rows than a province has enterprises in a month is not a returns file.
@@ -119,14 +120,14 @@ def _first_filled_row(data: bytes) -> int | None:
 
 
 def _read_below_first_row(
-    reader: Any, data: bytes
+    reader: Any, data: bytes, spec: FormSpec
 ) -> tuple[int, list[MatchedColumn], list[str], pl.DataFrame] | None:
     """The common layout, read in one pass: the headers in the sheet's first filled row."""
     first = _first_filled_row(data) if _is_zip(data) else None
     if first is None or first > HEADER_SEARCH_ROWS:
         return None
     body = _load(reader, header_row=0, schema_sample_rows=None)
-    matched = [match_header(i, name) for i, name in enumerate(body.columns)]
+    matched = [match_header(i, name, spec) for i, name in enumerate(body.columns)]
     if not any(m is not None and m.target == USCC for m in matched):
         return None
     columns = [m for m in matched if m is not None]
@@ -148,7 +149,7 @@ def _too_many(rows: int) -> None:
         )
 
 
-def read_sheet(file: IO[bytes], filename: str) -> tuple[Sheet, bytes]:
+def read_sheet(file: IO[bytes], filename: str, spec: FormSpec = RETURNS) -> tuple[Sheet, bytes]:
     """The file's table below its header row, the headers matched, and the raw bytes.
 
     Workbooks: the first rows are read as text to find the header row, then the body with
@@ -168,7 +169,7 @@ def read_sheet(file: IO[bytes], filename: str) -> tuple[Sheet, bytes]:
                 _("The file is not an Excel workbook although its name says so.")
             )
         reader = _excel_reader(data)
-        fast = _read_below_first_row(reader, data)
+        fast = _read_below_first_row(reader, data, spec)
         if fast is not None:
             header_row, columns, ignored, frame = fast
         else:
@@ -178,7 +179,7 @@ def read_sheet(file: IO[bytes], filename: str) -> tuple[Sheet, bytes]:
                 ),
                 1,
             )
-            header_row, columns, ignored = locate_columns(head)
+            header_row, columns, ignored = locate_columns(head, spec)
             names = [f"c{i}" for i in range(head.width - 1)]
             body = _load(
                 reader,
@@ -191,18 +192,30 @@ def read_sheet(file: IO[bytes], filename: str) -> tuple[Sheet, bytes]:
         _too_many(frame.height)
     else:
         text = _number_rows(_read_csv(data), 1)
-        header_row, columns, ignored = locate_columns(text)
+        header_row, columns, ignored = locate_columns(text, spec)
         frame = text.slice(header_row)
         _too_many(frame.height)
     return Sheet(frame=frame, header_row=header_row, columns=columns, ignored=ignored), data
 
 
-def locate_columns(frame: pl.DataFrame) -> tuple[int, list[MatchedColumn], list[str]]:
+def read_upload(
+    file: IO[bytes] | Path, filename: str, spec: FormSpec = RETURNS
+) -> tuple[Sheet, bytes]:
+    """read_sheet of an uploaded file or of a file on disk (the command line)."""
+    if isinstance(file, Path):
+        with file.open("rb") as handle:
+            return read_sheet(handle, filename, spec)
+    return read_sheet(file, filename, spec)
+
+
+def locate_columns(
+    frame: pl.DataFrame, spec: FormSpec = RETURNS
+) -> tuple[int, list[MatchedColumn], list[str]]:
     """The header row (its row number, within the first rows), its matched and ignored headers."""
     value_columns = [c for c in frame.columns if c != ROW]
     head = frame.head(HEADER_SEARCH_ROWS)
     for row in head.iter_rows(named=True):
-        matched = [match_header(i, row[c]) for i, c in enumerate(value_columns)]
+        matched = [match_header(i, row[c], spec) for i, c in enumerate(value_columns)]
         if any(m is not None and m.target == USCC for m in matched):
             columns = [m for m in matched if m is not None]
             ignored = [

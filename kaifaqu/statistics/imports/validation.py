@@ -13,27 +13,17 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.statistics.imports import lookups
+from kaifaqu.statistics.imports.cells import header_errors, key_rows, read_cells, row_errors
 from kaifaqu.statistics.imports.errors import RowError
 from kaifaqu.statistics.imports.headers import (
     FIELD_TITLE,
     KEY_TITLE,
     PERIOD,
-    REQUIRED,
+    RETURNS,
     USCC,
     MatchedColumn,
 )
-from kaifaqu.statistics.imports.normalize import (
-    LIMIT,
-    cumulative,
-    derive_months,
-    factor_of,
-    monthly,
-    number_of,
-    periods_of,
-    text_of,
-    uscc_of,
-    whole_units,
-)
+from kaifaqu.statistics.imports.normalize import LIMIT, cumulative, derive_months, monthly
 from kaifaqu.statistics.imports.reading import ROW, Sheet
 from kaifaqu.statistics.models import MONTHLY_FIELDS, StatisticsSettings
 from kaifaqu.statistics.models.returns import SUMMED_FIELDS
@@ -51,194 +41,26 @@ class Prepared:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _errors(
-    frame: pl.DataFrame, column: str, code: str, message: Callable[[dict[str, Any]], str]
-) -> list[RowError]:
-    return [
-        RowError(row=row[ROW], column=column, code=code, message=message(row))
-        for row in frame.iter_rows(named=True)
-    ]
-
-
-def _header_errors(columns: list[MatchedColumn]) -> list[RowError]:
-    errors = []
-    targets = {c.target for c in columns}
-    for key in REQUIRED:
-        if key not in targets:
-            errors.append(
-                RowError(
-                    row=None,
-                    column=KEY_TITLE[key],
-                    code="missing_column",
-                    message=_("The file has no column %(column)s.") % {"column": KEY_TITLE[key]},
-                )
-            )
-    seen: dict[tuple[str, bool], MatchedColumn] = {}
-    for column in columns:
-        slot = (column.target, column.cumulative)
-        if slot in seen:
-            errors.append(
-                RowError(
-                    row=None,
-                    column=column.header,
-                    code="duplicate_column",
-                    message=_("The columns %(first)s and %(second)s give the same figure.")
-                    % {"first": seen[slot].header, "second": column.header},
-                )
-            )
-        seen[slot] = column
-    if not any(c.target in MONTHLY_FIELDS for c in columns):
-        errors.append(
-            RowError(
-                row=None,
-                column="",
-                code="no_figures",
-                message=_(
-                    "No column of figures was recognized; download the template to see the headers."
-                ),
-            )
-        )
-    return errors
-
-
 def prepare(
     sheet: Sheet, *, by: Any, unit: MoneyUnit, today: date, progress: Progress | None = None
 ) -> Prepared:
     columns = sheet.columns
-    header_errors = _header_errors(columns)
-    if header_errors:
-        return Prepared(candidates=pl.DataFrame(), errors=header_errors)
+    problems = header_errors(columns, RETURNS)
+    if problems:
+        return Prepared(candidates=pl.DataFrame(), errors=problems)
     by_target = {(c.target, c.cumulative): c for c in columns}
-    uscc_column, period_column = by_target[(USCC, False)], by_target[(PERIOD, False)]
-    values = [c for c in columns if c.target in MONTHLY_FIELDS]
-
-    # Cells to typed columns. Numbers read as numbers are taken as they are; text is cleaned
-    # and parsed, and kept (t…) for the messages of cells that do not parse.
-    schema = sheet.frame.schema
-    texts: dict[MatchedColumn, pl.Expr] = {}
-    numbers: dict[MatchedColumn, pl.Expr] = {}
-    for c in values:
-        raw = pl.col(f"c{c.index}")
-        if schema[f"c{c.index}"].is_numeric():
-            numbers[c] = raw.cast(_decimal(), strict=False)
-            continue
-        # Text, or dates, booleans, an empty column: parsed from their text.
-        texts[c] = text_of(c) if schema[f"c{c.index}"] == pl.Utf8 else raw.cast(pl.Utf8)
-        numbers[c] = number_of(texts[c])
-    frame = sheet.frame.select(
-        ROW,
-        uscc_of(pl.col(f"c{uscc_column.index}").cast(pl.Utf8)).alias("uscc"),
-        pl.col(f"c{period_column.index}").cast(pl.Utf8).str.strip_chars().alias("period_text"),
-        *(pl.col(f"c{c.index}").cast(pl.Utf8).alias(f"r{c.index}") for c in values),
-        *(expr.alias(f"t{c.index}") for c, expr in texts.items()),
-        *(numbers[c].alias(f"d{c.index}") for c in values),
-    )
-    # Rows with nothing in them (a blank line, the end of a formatted range) are not returns.
-    frame = frame.filter(
-        pl.any_horizontal(
-            pl.col("uscc").fill_null("") != "",
-            pl.col("period_text").is_not_null(),
-            *(pl.col(f"r{c.index}").is_not_null() for c in values),
-        )
-    )
-    frame = frame.with_columns(
-        whole_units(pl.col(f"d{c.index}"), factor_of(c, unit)).alias(f"n{c.index}") for c in values
-    )
-    errors: list[RowError] = []
+    cells = read_cells(sheet, spec=RETURNS, unit=unit, limits=LIMIT)
+    frame, errors = cells.frame, cells.errors
     if progress:
         progress("validate", 0, frame.height)
-
-    for c in values:
-        bad = frame.filter(
-            pl.col(f"r{c.index}").is_not_null()
-            & pl.col(f"d{c.index}").is_null()
-            & (pl.col(f"t{c.index}").is_not_null() if c in texts else pl.lit(True))
-        )
-        errors += _errors(
-            bad.select(ROW, pl.col(f"r{c.index}").alias("text")),
-            c.header,
-            "number",
-            lambda row: _("“%(value)s” is not a number.") % {"value": row["text"]},
-        )
-        too_big = frame.filter(
-            pl.col(f"d{c.index}").is_not_null()
-            & (pl.col(f"n{c.index}").is_null() | (pl.col(f"n{c.index}").abs() > LIMIT[c.target]))
-        )
-        errors += _errors(
-            too_big.select(ROW, pl.col(f"r{c.index}").alias("text")),
-            c.header,
-            "too_large",
-            lambda row: _("%(value)s is too large for this figure.") % {"value": row["text"]},
-        )
-        if c.target == "employees":
-            fractional = frame.filter(
-                pl.col(f"n{c.index}").is_not_null()
-                & (pl.col(f"n{c.index}").cast(_decimal()) != pl.col(f"d{c.index}"))
-            )
-            errors += _errors(
-                fractional.select(ROW, pl.col(f"r{c.index}").alias("text")),
-                c.header,
-                "not_whole",
-                lambda row: (
-                    _("A head count must be a whole number, not %(value)s.")
-                    % {"value": row["text"]}
-                ),
-            )
-
     # Keys: the enterprise (in the user's scope) and the month.
-    frame = frame.join(periods_of(frame["period_text"]), on="period_text", how="left")
-    errors += _errors(
-        frame.filter(pl.col("uscc").fill_null("") == "").select(ROW),
-        uscc_column.header,
-        "no_uscc",
-        lambda row: _("The unified social credit code is missing."),
+    keyed, key_errors = key_rows(
+        frame,
+        by=by,
+        uscc_column=by_target[(USCC, False)],
+        period_column=by_target[(PERIOD, False)],
     )
-    errors += _errors(
-        frame.filter(pl.col("period").is_null()).select(ROW, "period_text"),
-        period_column.header,
-        "period",
-        lambda row: (
-            _("“%(value)s” is not a month (write 2025-03, 2025年3月 or 202503).")
-            % {"value": row["period_text"]}
-            if row["period_text"]
-            else _("The period is missing.")
-        ),
-    )
-    scope = lookups.enterprises_in_scope(by)
-    frame = frame.join(scope, on="uscc", how="left")
-    outside = frame.filter((pl.col("uscc").fill_null("") != "") & pl.col("enterprise_id").is_null())
-    if outside.height:
-        known = lookups.known_usccs(outside["uscc"].unique().to_list())
-        errors += _errors(
-            outside.select(ROW, "uscc"),
-            uscc_column.header,
-            "enterprise",
-            lambda row: (
-                (
-                    _("The enterprise %(uscc)s is outside your scope.")
-                    if row["uscc"] in known
-                    else _("No enterprise with the code %(uscc)s is registered on the platform.")
-                )
-                % {"uscc": row["uscc"]}
-            ),
-        )
-    keyed = frame.filter(pl.col("enterprise_id").is_not_null() & pl.col("period").is_not_null())
-    first_row = keyed.group_by("enterprise_id", "period").agg(pl.col(ROW).min().alias("first"))
-    keyed = keyed.join(first_row, on=["enterprise_id", "period"])
-    errors += _errors(
-        keyed.filter(pl.col(ROW) != pl.col("first")).select(ROW, "first", "uscc", "period"),
-        period_column.header,
-        "duplicate",
-        lambda row: (
-            _("%(uscc)s already has a row for %(period)s (row %(first)s).")
-            % {
-                "uscc": row["uscc"],
-                "period": row["period"].strftime("%Y-%m"),
-                "first": row["first"],
-            }
-        ),
-    )
-    keyed = keyed.filter(pl.col(ROW) == pl.col("first"))
+    errors += key_errors
 
     # 本月 and 1–本月 figures per field (null where the file gives none).
     given = {}
@@ -259,9 +81,12 @@ def prepare(
     if has_cumulative and keyed.height:
         first: date = keyed["period"].min()  # type: ignore[assignment]
         last: date = keyed["period"].max()  # type: ignore[assignment]
-        stored = lookups.stored_returns(
-            enterprise_ids=keyed["enterprise_id"], first=first.replace(month=1), last=last
-        ).select("enterprise_id", "period", *SUMMED_FIELDS)
+        stored = lookups.months_before(
+            enterprise_ids=keyed["enterprise_id"],
+            zone_ids=keyed["zone_id"],
+            first=first,
+            last=last,
+        )
     else:
         stored = pl.DataFrame(
             schema={
@@ -284,7 +109,7 @@ def prepare(
         if ytd is None:
             continue
         mismatch = keyed.filter((pl.col(cumulative(f)) - pl.col(f"{f}|expected")).abs() > 1)
-        errors += _errors(
+        errors += row_errors(
             mismatch.select(
                 ROW, pl.col(cumulative(f)).alias("given"), pl.col(f"{f}|expected").alias("sum")
             ),
@@ -309,10 +134,6 @@ def prepare(
         rows=frame.height,
         errors=errors,
     )
-
-
-def _decimal() -> pl.Decimal:
-    return pl.Decimal(38, 8)
 
 
 def _figure(whole: int) -> str:

@@ -80,10 +80,11 @@ def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 def upsert(
     frame: pl.DataFrame, *, by: Any, now: datetime, progress: Progress | None, done: int, total: int
-) -> list[int]:
-    """Insert or update these returns as submitted imports; the ids of the rows written."""
+) -> pl.DataFrame:
+    """Insert or update these returns as submitted imports; the rows written, as their 'id',
+    'enterprise_id' and 'period'."""
     if not frame.height:
-        return []
+        return _written([])
     table = connection.ops.quote_name(Return._meta.db_table)
     q = connection.ops.quote_name
     fields = list(MONTHLY_FIELDS)
@@ -110,7 +111,7 @@ def upsert(
         + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in updated)
         + " WHERE "
         + " OR ".join(f"{table}.{q(f)} {distinct} excluded.{q(f)}" for f in fields)
-        + f" RETURNING {q('id')}"
+        + f" RETURNING {q('id')}, {q('enterprise_id')}, {q('period')}"
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
     constant = (
@@ -129,7 +130,7 @@ def upsert(
         return _upsert_by_copy(text, insert_columns, tail, constant, progress, done, total)
     rows = text.rows()
     size = _chunk_size()
-    ids: list[int] = []
+    written: list[tuple[Any, ...]] = []
     connection.ensure_connection()
     with connection.cursor():
         # SQLite's own placeholder: the statement goes to the driver's cursor, skipping the
@@ -142,10 +143,19 @@ def upsert(
                 params.extend(row)
                 params.extend(constant)
             cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
-            ids.extend(r[0] for r in cursor.fetchall())
+            written.extend(cursor.fetchall())
             if progress:
                 progress("write", done + start + len(chunk), total)
-    return ids
+    return _written(written)
+
+
+def _written(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        rows, schema={"id": pl.Int64, "enterprise_id": pl.Int64, "period": pl.Object}, orient="row"
+    )
+    # SQLite gives the period as text, PostgreSQL as a date.
+    period = pl.Series("period", [str(value)[:10] for value in frame["period"]], dtype=pl.Utf8)
+    return frame.with_columns(period.str.to_date("%Y-%m-%d"))
 
 
 STAGING = "kfq_return_import"
@@ -159,7 +169,7 @@ def _upsert_by_copy(
     progress: Progress | None,
     done: int,
     total: int,
-) -> list[int]:
+) -> pl.DataFrame:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT … ON CONFLICT."""
     q = connection.ops.quote_name
     table = q(Return._meta.db_table)
@@ -185,11 +195,11 @@ def _upsert_by_copy(
             "WHERE true" + tail,
             list(constant),
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        written = cursor.fetchall()
         cursor.execute(f"DROP TABLE {STAGING}")
     if progress:
         progress("write", done + text.height, total)
-    return ids
+    return _written(written)
 
 
 def _shown(whole: int | None, field: str) -> str:

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 
-from kaifaqu.enterprises.models import RosterEntry, StatCategory
+from kaifaqu.core.frames import queryset_frame
+from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.enterprises.thresholds import (
     category_for_industry,
     pick_threshold,
@@ -109,34 +110,9 @@ def _id_filters(ids: list[int], lookup: str) -> list[Q]:
     return [Q(**{f"{lookup}__in": chunk}) for chunk in _chunks(ids)]
 
 
-def _frame(queryset: models.QuerySet[Any], columns: dict[str, tuple[str, Any]]) -> pl.DataFrame:
-    """Rows of the queryset as a frame, fetched raw (no per-value conversion by the ORM).
-
-    columns: name in the frame → (lookup, polars type).
-    """
-    lookups = [lookup for lookup, _ in columns.values()]
-    sql, params = queryset.order_by().values_list(*lookups).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    series = []
-    for (name, (_, dtype)), column in zip(columns.items(), values, strict=True):
-        if not column:
-            series.append(pl.Series(name, [], dtype=dtype))
-            continue
-        raw = pl.Series(name, column, strict=False)
-        if dtype == pl.Date and raw.dtype == pl.Utf8:
-            raw = raw.str.to_date("%Y-%m-%d")
-        elif dtype == pl.Float64 and raw.dtype == pl.Utf8:
-            raw = raw.str.to_decimal()
-        series.append(raw.cast(dtype))
-    return pl.DataFrame(series)
-
-
 def _returns(queryset: models.QuerySet[Any], extra: dict[str, tuple[str, Any]]) -> pl.DataFrame:
     money = {name: (name, pl.Float64) for name in SOFT_FIELDS}
-    return _frame(queryset, {**extra, "period": ("period", pl.Date), **money})
+    return queryset_frame(queryset, {**extra, "period": ("period", pl.Date), **money})
 
 
 def _settings_frame(zone_ids: list[int]) -> pl.DataFrame:
@@ -188,28 +164,81 @@ def _threshold_frame(current: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _load(ids: list[int]) -> SoftBatch | None:
-    current = pl.concat(
+CURRENT_COLUMNS = {
+    "row": pl.Int64,
+    "enterprise_id": pl.Int64,
+    "period": pl.Date,
+    **{name: pl.Float64 for name in SOFT_FIELDS},
+}
+ENTERPRISE_COLUMNS = {
+    "zone_id": ("enterprise__zone_id", pl.Int64),
+    "industry": ("enterprise__industry_id", pl.Utf8),
+}
+
+
+def _conform(frame: pl.DataFrame, columns: dict[str, Any]) -> pl.DataFrame:
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in columns.items())
+
+
+def _enterprises(enterprise_ids: list[int]) -> pl.DataFrame:
+    """zone_id and industry of these enterprises."""
+    return pl.concat(
+        [
+            queryset_frame(
+                Enterprise.objects.filter(condition),
+                {
+                    "enterprise_id": ("id", pl.Int64),
+                    "zone_id": ("zone_id", pl.Int64),
+                    "industry": ("industry_id", pl.Utf8),
+                },
+            )
+            for condition in _id_filters(enterprise_ids, "id")
+        ]
+    )
+
+
+def _stored_current(ids: list[int]) -> pl.DataFrame:
+    return pl.concat(
         [
             _returns(
                 Return.objects.filter(condition),
-                {
-                    "row": ("id", pl.Int64),
-                    "enterprise_id": ("enterprise_id", pl.Int64),
-                    "zone_id": ("enterprise__zone_id", pl.Int64),
-                    "industry": ("enterprise__industry_id", pl.Utf8),
-                },
+                {"row": ("id", pl.Int64), "enterprise_id": ("enterprise_id", pl.Int64)},
             )
             for condition in _id_filters(ids, "id")
         ]
-    ).with_columns(
-        pl.col("industry").str.slice(0, 2).alias("division"),
-        pl.col("period").dt.year().alias("year"),
+    )
+
+
+def _others(
+    queryset: models.QuerySet[Any], ids: list[int], extra: dict[str, tuple[str, Any]]
+) -> pl.DataFrame:
+    """The stored returns of the queryset other than the batch's own (which are in hand).
+
+    The batch is left out in SQL when its ids form a few runs (an import's are consecutive),
+    otherwise after reading.
+    """
+    runs = _id_filters(ids, "id")
+    if len(runs) == 1:
+        return _returns(queryset.exclude(runs[0]), extra)
+    frame = _returns(queryset, {"row": ("id", pl.Int64), **extra})
+    batch = pl.DataFrame({"row": ids}, schema={"row": pl.Int64})
+    return frame.join(batch, on="row", how="anti").drop("row")
+
+
+def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
+    current = _conform(
+        _stored_current(ids) if written is None else written.filter(pl.col("row").is_in(ids)),
+        CURRENT_COLUMNS,
     )
     if current.is_empty():
         return None
-    zone_ids = sorted(current["zone_id"].unique().to_list())
     enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
+    current = current.join(_enterprises(enterprise_ids), on="enterprise_id", how="inner")
+    current = current.with_columns(
+        pl.col("industry").str.slice(0, 2).alias("division"),
+        pl.col("period").dt.year().alias("year"),
+    )
+    zone_ids = sorted(current["zone_id"].unique().to_list())
     periods = sorted(current["period"].unique().to_list())
     years = sorted(current["year"].unique().to_list())
     first = (pl.Series([periods[0]]).dt.offset_by("-12mo")).item()
@@ -219,18 +248,33 @@ def _load(ids: list[int]) -> SoftBatch | None:
         in_range = in_range.filter(enterprise_id__in=enterprise_ids)
     else:
         in_range = in_range.filter(enterprise__zone_id__in=zone_ids)
-    history = _returns(in_range, {"enterprise_id": ("enterprise_id", pl.Int64)}).join(
-        current.select("enterprise_id").unique(), on="enterprise_id", how="semi"
-    )
-    peers = _returns(
-        Return.objects.filter(enterprise__zone_id__in=zone_ids, period__in=periods),
-        {
-            "enterprise_id": ("enterprise_id", pl.Int64),
-            "zone_id": ("enterprise__zone_id", pl.Int64),
-            "industry": ("enterprise__industry_id", pl.Utf8),
-        },
+    history_columns = {"enterprise_id": pl.Int64, "period": pl.Date} | {
+        name: pl.Float64 for name in SOFT_FIELDS
+    }
+    history = pl.concat(
+        [
+            _conform(current, history_columns),
+            _conform(
+                _others(in_range, ids, {"enterprise_id": ("enterprise_id", pl.Int64)}),
+                history_columns,
+            ),
+        ]
+    ).join(current.select("enterprise_id").unique(), on="enterprise_id", how="semi")
+    peer_columns = history_columns | {"zone_id": pl.Int64, "industry": pl.Utf8}
+    peers = pl.concat(
+        [
+            _conform(current, peer_columns),
+            _conform(
+                _others(
+                    Return.objects.filter(enterprise__zone_id__in=zone_ids, period__in=periods),
+                    ids,
+                    {"enterprise_id": ("enterprise_id", pl.Int64), **ENTERPRISE_COLUMNS},
+                ),
+                peer_columns,
+            ),
+        ]
     ).with_columns(pl.col("industry").str.slice(0, 2).alias("division"))
-    roster = _frame(
+    roster = queryset_frame(
         RosterEntry.objects.filter(
             category=StatCategory.INDUSTRY, year__in=years, enterprise__zone_id__in=zone_ids
         ),
@@ -246,26 +290,31 @@ def _load(ids: list[int]) -> SoftBatch | None:
     return SoftBatch(current=current, history=history, peers=peers)
 
 
-def soft_findings(return_ids: Sequence[int]) -> pl.DataFrame:
-    """The soft findings of these returns ('row' is the return id), computed, not stored."""
+def soft_findings(return_ids: Sequence[int], written: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The soft findings of these returns ('row' is the return id), computed, not stored.
+
+    `written`: the returns as the caller has just written them, when it has them in hand ('row'
+    the id, 'enterprise_id', 'period' and the figures SOFT_FIELDS in 万元 / 万千瓦时); they are
+    then not read back.
+    """
     ids = sorted(set(return_ids))
-    batch = _load(ids) if ids else None
+    batch = _load(ids, written) if ids else None
     if batch is None:
         return _empty_findings()
     return _run(Severity.SOFT.value, batch)
 
 
-def review_returns(*, return_ids: Sequence[int]) -> None:
+def review_returns(*, return_ids: Sequence[int], written: pl.DataFrame | None = None) -> None:
     """(Re)compute and store the soft findings of these returns, replacing their previous ones.
 
-    Set-based: the returns, their history, their industry peers, the zones' settings and the
-    roster are read in a few queries into polars, every soft rule runs on the whole batch, and
+    Set-based: the returns (unless `written` gives them, see `soft_findings`), their history,
+    their industry peers, the zones' settings and the roster are read in a few queries into polars, every soft rule runs on the whole batch, and
     the findings are replaced with bulk operations.
     """
     ids = sorted(set(return_ids))
     if not ids:
         return
-    findings = soft_findings(ids)
+    findings = soft_findings(ids, written)
     objects = [
         ReviewFinding(
             return_record_id=row,

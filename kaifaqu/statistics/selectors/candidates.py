@@ -21,11 +21,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.enterprises.models import Enterprise, EnterpriseStatus, RosterEntry
@@ -70,6 +71,21 @@ class Candidate:
     @property
     def estimated(self) -> bool:
         return self.proxy_kind is not None
+
+
+def latest_month(zone: Zone, today: date) -> Month:
+    """The month a zone's candidate list opens on: the last month before today with a return or a
+    proxy figure of its enterprises, else last month (a zone whose data stops earlier, such as
+    the demo, opens on its data rather than on an empty list)."""
+    before = Month.of(today).first_day
+    latest = [
+        model.objects.filter(enterprise__zone=zone, period__lt=before).aggregate(Max("period"))[
+            "period__max"
+        ]
+        for model in (Return, ProxyFigure)
+    ]
+    found = [value for value in latest if value is not None]
+    return Month.of(max(found)) if found else Month.of(today).shift(-1)
 
 
 def zone_settings(zone: Zone) -> StatisticsSettings:

@@ -28,3 +28,10 @@ def test_an_ordinary_month_counts_weekdays() -> None:
 def test_a_month_is_overdue_only_after_its_deadline_day() -> None:
     assert not is_overdue(Month(2025, 9), date(2025, 10, 14), 5)
     assert is_overdue(Month(2025, 9), date(2025, 10, 15), 5)
+
+
+def test_a_year_whose_schedule_is_not_published_counts_monday_to_friday() -> None:
+    # December 2026's returns are due in January 2027: Friday 1 January is 元旦, then Mon 4 … Fri 8.
+    assert deadline(Month(2026, 12), 5) == date(2027, 1, 8)
+    # September 2027's: 1–3 October are 国庆节 (Fri–Sun), then Mon 4 … Fri 8.
+    assert deadline(Month(2027, 9), 5) == date(2027, 10, 8)

@@ -56,6 +56,24 @@ def test_the_statistician_sees_the_candidate_with_its_figures(
     ]
 
 
+def test_a_firm_already_above_the_threshold_is_shown_as_reached(
+    client: Client, world: World, personas: Personas
+) -> None:
+    # 12 × 180 = 2160 万元 ≥ 2000: off the roster but no month left to wait.
+    Return.objects.bulk_create(
+        Return(
+            enterprise=world.ent_a2,
+            period=Month(2025, 6).shift(-i).first_day,
+            status=ReturnStatus.ACCEPTED,
+            revenue=Decimal("180"),
+        )
+        for i in range(12)
+    )
+    client.force_login(personas.statistician)
+    response = client.get(CANDIDATES, {"month": "2025-06"})
+    assert table_rows(response)[0][-2:] == ["108.0", "已达到"]
+
+
 def test_the_outsider_sees_no_candidate_of_zone_a(
     client: Client, world: World, personas: Personas, near: None
 ) -> None:

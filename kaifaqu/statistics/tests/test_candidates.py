@@ -7,6 +7,7 @@ Zone 甲, as of 2025-06 (window 2024-07…2025-06), 规上工业 threshold 2000 
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,7 @@ from kaifaqu.statistics.models import ProxyFigure, ProxyKind, Return, ReturnStat
 from kaifaqu.statistics.selectors.candidates import (
     above_threshold_outside_roster,
     candidate_list,
+    latest_month,
     months_left,
 )
 
@@ -183,3 +185,22 @@ def test_months_left_is_none_without_recent_revenue() -> None:
     assert (
         months_left(threshold=Decimal("2000"), trailing=Decimal("1700"), recent=Decimal("300")) == 3
     )
+
+
+def test_the_list_opens_on_the_zones_latest_month_with_data(world: World) -> None:
+    today = date(2026, 11, 24)
+    # Nothing yet: last month.
+    assert latest_month(world.zone_a, today) == Month(2026, 10)
+    Return.objects.create(enterprise=world.ent_a1, period=date(2025, 3, 1), revenue=Decimal("1"))
+    # Zone 乙's later return and this month's are not zone 甲's latest month before today.
+    Return.objects.create(enterprise=world.ent_b, period=date(2025, 9, 1), revenue=Decimal("1"))
+    Return.objects.create(enterprise=world.ent_a2, period=date(2026, 11, 1), revenue=Decimal("1"))
+    assert latest_month(world.zone_a, today) == Month(2025, 3)
+    ProxyFigure.objects.create(
+        enterprise=world.ent_a2,
+        period=date(2025, 5, 1),
+        kind=ProxyKind.TAX,
+        value=Decimal("7"),
+        source="税务局",
+    )
+    assert latest_month(world.zone_a, today) == Month(2025, 5)

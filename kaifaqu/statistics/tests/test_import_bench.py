@@ -2,25 +2,51 @@
 
 from pathlib import Path
 
-from bench.import_returns import run
-from bench.province import province_create, synthetic_uscc
-from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
-from kaifaqu.statistics.models import Return
+import pytest
+from openpyxl import load_workbook
+
+from bench.import_returns import HISTORY_MONTHS, ensure_province, run, write_workbook
+from kaifaqu.statistics.models import Return, ReturnStatus
 
 
-def test_the_benchmark_runs_on_a_small_province(db: None, tmp_path: Path) -> None:
+def test_the_benchmark_imports_the_provinces_last_month_again(db: None, tmp_path: Path) -> None:
     figures = run(rows=500, workdir=tmp_path, echo=lambda _text: None)
     assert (figures.rows, figures.created) == (500, 500)
-    assert Return.objects.filter(enterprise__name__startswith="合成企业").count() == 500
+    synthetic = Return.objects.filter(enterprise__zone__name__startswith="模拟")
+    assert synthetic.count() == 500 * (HISTORY_MONTHS + 1)
+    assert synthetic.filter(status=ReturnStatus.SUBMITTED).count() == 500
+    # The province's own figures continue its series, so few returns raise a finding (the
+    # synthetic firms' output per kWh spreads tenfold: a tenth stand out in their industry).
+    assert 0 < figures.findings < 100
     assert figures.fastexcel_s > 0 and figures.import_s > 0 and figures.reference_s > 0
     assert "b/a =" in figures.report()
 
 
-def test_the_synthetic_province_is_created_once(db: None) -> None:
-    first = province_create(zones=3, enterprises=30)
-    again = province_create(zones=3, enterprises=30)
-    assert (first.enterprise_count, again.enterprise_count) == (30, 30)
-    assert len(first.zones) == 3
-    assert RosterEntry.objects.filter(year=2025, category=StatCategory.INDUSTRY).count() == 30
-    # Serial 4 lands in the second zone (4 % 3 = 1), whose city is 大同 (140200).
-    assert Enterprise.objects.get(uscc=synthetic_uscc("140200", 4)).zone == first.zones[1]
+def test_the_workbook_holds_the_month_and_the_year_to_date_in_thousand_yuan(
+    db: None, tmp_path: Path
+) -> None:
+    ensure_province(zones=1, enterprises=3, echo=lambda _text: None)
+    path = tmp_path / "month.xlsx"
+    assert write_workbook(path) == 3
+    header, first, *_rest = load_workbook(path, read_only=True).worksheets[0].values
+    returns = Return.objects.filter(enterprise__uscc=first[0], period__year=2024)
+    december = returns.get(period__month=12)
+    assert first[2] == "2024-12"
+    assert first[header.index("工业总产值(当年价格)")] == float(december.gross_output * 10)
+    year = sum(r.revenue for r in returns)
+    assert first[header.index("营业收入1-本月累计")] == pytest.approx(float(year * 10))
+
+
+def test_a_province_of_another_size_is_refused(db: None) -> None:
+    ensure_province(zones=1, enterprises=3, echo=lambda _text: None)
+    with pytest.raises(SystemExit, match="delete var/bench"):
+        ensure_province(zones=1, enterprises=4, echo=lambda _text: None)
+
+
+def test_without_history_the_month_is_imported_into_an_empty_province(
+    db: None, tmp_path: Path
+) -> None:
+    figures = run(rows=300, history=0, workdir=tmp_path, echo=lambda _text: None)
+    assert (figures.rows, figures.created, figures.history) == (300, 300, 0)
+    assert Return.objects.count() == 300
+    assert "over 0 months of history" in figures.report()

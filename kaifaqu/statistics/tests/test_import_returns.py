@@ -191,6 +191,19 @@ def test_it_derives_a_month_from_the_stored_months_of_the_year(
     assert figure(world.ent_a1, date(2025, 3, 1), "gross_output") == Decimal("200.0000")
 
 
+def test_stored_months_before_and_between_the_files_months_count(
+    world: World, personas: Personas
+) -> None:
+    for number, output in ((1, "100"), (2, "50"), (4, "80"), (7, "999")):
+        stored_return(world.ent_a1, date(2025, number, 1), gross_output=output)
+    rows = [[world.ent_a1.uscc, "2025-03", 3000], [world.ent_a1.uscc, "2025-05", 5000]]
+    result = run(personas.statistician, xlsx([*KEYS, OUTPUT_YTD], rows))
+    assert result.errors == []
+    # March: 300 − (100 + 50) = 150 万元. May: 500 − (300 + April's 80) = 120 万元 (July ignored).
+    assert figure(world.ent_a1, date(2025, 3, 1), "gross_output") == Decimal("150.0000")
+    assert figure(world.ent_a1, date(2025, 5, 1), "gross_output") == Decimal("120.0000")
+
+
 def test_months_and_cumulatives_mix_across_months_and_enterprises(
     world: World, personas: Personas
 ) -> None:

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.utils import translation
 
@@ -310,3 +311,36 @@ def test_the_threshold_is_the_version_in_force_that_year(
         stored_return(world.ent_a2, month(year, number), revenue="50")
     record = stored_return(world.ent_a2, month(year, 12), revenue="50")
     assert (NEWLY_ABOVE in reviewed(record)) is fires
+
+
+@pytest.mark.parametrize("as_ranges", [True, False])
+def test_returns_in_hand_give_the_same_findings_as_returns_read_back(
+    world: World, monkeypatch: pytest.MonkeyPatch, as_ranges: bool
+) -> None:
+    # History before the batch, peers beside it (another zone's firm, a firm not in the batch).
+    for number in (1, 2, 3):
+        stored_return(world.ent_a1, month(2024, number), gross_output="100", electricity="10")
+        stored_return(world.ent_a2, month(2024, number), gross_output="100", electricity="10")
+    stored_return(world.ent_a2, month(2024, 4), gross_output="100", electricity="10")
+    batch = [
+        stored_return(world.ent_a1, month(2024, 4), gross_output="400", electricity="10"),
+        stored_return(world.ent_b, month(2024, 4), gross_output="90", taxes="2"),
+        stored_return(world.ent_a1, month(2023, 4), gross_output="50", revenue="5"),
+    ]
+    if not as_ranges:
+        monkeypatch.setattr(engine, "MAX_RUNS", 0)
+    ids = [r.pk for r in batch]
+    in_hand = pl.DataFrame(
+        {
+            "row": ids,
+            "enterprise_id": [r.enterprise_id for r in batch],
+            "period": [r.period for r in batch],
+            **{
+                f: [getattr(r, f) and float(getattr(r, f)) for r in batch]
+                for f in engine.SOFT_FIELDS
+            },
+        }
+    )
+    read_back = engine.soft_findings(ids)
+    assert not read_back.is_empty()
+    assert engine.soft_findings(ids, in_hand).equals(read_back)

@@ -10,11 +10,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 
-from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.views.tables import decimal_text
 from kaifaqu.enterprises.models import StatCategory
 from kaifaqu.statistics.models import ProxyKind
-from kaifaqu.statistics.selectors.candidates import candidate_list, zone_settings
+from kaifaqu.statistics.selectors.candidates import candidate_list, latest_month, zone_settings
 from kaifaqu.statistics.views.access import chosen_month, chosen_zone, ensure_office_reader
 
 
@@ -27,7 +26,7 @@ class CandidateListView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zone, zones = chosen_zone(request.user, request.GET.get("zone"))
-        as_of = chosen_month(request.GET.get("month"), Month.of(timezone.localdate()).shift(-1))
+        as_of = chosen_month(request.GET.get("month"), latest_month(zone, timezone.localdate()))
         categories = dict(StatCategory.choices)
         proxies = dict(ProxyKind.choices)
         rows = [

@@ -1,4 +1,4 @@
-"""Importing a month of returns from a workbook: the form, the result, and the template."""
+"""Importing from a workbook: a month of returns, or a month of tax and electricity figures."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.statistics.imports import (
     TEMPLATE_FILENAME,
     can_import_returns,
+    proxies,
     returns_import,
     template_workbook,
 )
@@ -29,14 +30,18 @@ UNITS = [
 ]
 
 
-class ReturnImportForm(forms.Form):
-    file = forms.FileField(
+def upload_field() -> forms.FileField:
+    return forms.FileField(
         label=gettext_lazy("Workbook or CSV file"),
         help_text=gettext_lazy(
             "An .xlsx workbook (first sheet) or a .csv file, header in the first rows."
         ),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
     )
+
+
+class ReturnImportForm(forms.Form):
+    file = upload_field()
     unit = forms.ChoiceField(
         label=gettext_lazy("Money unit of the figures"),
         choices=UNITS,
@@ -48,10 +53,37 @@ class ReturnImportForm(forms.Form):
     )
 
 
+class ProxyImportForm(forms.Form):
+    file = upload_field()
+    unit = forms.ChoiceField(
+        label=gettext_lazy("Money unit of 应纳税额"),
+        choices=UNITS,
+        initial=MoneyUnit.WAN.value,
+        help_text=gettext_lazy("A unit in the column header, e.g. 应纳税额(元), wins."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "Written on the figures of rows without a 来源 of their own; the file's name when "
+            "left empty."
+        ),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
 class _ImporterOnly(LoginRequiredMixin, View):
+    def may_import(self, user: Any) -> bool:
+        return can_import_returns(user)
+
+    def refusal(self) -> str:
+        return _("You may not import returns.")
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not can_import_returns(request.user):
-            raise PermissionDenied(_("You may not import returns."))
+        if request.user.is_authenticated and not self.may_import(request.user):
+            raise PermissionDenied(self.refusal())
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -81,4 +113,41 @@ class ReturnImportTemplateView(_ImporterOnly):
     def get(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(template_workbook(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
+        return response
+
+
+class _ProxyImporterOnly(_ImporterOnly):
+    def may_import(self, user: Any) -> bool:
+        return proxies.can_import_proxies(user)
+
+    def refusal(self) -> str:
+        return _("You may not import tax or electricity figures.")
+
+
+class ProxyImportView(_ProxyImporterOnly):
+    template_name = "statistics/proxy_import.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return TemplateResponse(request, self.template_name, {"form": ProxyImportForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ProxyImportForm(request.POST, request.FILES)
+        context: dict[str, Any] = {"form": form}
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            context["result"] = proxies.proxies_import(
+                by=request.user,
+                file=upload,
+                filename=upload.name,
+                unit=MoneyUnit(form.cleaned_data["unit"]),
+                source=form.cleaned_data["source"],
+            )
+        status = 400 if "result" in context and context["result"].errors else 200
+        return TemplateResponse(request, self.template_name, context, status=status)
+
+
+class ProxyImportTemplateView(_ProxyImporterOnly):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(proxies.template_workbook(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{proxies.TEMPLATE_FILENAME}"'
         return response

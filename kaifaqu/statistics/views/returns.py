@@ -34,6 +34,7 @@ from kaifaqu.core.views import (
     RegistryView,
 )
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
+from kaifaqu.statistics.imports import can_import_returns
 from kaifaqu.statistics.models import (
     MONTHLY_FIELDS,
     Return,
@@ -162,6 +163,7 @@ class ReturnViews(RegistryView):
             "list_url": reverse(self.url_name("list")),
             "create_url": None,
             "reviews_returns": can_write(user, ReviewDecision),
+            "imports_returns": can_import_returns(user),
             "edits_settings": can_write(user, StatisticsSettings)
             and getattr(user.scope, "zone", None) is not None,  # type: ignore[union-attr]
         }

@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField, ScopedViewSet
-from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
+from kaifaqu.statistics.api.fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.statistics.models import (
     MONTHLY_FIELDS,
     Return,
@@ -36,25 +35,6 @@ from kaifaqu.statistics.services import (
     return_submit,
 )
 
-MONTH_HELP = _('The month, e.g. "2025-03" (also 2025年3月 or 202503).')
-
-
-class MonthFormField(forms.CharField):
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return Month.parse(text).first_day
-        except ValueError as error:
-            raise forms.ValidationError(
-                _('"%(value)s" is not a month; write it as 2025-03.'), params={"value": text}
-            ) from error
-
-
-class MonthFilter(django_filters.Filter):
-    field_class = MonthFormField
-
 
 class ReturnFilter(django_filters.FilterSet):
     enterprise = django_filters.ModelChoiceFilter(queryset=visible_for_request(Enterprise))
@@ -70,20 +50,6 @@ class ReturnFilter(django_filters.FilterSet):
     class Meta:
         model = Return
         fields = ["enterprise", "zone", "park", "period", "status"]
-
-
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2025-03"})
-class MonthField(serializers.Field):  # type: ignore[type-arg]
-    default_error_messages = {"invalid": _('"{value}" is not a month; write it as 2025-03.')}
-
-    def to_representation(self, value: Any) -> str:
-        return f"{value:%Y-%m}"
-
-    def to_internal_value(self, data: Any) -> Any:
-        try:
-            return Month.parse(str(data)).first_day
-        except ValueError:
-            self.fail("invalid", value=data)
 
 
 class FindingSerializer(serializers.ModelSerializer[ReviewFinding]):
