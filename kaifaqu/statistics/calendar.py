@@ -15,7 +15,6 @@ import chinese_calendar
 
 from kaifaqu.core.lib.periods import Month
 
-
 # 元旦, 劳动节 and 国庆节: the statutory holidays on fixed dates (全国年节及纪念日放假办法).
 FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 

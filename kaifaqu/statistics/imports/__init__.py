@@ -131,7 +131,15 @@ def returns_import(
             progress("write", 0, total)
         keys = pl.concat(
             [
-                writer.upsert(plan.created, by=by, now=now, progress=progress, done=0, total=total),
+                writer.upsert(
+                    plan.created,
+                    by=by,
+                    now=now,
+                    progress=progress,
+                    done=0,
+                    total=total,
+                    new=True,
+                ),
                 writer.upsert(
                     plan.updated,
                     by=by,

@@ -79,10 +79,18 @@ def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def upsert(
-    frame: pl.DataFrame, *, by: Any, now: datetime, progress: Progress | None, done: int, total: int
+    frame: pl.DataFrame,
+    *,
+    by: Any,
+    now: datetime,
+    progress: Progress | None,
+    done: int,
+    total: int,
+    new: bool = False,
 ) -> pl.DataFrame:
     """Insert or update these returns as submitted imports; the rows written, as their 'id',
-    'enterprise_id' and 'period'."""
+    'enterprise_id' and 'period'. `new`: none of them is stored yet (the plan says so, inside
+    the import's transaction), so SQLite may insert them plainly."""
     if not frame.height:
         return _written([])
     table = connection.ops.quote_name(Return._meta.db_table)
@@ -128,6 +136,8 @@ def upsert(
     text = _as_text(frame.select("enterprise_id", "period", *fields))
     if connection.vendor == "postgresql":
         return _upsert_by_copy(text, insert_columns, tail, constant, progress, done, total)
+    if new:
+        return _insert_new(text, head, row_sql, constant, progress, done, total)
     rows = text.rows()
     size = _chunk_size()
     written: list[tuple[Any, ...]] = []
@@ -146,6 +156,45 @@ def upsert(
             written.extend(cursor.fetchall())
             if progress:
                 progress("write", done + start + len(chunk), total)
+    return _written(written)
+
+
+# Rows per executemany call of new returns (a progress step).
+INSERT_CHUNK = 20_000
+
+
+def _insert_new(
+    text: pl.DataFrame,
+    head: str,
+    row_sql: str,
+    constant: tuple[Any, ...],
+    progress: Progress | None,
+    done: int,
+    total: int,
+) -> pl.DataFrame:
+    """SQLite, returns not stored yet: a prepared single-row INSERT run by executemany, four
+    times faster than multi-row upserts with RETURNING; their ids are those above the largest
+    id before (the import holds the database's write lock, so no one else inserts meanwhile)."""
+    table = connection.ops.quote_name(Return._meta.db_table)
+    connection.ensure_connection()
+    with connection.cursor():
+        cursor = connection.connection.cursor()
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+        (before,) = cursor.fetchone()
+        # In the order of the (enterprise, period) index: each insert lands next to the last one
+        # instead of on a page the cache has long dropped (3x faster on a province's table).
+        rows = text.sort("enterprise_id", "period").rows()
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            cursor.executemany(head + row_sql, [row + constant for row in chunk])
+            if progress:
+                progress("write", done + start + len(chunk), total)
+        cursor.execute(
+            f"SELECT id, enterprise_id, period FROM {table} WHERE id > ? ORDER BY id", (before,)
+        )
+        written = cursor.fetchall()
+    if len(written) != text.height:
+        raise RuntimeError("another writer inserted returns during the import")
     return _written(written)
 
 
@@ -192,7 +241,8 @@ def _upsert_by_copy(
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(q(c) for c in insert_columns)}) "
             f"SELECT {', '.join('s.' + q(c) for c in columns)}, {constants} FROM {STAGING} s "
-            "WHERE true" + tail,
+            # In index order: each row lands next to the one before (see _insert_new).
+            "WHERE true ORDER BY s.enterprise_id, s.period" + tail,
             list(constant),
         )
         written = cursor.fetchall()
