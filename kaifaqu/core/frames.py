@@ -12,12 +12,17 @@ Here the rows travel raw:
 
 Both run on Django's connection, inside the caller's transaction: rows written moments before by
 the same transaction are read back.
+
+`insert_frame` is the other direction: a frame appended to a model's table, PostgreSQL through
+`COPY … FROM STDIN`, SQLite through `executemany`. It bypasses the ORM's validation, signals and
+audit log: for rows the platform derives itself (review findings) or generates (the synthetic
+province), never for a person's data.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.db import connection, models
@@ -93,3 +98,52 @@ def _by_cursor(
     return frame.with_columns(
         pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in dates
     )
+
+
+def timestamp(now: Any) -> pl.Expr:
+    """A datetime (UTC) as the literal the database's column takes from text."""
+    return pl.lit(
+        now.strftime("%Y-%m-%d %H:%M:%S") + ("+00:00" if connection.vendor == "postgresql" else "")
+    )
+
+
+def timestamps(now: Any) -> list[pl.Expr]:
+    return [timestamp(now).alias("created_at"), timestamp(now).alias("updated_at")]
+
+
+def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> int:
+    """Append the frame (columns named as the table's) to the model's table; give rows written."""
+    frame = _complete(model, frame)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, null_value="\\N")
+            sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(buffer.getvalue())
+        else:
+            rows = frame.with_columns(
+                pl.col(pl.Date).dt.strftime("%Y-%m-%d"), pl.col(pl.Boolean).cast(pl.Int8)
+            ).iter_rows()
+            marks = ", ".join("%s" for _ in frame.columns)
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            # A generator, not a list: the rows are never all in memory at once.
+            cursor.executemany(sql, cast(Any, rows))
+    return frame.height
+
+
+def _complete(model: type[models.Model], frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the model's other columns with their defaults (a column added later stays valid)."""
+    missing = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.column not in frame.columns
+    ]
+    for field in missing:
+        default = field.get_default()
+        if default is None and not field.null:
+            raise ValueError(f"{model.__name__}.{field.name} has no default to generate")
+        frame = frame.with_columns(pl.lit(default).alias(field.column))
+    return frame

@@ -29,10 +29,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.frames import insert_frame, timestamps
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.lib.uscc import ALPHABET, check_character
 from kaifaqu.core.models import IndustryClass, IndustryLevel
-from kaifaqu.demo.bulk import bulk_session, insert_frame, timestamps
+from kaifaqu.demo.bulk import bulk_session
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, Zone, ZoneLevel
 from kaifaqu.geo.services import region_create

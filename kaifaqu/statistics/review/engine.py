@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -10,8 +9,9 @@ from typing import Any
 import polars as pl
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from kaifaqu.core.frames import queryset_frame
+from kaifaqu.core.frames import insert_frame, queryset_frame, timestamp
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.enterprises.thresholds import (
     category_for_industry,
@@ -315,17 +315,16 @@ def review_returns(*, return_ids: Sequence[int], written: pl.DataFrame | None = 
     if not ids:
         return
     findings = soft_findings(ids, written)
-    objects = [
-        ReviewFinding(
-            return_record_id=row,
-            rule=rule,
-            severity=Severity.SOFT,
-            field=field,
-            params=json.loads(params),
-        )
-        for row, field, rule, params in findings.iter_rows()
-    ]
+    rows = findings.select(
+        pl.col("row").alias("return_record_id"),
+        "rule",
+        pl.lit(Severity.SOFT.value).alias("severity"),
+        "field",
+        "params",
+        timestamp(timezone.now()).alias("found_at"),
+    )
     with transaction.atomic():
         for condition in _id_filters(ids, "return_record__id"):
             ReviewFinding.objects.filter(condition, severity=Severity.SOFT).delete()
-        ReviewFinding.objects.bulk_create(objects, batch_size=1_000)
+        # Findings are derived from the returns, not anyone's entry: written set-based.
+        insert_frame(ReviewFinding, rows)
