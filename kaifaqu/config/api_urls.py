@@ -6,9 +6,11 @@ from kaifaqu.projects.api import ProjectViewSet
 from kaifaqu.statistics.api import (
     CandidateViewSet,
     GapViewSet,
+    PriceIndexViewSet,
     ProxyFigureViewSet,
     ReturnViewSet,
     ReviewDecisionViewSet,
+    TargetViewSet,
 )
 
 router = DefaultRouter()
@@ -23,6 +25,8 @@ router.register("review-decisions", ReviewDecisionViewSet, basename="review-deci
 router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")
 router.register("gaps", GapViewSet, basename="gap")
 router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("price-indexes", PriceIndexViewSet, basename="price-index")
+router.register("targets", TargetViewSet, basename="target")
 
 app_name = "api"
 urlpatterns = router.urls

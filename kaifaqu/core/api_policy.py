@@ -37,6 +37,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail: Any = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+        if "__all__" in detail:
+            # A model's constraint names no field: DRF's key for that, whatever raised it.
+            unnamed = detail.pop("__all__")
+            detail = {**detail, "non_field_errors": unnamed}
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)

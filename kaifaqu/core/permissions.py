@@ -86,6 +86,10 @@ WRITERS: dict[str, frozenset[str]] = {
     "statistics.statisticssettings": frozenset(
         {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}
     ),
+    # Price indexes hold for the whole province: a zone's users (statisticians included) would
+    # change every zone's comparable-price growth, so only provincial offices enter them.
+    "statistics.priceindex": frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER}),
+    "statistics.target": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
 }
 
 # Roles that may create new records (zones are created by the system administrator only).

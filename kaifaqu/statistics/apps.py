@@ -12,12 +12,14 @@ class StatisticsConfig(AppConfig):
 
         from kaifaqu.statistics.models import (
             Gap,
+            PriceIndex,
             ProxyFigure,
             ReportedFigure,
             Return,
             ReturnImport,
             ReviewDecision,
             StatisticsSettings,
+            Target,
         )
 
         for model in (
@@ -28,5 +30,7 @@ class StatisticsConfig(AppConfig):
             StatisticsSettings,
             ProxyFigure,
             ReturnImport,
+            PriceIndex,
+            Target,
         ):
             auditlog.register(model)

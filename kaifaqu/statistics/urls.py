@@ -1,6 +1,14 @@
 from django.urls import path
 
-from kaifaqu.statistics.views import candidates, gaps, imports, proxies, returns, review
+from kaifaqu.statistics.views import (
+    candidates,
+    gaps,
+    imports,
+    indicator_inputs,
+    proxies,
+    returns,
+    review,
+)
 from kaifaqu.statistics.views import settings as settings_views
 
 app_name = "statistics"
@@ -41,4 +49,7 @@ urlpatterns = [
         imports.ProxyImportTemplateView.as_view(),
         name="proxy-import-template",
     ),
+    # What indicators are measured against: price indexes (PPI) and zone targets.
+    *indicator_inputs.PRICE_INDEXES.urls("price-indexes/"),
+    *indicator_inputs.TARGETS.urls("targets/"),
 ]

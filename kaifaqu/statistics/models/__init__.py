@@ -1,8 +1,19 @@
-"""Statistics: figures published elsewhere, monthly returns, their review, and reporting gaps."""
+"""Statistics: figures published elsewhere, monthly returns, their review, reporting gaps,
+price indexes and targets."""
 
 from kaifaqu.statistics.models.figures import Indicator, ReportedFigure, ReportedFigureQuerySet
 from kaifaqu.statistics.models.gaps import Gap, GapKind, GapStatus
 from kaifaqu.statistics.models.imports import ReturnImport
+from kaifaqu.statistics.models.indicators import (
+    IndicatorCode,
+    PriceIndex,
+    PriceIndexQuerySet,
+    Target,
+    TargetKind,
+    TargetQuerySet,
+    indicator_unit,
+    industrial_divisions,
+)
 from kaifaqu.statistics.models.proxies import ProxyFigure, ProxyKind
 from kaifaqu.statistics.models.rates import ValueAddedRate
 from kaifaqu.statistics.models.returns import (
@@ -26,6 +37,9 @@ __all__ = [
     "GapKind",
     "GapStatus",
     "Indicator",
+    "IndicatorCode",
+    "PriceIndex",
+    "PriceIndexQuerySet",
     "ProxyFigure",
     "ProxyKind",
     "ReportedFigure",
@@ -40,5 +54,10 @@ __all__ = [
     "ReviewFinding",
     "Severity",
     "StatisticsSettings",
+    "Target",
+    "TargetKind",
+    "TargetQuerySet",
     "ValueAddedRate",
+    "indicator_unit",
+    "industrial_divisions",
 ]

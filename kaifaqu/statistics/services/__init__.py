@@ -2,6 +2,12 @@
 
 from kaifaqu.statistics.services.figures import reported_figure_record
 from kaifaqu.statistics.services.gaps import gap_assign, gap_close, gaps_refresh
+from kaifaqu.statistics.services.indicators import (
+    price_index_create,
+    price_index_update,
+    target_create,
+    target_update,
+)
 from kaifaqu.statistics.services.proxies import proxy_figure_record
 from kaifaqu.statistics.services.returns import (
     return_accept,
@@ -18,6 +24,8 @@ __all__ = [
     "gap_assign",
     "gap_close",
     "gaps_refresh",
+    "price_index_create",
+    "price_index_update",
     "proxy_figure_record",
     "reported_figure_record",
     "return_accept",
@@ -28,4 +36,6 @@ __all__ = [
     "return_submit",
     "statistics_settings_for",
     "statistics_settings_update",
+    "target_create",
+    "target_update",
 ]

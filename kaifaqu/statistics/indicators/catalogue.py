@@ -1,0 +1,266 @@
+"""The indicator catalogue (指标目录): every indicator the platform shows, with its method (口径).
+
+One registry, `CATALOGUE`, in the order pages list the indicators. An indicator either comes from
+the monthly returns of the enterprises on the year's 规上工业 roster (source `RETURNS`, computed by
+`engine.indicator_table`) or is a zone figure another office publishes (source `ENTERED`, a
+`statistics.ReportedFigure` whose `indicator` is the code).
+
+Kinds of returns indicator:
+- `FLOW`: the months are added up for 1–N月 (output, revenue, profit, taxes, electricity);
+- `STOCK`: a month-end count; 1–N月 is the value of the last month (employees);
+- `VALUE_ADDED`: gross output × the division's value-added rate, a flow;
+- `RATIO`: one flow over another × 100, never added across cells (产品销售率).
+
+Adding an indicator is a change to this file (and, for a new Return field, to the engine's frames).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+RETURNS = "returns"
+ENTERED = "entered"
+
+FLOW = "flow"
+STOCK = "stock"
+VALUE_ADDED = "value_added"
+RATIO = "ratio"
+
+# Units of the figures as the engine carries them (whole units, exact Int64), and how they are
+# shown: money and electricity in 万 of the unit, persons as counted.
+YUAN = "yuan"
+KWH = "kwh"
+PERSONS = "persons"
+PERCENT = "percent"
+
+UNIT_LABELS: dict[str, StrOrPromise] = {
+    YUAN: _("10,000 yuan (万元)"),
+    KWH: _("10,000 kWh (万千瓦时)"),
+    PERSONS: _("persons (人)"),
+    PERCENT: "%",
+}
+# Divide the engine's whole units by this to show them in the unit label's unit.
+DISPLAY_SCALE: dict[str, int] = {YUAN: 10_000, KWH: 10_000, PERSONS: 1, PERCENT: 1}
+
+SOURCE_LABELS: dict[str, StrOrPromise] = {
+    RETURNS: _("Monthly returns of above-scale industry (规上工业月度报表)"),
+    ENTERED: _("Entered from the publishing office, with source and date"),
+}
+
+# What every indicator computed from returns shares; pages show it once, above the catalogue.
+RETURNS_METHOD: StrOrPromise = _(
+    "Computed from the accepted monthly returns (月度报表) of the enterprises on the year's "
+    "above-scale industry roster (规上工业名录). 1–N月 adds up the months from January; "
+    "January is published together with February as 1–2月, never alone. Growth (同比) compares "
+    "the same enterprises with the same months of the year before (同口径): an enterprise that "
+    "enters or leaves the roster creates no growth."
+)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: StrOrPromise
+    unit: str
+    method: StrOrPromise
+    source: str
+    # The Return field summed (RETURNS), or the ReportedFigure indicator (ENTERED); for a ratio
+    # the codes of its numerator and denominator are in `ratio_of`.
+    field: str | None = None
+    kind: str = FLOW
+    ratio_of: tuple[str, str] | None = None
+
+    @property
+    def additive(self) -> bool:
+        """Whether the figure of a cell is the sum of its enterprises' (and of its sub-cells')."""
+        return self.kind != RATIO
+
+    @property
+    def unit_label(self) -> StrOrPromise:
+        return UNIT_LABELS[self.unit]
+
+    @property
+    def source_label(self) -> StrOrPromise:
+        return SOURCE_LABELS[self.source]
+
+
+CATALOGUE: tuple[Indicator, ...] = (
+    Indicator(
+        code="gross_output",
+        name=_("Gross output of above-scale industry (规上工业总产值)"),
+        unit=YUAN,
+        source=RETURNS,
+        field="gross_output",
+        method=_(
+            "Sum of the gross industrial output at current prices (工业总产值（当年价格）) "
+            "reported by the roster enterprises."
+        ),
+    ),
+    Indicator(
+        code="sales_output",
+        name=_("Industrial sales output (工业销售产值)"),
+        unit=YUAN,
+        source=RETURNS,
+        field="sales_output",
+        method=_(
+            "Sum of the industrial sales output at current prices (工业销售产值) reported by "
+            "the roster enterprises."
+        ),
+    ),
+    Indicator(
+        code="sales_rate",
+        name=_("Product sales rate (产品销售率)"),
+        unit=PERCENT,
+        source=RETURNS,
+        kind=RATIO,
+        ratio_of=("sales_output", "gross_output"),
+        method=_(
+            "Industrial sales output ÷ gross industrial output × 100, both summed over the same "
+            "enterprises; never added across cells. Its change on the year before is given in "
+            "percentage points."
+        ),
+    ),
+    Indicator(
+        code="value_added",
+        name=_("Value added of above-scale industry (规上工业增加值)"),
+        unit=YUAN,
+        source=RETURNS,
+        field="gross_output",
+        kind=VALUE_ADDED,
+        method=_(
+            "Gross industrial output at current prices × the value-added rate (增加值率) of the "
+            "enterprise's industry division (行业大类) for the year, for each enterprise and "
+            "month, rounded to the yuan. The year before is valued with its own year's rate; "
+            "where a year has no rate for a division, the rate of the other year is used. Growth "
+            "at comparable prices (可比价增速) divides each month's value added by the producer "
+            "price index (工业生产者出厂价格指数, same month of the year before = 100) of the "
+            "division, or of all industry where the division has none, or by 100 where none is "
+            "known."
+        ),
+    ),
+    Indicator(
+        code="revenue",
+        name=_("Operating revenue (营业收入)"),
+        unit=YUAN,
+        source=RETURNS,
+        field="revenue",
+        method=_("Sum of the operating revenue (营业收入) reported by the roster enterprises."),
+    ),
+    Indicator(
+        code="total_profit",
+        name=_("Total profit (利润总额)"),
+        unit=YUAN,
+        source=RETURNS,
+        field="total_profit",
+        method=_(
+            "Sum of the total profit (利润总额) reported by the roster enterprises; losses count "
+            "as negative figures."
+        ),
+    ),
+    Indicator(
+        code="taxes",
+        name=_("Total taxes (税金总额)"),
+        unit=YUAN,
+        source=RETURNS,
+        field="taxes",
+        method=_("Sum of the taxes (税金总额) reported by the roster enterprises."),
+    ),
+    Indicator(
+        code="electricity",
+        name=_("Electricity consumed (用电量)"),
+        unit=KWH,
+        source=RETURNS,
+        field="electricity",
+        method=_(
+            "Sum of the electricity consumed (用电量) reported by the roster enterprises, "
+            "cross-checked with the power company's data in review."
+        ),
+    ),
+    Indicator(
+        code="employees",
+        name=_("Persons employed (从业人员)"),
+        unit=PERSONS,
+        source=RETURNS,
+        field="employees",
+        kind=STOCK,
+        method=_(
+            "Persons employed at the end of the month (期末从业人员) by the roster enterprises. "
+            "A count, not a flow: the 1–N月 figure is that of the last month, compared with the "
+            "same month of the year before."
+        ),
+    ),
+    Indicator(
+        code="gdp",
+        name=_("GDP (地区生产总值)"),
+        unit=YUAN,
+        source=ENTERED,
+        field="gdp",
+        method=_(
+            "Gross domestic product of the zone (地区生产总值) as published by the statistics "
+            "bureau; entered with its source and date, not computed."
+        ),
+    ),
+    Indicator(
+        code="fiscal_revenue",
+        name=_("Total fiscal revenue (财政总收入)"),
+        unit=YUAN,
+        source=ENTERED,
+        field="fiscal_revenue",
+        method=_(
+            "All fiscal revenue collected in the zone (财政总收入), including the part handed "
+            "to higher levels of government, as published by the finance bureau; entered with "
+            "its source and date."
+        ),
+    ),
+    Indicator(
+        code="budget_revenue",
+        name=_("General public budget revenue (一般公共预算收入)"),
+        unit=YUAN,
+        source=ENTERED,
+        field="budget_revenue",
+        method=_(
+            "The local general public budget revenue (一般公共预算收入) as published by the "
+            "finance bureau; entered with its source and date."
+        ),
+    ),
+    Indicator(
+        code="fixed_asset_investment",
+        name=_("Fixed-asset investment (固定资产投资)"),
+        unit=YUAN,
+        source=ENTERED,
+        field="fixed_asset_investment",
+        method=_(
+            "Investment completed by the projects in the fixed-asset investment database "
+            "(固定资产投资项目库, projects of 5 million yuan or more) as published by the "
+            "statistics bureau; entered with its source and date."
+        ),
+    ),
+    Indicator(
+        code="retail_sales",
+        name=_("Retail sales of consumer goods (社会消费品零售总额)"),
+        unit=YUAN,
+        source=ENTERED,
+        field="retail_sales",
+        method=_(
+            "Retail sales of consumer goods in the zone (社会消费品零售总额) as published by the "
+            "statistics bureau; entered with its source and date."
+        ),
+    ),
+)
+
+BY_CODE: dict[str, Indicator] = {indicator.code: indicator for indicator in CATALOGUE}
+
+# The indicators `engine.indicator_table` computes (whole units, additive across enterprises),
+# and the ratios `engine.ratio_table` derives from them.
+COMPUTED: tuple[Indicator, ...] = tuple(
+    indicator for indicator in CATALOGUE if indicator.source == RETURNS and indicator.additive
+)
+RATIOS: tuple[Indicator, ...] = tuple(
+    indicator for indicator in CATALOGUE if indicator.source == RETURNS and not indicator.additive
+)
