@@ -215,5 +215,26 @@ def import_proxies(file: Path, unit: str, source: str, username: str | None) -> 
     _report(result)
 
 
+@main.command()
+@click.option(
+    "--month", "months", multiple=True, help="A month to rebuild, e.g. 2025-03 (repeatable)."
+)
+@click.option("--all", "everything", is_flag=True, help="Every month with accepted returns.")
+def rollup(months: tuple[str, ...], everything: bool) -> None:
+    """Rebuild the indicator table (roll-ups) from the accepted returns."""
+    if bool(months) == everything:
+        raise click.UsageError("give --month YYYY-MM (one or more) or --all")
+    _setup_django()
+    from kaifaqu.core.lib.periods import Month
+    from kaifaqu.statistics.services.rollups import rollup_rebuild
+
+    try:
+        chosen = None if everything else [Month.parse(value) for value in months]
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    written = rollup_rebuild(months=chosen, echo=click.echo)
+    click.echo(f"{written} cells written")
+
+
 if __name__ == "__main__":
     sys.exit(main())

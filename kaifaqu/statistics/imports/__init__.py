@@ -25,14 +25,16 @@ from django.utils.translation import gettext as _
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.permissions import Role
+from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.statistics.imports import lookups, writer
 from kaifaqu.statistics.imports.errors import RowError, UnreadableFileError
 from kaifaqu.statistics.imports.reading import read_upload
 from kaifaqu.statistics.imports.template import TEMPLATE_FILENAME, template_workbook
 from kaifaqu.statistics.imports.validation import prepare
-from kaifaqu.statistics.models import ReturnImport
+from kaifaqu.statistics.models import ReturnImport, ReturnStatus
 from kaifaqu.statistics.review import review_returns
 from kaifaqu.statistics.review.engine import SOFT_FIELDS
+from kaifaqu.statistics.services.rollups import rollup_after_change
 
 __all__ = [
     "IMPORTERS",
@@ -74,6 +76,18 @@ class ImportResult:
     def rejected(cls, message: str, code: str = "file") -> ImportResult:
         """The result of a file refused as a whole (unreadable, no rows)."""
         return cls(errors=[RowError(row=None, column="", code=code, message=message)])
+
+
+def _uncount(before: pl.DataFrame) -> None:
+    """Accepted returns the file changed are submitted again, out of the indicator table until
+    accepted anew: bring the table up to date for their zones and months."""
+    left = before.filter(pl.col("status") == ReturnStatus.ACCEPTED.value)
+    if left.is_empty():
+        return
+    zones = Enterprise.objects.filter(pk__in=left["enterprise_id"].unique().to_list())
+    rollup_after_change(
+        zone_ids=set(zones.values_list("zone_id", flat=True)), periods=left["period"].unique()
+    )
 
 
 def _as_stored(keys: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
@@ -154,6 +168,7 @@ def returns_import(
         writer.log_updates(
             updated=plan.updated, before=plan.before, by=by, now=now, file_name=filename
         )
+        _uncount(plan.before)
         if ids:
             if progress:
                 progress("review", 0, len(ids))

@@ -13,8 +13,8 @@ persons). How each figure is made:
   enterprise's division for the return's year (the other year's rate where that year has none),
   rounded half up to the yuan, so that every cell is the exact sum of its enterprises.
 - `ytd_comparable` / `month_comparable` (value added only): each month's value added ÷ (PPI/100)
-  of its division, else of all industry, else 1: this year's value added at last year's prices,
-  to be compared with the base.
+  of its division, else of all industry, else 1, per enterprise and month rounded half up to the
+  yuan: this year's value added at last year's prices, to be compared with the base.
 
 Everything is a join or a group_by over whole frames: the enterprises' monthly rows are reduced to
 one wide row per enterprise, the slices are group_bys of those rows, and only then is the result
@@ -77,9 +77,13 @@ TABLE_SCHEMA: dict[str, Any] = {
     "slice_key": pl.Utf8,
     "indicator": pl.Utf8,
     **{name: pl.Int64 for name in MEASURES},
-    **{name: pl.Float64 for name in COMPARABLE},
+    **{name: pl.Int64 for name in COMPARABLE},
     "enterprises": pl.Int64,
     "top_share": pl.Float64,
+    # The largest enterprise's absolute 1–N月 value and the sum of all absolute values: what
+    # top_share is made of, kept so cells of different zones combine exactly (max, sum).
+    "top_value": pl.Int64,
+    "abs_value": pl.Int64,
 }
 RATIO_SCHEMA: dict[str, Any] = {
     "slice_kind": pl.Utf8,
@@ -207,6 +211,16 @@ def _half_up(amount: pl.Expr, rate_bp: pl.Expr) -> pl.Expr:
     )
 
 
+def _divide_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator (> 0) rounded half away from zero, in integers: a value added at
+    last year's prices is kept to the yuan, so every cell is the exact sum of its enterprises."""
+    return (
+        pl.when(numerator >= 0)
+        .then((2 * numerator + denominator) // (2 * denominator))
+        .otherwise(-((-2 * numerator + denominator) // (2 * denominator)))
+    )
+
+
 def _members(facts: Facts, year: int) -> pl.LazyFrame:
     """The year's roster enterprises with their slice keys (one column per slice kind)."""
     on_roster = facts.roster.lazy().filter(pl.col("year") == year).select("enterprise_id").unique()
@@ -249,10 +263,11 @@ def _monthly_rows(facts: Facts, month: Month, members: pl.LazyFrame) -> pl.LazyF
         .join(ppi_division, on=["period", "division"], how="left")
         .join(ppi_all, on="period", how="left")
         .with_columns(
-            (
-                pl.col("value_added").cast(pl.Float64)
-                * 100.0
-                / pl.coalesce("ppi_division", "ppi_all", pl.lit(100.0))
+            _divide_half_up(
+                pl.col("value_added") * 10_000,
+                (pl.coalesce("ppi_division", "ppi_all", pl.lit(100.0)) * 100)
+                .round(0)
+                .cast(pl.Int64),
             ).alias("value_added_comparable"),
             (pl.col("year") == year).alias("is_this_year"),
             (pl.col("period").dt.month() == last).alias("is_last_month"),
@@ -363,6 +378,8 @@ def _long(cells: pl.DataFrame, codes: tuple[str, ...], month: Month) -> pl.DataF
             .then(pl.col(_column(code, "top")) / pl.col(_column(code, "abs")))
             .cast(pl.Float64)
             .alias("top_share"),
+            pl.col(_column(code, "top")).cast(pl.Int64).alias("top_value"),
+            pl.col(_column(code, "abs")).cast(pl.Int64).alias("abs_value"),
         )
         for code in codes
     ]
@@ -383,9 +400,10 @@ def indicator_table(facts: Facts, month: Month) -> pl.DataFrame:
     Columns (TABLE_SCHEMA): slice_kind, slice_key (province "14", city "1406", zone/park id,
     section "C", division "30", zone_division "<zone id>:30"), indicator, month_value,
     month_base, ytd_value, ytd_base (Int64 whole units), ytd_comparable and month_comparable
-    (value added at last year's prices, Float64, else null), enterprises (enterprises of the cell
+    (value added at last year's prices, Int64, else null), enterprises (enterprises of the cell
     with a 1–N月 value for the indicator), top_share (the largest enterprise's share of the cell's
-    1–N月 value, by absolute values, 0–1). Empty for January.
+    1–N月 value, by absolute values, 0–1), top_value and abs_value (what top_share is made of).
+    Empty for January.
     """
     if not is_published(month):
         return pl.DataFrame(schema=TABLE_SCHEMA)

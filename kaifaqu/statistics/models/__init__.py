@@ -30,13 +30,16 @@ from kaifaqu.statistics.models.review import (
     Severity,
     StatisticsSettings,
 )
+from kaifaqu.statistics.models.rollups import ZONE_KINDS, IndicatorCell, SliceKind
 
 __all__ = [
     "MONTHLY_FIELDS",
+    "ZONE_KINDS",
     "Gap",
     "GapKind",
     "GapStatus",
     "Indicator",
+    "IndicatorCell",
     "IndicatorCode",
     "PriceIndex",
     "PriceIndexQuerySet",
@@ -53,6 +56,7 @@ __all__ = [
     "ReviewDecisionKind",
     "ReviewFinding",
     "Severity",
+    "SliceKind",
     "StatisticsSettings",
     "Target",
     "TargetKind",

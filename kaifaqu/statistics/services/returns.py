@@ -31,6 +31,7 @@ from kaifaqu.statistics.models import (
     StatisticsSettings,
 )
 from kaifaqu.statistics.review import finding_message, hard_violations, review_returns
+from kaifaqu.statistics.services.rollups import rollup_after_change
 
 EDITABLE = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 SETTINGS_FIELDS = (
@@ -253,13 +254,17 @@ def return_accept(*, by: Any, return_record: Return, comment: str = "") -> Revie
             },
             code="unexplained",
         )
-    return _decide(
+    decision = _decide(
         by=by,
         record=record,
         kind=ReviewDecisionKind.ACCEPTED,
         status=ReturnStatus.ACCEPTED,
         comment=comment.strip(),
     )
+    # Counted in statistics from now on: the indicator table follows (this zone, this year and
+    # the next one's bases), whether the month is current or a late correction.
+    rollup_after_change(zone_ids=[record.enterprise.zone_id], periods=[record.period])
+    return decision
 
 
 @transaction.atomic

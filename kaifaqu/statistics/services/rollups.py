@@ -1,0 +1,245 @@
+"""Keeping the stored indicator table (`IndicatorCell`) equal to what the engine computes.
+
+- `rollup_rebuild(months)`: every cell of those months from the engine, one year's facts read once.
+- `rollup_zones(zone_ids, years)`: the incremental path, after returns of a few zones change. The
+  zone, park and zone×division cells of those zones are recomputed from their own enterprises;
+  the cells above zones (province, city, section, division) of the same months are then the sums
+  of the stored zone and zone×division cells. Every measure is an exact Int64 sum, enterprises a
+  count and top_value a maximum, so the sums equal what the engine gives the whole province.
+- `rollup_after_change(zone_ids, periods)`: which zones and years a change of counted returns
+  touches: the year of each period (its 1–N月 from that month on) and the year after (its bases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from kaifaqu.core.frames import insert_frame, queryset_frame
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.models import IndustryClass, IndustryLevel
+from kaifaqu.geo.models import Park, Zone
+from kaifaqu.statistics.indicators.engine import (
+    COMPARABLE,
+    MEASURES,
+    TABLE_SCHEMA,
+    indicator_table,
+    is_published,
+)
+from kaifaqu.statistics.indicators.facts import load_facts
+from kaifaqu.statistics.models import ZONE_KINDS, IndicatorCell, Return, ReturnStatus, SliceKind
+
+Echo = Callable[[str], None]
+SUMMED = (*MEASURES, *COMPARABLE, "enterprises", "abs_value")
+CELL_COLUMNS = [*SUMMED, "top_value"]
+
+
+def counted_months(year: int) -> list[Month]:
+    """The months of a year the table is published for: February (1–2月) to the last month
+    with an accepted return anywhere."""
+    last = Return.objects.filter(status=ReturnStatus.ACCEPTED, period__year=year).aggregate(
+        Max("period")
+    )["period__max"]
+    if last is None:
+        return []
+    return [Month(year, number) for number in range(2, last.month + 1)]
+
+
+def rollup_rebuild(*, months: Sequence[Month] | None = None, echo: Echo | None = None) -> int:
+    """Recompute every cell of these months (all months with accepted returns when None)."""
+    if months is None:
+        years = sorted(
+            {
+                d.year
+                for d in Return.objects.filter(status=ReturnStatus.ACCEPTED).dates("period", "year")
+            }
+        )
+        months = [month for year in years for month in counted_months(year)]
+    written = 0
+    by_year: dict[int, list[Month]] = {}
+    for month in months:
+        by_year.setdefault(month.year, []).append(month)
+    for year, year_months in sorted(by_year.items()):
+        facts = load_facts(years=[year])
+        zone_of = _zone_of_keys()
+        for month in sorted(year_months):
+            table = indicator_table(facts, month) if is_published(month) else _empty()
+            with transaction.atomic():
+                IndicatorCell.objects.filter(month=month.first_day).delete()
+                written += insert_frame(IndicatorCell, _rows(table, month, zone_of))
+            if echo:
+                echo(f"{month}: {table.height} cells")
+    return written
+
+
+def rollup_zones(*, zone_ids: Iterable[int], years: Iterable[int]) -> None:
+    """Bring the cells of these zones, and the cells above zones, up to date for these years."""
+    zone_ids = sorted(set(zone_ids))
+    zone_of = _zone_of_keys()
+    for year in sorted(set(years)):
+        months = counted_months(year)
+        if not months:
+            continue
+        facts = load_facts(years=[year], zone_ids=zone_ids)
+        for month in months:
+            table = indicator_table(facts, month).filter(
+                pl.col("slice_kind").is_in([kind.value for kind in ZONE_KINDS])
+            )
+            with transaction.atomic():
+                IndicatorCell.objects.filter(
+                    month=month.first_day,
+                    slice_kind__in=ZONE_KINDS,
+                    zone_id__in=zone_ids,
+                ).delete()
+                insert_frame(IndicatorCell, _rows(table, month, zone_of))
+                _rebuild_above_zones(month, zone_of)
+
+
+def rollup_after_change(*, zone_ids: Iterable[int], periods: Iterable[date]) -> None:
+    """The returns of these zones counted in statistics changed in these months."""
+    years = {period.year for period in periods}
+    this_year = timezone.localdate().year
+    touched = years | {year + 1 for year in years if year + 1 <= this_year}
+    rollup_zones(zone_ids=zone_ids, years=touched)
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=TABLE_SCHEMA)
+
+
+def _zone_of_keys() -> dict[str, object]:
+    """What the zone-level cells' keys say about their zone, and the zones' regions."""
+    return {
+        "zones": pl.DataFrame(
+            list(Zone.objects.values_list("id", "region__code")),
+            schema={"zone_id": pl.Int64, "region_code": pl.Utf8},
+            orient="row",
+        ),
+        "parks": pl.DataFrame(
+            list(Park.objects.values_list("id", "zone_id")),
+            schema={"park_id": pl.Int64, "zone_id": pl.Int64},
+            orient="row",
+        ),
+        "sections": pl.DataFrame(
+            list(
+                IndustryClass.objects.filter(level=IndustryLevel.DIVISION).values_list(
+                    "code", "parent_id"
+                )
+            ),
+            schema={"division": pl.Utf8, "section": pl.Utf8},
+            orient="row",
+        ),
+    }
+
+
+def _rows(table: pl.DataFrame, month: Month, zone_of: dict[str, object]) -> pl.DataFrame:
+    """The engine's table as IndicatorCell rows (the zone of each zone-level cell attached)."""
+    parks = zone_of["parks"]
+    assert isinstance(parks, pl.DataFrame)
+    key = pl.col("slice_key")
+    with_zone = table.with_columns(
+        pl.when(pl.col("slice_kind") == SliceKind.ZONE.value)
+        .then(key.cast(pl.Int64, strict=False))
+        .when(pl.col("slice_kind") == SliceKind.ZONE_DIVISION.value)
+        .then(key.str.split(":").list.first().cast(pl.Int64, strict=False))
+        .alias("zone_id"),
+        pl.when(pl.col("slice_kind") == SliceKind.PARK.value)
+        .then(key.cast(pl.Int64, strict=False))
+        .alias("park_id"),
+    ).join(parks.rename({"zone_id": "park_zone"}), on="park_id", how="left")
+    return with_zone.select(
+        pl.lit(month.first_day).alias("month"),
+        "slice_kind",
+        "slice_key",
+        pl.coalesce("zone_id", "park_zone").alias("zone_id"),
+        "indicator",
+        *CELL_COLUMNS,
+    )
+
+
+def _sum_or_null(name: str) -> pl.Expr:
+    # The engine leaves a measure null where it is not published (February's month, comparable
+    # prices of other indicators than value added): a sum of nothing stays nothing.
+    return pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name)
+
+
+def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
+    """Province, city, section and division cells of the month as sums of the zone-level cells."""
+    zones, sections = zone_of["zones"], zone_of["sections"]
+    assert isinstance(zones, pl.DataFrame) and isinstance(sections, pl.DataFrame)
+    columns = {name: (name, pl.Int64) for name in CELL_COLUMNS}
+    stored = queryset_frame(
+        IndicatorCell.objects.filter(
+            month=month.first_day,
+            slice_kind__in=[SliceKind.ZONE, SliceKind.ZONE_DIVISION],
+        ),
+        {
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "zone_id": ("zone_id", pl.Int64),
+            "indicator": ("indicator", pl.Utf8),
+            **columns,
+        },
+    )
+    region = pl.col("region_code")
+    by_zone = stored.filter(pl.col("slice_kind") == SliceKind.ZONE.value).join(
+        zones, on="zone_id", how="inner"
+    )
+    by_division = (
+        stored.filter(pl.col("slice_kind") == SliceKind.ZONE_DIVISION.value)
+        .with_columns(pl.col("slice_key").str.split(":").list.last().alias("division"))
+        .join(sections, on="division", how="left")
+    )
+    parts = [
+        (SliceKind.PROVINCE, by_zone.with_columns(region.str.slice(0, 2).alias("key"))),
+        (
+            SliceKind.CITY,
+            by_zone.filter(region.str.slice(2, 2) != "00").with_columns(
+                region.str.slice(0, 4).alias("key")
+            ),
+        ),
+        (SliceKind.SECTION, by_division.with_columns(pl.col("section").alias("key"))),
+        (SliceKind.DIVISION, by_division.with_columns(pl.col("division").alias("key"))),
+    ]
+    frames = [
+        frame.filter(pl.col("key").is_not_null())
+        .group_by("key", "indicator")
+        .agg(*(_sum_or_null(name) for name in SUMMED), pl.col("top_value").max())
+        .select(
+            pl.lit(month.first_day).alias("month"),
+            pl.lit(kind.value).alias("slice_kind"),
+            pl.col("key").alias("slice_key"),
+            pl.lit(None, dtype=pl.Int64).alias("zone_id"),
+            "indicator",
+            *CELL_COLUMNS,
+        )
+        for kind, frame in parts
+    ]
+    above = [kind for kind, _frame in parts]
+    IndicatorCell.objects.filter(month=month.first_day, slice_kind__in=above).delete()
+    rows = pl.concat([frame.cast({name: pl.Int64 for name in CELL_COLUMNS}) for frame in frames])
+    insert_frame(IndicatorCell, rows)
+
+
+def cells_of(*, month: Month, query: Q | None = None) -> pl.DataFrame:
+    """The stored cells of a month as a frame in the engine's column names (for checks)."""
+    queryset = IndicatorCell.objects.filter(month=month.first_day)
+    if query is not None:
+        queryset = queryset.filter(query)
+    return queryset_frame(
+        queryset,
+        {
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "indicator": ("indicator", pl.Utf8),
+            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+        },
+    )
