@@ -43,6 +43,7 @@ from kaifaqu.projects.services import project_advance, project_create, project_u
 from kaifaqu.statistics.models import Gap, GapStatus, ReportedFigure, Return
 from kaifaqu.statistics.review import review_returns
 from kaifaqu.statistics.services import gaps_refresh, reported_figure_record
+from kaifaqu.statistics.services.rollups import counted_months, rollup_rebuild
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -65,6 +66,7 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
         _load_returns(tally, echo)
         _load_gaps(zone, tally, echo)
+        _load_indicators(zone, echo)
     return _summary(dataset, zone, tally)
 
 
@@ -261,6 +263,23 @@ def _load_returns(tally: Counter[str], echo: Echo) -> None:
     # statistician's queue. (The drafts with hard errors show them when the reporter submits.)
     review_returns(return_ids=[row.pk for row in submitted])
     _report(echo, Return, outcomes, tally)
+
+
+def _load_indicators(zone: Zone, echo: Echo) -> None:
+    """The indicator table of the demo's months, computed from its accepted returns (derived
+    data: rebuilt on every load, not counted as records)."""
+    years = sorted(
+        {
+            period.year
+            for period in Return.objects.filter(enterprise__zone=zone).dates("period", "year")
+        }
+    )
+    months = [month for year in years for month in counted_months(year)]
+    written = rollup_rebuild(months=months)
+    echo(
+        _("Indicator table: %(cells)d cells for %(months)d months")
+        % {"cells": written, "months": len(months)}
+    )
 
 
 def _load_gaps(zone: Zone, tally: Counter[str], echo: Echo) -> None:

@@ -22,10 +22,12 @@ from kaifaqu.accounts.models import User
 from kaifaqu.demo.returngen import generate_returns, read_parameters
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
+from kaifaqu.geo.models import Zone
 from kaifaqu.statistics.models import (
     Gap,
     GapKind,
     GapStatus,
+    IndicatorCell,
     Return,
     ReturnSource,
     ReturnStatus,
@@ -294,3 +296,14 @@ def test_the_gap_list_opens_on_the_demos_last_month() -> None:
         (GapKind.NOT_REPORTED, date(2025, 3, 1), "朔州示例钢结构有限公司"),
         (GapKind.OUTSIDE_ROSTER, None, "朔州淮海钠电新能源科技有限公司"),
     }
+
+
+def test_the_indicator_table_gives_the_articles_2024_value_added() -> None:
+    # 规上工业增加值 2024 = 25.658 亿元 = 2,565,800,000 yuan: computed from the returns and the rates.
+    zone = Zone.objects.get(name="朔州经济开发区")
+    cell = IndicatorCell.objects.get(
+        month=date(2024, 12, 1), slice_kind="zone", slice_key=str(zone.pk), indicator="value_added"
+    )
+    assert cell.ytd_value == 2_565_800_000
+    # January is never published alone.
+    assert not IndicatorCell.objects.filter(month=date(2025, 1, 1)).exists()

@@ -69,9 +69,15 @@ def rollup_rebuild(*, months: Sequence[Month] | None = None, echo: Echo | None =
         zone_of = _zone_of_keys()
         for month in sorted(year_months):
             table = indicator_table(facts, month) if is_published(month) else _empty()
+            rows = _rows(table, month, zone_of)
+            if _unchanged(rows, month):
+                # A rebuild that changes nothing writes nothing (ids and all stay).
+                if echo:
+                    echo(f"{month}: {table.height} cells, unchanged")
+                continue
             with transaction.atomic():
                 IndicatorCell.objects.filter(month=month.first_day).delete()
-                written += insert_frame(IndicatorCell, _rows(table, month, zone_of))
+                written += insert_frame(IndicatorCell, rows)
             if echo:
                 echo(f"{month}: {table.height} cells")
     return written
@@ -163,6 +169,22 @@ def _rows(table: pl.DataFrame, month: Month, zone_of: dict[str, object]) -> pl.D
         "indicator",
         *CELL_COLUMNS,
     )
+
+
+def _unchanged(rows: pl.DataFrame, month: Month) -> bool:
+    keys = ["slice_kind", "slice_key", "indicator"]
+    stored = queryset_frame(
+        IndicatorCell.objects.filter(month=month.first_day),
+        {
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "zone_id": ("zone_id", pl.Int64),
+            "indicator": ("indicator", pl.Utf8),
+            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+        },
+    )
+    fresh = rows.select(stored.columns).cast(stored.schema)  # type: ignore[arg-type]
+    return stored.sort(keys).equals(fresh.sort(keys))
 
 
 def _sum_or_null(name: str) -> pl.Expr:

@@ -161,3 +161,10 @@ def test_kfq_rollup_rebuilds_a_month_or_everything(accepted: None) -> None:
     assert len(IndicatorCell.objects.dates("month", "month")) == 4
     assert runner.invoke(main, ["rollup"]).exit_code == 2
     assert runner.invoke(main, ["rollup", "--month", "2025-13"]).exit_code == 2
+
+
+def test_a_rebuild_that_changes_nothing_writes_nothing(accepted: None) -> None:
+    assert rollup_rebuild() > 0
+    ids = set(IndicatorCell.objects.values_list("pk", flat=True))
+    assert rollup_rebuild() == 0
+    assert set(IndicatorCell.objects.values_list("pk", flat=True)) == ids
