@@ -16,7 +16,7 @@ from django.db.models import Q
 from kaifaqu.core.frames import queryset_frame
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.statistics.indicators.engine import RETURN_FIELDS, RETURNS_SCHEMA, Facts, conform
-from kaifaqu.statistics.models import Return, ReturnStatus, ValueAddedRate
+from kaifaqu.statistics.models import PriceIndex, Return, ReturnStatus, ValueAddedRate
 
 # Return fields stored with 4 decimals (万元, 万千瓦时) rather than as counts.
 _SCALED = tuple(name for name in RETURN_FIELDS if name != "employees")
@@ -69,8 +69,9 @@ def load_facts(
     Returns: accepted only, of the enterprises on the 规上工业 roster of one of the years, from
     the years and the year before each (the base of 同比 growth). Enterprises: those on these
     rosters, with their zone's region code, park, industry class, division and section. Rates:
-    those of the years and the years before. `ppi` (PPI_SCHEMA) is passed by the caller; without
-    it every month is deflated by 100 (no price change).
+    those of the years and the years before. Producer price indexes: the stored PriceIndex rows
+    of those years unless the caller passes `ppi` (PPI_SCHEMA); a month without one is deflated
+    by 100 (no price change).
     """
     wanted = set(years) if years is not None else None
     with_base = {y for year in wanted for y in (year, year - 1)} if wanted is not None else None
@@ -115,5 +116,24 @@ def load_facts(
         enterprises=enterprises,
         roster=roster_frame,
         rates=rates_frame,
-        ppi=ppi,
+        ppi=ppi if ppi is not None else price_indexes(wanted),
+    )
+
+
+def price_indexes(years: Iterable[int] | None = None) -> pl.DataFrame:
+    """The stored producer price indexes (上年同月=100) of these years, in PPI_SCHEMA; the index
+    of all industry has a null division."""
+    indexes = PriceIndex.objects.all()
+    if years is not None:
+        indexes = indexes.filter(_year_ranges(years))
+    frame = queryset_frame(
+        indexes,
+        {
+            "period": ("period", pl.Date),
+            "division": ("division", pl.Utf8),
+            "index": ("value", pl.Float64),
+        },
+    )
+    return frame.with_columns(
+        pl.when(pl.col("division") == "").then(None).otherwise(pl.col("division")).alias("division")
     )

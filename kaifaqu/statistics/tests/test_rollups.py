@@ -18,6 +18,7 @@ from kaifaqu.statistics.indicators.engine import indicator_table
 from kaifaqu.statistics.indicators.facts import load_facts
 from kaifaqu.statistics.models import IndicatorCell, Return, ReturnStatus
 from kaifaqu.statistics.services import return_accept
+from kaifaqu.statistics.services.indicators import price_index_create
 from kaifaqu.statistics.services.rollups import (
     CELL_COLUMNS,
     cells_of,
@@ -168,3 +169,26 @@ def test_a_rebuild_that_changes_nothing_writes_nothing(accepted: None) -> None:
     ids = set(IndicatorCell.objects.values_list("pk", flat=True))
     assert rollup_rebuild() == 0
     assert set(IndicatorCell.objects.values_list("pk", flat=True)) == ids
+
+
+def test_a_price_index_deflates_value_added_from_its_month_on(
+    accepted: None, personas: Personas
+) -> None:
+    rollup_rebuild()
+    price_index_create(
+        by=personas.sysadmin,
+        data={
+            "period": date(2025, 3, 1),
+            "division": "",
+            "value": Decimal("110"),
+            "source": "省统计局",
+        },
+    )
+    province = (pl.col("slice_kind") == "province") & (pl.col("indicator") == "value_added")
+    # 2025 output 110/220/330 万元 a month at the shipped 28.5 %: 313,500 + 627,000 + 940,500 =
+    # 1,881,000 yuan a month. March ÷ 1.10 firm by firm: 285,000 + 570,000 + 855,000 = 1,710,000.
+    march = cells_of(month=Month(2025, 3)).filter(province)
+    assert march.select("ytd_value", "ytd_comparable").row(0) == (5_643_000, 5_472_000)
+    # February, before the index, is not deflated.
+    february = cells_of(month=Month(2025, 2)).filter(province)
+    assert february.select("ytd_value", "ytd_comparable").row(0) == (3_762_000, 3_762_000)
