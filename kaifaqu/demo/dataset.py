@@ -43,6 +43,13 @@ class ParkRow:
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    """A zone target (illustrative: the article gives none); value in 万元 as stored."""
+
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class FigureRow:
     indicator: str
     year: int
@@ -119,6 +126,7 @@ class Dataset:
     zone: ZoneRow
     parks: tuple[ParkRow, ...]
     figures: tuple[FigureRow, ...]
+    targets: tuple[TargetRow, ...]
     enterprises: tuple[EnterpriseRow, ...]
     rosters: tuple[RosterRow, ...]
     projects: tuple[ProjectRow, ...]
@@ -152,6 +160,7 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
         zone=_zone(zone_file["zone"]),
         parks=tuple(_park(row) for row in zone_file["parks"]),
         figures=_figures(zone_file["figures"]),
+        targets=_targets(zone_file.get("targets")),
         enterprises=tuple(_enterprise(row) for row in _read_csv(directory / "enterprises.csv")),
         rosters=tuple(_roster(row) for row in _read_csv(directory / "rosters.csv")),
         projects=tuple(_project(row) for row in projects_file["projects"]),
@@ -209,6 +218,36 @@ def _figures(block: dict[str, Any]) -> tuple[FigureRow, ...]:
         )
         for row in block["values"]
     )
+
+
+def _targets(block: dict[str, Any] | None) -> tuple[TargetRow, ...]:
+    if not block:
+        return ()
+    common = {"year": int(block["year"]), "source": block["source"]}
+    annual = [
+        {
+            **common,
+            "kind": "annual",
+            "indicator": row["indicator"],
+            "value": _decimal(row.get("value", "")),
+            "growth_pct": _decimal(row.get("growth_pct", "")),
+        }
+        for row in block.get("annual", [])
+    ]
+    plans = [
+        {
+            **common,
+            "kind": "plan",
+            "indicator": row["indicator"],
+            "plan_name": row["plan_name"],
+            "start_year": int(row["start_year"]),
+            "end_year": int(row["end_year"]),
+            "value": _decimal(row.get("value", "")),
+            "growth_pct": _decimal(row.get("growth_pct", "")),
+        }
+        for row in block.get("plans", [])
+    ]
+    return tuple(TargetRow(fields=fields) for fields in annual + plans)
 
 
 def _enterprise(row: dict[str, str]) -> EnterpriseRow:

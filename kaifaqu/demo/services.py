@@ -40,9 +40,10 @@ from kaifaqu.geo.services import (
 )
 from kaifaqu.projects.models import Project
 from kaifaqu.projects.services import project_advance, project_create, project_update
-from kaifaqu.statistics.models import Gap, GapStatus, ReportedFigure, Return
+from kaifaqu.statistics.models import Gap, GapStatus, ReportedFigure, Return, Target
 from kaifaqu.statistics.review import review_returns
 from kaifaqu.statistics.services import gaps_refresh, reported_figure_record
+from kaifaqu.statistics.services.indicators import target_create, target_update
 from kaifaqu.statistics.services.rollups import counted_months, rollup_rebuild
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -63,6 +64,7 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_rosters(dataset, enterprises, tally, echo)
         _load_projects(dataset, zone, parks, enterprises, tally, echo)
         _load_figures(dataset, zone, tally, echo)
+        _load_targets(dataset, zone, tally, echo)
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
         _load_returns(tally, echo)
         _load_gaps(zone, tally, echo)
@@ -263,6 +265,22 @@ def _load_returns(tally: Counter[str], echo: Echo) -> None:
     # statistician's queue. (The drafts with hard errors show them when the reporter submits.)
     review_returns(return_ids=[row.pk for row in submitted])
     _report(echo, Return, outcomes, tally)
+
+
+def _load_targets(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -> None:
+    outcomes: Counter[str] = Counter()
+    for row in dataset.targets:
+        data = {**row.fields, "zone": zone}
+        _target, outcome = _upsert(
+            Target.objects.filter(
+                zone=zone, indicator=data["indicator"], year=data["year"], kind=data["kind"]
+            ),
+            data,
+            target_create,
+            target_update,
+        )
+        outcomes[outcome] += 1
+    _report(echo, Target, outcomes, tally)
 
 
 def _load_indicators(zone: Zone, echo: Echo) -> None:

@@ -32,6 +32,7 @@ from kaifaqu.statistics.models import (
     ReturnSource,
     ReturnStatus,
     ReviewFinding,
+    Target,
     ValueAddedRate,
 )
 from kaifaqu.statistics.review import hard_violations
@@ -307,3 +308,14 @@ def test_the_indicator_table_gives_the_articles_2024_value_added() -> None:
     assert cell.ytd_value == 2_565_800_000
     # January is never published alone.
     assert not IndicatorCell.objects.filter(month=date(2025, 1, 1)).exists()
+
+
+def test_the_demo_has_illustrative_2025_targets_for_the_first_quarter() -> None:
+    zone = Zone.objects.get(name="朔州经济开发区")
+    targets = {(t.indicator, t.kind): t for t in Target.objects.filter(zone=zone)}
+    assert len(targets) == 6
+    assert targets[("value_added", "annual")].growth_pct == Decimal("6.00")
+    assert targets[("gross_output", "annual")].value == Decimal("1000000")  # 100 亿元
+    plan = targets[("value_added", "plan")]
+    assert (plan.plan_name, plan.start_year, plan.end_year) == ("十四五", 2021, 2025)
+    assert "示意" in plan.source
