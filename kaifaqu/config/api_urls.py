@@ -12,6 +12,15 @@ from kaifaqu.statistics.api import (
     ReviewDecisionViewSet,
     TargetViewSet,
 )
+from kaifaqu.statistics.api.indicator_table import (
+    IndicatorCatalogueViewSet,
+    IndicatorTableViewSet,
+)
+from kaifaqu.statistics.api.targets_progress import (
+    TargetProgressViewSet,
+    WarningViewSet,
+    ZoneRankingViewSet,
+)
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -27,6 +36,13 @@ router.register("gaps", GapViewSet, basename="gap")
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("price-indexes", PriceIndexViewSet, basename="price-index")
 router.register("targets", TargetViewSet, basename="target")
+# The indicator table of a slice and month (masked as on the page), and the catalogue.
+router.register("indicator-table", IndicatorTableViewSet, basename="indicator-table")
+router.register("indicator-catalogue", IndicatorCatalogueViewSet, basename="indicator-catalogue")
+# Target progress, warnings and rankings of zones: computed, read-only, masked as on the pages.
+router.register("target-progress", TargetProgressViewSet, basename="target-progress")
+router.register("warnings", WarningViewSet, basename="warning")
+router.register("zone-rankings", ZoneRankingViewSet, basename="zone-ranking")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -9,7 +9,9 @@ from kaifaqu.statistics.views import (
     returns,
     review,
 )
+from kaifaqu.statistics.views import indicators as indicator_views
 from kaifaqu.statistics.views import settings as settings_views
+from kaifaqu.statistics.views import targets as target_views
 
 app_name = "statistics"
 urlpatterns = [
@@ -52,4 +54,25 @@ urlpatterns = [
     # What indicators are measured against: price indexes (PPI) and zone targets.
     *indicator_inputs.PRICE_INDEXES.urls("price-indexes/"),
     *indicator_inputs.TARGETS.urls("targets/"),
+    # Indicators: the table of a slice and month, its export, the catalogue, the enterprises.
+    path("indicators/", indicator_views.IndicatorTableView.as_view(), name="indicator-table"),
+    path(
+        "indicators/export/",
+        indicator_views.IndicatorExportView.as_view(),
+        name="indicator-export",
+    ),
+    path(
+        "indicators/catalogue/",
+        indicator_views.IndicatorCatalogueView.as_view(),
+        name="indicator-catalogue",
+    ),
+    path(
+        "indicators/<str:code>/enterprises/",
+        indicator_views.IndicatorDrillView.as_view(),
+        name="indicator-drill",
+    ),
+    # Targets against actuals (序时进度), warnings of the zones, and zones ranked.
+    path("target-progress/", target_views.TargetProgressView.as_view(), name="target-progress"),
+    path("warnings/", target_views.WarningListView.as_view(), name="warning-list"),
+    path("rankings/", target_views.ZoneRankingView.as_view(), name="zone-ranking"),
 ]

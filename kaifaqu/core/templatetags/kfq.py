@@ -50,13 +50,18 @@ def yi_as_published(value: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_active(context: template.Context, *prefixes: str) -> str:
-    """'active' when the current page's 'namespace:name' starts with one of the prefixes."""
+    """'active' when the current page's 'namespace:name' starts with one of the prefixes and
+    with none of those written '!prefix' (a section whose sub-areas have nav items of their own)."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
     current = match.view_name
-    return "active" if any(current.startswith(prefix) for prefix in prefixes) else ""
+    excluded = [prefix[1:] for prefix in prefixes if prefix.startswith("!")]
+    included = [prefix for prefix in prefixes if not prefix.startswith("!")]
+    if any(current.startswith(prefix) for prefix in excluded):
+        return ""
+    return "active" if any(current.startswith(prefix) for prefix in included) else ""
 
 
 @register.filter

@@ -41,3 +41,33 @@ def test_yi_as_published_keeps_the_published_digits_between_two_and_four_places(
 def test_the_filters_work_in_templates() -> None:
     template = Template("{% load kfq %}{{ v|yi }} {{ v|wan:0 }} {{ v|yi_as_published }}")
     assert template.render(Context({"v": Decimal("727630")})) == "72.76 727,630 72.763"
+
+
+@pytest.mark.parametrize(
+    ("view_name", "statistics", "targets"),
+    [
+        ("statistics:return-list", "active", ""),
+        ("statistics:indicator-table", "", ""),
+        ("statistics:target-progress", "", "active"),
+        ("statistics:target-list", "", "active"),
+        ("statistics:zone-ranking", "", "active"),
+    ],
+)
+def test_a_nav_item_can_leave_out_the_sub_areas_that_have_their_own(
+    view_name: str, statistics: str, targets: str
+) -> None:
+    class Match:
+        pass
+
+    class Request:
+        resolver_match = Match()
+
+    Request.resolver_match.view_name = view_name  # type: ignore[attr-defined]
+    context = Context({"request": Request()})
+    tags = "{% load kfq %}"
+    left = Template(
+        tags
+        + "{% nav_active 'statistics:' '!statistics:indicator-' '!statistics:target-' '!statistics:zone-ranking' %}"
+    )
+    right = Template(tags + "{% nav_active 'statistics:target-' 'statistics:zone-ranking' %}")
+    assert (left.render(context), right.render(context)) == (statistics, targets)

@@ -1,0 +1,229 @@
+"""Which stored cells a page outside the statistics office must show as 保密 (disclosure control).
+
+`disclosure.suppress` decides on the breakdowns a reader outside the office can see together:
+
+1. the geography of the slice's province: province = its cities (+ zones directly under it),
+   city = its zones. Every zone's status comes from this tree only, so a zone reads the same on
+   every page (its own, its parks', its divisions');
+2. for a slice of a zone (the zone, a park, a zone×division), the zone's two breakdowns: zone =
+   its parks + the enterprises outside any park, and zone = its industry divisions (+ the
+   enterprises without one). The zone keeps the status of step 1: it is marked hidden (as a cell
+   of one enterprise) when step 1 hid it, so its parts get a complement where needed.
+   The two breakdowns are decided as two trees: they share nothing but the zone, so no
+   combination of their equations isolates a hidden cell that neither isolates alone (with the
+   zone published each stands alone; with it hidden, each keeps a hidden part). Deciding them
+   apart avoids the linear algebra `suppress` runs on cross tables.
+
+The remainder (outside any park, without a division) is not a stored cell: its figures are the
+zone's minus its parts'. Its largest enterprise is bounded by the zone's largest (exact when
+that is not in a park), so the bound can only suppress more, never less.
+
+Industry sections and divisions add up zones of every province; outside the office nobody sees
+them (see slices.py), so their cross table with zones needs no protection here.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kaifaqu.statistics.indicators.disclosure import DEFAULT_RULE, DisclosureRule, suppress
+from kaifaqu.statistics.models import SliceKind
+
+# Cell keys as suppress() wants them: one string per cell ('zone:12', 'zone_division:12:30').
+_REST_OF_PARKS = "rest_of_parks"
+_REST_OF_DIVISIONS = "rest_of_divisions"
+
+
+def _cell(kind: str | pl.Expr, key: pl.Expr) -> pl.Expr:
+    kind_expr = pl.lit(kind) if isinstance(kind, str) else kind
+    return pl.concat_str(kind_expr, pl.lit(":"), key)
+
+
+def _top_share() -> pl.Expr:
+    return (
+        pl.when(pl.col("abs_value") > 0)
+        .then(pl.col("top_value") / pl.col("abs_value"))
+        .otherwise(None)
+        .alias("top_share")
+    )
+
+
+def suppressed_cells(
+    cells: pl.DataFrame,
+    *,
+    zone_regions: dict[int, str],
+    zone_id: int | None,
+    rule: DisclosureRule = DEFAULT_RULE,
+) -> dict[tuple[str, str, str], bool]:
+    """(slice_kind, slice_key, indicator) → suppressed, for the cells of the neighbourhood.
+
+    `cells`: the stored cells of one month (slice_kind, slice_key, zone_id, indicator, ytd_value,
+    enterprises, top_value, abs_value): the province's geography and, for a zone's slice, the
+    zone's parks and divisions. `zone_regions`: the region code of each zone in `cells`.
+    """
+    geo = _geography(cells, zone_regions)
+    statuses: dict[tuple[str, str, str], bool] = {}
+    if not geo.is_empty():
+        decided = suppress(
+            geo, rule=rule, key="cell", value="ytd_value", parents=("parent",), by=("indicator",)
+        )
+        statuses.update(_statuses(decided))
+    if zone_id is not None:
+        zone = _zone_parts(cells, zone_id, statuses)
+        if not zone.is_empty():
+            decided = suppress(
+                zone,
+                rule=rule,
+                key="cell",
+                value="ytd_value",
+                parents=("parent",),
+                by=("indicator", "breakdown"),
+            )
+            for key, hidden in _statuses(decided).items():
+                # The zone itself keeps step 1's answer unless a breakdown hides it too.
+                statuses[key] = statuses.get(key, False) or hidden
+    return statuses
+
+
+def _statuses(decided: pl.DataFrame) -> dict[tuple[str, str, str], bool]:
+    """Per stored cell, hidden when any breakdown it is in hides it."""
+    statuses: dict[tuple[str, str, str], bool] = {}
+    for kind, key, indicator, hidden in (
+        decided.filter(pl.col("slice_kind").is_not_null())
+        .select("slice_kind", "slice_key", "indicator", "suppressed")
+        .iter_rows()
+    ):
+        statuses[(kind, key, indicator)] = statuses.get((kind, key, indicator), False) or hidden
+    return statuses
+
+
+def _geography(cells: pl.DataFrame, zone_regions: dict[int, str]) -> pl.DataFrame:
+    """Province, cities and zones with each one's parent in the tree."""
+    geo = cells.filter(
+        pl.col("slice_kind").is_in([SliceKind.PROVINCE, SliceKind.CITY, SliceKind.ZONE])
+    )
+    if geo.is_empty():
+        return geo
+    regions = pl.DataFrame(
+        {
+            "slice_key": [str(zone) for zone in zone_regions],
+            "region_code": list(zone_regions.values()),
+        },
+        schema={"slice_key": pl.Utf8, "region_code": pl.Utf8},
+    )
+    present = set(geo.select(_cell(pl.col("slice_kind"), pl.col("slice_key"))).to_series())
+    kind, key, code = pl.col("slice_kind"), pl.col("slice_key"), pl.col("region_code")
+    city_of_zone = pl.when(code.str.slice(2, 2) != "00").then(_cell("city", code.str.slice(0, 4)))
+    parent = (
+        pl.when(kind == SliceKind.CITY)
+        .then(_cell("province", key.str.slice(0, 2)))
+        .when(kind == SliceKind.ZONE)
+        .then(
+            pl.when(city_of_zone.is_in(list(present)))
+            .then(city_of_zone)
+            .otherwise(_cell("province", code.str.slice(0, 2)))
+        )
+    )
+    framed = geo.join(
+        regions.with_columns(pl.lit(SliceKind.ZONE.value).alias("slice_kind")),
+        on=["slice_kind", "slice_key"],
+        how="left",
+    ).with_columns(_cell(kind, key).alias("cell"), parent.alias("parent"), _top_share())
+    # A parent without a row of the same indicator here (outside the neighbourhood) is no
+    # equation: suppress() needs each parent's own row.
+    rows = framed.select("indicator", pl.col("cell").alias("parent"), pl.lit(True).alias("_has"))
+    return (
+        framed.join(rows, on=["indicator", "parent"], how="left")
+        .with_columns(pl.when(pl.col("_has")).then(pl.col("parent")).alias("parent"))
+        .drop("_has")
+    )
+
+
+def _zone_parts(
+    cells: pl.DataFrame, zone_id: int, statuses: dict[tuple[str, str, str], bool]
+) -> pl.DataFrame:
+    """The zone's two breakdowns, each a tree of its own ('breakdown': parks or divisions): the
+    zone, its parts, and the remainder that completes them."""
+    zone_key = str(zone_id)
+    zone = cells.filter(
+        (pl.col("slice_kind") == SliceKind.ZONE) & (pl.col("slice_key") == zone_key)
+    )
+    if zone.is_empty():
+        return zone
+    hidden_zone = [
+        indicator
+        for indicator in zone["indicator"]
+        if statuses.get((SliceKind.ZONE, zone_key, indicator), False)
+    ]
+    # Hidden by its province's tree: carried in as a cell of one enterprise, so that each
+    # breakdown keeps at least one of its parts hidden under it.
+    zone = zone.with_columns(
+        pl.when(pl.col("indicator").is_in(hidden_zone))
+        .then(1)
+        .otherwise(pl.col("enterprises"))
+        .alias("enterprises")
+    )
+    zone_cell = f"zone:{zone_key}"
+    frames = []
+    for kind, rest in (
+        (SliceKind.PARK, _REST_OF_PARKS),
+        (SliceKind.ZONE_DIVISION, _REST_OF_DIVISIONS),
+    ):
+        parts = cells.filter((pl.col("slice_kind") == kind) & (pl.col("zone_id") == zone_id)).join(
+            zone.select("indicator"), on="indicator", how="semi"
+        )
+        if parts.is_empty():
+            continue
+        breakdown = [
+            zone.with_columns(pl.lit(None, dtype=pl.Utf8).alias("parent")),
+            parts.with_columns(pl.lit(zone_cell).alias("parent")),
+        ]
+        remainder = _remainder(zone, parts, rest)
+        if not remainder.is_empty():
+            breakdown.append(remainder.with_columns(pl.lit(zone_cell).alias("parent")))
+        frames += [
+            frame.select(_PART_COLUMNS).with_columns(pl.lit(kind.value).alias("breakdown"))
+            for frame in breakdown
+        ]
+    if not frames:
+        return zone.clear()
+    return pl.concat([frame.cast(frames[0].schema) for frame in frames]).with_columns(
+        pl.when(pl.col("slice_kind").is_not_null())
+        .then(_cell(pl.col("slice_kind"), pl.col("slice_key")))
+        .otherwise(pl.concat_str(pl.lit("rest:"), pl.col("slice_key")))
+        .alias("cell"),
+        _top_share(),
+    )
+
+
+_PART_COLUMNS = [
+    "slice_kind",
+    "slice_key",
+    "indicator",
+    "ytd_value",
+    "enterprises",
+    "top_value",
+    "abs_value",
+    "parent",
+]
+
+
+def _remainder(zone: pl.DataFrame, parts: pl.DataFrame, name: str) -> pl.DataFrame:
+    """zone − parts per indicator, where it holds an enterprise (an empty one adds nothing)."""
+    summed = parts.group_by("indicator").agg(
+        pl.col("ytd_value").sum().alias("parts_value"),
+        pl.col("enterprises").sum().alias("parts_enterprises"),
+        pl.col("abs_value").sum().alias("parts_abs"),
+    )
+    rest = zone.join(summed, on="indicator", how="left").select(
+        pl.lit(None, dtype=pl.Utf8).alias("slice_kind"),
+        pl.lit(name).alias("slice_key"),
+        "indicator",
+        (pl.col("ytd_value").fill_null(0) - pl.col("parts_value").fill_null(0)).alias("ytd_value"),
+        (pl.col("enterprises") - pl.col("parts_enterprises").fill_null(0)).alias("enterprises"),
+        (pl.col("abs_value").fill_null(0) - pl.col("parts_abs").fill_null(0)).alias("abs_value"),
+        pl.col("top_value"),
+    )
+    return rest.filter(pl.col("enterprises") > 0).with_columns(
+        pl.min_horizontal("top_value", "abs_value").alias("top_value")
+    )

@@ -1,0 +1,364 @@
+"""The indicator table of one slice and month as a user may see it, read from the stored cells.
+
+One query reads the cells (the slice's own, or for a reader outside the statistics office the
+neighbourhood disclosure control compares it with: see masking.py), one more the zone figures
+other offices publish (for a zone slice), one the zones of the province (for masking).
+
+Figures are turned into what pages show here, once, so that the page, its Excel export and the API
+give the same numbers: money in 万元 and electricity in 万千瓦时 with 2 decimals, persons as
+counted, growth in per cent with 1 decimal (产品销售率: its level in per cent and its change in
+percentage points). A figure outside the office is masked when its cell is suppressed: every
+figure of the cell (value, base, growth, enterprises), never just the one the rule looked at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import polars as pl
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.permissions import Role
+from kaifaqu.geo.models import Zone
+from kaifaqu.statistics.indicators.catalogue import (
+    CATALOGUE,
+    COMPUTED,
+    DISPLAY_SCALE,
+    ENTERED,
+    PERSONS,
+    RATIO,
+    Indicator,
+)
+from kaifaqu.statistics.indicators.disclosure import DEFAULT_RULE, DisclosureRule
+from kaifaqu.statistics.indicators.engine import COMPARABLE, MEASURES, is_published
+from kaifaqu.statistics.models import IndicatorCell, ReportedFigure, SliceKind
+from kaifaqu.statistics.selectors.indicators.masking import suppressed_cells
+from kaifaqu.statistics.selectors.indicators.slices import Slice, resolve_slice
+
+# Figures of any cell, unmasked: the statistics office (统计部门) and the system administrator.
+OFFICE_ROLES: frozenset[str] = frozenset({Role.STATISTICIAN, Role.SYSTEM_ADMIN})
+VALUE_PLACES = Decimal("0.01")
+PERCENT_PLACES = Decimal("0.1")
+COMPUTED_CODES = frozenset(indicator.code for indicator in COMPUTED)
+
+_FIELDS: dict[str, Any] = {
+    "slice_kind": pl.Utf8,
+    "slice_key": pl.Utf8,
+    "zone_id": pl.Int64,
+    "indicator": pl.Utf8,
+    **{name: pl.Int64 for name in (*MEASURES, *COMPARABLE)},
+    "enterprises": pl.Int64,
+    "top_value": pl.Int64,
+    "abs_value": pl.Int64,
+}
+
+
+def sees_everything(user: Any) -> bool:
+    """Whether the user sees every figure unmasked (and the enterprises behind them)."""
+    return bool(getattr(user, "is_authenticated", False) and user.role in OFFICE_ROLES)
+
+
+def period_label(month: Month) -> str:
+    """'1–3月' (the cumulative months); January is not published alone."""
+    return _("Months 1–%(months)s") % {"months": month.month}
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    month_value: Decimal | int | None = None
+    month_base: Decimal | int | None = None
+    ytd_value: Decimal | int | None = None
+    ytd_base: Decimal | int | None = None
+    # Per cent on the same months of the year before; for a ratio, its change in points.
+    month_growth: Decimal | None = None
+    ytd_growth: Decimal | None = None
+    month_comparable_growth: Decimal | None = None
+    ytd_comparable_growth: Decimal | None = None
+    enterprises: int | None = None
+    suppressed: bool = False
+    # False where the indicator has no figure for this kind of slice (entered zone figures).
+    available: bool = True
+    source: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def growth_in_points(self) -> bool:
+        return self.indicator.kind == RATIO
+
+    @property
+    def drillable(self) -> bool:
+        return self.indicator.code in COMPUTED_CODES
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    slice: Slice
+    month: Month
+    published: bool
+    period_label: str
+    rows: list[IndicatorRow]
+    # Whether disclosure control applies to this reader (everyone outside the office).
+    masked: bool
+    rule: DisclosureRule = field(default=DEFAULT_RULE)
+
+    @property
+    def monthly(self) -> bool:
+        """February publishes 1–2月 only: no figure of its own month."""
+        return self.month.month != 2
+
+    @property
+    def any_suppressed(self) -> bool:
+        return any(row.suppressed for row in self.rows)
+
+
+def indicator_rows(*, user: Any, month: Month, slice_kind: str, slice_key: str) -> IndicatorTable:
+    """The catalogue's indicators for one slice; Http404 for a slice outside the user's scope."""
+    return slice_table(user=user, month=month, slice=resolve_slice(user, slice_kind, slice_key))
+
+
+def slice_table(*, user: Any, month: Month, slice: Slice) -> IndicatorTable:
+    """The catalogue's indicators for a slice already resolved in the user's scope."""
+    masked = not sees_everything(user)
+    published = is_published(month)
+    rows: list[IndicatorRow]
+    if not published:
+        rows = [
+            IndicatorRow(indicator, available=_available(indicator, slice))
+            for indicator in CATALOGUE
+        ]
+    else:
+        cells, zone_regions = _cells(month, slice, masked=masked)
+        hidden: dict[tuple[str, str, str], bool] = {}
+        if masked and slice.province is not None and not cells.is_empty():
+            hidden = _hidden_cells(
+                cells,
+                zone_regions=zone_regions,
+                zone_id=slice.zone_id if slice.kind in _ZONE_LEVEL else None,
+            )
+        own = {
+            row["indicator"]: row
+            for row in cells.filter(
+                (pl.col("slice_kind") == slice.kind) & (pl.col("slice_key") == slice.key)
+            ).iter_rows(named=True)
+        }
+
+        def suppressed(code: str) -> bool:
+            # Fails closed: a cell of the slice without a decision is hidden.
+            return masked and code in own and hidden.get((slice.kind, slice.key, code), True)
+
+        entered = _entered(user, slice, month)
+        rows = []
+        for indicator in CATALOGUE:
+            if indicator.source == ENTERED:
+                rows.append(_entered_row(indicator, slice, month, entered))
+            elif indicator.kind == RATIO:
+                assert indicator.ratio_of is not None
+                numerator, denominator = indicator.ratio_of
+                row = _ratio_row(indicator, own.get(numerator), own.get(denominator))
+                hide = suppressed(numerator) or suppressed(denominator)
+                rows.append(_masked(row) if hide else row)
+            else:
+                row = _computed_row(indicator, own.get(indicator.code))
+                rows.append(_masked(row) if suppressed(indicator.code) else row)
+    return IndicatorTable(
+        slice=slice,
+        month=month,
+        published=published,
+        period_label=period_label(month),
+        rows=rows,
+        masked=masked,
+    )
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+_ZONE_LEVEL = (SliceKind.ZONE, SliceKind.PARK, SliceKind.ZONE_DIVISION)
+
+
+_MASK_COLUMNS = (
+    "slice_kind",
+    "slice_key",
+    "zone_id",
+    "indicator",
+    "ytd_value",
+    "enterprises",
+    "top_value",
+    "abs_value",
+)
+_MASK_TIMEOUT = 3600
+
+
+def _hidden_cells(
+    cells: pl.DataFrame, *, zone_regions: dict[int, str], zone_id: int | None
+) -> dict[tuple[str, str, str], bool]:
+    """suppressed_cells(), kept in the cache under a digest of everything it reads.
+
+    Deciding takes tens of milliseconds of small polars steps, the same for every reader of the
+    neighbourhood until a roll-up changes its cells; the digest covers the cells' figures, so a
+    changed cell is a new key and nothing needs invalidating.
+    """
+    content = cells.select(_MASK_COLUMNS).sort("slice_kind", "slice_key", "indicator")
+    digest = hashlib.sha256(content.write_csv().encode())
+    digest.update(repr((sorted(zone_regions.items()), zone_id, DEFAULT_RULE)).encode())
+    key = f"kfq:indicator-mask:{digest.hexdigest()}"
+    hidden: dict[tuple[str, str, str], bool] | None = cache.get(key)
+    if hidden is None:
+        hidden = suppressed_cells(cells, zone_regions=zone_regions, zone_id=zone_id)
+        cache.set(key, hidden, _MASK_TIMEOUT)
+    return hidden
+
+
+def _available(indicator: Indicator, slice: Slice) -> bool:
+    return indicator.source != ENTERED or slice.kind == SliceKind.ZONE
+
+
+def _cells(month: Month, slice: Slice, *, masked: bool) -> tuple[pl.DataFrame, dict[int, str]]:
+    """The slice's cells, and for masking its province's geography and its zone's parts."""
+    query = Q(slice_kind=slice.kind, slice_key=slice.key)
+    zone_regions: dict[int, str] = {}
+    if masked and slice.province is not None:
+        zone_regions = dict(
+            Zone.objects.filter(region__code__startswith=slice.province).values_list(
+                "pk", "region__code"
+            )
+        )
+        cities = sorted({code[:4] for code in zone_regions.values() if code[2:4] != "00"})
+        query |= (
+            Q(slice_kind=SliceKind.PROVINCE, slice_key=slice.province)
+            | Q(slice_kind=SliceKind.CITY, slice_key__in=cities)
+            | Q(slice_kind=SliceKind.ZONE, slice_key__in=[str(pk) for pk in zone_regions])
+        )
+        if slice.zone_id is not None:
+            query |= Q(
+                zone_id=slice.zone_id, slice_kind__in=[SliceKind.PARK, SliceKind.ZONE_DIVISION]
+            )
+    rows = IndicatorCell.objects.filter(month=month.first_day).filter(query).values_list(*_FIELDS)
+    return pl.DataFrame(list(rows), schema=_FIELDS, orient="row"), zone_regions
+
+
+def shown(value: int | None, indicator: Indicator) -> Decimal | int | None:
+    if value is None:
+        return None
+    if indicator.unit == PERSONS:
+        return int(value)
+    scaled = Decimal(value) / DISPLAY_SCALE[indicator.unit]
+    return scaled.quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def growth(value: int | Decimal | None, base: int | Decimal | None) -> Decimal | None:
+    """Per cent on the base, 1 decimal; none on a zero base (as engine.with_growth)."""
+    if value is None or base is None or base == 0:
+        return None
+    change = (Decimal(value) / Decimal(base) - 1) * 100
+    return change.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _computed_row(indicator: Indicator, cell: dict[str, Any] | None) -> IndicatorRow:
+    if cell is None or not cell["enterprises"]:
+        # No enterprise of the cell reported it: nothing to show (a sum of nothing is no 0).
+        return IndicatorRow(indicator, enterprises=cell["enterprises"] if cell else None)
+    return IndicatorRow(
+        indicator,
+        month_value=shown(cell["month_value"], indicator),
+        month_base=shown(cell["month_base"], indicator),
+        ytd_value=shown(cell["ytd_value"], indicator),
+        ytd_base=shown(cell["ytd_base"], indicator),
+        month_growth=growth(cell["month_value"], cell["month_base"]),
+        ytd_growth=growth(cell["ytd_value"], cell["ytd_base"]),
+        month_comparable_growth=growth(cell["month_comparable"], cell["month_base"]),
+        ytd_comparable_growth=growth(cell["ytd_comparable"], cell["ytd_base"]),
+        enterprises=cell["enterprises"],
+    )
+
+
+def _rate(numerator: int | None, denominator: int | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return Decimal(numerator) * 100 / Decimal(denominator)
+
+
+def _points(rate: Decimal | None, base: Decimal | None) -> Decimal | None:
+    if rate is None or base is None:
+        return None
+    return (rate - base).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _one_place(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _ratio_row(
+    indicator: Indicator, numerator: dict[str, Any] | None, denominator: dict[str, Any] | None
+) -> IndicatorRow:
+    """产品销售率 = sales ÷ gross × 100 in each measure; its change in percentage points."""
+    if not (numerator and denominator and numerator["enterprises"] and denominator["enterprises"]):
+        return IndicatorRow(indicator)
+    rates = {name: _rate(numerator[name], denominator[name]) for name in MEASURES}
+    return IndicatorRow(
+        indicator,
+        month_value=_one_place(rates["month_value"]),
+        month_base=_one_place(rates["month_base"]),
+        ytd_value=_one_place(rates["ytd_value"]),
+        ytd_base=_one_place(rates["ytd_base"]),
+        month_growth=_points(rates["month_value"], rates["month_base"]),
+        ytd_growth=_points(rates["ytd_value"], rates["ytd_base"]),
+        enterprises=min(numerator["enterprises"], denominator["enterprises"]),
+    )
+
+
+def _masked(row: IndicatorRow) -> IndicatorRow:
+    return IndicatorRow(row.indicator, suppressed=True)
+
+
+def _entered(user: Any, slice: Slice, month: Month) -> dict[tuple[str, int], tuple[Decimal, str]]:
+    """The zone's published figures of 1–N月 this year and last: (code, year) → (万元, source)."""
+    if slice.kind != SliceKind.ZONE:
+        return {}
+    codes = [indicator.code for indicator in CATALOGUE if indicator.source == ENTERED]
+    figures = (
+        ReportedFigure.objects.for_user(user)
+        .filter(
+            zone_id=slice.zone_id,
+            year__in=[month.year, month.year - 1],
+            months=month.month,
+            indicator__in=codes,
+        )
+        .values_list("indicator", "year", "value", "source")
+    )
+    return {(code, year): (value, source) for code, year, value, source in figures}
+
+
+def _entered_row(
+    indicator: Indicator,
+    slice: Slice,
+    month: Month,
+    entered: dict[tuple[str, int], tuple[Decimal, str]],
+) -> IndicatorRow:
+    row = IndicatorRow(indicator, available=_available(indicator, slice))
+    figure = entered.get((indicator.code, month.year))
+    if figure is None:
+        return row
+    value, source = figure
+    base = entered.get((indicator.code, month.year - 1))
+    base_value = base[0] if base is not None else None
+    return replace(
+        row,
+        ytd_value=_wan(value),
+        ytd_base=_wan(base_value),
+        ytd_growth=growth(value, base_value),
+        source=source,
+    )
+
+
+def _wan(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)

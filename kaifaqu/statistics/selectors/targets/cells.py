@@ -1,0 +1,219 @@
+"""Zone figures read from the stored indicator table, with their growth and their disclosure.
+
+A zone's figure of a month is its zone cell (`IndicatorCell`, slice_kind "zone", slice_key the
+zone id), in whole units (yuan, kWh, persons). Here it becomes an exact Decimal in the unit
+targets are written in: 万元, 万千瓦时, persons (`catalogue.DISPLAY_SCALE`).
+
+Disclosure (统计法): whether a zone cell may be shown outside the statistics office is decided on
+the tree of the month's zone, city and province cells, whoever asks, so that two users' pages
+cannot be combined (the same tree as the indicator table's, selectors/indicators/masking.py, so a
+zone reads the same on every page): the primary rule (fewer than 3 enterprises, or one enterprise above 85 % of
+the absolute total) plus complementary suppression, because the city and province totals are
+published and a single hidden zone would be their difference with the zones shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.permissions import Role
+from kaifaqu.geo.models import Zone
+from kaifaqu.statistics.indicators.catalogue import BY_CODE, DISPLAY_SCALE, VALUE_ADDED
+from kaifaqu.statistics.indicators.disclosure import suppress
+from kaifaqu.statistics.models import IndicatorCell, SliceKind
+from kaifaqu.statistics.views.access import OFFICE_LEVELS
+
+# The statistics office sees every figure; everyone else sees suppressed cells as 保密.
+CONFIDENTIAL_READERS = frozenset({Role.STATISTICIAN, Role.SYSTEM_ADMIN})
+HUNDRED = Decimal(100)
+PROVINCE, CITY, ZONE = SliceKind.PROVINCE.value, SliceKind.CITY.value, SliceKind.ZONE.value
+
+
+def sees_confidential(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role in CONFIDENTIAL_READERS)
+
+
+def reads_zone_figures(user: Any) -> bool:
+    """Zone figures are the office's: enterprise users and the 三员 administrators get none."""
+    return bool(getattr(user, "is_authenticated", False) and user.scope.level in OFFICE_LEVELS)
+
+
+def to_unit(code: str, whole: int | None) -> Decimal | None:
+    """Whole units (yuan, kWh, persons) in the unit targets use (万元, 万千瓦时, persons)."""
+    if whole is None:
+        return None
+    return Decimal(whole) / DISPLAY_SCALE[BY_CODE[code].unit]
+
+
+def growth_pct(value: Decimal | int | None, base: Decimal | int | None) -> Decimal | None:
+    """Growth in per cent; none over a base that is not positive (a loss turned into a profit
+    has no growth rate to speak of)."""
+    if value is None or base is None or base <= 0:
+        return None
+    return (Decimal(value) / Decimal(base) - 1) * HUNDRED
+
+
+@dataclass(frozen=True)
+class ZoneCell:
+    zone_id: int
+    indicator: str
+    month: date
+    month_value: int | None
+    ytd_value: int | None
+    ytd_base: int | None
+    ytd_comparable: int | None
+    enterprises: int
+    # Suppressed for readers outside the statistics office (they see 保密).
+    suppressed: bool
+
+    @property
+    def value(self) -> Decimal | None:
+        """1–N月 in the indicator's target unit."""
+        return to_unit(self.indicator, self.ytd_value)
+
+    @property
+    def growth_pct(self) -> Decimal | None:
+        """1–N月 growth on the same enterprises (同口径); value added at comparable prices.
+
+        None when no enterprise has a figure: a sum of nothing is not a fall of 100 %.
+        """
+        if self.enterprises == 0:
+            return None
+        current = self.ytd_value
+        if BY_CODE[self.indicator].kind == VALUE_ADDED and self.ytd_comparable is not None:
+            current = self.ytd_comparable
+        return growth_pct(current, self.ytd_base)
+
+    @property
+    def own_value(self) -> int | None:
+        """The figure of the month alone: the month's value, or 1–2月 in February."""
+        return self.month_value if self.month_value is not None else self.ytd_value
+
+
+CellKey = tuple[int, date, str]
+
+
+def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[CellKey, ZoneCell]:
+    """The zone cells of these zones and months by (zone id, month, indicator).
+
+    Two queries whatever the number of zones: the zones' regions, and the zone, city and province
+    cells of the months (what disclosure is decided on).
+    """
+    wanted = {str(pk) for pk in zone_ids}
+    days = sorted({month.first_day for month in months})
+    if not wanted or not days:
+        return {}
+    rows = list(
+        IndicatorCell.objects.filter(
+            month__in=days,
+            slice_kind__in=[PROVINCE, CITY, ZONE],
+        ).values_list(
+            "month",
+            "slice_kind",
+            "slice_key",
+            "indicator",
+            "month_value",
+            "ytd_value",
+            "ytd_base",
+            "ytd_comparable",
+            "enterprises",
+            "top_value",
+            "abs_value",
+        )
+    )
+    if not rows:
+        return {}
+    hidden = _suppressed(rows)
+    cells: dict[CellKey, ZoneCell] = {}
+    for row in rows:
+        day, kind, key, code, month_value, ytd_value, ytd_base, comparable, count = row[:9]
+        if kind != ZONE or key not in wanted or code not in BY_CODE:
+            continue
+        zone_id = int(key)
+        cells[(zone_id, day, code)] = ZoneCell(
+            zone_id=zone_id,
+            indicator=code,
+            month=day,
+            month_value=month_value,
+            ytd_value=ytd_value,
+            ytd_base=ytd_base,
+            ytd_comparable=comparable,
+            enterprises=count,
+            # Fails closed: a cell missing from the suppression table is hidden.
+            suppressed=hidden.get((day, f"{kind}:{key}", code), True),
+        )
+    return cells
+
+
+def _suppressed(rows: list[tuple[Any, ...]]) -> dict[tuple[date, str, str], bool]:
+    """Which cells are suppressed, per (month, "kind:key", indicator), on the zone → city →
+    province tree (a zone directly under a province hangs from the province)."""
+    region_of = {str(pk): code for pk, code in Zone.objects.values_list("id", "region__code")}
+    present = {(row[0], f"{row[1]}:{row[2]}") for row in rows}
+
+    def parent(day: date, kind: str, key: str) -> str | None:
+        if kind == PROVINCE:
+            return None
+        if kind == CITY:
+            candidate = f"{PROVINCE}:{key[:2]}"
+        else:
+            code = region_of.get(key, "")
+            city = f"{CITY}:{code[:4]}"
+            present_city = code[2:4] != "00" and (day, city) in present
+            candidate = city if present_city else f"{PROVINCE}:{code[:2]}"
+        # A parent missing from the table (it should not be) is no equation to keep.
+        return candidate if (day, candidate) in present else None
+
+    frame = pl.DataFrame(
+        [
+            {
+                "month": day,
+                "indicator": code,
+                "cell": f"{kind}:{key}",
+                "parent": parent(day, kind, key),
+                "value": ytd_value,
+                "enterprises": count,
+                "top_share": (top / total) if top is not None and total else None,
+            }
+            for day, kind, key, code, _m, ytd_value, _b, _c, count, top, total in rows
+        ],
+        schema={
+            "month": pl.Date,
+            "indicator": pl.Utf8,
+            "cell": pl.Utf8,
+            "parent": pl.Utf8,
+            "value": pl.Int64,
+            "enterprises": pl.Int64,
+            "top_share": pl.Float64,
+        },
+    )
+    result = suppress(frame, by=("month", "indicator"))
+    return {
+        (day, cell, code): flag
+        for day, code, cell, flag in result.select(
+            "month", "indicator", "cell", "suppressed"
+        ).iter_rows()
+    }
+
+
+def latest_month(zone_ids: Iterable[int], today: date) -> Month:
+    """The last month with figures of these zones before today's, else last month."""
+    this_month = Month.of(today)
+    last = (
+        IndicatorCell.objects.filter(
+            zone_id__in=list(zone_ids),
+            slice_kind=ZONE,
+            month__lt=this_month.first_day,
+        )
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    return Month.of(last) if last is not None else this_month.shift(-1)
