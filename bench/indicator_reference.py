@@ -119,6 +119,22 @@ def _monthly(facts: Any, members: pl.DataFrame, year: int, month: int) -> pl.Laz
         .join(ppi_all.lazy(), on="period", how="left")
     )
     this_year = pl.col("period").dt.year() == year
+    # 同口径: last year's figure of a month counts only where the firm reported that figure for
+    # the same month this year.
+    fields = [name for name in INDICATORS if name != "value_added"]
+    this_years_figures = rows.filter(this_year).select(
+        "enterprise_id",
+        pl.col("period").dt.month().alias("m"),
+        *(pl.col(name).is_not_null().alias(f"{name}?") for name in fields),
+    )
+    rows = (
+        rows.with_columns(pl.col("period").dt.month().alias("m"))
+        .join(this_years_figures, on=["enterprise_id", "m"], how="left")
+        .with_columns(
+            pl.when(this_year | pl.col(f"{name}?").fill_null(False)).then(pl.col(name)).alias(name)
+            for name in fields
+        )
+    )
     rate = pl.when(this_year).then(pl.coalesce("r1", "r0")).otherwise(pl.coalesce("r0", "r1"))
     # The index in hundredths (stored with 2 decimals): VA × 100 / (h / 100) = VA × 10,000 / h.
     hundredths = (pl.coalesce("ppi_division", "ppi_all", pl.lit(100.0)) * 100).round(0)

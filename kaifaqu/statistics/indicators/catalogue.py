@@ -59,7 +59,8 @@ RETURNS_METHOD: StrOrPromise = _(
     "above-scale industry roster (规上工业名录). 1–N月 adds up the months from January; "
     "January is published together with February as 1–2月, never alone. Growth (同比) compares "
     "the same enterprises with the same months of the year before (同口径): an enterprise that "
-    "enters or leaves the roster creates no growth."
+    "enters or leaves the roster creates no growth, and a month an enterprise has not reported "
+    "this year is left out of last year's figure as well."
 )
 
 

@@ -241,6 +241,31 @@ def _members(facts: Facts, year: int) -> pl.LazyFrame:
     )
 
 
+def _paired(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """同口径 month by month: a figure of last year's month counts in the base only where the
+    enterprise reported that figure for the same month this year. A return missing this year then
+    takes its month out of the base as well, instead of showing as a fall (a firm new to the
+    roster, with no figures last year, still adds to this year's figure: it was not there)."""
+    month_of_year = pl.col("period").dt.month().alias("month_of_year")
+    reported = rows.filter(pl.col("period").dt.year() == year).select(
+        "enterprise_id",
+        month_of_year,
+        *(pl.col(name).is_not_null().alias(f"{name}|reported") for name in RETURN_FIELDS),
+    )
+    is_this_year = pl.col("period").dt.year() == year
+    return (
+        rows.with_columns(month_of_year)
+        .join(reported, on=["enterprise_id", "month_of_year"], how="left")
+        .with_columns(
+            pl.when(is_this_year | pl.col(f"{name}|reported").fill_null(False))
+            .then(pl.col(name))
+            .alias(name)
+            for name in RETURN_FIELDS
+        )
+        .drop("month_of_year", *(f"{name}|reported" for name in RETURN_FIELDS))
+    )
+
+
 def _monthly_rows(facts: Facts, month: Month, members: pl.LazyFrame) -> pl.LazyFrame:
     """The members' returns of 1–N月 this year and last, with value added and its deflated form."""
     year, last = month.year, month.month
@@ -254,9 +279,12 @@ def _monthly_rows(facts: Facts, month: Month, members: pl.LazyFrame) -> pl.LazyF
         "period", pl.col("index").alias("ppi_all")
     )
     return (
-        facts.returns.lazy()
-        .filter(this_year | last_year)
-        .join(members.select("enterprise_id", "division"), on="enterprise_id", how="inner")
+        _paired(
+            facts.returns.lazy()
+            .filter(this_year | last_year)
+            .join(members.select("enterprise_id", "division"), on="enterprise_id", how="inner"),
+            year,
+        )
         .with_columns(pl.col("period").dt.year().cast(pl.Int32).alias("year"))
         .join(_effective_rates(facts.rates, year), on=["year", "division"], how="left")
         .with_columns(_half_up(pl.col("gross_output"), pl.col("rate_bp")).alias("value_added"))

@@ -409,3 +409,24 @@ def test_the_sales_rate_is_a_ratio_of_the_sums_not_a_sum() -> None:
     assert rate["ytd_value"].item() == pytest.approx(90.0)
     assert rate["ytd_base"].item() == pytest.approx(80.0)
     assert rate["enterprises"].item() == 2
+
+
+def test_a_month_not_reported_this_year_leaves_the_base_too() -> None:
+    # Firm 1 reports 100 a month both years. Firm 2 reported 50 a month last year and this year
+    # January and February only (no March return, and no employees figure in February).
+    rows = [
+        (1, y, m, {"gross_output": 100, "employees": 10}) for y in (2024, 2025) for m in (1, 2, 3)
+    ]
+    rows += [(2, 2024, m, {"gross_output": 50, "employees": 5}) for m in (1, 2, 3)]
+    rows += [(2, 2025, 1, {"gross_output": 50, "employees": 5}), (2, 2025, 2, {"gross_output": 50})]
+    table = indicator_table(
+        facts([enterprise(1), enterprise(2)], rows, {2025: [1, 2]}), Month(2025, 3)
+    )
+    gross = cell(table, "zone", "1", "gross_output")
+    # March: 100 against firm 1's 100 only (firm 2's March is out of both): no fall.
+    assert (gross["month_value"], gross["month_base"]) == (100, 100)
+    # 1–3月: 300 + 100 = 400 against 300 + 100 (firm 2's January and February) = 400: 0 %.
+    assert (gross["ytd_value"], gross["ytd_base"]) == (400, 400)
+    employees = cell(table, "zone", "1", "employees")
+    # A stock, month 3: firm 1's 10 against its 10; firm 2 has no March figure, in neither year.
+    assert (employees["ytd_value"], employees["ytd_base"]) == (10, 10)

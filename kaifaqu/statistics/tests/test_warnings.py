@@ -49,10 +49,12 @@ ZONE_B = {
     ("乙开发区", "value_added", TURNED),
     ("乙开发区", "revenue", NEGATIVE),
 }
+# 丙 sent no March return: it stopped reporting, but its missing March leaves the base as well
+# (同口径 month by month), so no growth turns negative on its account.
 ZONE_C = {
     ("丙开发区", code, STOPPED)
     for code in ("gross_output", "value_added", "revenue", "taxes", "electricity", "employees")
-} | {("丙开发区", code, TURNED) for code in ("revenue", "taxes", "electricity")}
+}
 
 
 def test_the_statistics_office_sees_every_warning_of_march(
