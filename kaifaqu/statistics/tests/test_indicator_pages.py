@@ -4,6 +4,7 @@ what."""
 
 import re
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -25,7 +26,7 @@ from kaifaqu.geo.models import Park
 from kaifaqu.statistics.indicators.catalogue import CATALOGUE, COMPUTED
 from kaifaqu.statistics.indicators.disclosure import DEFAULT_RULE
 from kaifaqu.statistics.models import IndicatorCell
-from kaifaqu.statistics.selectors.indicators import indicator_rows
+from kaifaqu.statistics.selectors.indicators import indicator_rows, table
 from kaifaqu.statistics.tests.indicator_helpers import indicators_world, park_a3
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +393,8 @@ def test_enterprises_outside_the_slice_are_not_named_on_the_table(
     response = page(client, personas.zone_admin, "2025-03", f"zone:{world.zone_a.pk}")
     names = Enterprise.objects.values_list("name", flat=True)
     assert not any(name in response.content.decode() for name in names)
+
+
+def test_a_small_fall_is_shown_as_0_0_not_minus_0_0() -> None:
+    assert str(table._one_place(Decimal("-0.04"))) == "0.0"
+    assert str(table._one_place(Decimal("-0.05"))) == "-0.1"

@@ -290,11 +290,12 @@ def _rate(numerator: int | None, denominator: int | None) -> Decimal | None:
 def _points(rate: Decimal | None, base: Decimal | None) -> Decimal | None:
     if rate is None or base is None:
         return None
-    return (rate - base).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    return _one_place(rate - base)
 
 
 def _one_place(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    # + 0: a small fall rounds to 0.0, not "-0.0".
+    return None if value is None else value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP) + 0
 
 
 def _ratio_row(
