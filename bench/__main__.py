@@ -1,5 +1,5 @@
-"""`python -m bench [--only import|indicators] [--rows N] [--history MONTHS] [--months MONTHS]
-[--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
+"""`python -m bench [--only import|indicators|latency] [--rows N] [--history MONTHS]
+[--months MONTHS] [--requests N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
 (default: a SQLite file of its own per benchmark and shape of province under var/bench/, never
 the platform's database)."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "var" / "bench"
-BENCHMARKS = ("import", "indicators")
+BENCHMARKS = ("import", "indicators", "latency")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +35,13 @@ def main(argv: list[str] | None = None) -> int:
         "--months",
         type=int,
         default=24,
-        help="indicators: months of returns up to 2024-12 (the issue's figures: 60)",
+        help="indicators, latency: months of returns up to 2024-12 (the issue's figures: 60)",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=300,
+        help="latency: requests per kind (page or API, masked or not)",
     )
     parser.add_argument("--profile", action="store_true", help="profile the import (cProfile)")
     args = parser.parse_args(argv)
@@ -49,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
                 return status
         return 0
     WORKDIR.mkdir(parents=True, exist_ok=True)
-    # One SQLite file per shape of province: a province is built once and kept.
+    # One SQLite file per shape of province: a province is built once and kept (the latency
+    # benchmark reads the indicator benchmark's).
     if args.only == "import":
         database = WORKDIR / f"bench-{args.rows}-h{args.history}.sqlite3"
     else:
@@ -75,6 +82,15 @@ def main(argv: list[str] | None = None) -> int:
             rows=args.rows, history=args.history, workdir=WORKDIR, profile=args.profile
         )
         print(figures.report())
+    elif args.only == "latency":
+        from bench import indicator_latency
+
+        # The indicator benchmark's province (same file), its stored table built once.
+        print(
+            indicator_latency.run(
+                enterprises=args.rows, months=args.months, requests=args.requests
+            ).report()
+        )
     else:
         from bench import indicators
 
