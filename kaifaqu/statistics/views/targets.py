@@ -28,6 +28,7 @@ from kaifaqu.statistics.indicators.catalogue import (
     YUAN,
 )
 from kaifaqu.statistics.indicators.disclosure import DEFAULT_RULE, SUPPRESSED_MARK
+from kaifaqu.statistics.selectors.indicators import sees_everything
 from kaifaqu.statistics.selectors.targets import (
     BEHIND_PACE_PP,
     BY_GROWTH,
@@ -38,7 +39,6 @@ from kaifaqu.statistics.selectors.targets import (
     Progress,
     WarningKind,
     latest_month,
-    sees_confidential,
     target_progress,
     warnings,
     zone_ranking,
@@ -265,7 +265,7 @@ class WarningListView(LoginRequiredMixin, View):
                 "rows": rows,
                 "counts": counts,
                 "behind_pp": BEHIND_PACE_PP,
-                "confidential": sees_confidential(request.user),
+                "confidential": sees_everything(request.user),
             },
         )
 
@@ -318,7 +318,7 @@ class ZoneRankingView(LoginRequiredMixin, View):
                 "entered": BY_CODE[indicator].source == ENTERED,
                 "rows": rows,
                 "masked": ranking.masked,
-                "confidential": sees_confidential(request.user),
+                "confidential": sees_everything(request.user),
                 "rule": DEFAULT_RULE.description(),
                 "suppressed_mark": SUPPRESSED_MARK,
             },

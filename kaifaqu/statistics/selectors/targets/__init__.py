@@ -7,7 +7,8 @@ indicator table (IndicatorCell), the targets and the entered zone figures.
 Figures of suppressed cells (保密) are masked for users outside the statistics office.
 """
 
-from kaifaqu.statistics.selectors.targets.cells import latest_month, sees_confidential
+from kaifaqu.statistics.selectors.indicators import sees_everything
+from kaifaqu.statistics.selectors.targets.cells import latest_month
 from kaifaqu.statistics.selectors.targets.progress import (
     PlanProgress,
     Progress,
@@ -44,7 +45,7 @@ __all__ = [
     "ZoneProgress",
     "latest_month",
     "pace_pct",
-    "sees_confidential",
+    "sees_everything",
     "target_progress",
     "warnings",
     "zone_ranking",

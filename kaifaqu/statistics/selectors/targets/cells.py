@@ -23,21 +23,14 @@ from typing import Any
 import polars as pl
 
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import Role
 from kaifaqu.geo.models import Zone
 from kaifaqu.statistics.indicators.catalogue import BY_CODE, DISPLAY_SCALE, VALUE_ADDED
-from kaifaqu.statistics.indicators.disclosure import suppress
 from kaifaqu.statistics.models import IndicatorCell, SliceKind
+from kaifaqu.statistics.selectors.indicators.masking import suppressed_cells
 from kaifaqu.statistics.views.access import OFFICE_LEVELS
 
-# The statistics office sees every figure; everyone else sees suppressed cells as 保密.
-CONFIDENTIAL_READERS = frozenset({Role.STATISTICIAN, Role.SYSTEM_ADMIN})
 HUNDRED = Decimal(100)
 PROVINCE, CITY, ZONE = SliceKind.PROVINCE.value, SliceKind.CITY.value, SliceKind.ZONE.value
-
-
-def sees_confidential(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role in CONFIDENTIAL_READERS)
 
 
 def reads_zone_figures(user: Any) -> bool:
@@ -153,54 +146,30 @@ def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[Cell
 
 
 def _suppressed(rows: list[tuple[Any, ...]]) -> dict[tuple[date, str, str], bool]:
-    """Which cells are suppressed, per (month, "kind:key", indicator), on the zone → city →
-    province tree (a zone directly under a province hangs from the province)."""
-    region_of = {str(pk): code for pk, code in Zone.objects.values_list("id", "region__code")}
-    present = {(row[0], f"{row[1]}:{row[2]}") for row in rows}
-
-    def parent(day: date, kind: str, key: str) -> str | None:
-        if kind == PROVINCE:
-            return None
-        if kind == CITY:
-            candidate = f"{PROVINCE}:{key[:2]}"
-        else:
-            code = region_of.get(key, "")
-            city = f"{CITY}:{code[:4]}"
-            present_city = code[2:4] != "00" and (day, city) in present
-            candidate = city if present_city else f"{PROVINCE}:{code[:2]}"
-        # A parent missing from the table (it should not be) is no equation to keep.
-        return candidate if (day, candidate) in present else None
-
+    """Which cells are suppressed, per (month, "kind:key", indicator): the same decision, on the
+    same zone → city → province tree, as the indicator table's (`masking.suppressed_cells`)."""
+    zone_regions = dict(Zone.objects.values_list("id", "region__code"))
     frame = pl.DataFrame(
-        [
-            {
-                "month": day,
-                "indicator": code,
-                "cell": f"{kind}:{key}",
-                "parent": parent(day, kind, key),
-                "value": ytd_value,
-                "enterprises": count,
-                "top_share": (top / total) if top is not None and total else None,
-            }
-            for day, kind, key, code, _m, ytd_value, _b, _c, count, top, total in rows
-        ],
+        [(row[0], row[1], row[2], row[3], row[5], row[8], row[9], row[10]) for row in rows],
         schema={
             "month": pl.Date,
+            "slice_kind": pl.Utf8,
+            "slice_key": pl.Utf8,
             "indicator": pl.Utf8,
-            "cell": pl.Utf8,
-            "parent": pl.Utf8,
-            "value": pl.Int64,
+            "ytd_value": pl.Int64,
             "enterprises": pl.Int64,
-            "top_share": pl.Float64,
+            "top_value": pl.Int64,
+            "abs_value": pl.Int64,
         },
+        orient="row",
     )
-    result = suppress(frame, by=("month", "indicator"))
-    return {
-        (day, cell, code): flag
-        for day, code, cell, flag in result.select(
-            "month", "indicator", "cell", "suppressed"
-        ).iter_rows()
-    }
+    hidden: dict[tuple[date, str, str], bool] = {}
+    for (day,), cells in frame.group_by("month"):
+        decided = suppressed_cells(cells.drop("month"), zone_regions=zone_regions, zone_id=None)
+        hidden.update(
+            {(day, f"{kind}:{key}", code): flag for (kind, key, code), flag in decided.items()}
+        )
+    return hidden
 
 
 def latest_month(zone_ids: Iterable[int], today: date) -> Month:

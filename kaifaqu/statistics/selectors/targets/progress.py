@@ -38,13 +38,13 @@ from kaifaqu.statistics.indicators.catalogue import (
     VALUE_ADDED,
 )
 from kaifaqu.statistics.models import ReportedFigure, Target, TargetKind
+from kaifaqu.statistics.selectors.indicators import sees_everything
 from kaifaqu.statistics.selectors.targets.cells import (
     HUNDRED,
     CellKey,
     ZoneCell,
     growth_pct,
     reads_zone_figures,
-    sees_confidential,
     zone_cells,
 )
 
@@ -218,7 +218,7 @@ class _Context:
         return cls(
             cells=cells if cells is not None else zone_cells(zone_ids=zone_ids, months=months),
             figures=figures,
-            confidential=sees_confidential(user),
+            confidential=sees_everything(user),
         )
 
     def cell(self, zone_id: int, day: date, code: str) -> ZoneCell | None:

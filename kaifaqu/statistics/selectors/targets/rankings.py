@@ -22,10 +22,10 @@ from kaifaqu.core.lib.periods import Month
 from kaifaqu.geo.models import Zone
 from kaifaqu.statistics.indicators.catalogue import BY_CODE, CATALOGUE, COMPUTED, ENTERED
 from kaifaqu.statistics.models import ReportedFigure
+from kaifaqu.statistics.selectors.indicators import sees_everything
 from kaifaqu.statistics.selectors.targets.cells import (
     growth_pct,
     reads_zone_figures,
-    sees_confidential,
     zone_cells,
 )
 
@@ -83,7 +83,7 @@ def zone_ranking(*, user: Any, month: Month, indicator: str, by: str = BY_VALUE)
 
 def _computed_rows(user: Any, zones: list[Zone], month: Month, code: str) -> list[RankRow]:
     cells = zone_cells(zone_ids=[zone.pk for zone in zones], months=[month])
-    confidential = sees_confidential(user)
+    confidential = sees_everything(user)
     rows = []
     for zone in zones:
         cell = cells.get((zone.pk, month.first_day, code))

@@ -30,10 +30,10 @@ from django.utils.translation import gettext_lazy as _
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.geo.models import Zone
 from kaifaqu.statistics.indicators.catalogue import COMPUTED
+from kaifaqu.statistics.selectors.indicators import sees_everything
 from kaifaqu.statistics.selectors.targets.cells import (
     ZoneCell,
     reads_zone_figures,
-    sees_confidential,
     zone_cells,
 )
 from kaifaqu.statistics.selectors.targets.progress import ORDER, annual_progress
@@ -92,7 +92,7 @@ def warnings(*, user: Any, month: Month, zone: Zone | None = None) -> list[Indic
     zones = list(zones_query)
     if not zones:
         return []
-    confidential = sees_confidential(user)
+    confidential = sees_everything(user)
     before = previous_published(month)
     months = [month] + ([before] if before is not None else [])
     cells = zone_cells(zone_ids=[z.pk for z in zones], months=months)
