@@ -202,7 +202,8 @@ def _written(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     frame = pl.DataFrame(
         rows, schema={"id": pl.Int64, "enterprise_id": pl.Int64, "period": pl.Object}, orient="row"
     )
-    # SQLite gives the period as text, PostgreSQL as a date.
+    # The period comes as text (SQLite RETURNING) or as a date (PostgreSQL, and SQLite selects,
+    # whose declared column type brings its converter): str() of either starts YYYY-MM-DD.
     period = pl.Series("period", [str(value)[:10] for value in frame["period"]], dtype=pl.Utf8)
     return frame.with_columns(period.str.to_date("%Y-%m-%d"))
 
