@@ -192,12 +192,15 @@ def reference_import(path: Path, limit: int) -> float:
 def clear_month() -> None:
     """Remove the import month from the province, in SQL (it is synthetic data)."""
     from kaifaqu.statistics.models import ReviewFinding
+    from kaifaqu.statistics.services.ledger import ledger_rebuild
 
     month = synthetic_returns().filter(period=import_month())
     findings = ReviewFinding.objects.filter(return_record__in=month.values("pk"))
     findings._raw_delete(findings.db)  # type: ignore[attr-defined]
     month = month.model.objects.filter(pk__in=list(month.values_list("pk", flat=True)))
     month._raw_delete(month.db)  # type: ignore[attr-defined]
+    # A raw delete sends no signals: the ledger's year is rebuilt from what is left.
+    ledger_rebuild(years=[import_month().year])
 
 
 def ensure_province(

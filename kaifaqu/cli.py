@@ -221,7 +221,8 @@ def import_proxies(file: Path, unit: str, source: str, username: str | None) -> 
 )
 @click.option("--all", "everything", is_flag=True, help="Every month with accepted returns.")
 def rollup(months: tuple[str, ...], everything: bool) -> None:
-    """Rebuild the indicator table (roll-ups) from the accepted returns."""
+    """Rebuild the indicator table (roll-ups) from the accepted returns; with --all, the return
+    ledger (the returns' figures by enterprise and year) as well."""
     if bool(months) == everything:
         raise click.UsageError("give --month YYYY-MM (one or more) or --all")
     _setup_django()
@@ -232,6 +233,10 @@ def rollup(months: tuple[str, ...], everything: bool) -> None:
         chosen = None if everything else [Month.parse(value) for value in months]
     except ValueError as error:
         raise click.UsageError(str(error)) from error
+    if everything:
+        from kaifaqu.statistics.services.ledger import ledger_rebuild
+
+        click.echo(f"{ledger_rebuild()} ledger rows written")
     written = rollup_rebuild(months=chosen, echo=click.echo)
     click.echo(f"{written} cells written")
 

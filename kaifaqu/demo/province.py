@@ -38,6 +38,8 @@ from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, Zone, ZoneLevel
 from kaifaqu.geo.services import region_create
 from kaifaqu.statistics.models import Return, ReturnSource, ReturnStatus
+from kaifaqu.statistics.models.ledger import LEDGER_FIELDS
+from kaifaqu.statistics.services.ledger import ledger_record, whole_units
 
 PREFIX = "模拟"  # every synthetic zone's name starts with it; the demo's real-looking data never
 LAST_MONTH = Month(2024, 12)
@@ -118,7 +120,9 @@ def generate_province(
         for start in range(0, enterprises, CHUNK_ENTERPRISES):
             chunk = firms.slice(start, CHUNK_ENTERPRISES)
             with transaction.atomic():
-                done += insert_frame(Return, _return_rows(chunk, periods, seed, now))
+                rows = _return_rows(chunk, periods, seed, now)
+                done += insert_frame(Return, rows)
+                ledger_record(whole_units(rows.select("enterprise_id", "period", *LEDGER_FIELDS)))
             report("returns", done, total)
     return Summary(
         created=True,

@@ -9,6 +9,7 @@ class StatisticsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete, post_save
 
         from kaifaqu.statistics.models import (
             Gap,
@@ -21,6 +22,7 @@ class StatisticsConfig(AppConfig):
             StatisticsSettings,
             Target,
         )
+        from kaifaqu.statistics.services.ledger import on_return_deleted, on_return_saved
 
         for model in (
             ReportedFigure,
@@ -34,3 +36,8 @@ class StatisticsConfig(AppConfig):
             Target,
         ):
             auditlog.register(model)
+        # The ledger mirrors the returns' figures (services/ledger.py).
+        post_save.connect(on_return_saved, sender=Return, dispatch_uid="statistics.ledger.saved")
+        post_delete.connect(
+            on_return_deleted, sender=Return, dispatch_uid="statistics.ledger.deleted"
+        )

@@ -32,8 +32,11 @@ from kaifaqu.statistics.imports.reading import read_upload
 from kaifaqu.statistics.imports.template import TEMPLATE_FILENAME, template_workbook
 from kaifaqu.statistics.imports.validation import prepare
 from kaifaqu.statistics.models import ReturnImport, ReturnStatus
+from kaifaqu.statistics.models.ledger import LEDGER_FIELDS
 from kaifaqu.statistics.review import review_returns
 from kaifaqu.statistics.review.engine import SOFT_FIELDS
+from kaifaqu.statistics.selectors.ledger import ledger_reuse
+from kaifaqu.statistics.services.ledger import ledger_record
 from kaifaqu.statistics.services.rollups import rollup_after_change
 
 __all__ = [
@@ -124,7 +127,7 @@ def returns_import(
     except UnreadableFileError as rejected:
         return ImportResult.rejected(rejected.message)
 
-    with transaction.atomic():
+    with transaction.atomic(), ledger_reuse():
         prepared = prepare(sheet, by=by, unit=unit, today=today, progress=progress)
         rows = prepared.rows
         if not rows and not prepared.errors:
@@ -165,6 +168,11 @@ def returns_import(
             ]
         )
         ids = keys["id"].to_list()
+        ledger_record(
+            keys.join(candidates, on=writer.KEY, how="inner").select(
+                "enterprise_id", "period", *LEDGER_FIELDS
+            )
+        )
         writer.log_updates(
             updated=plan.updated, before=plan.before, by=by, now=now, file_name=filename
         )

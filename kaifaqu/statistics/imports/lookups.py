@@ -7,12 +7,12 @@ from typing import Any
 
 import polars as pl
 from django.db import models
-from django.db.models import F, Sum
 
 from kaifaqu.core.frames import queryset_frame
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.statistics.models import MONTHLY_FIELDS, Return
 from kaifaqu.statistics.models.returns import SUMMED_FIELDS
+from kaifaqu.statistics.selectors.ledger import ledger_months, ledger_sums
 
 CHUNK = 5_000
 
@@ -67,39 +67,16 @@ def stored_returns(*, enterprise_ids: pl.Series, first: date, last: date) -> pl.
     )
 
 
-def months_before(
-    *, enterprise_ids: pl.Series, zone_ids: pl.Series, first: date, last: date
-) -> pl.DataFrame:
+def months_before(*, enterprise_ids: pl.Series, first: date, last: date) -> pl.DataFrame:
     """What 1–本月 derivation needs of the stored returns of these enterprises, for a file whose
-    months run from `first` to `last`: the months of `first`'s year before `first` summed in the
-    database into one row dated January (a year's file of December thus reads one row, not
-    eleven, per enterprise), and every month from `first` to `last`. Figures in whole units
-    (enterprise_id, period, SUMMED_FIELDS)."""
-    wanted = pl.DataFrame(
-        {"enterprise_id": enterprise_ids.unique()}, schema={"enterprise_id": pl.Int64}
-    )
-    in_zones = Return.objects.filter(enterprise__zone_id__in=zone_ids.unique().to_list())
-    january = first.replace(month=1)
-    columns = {
-        "enterprise_id": ("enterprise_id", pl.Int64),
-        **{name: (name, pl.Float64) for name in SUMMED_FIELDS},
-    }
-    earlier = queryset_frame(
-        in_zones.filter(period__gte=january, period__lt=first)
-        .values("enterprise_id")
-        .annotate(**{f"sum_{name}": Sum(name) for name in SUMMED_FIELDS}),
-        {
-            "enterprise_id": ("enterprise_id", pl.Int64),
-            **{name: (F(f"sum_{name}"), pl.Float64) for name in SUMMED_FIELDS},
-        },
-    ).with_columns(pl.lit(january).alias("period"))
-    months = queryset_frame(
-        in_zones.filter(period__gte=first, period__lte=last),
-        {**columns, "period": ("period", pl.Date)},
-    )
-    return (
-        pl.concat([earlier.select(months.columns), months])
-        .join(wanted, on="enterprise_id", how="semi")
-        .with_columns((pl.col(name) * 10_000).round(0).cast(pl.Int64) for name in SUMMED_FIELDS)
-        .select("enterprise_id", "period", *SUMMED_FIELDS)
-    )
+    months run from `first` to `last`: the months of `first`'s year before `first` summed into one
+    row dated January, and every month from `first` to `last`. Figures in whole units
+    (enterprise_id, period, SUMMED_FIELDS), read from the return ledger (one row an enterprise
+    and year instead of up to twelve returns)."""
+    ids = enterprise_ids.unique().to_list()
+    columns = ["enterprise_id", "period", *SUMMED_FIELDS]
+    earlier = ledger_sums(
+        ids, year=first.year, before_month=first.month, fields=SUMMED_FIELDS
+    ).with_columns(pl.lit(first.replace(month=1)).alias("period"))
+    months = ledger_months(ids, first=first, last=last, fields=SUMMED_FIELDS)
+    return pl.concat([earlier.select(columns), months.select(columns)])

@@ -83,7 +83,6 @@ def prepare(
         last: date = keyed["period"].max()  # type: ignore[assignment]
         stored = lookups.months_before(
             enterprise_ids=keyed["enterprise_id"],
-            zone_ids=keyed["zone_id"],
             first=first,
             last=last,
         )

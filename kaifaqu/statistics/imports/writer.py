@@ -190,7 +190,9 @@ def _insert_new(
             if progress:
                 progress("write", done + start + len(chunk), total)
         cursor.execute(
-            f"SELECT id, enterprise_id, period FROM {table} WHERE id > ? ORDER BY id", (before,)
+            # period as text: no date converter per row (the frame parses the column at once).
+            f"SELECT id, enterprise_id, CAST(period AS TEXT) FROM {table} WHERE id > ? ORDER BY id",
+            (before,),
         )
         written = cursor.fetchall()
     if len(written) != text.height:

@@ -14,6 +14,7 @@ from kaifaqu.statistics.models.indicators import (
     indicator_unit,
     industrial_divisions,
 )
+from kaifaqu.statistics.models.ledger import ReturnLedger
 from kaifaqu.statistics.models.proxies import ProxyFigure, ProxyKind
 from kaifaqu.statistics.models.rates import ValueAddedRate
 from kaifaqu.statistics.models.returns import (
@@ -49,6 +50,7 @@ __all__ = [
     "ReportedFigureQuerySet",
     "Return",
     "ReturnImport",
+    "ReturnLedger",
     "ReturnQuerySet",
     "ReturnSource",
     "ReturnStatus",

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.fields import IsFirstOfMonth
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet
 from kaifaqu.statistics.models.figures import Indicator
@@ -127,7 +128,7 @@ class PriceIndex(TimeStampedModel):
             ),
             models.CheckConstraint(
                 name="stat_price_index_period_first_of_month",
-                condition=Q(period__day=1),
+                condition=IsFirstOfMonth("period"),
                 violation_error_message=_("A month is stored as its first day."),
             ),
             models.CheckConstraint(

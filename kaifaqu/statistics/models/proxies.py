@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.fields import IsFirstOfMonth
 from kaifaqu.core.models import TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet
 
@@ -74,7 +74,7 @@ class ProxyFigure(TimeStampedModel):
             ),
             models.CheckConstraint(
                 name="stat_proxy_period_first_of_month",
-                condition=Q(period__day=1),
+                condition=IsFirstOfMonth("period"),
                 violation_error_message=_("A month is stored as its first day."),
             ),
         ]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.fields import IsFirstOfMonth
 from kaifaqu.core.models import TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet
 
@@ -71,6 +72,27 @@ class ReturnQuerySet(ScopedQuerySet):
 
     def in_enterprise(self, enterprise: Enterprise) -> ReturnQuerySet:
         return self.filter(enterprise=enterprise)
+
+    # Bulk writes send no signals: they mark the return ledger themselves (services/ledger.py).
+
+    def update(self, **kwargs: Any) -> int:
+        from kaifaqu.statistics.services.ledger import ledger_mark, ledger_touched_by
+
+        if not ledger_touched_by(kwargs):
+            return super().update(**kwargs)
+        keys = list(self.values_list("enterprise_id", "period").distinct())
+        count = super().update(**kwargs)
+        ledger_mark(keys)
+        if {"period", "enterprise", "enterprise_id"} & set(kwargs):
+            ledger_mark(self.values_list("enterprise_id", "period").distinct())
+        return count
+
+    def bulk_create(self, objs: Iterable[Return], *args: Any, **kwargs: Any) -> list[Return]:
+        from kaifaqu.statistics.services.ledger import ledger_mark
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        ledger_mark((obj.enterprise_id, obj.period) for obj in created)
+        return created
 
 
 class Return(TimeStampedModel):
@@ -136,7 +158,7 @@ class Return(TimeStampedModel):
             ),
             models.CheckConstraint(
                 name="stat_return_period_first_of_month",
-                condition=Q(period__day=1),
+                condition=IsFirstOfMonth("period"),
                 violation_error_message=_("A month is stored as its first day."),
             ),
         ]

@@ -25,6 +25,7 @@ from kaifaqu.statistics.models import (
     Severity,
     StatisticsSettings,
 )
+from kaifaqu.statistics.review.baseline import baseline
 from kaifaqu.statistics.review.rules import (
     FINDING_SCHEMA,
     RULES,
@@ -241,26 +242,13 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
     zone_ids = sorted(current["zone_id"].unique().to_list())
     periods = sorted(current["period"].unique().to_list())
     years = sorted(current["year"].unique().to_list())
-    first = (pl.Series([periods[0]]).dt.offset_by("-12mo")).item()
-
-    in_range = Return.objects.filter(period__gte=first, period__lte=periods[-1])
-    if len(enterprise_ids) <= CHUNK:
-        in_range = in_range.filter(enterprise_id__in=enterprise_ids)
-    else:
-        in_range = in_range.filter(enterprise__zone_id__in=zone_ids)
-    history_columns = {"enterprise_id": pl.Int64, "period": pl.Date} | {
-        name: pl.Float64 for name in SOFT_FIELDS
+    peer_columns = {
+        "enterprise_id": pl.Int64,
+        "period": pl.Date,
+        **{name: pl.Float64 for name in SOFT_FIELDS},
+        "zone_id": pl.Int64,
+        "industry": pl.Utf8,
     }
-    history = pl.concat(
-        [
-            _conform(current, history_columns),
-            _conform(
-                _others(in_range, ids, {"enterprise_id": ("enterprise_id", pl.Int64)}),
-                history_columns,
-            ),
-        ]
-    ).join(current.select("enterprise_id").unique(), on="enterprise_id", how="semi")
-    peer_columns = history_columns | {"zone_id": pl.Int64, "industry": pl.Utf8}
     peers = pl.concat(
         [
             _conform(current, peer_columns),
@@ -286,8 +274,9 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
         .join(roster.unique(), on=["enterprise_id", "year"], how="left")
         .with_columns(pl.col("on_roster").fill_null(False))
         .join(_threshold_frame(current), on=["year", "industry"], how="left")
+        .join(baseline(current.select("row", "enterprise_id", "period")), on="row", how="left")
     )
-    return SoftBatch(current=current, history=history, peers=peers)
+    return SoftBatch(current=current, peers=peers)
 
 
 def soft_findings(return_ids: Sequence[int], written: pl.DataFrame | None = None) -> pl.DataFrame:

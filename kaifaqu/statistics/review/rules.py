@@ -1,7 +1,7 @@
 """The review (审核) rules of monthly returns, every one registered in `RULES` below.
 
 A rule is a small set-based function: it receives a batch (a polars frame of candidate returns,
-with the history and peers a soft rule needs) and returns its findings as a frame with the columns
+with what a soft rule compares them with: their baseline and their peers) and returns its findings as a frame with the columns
 'row' (the caller's row id), 'field' and 'params' (the figures for the message, as JSON). Hard
 rules block acceptance; soft rules need an explanation or a supporting document.
 
@@ -45,15 +45,14 @@ class SoftBatch:
     current: 'row' (return id), 'enterprise_id', 'zone_id', 'division' (2-digit industry),
         'period', 'year', the money fields as Float64, the zone's thresholds 'mom_pct', 'yoy_pct',
         'own_factor', 'industry_factor', 'on_roster' (bool, this year's 规上工业 roster) and
-        'revenue_threshold' (万元, null where the category has none).
-    history: every return of these enterprises from 13 months before to the month itself
-        ('enterprise_id', 'period', money fields).
+        'revenue_threshold' (万元, null where the category has none), and the row's baseline
+        (review/baseline.py: the months before it: 'last_month_<field>', 'last_year_<field>',
+        'own_<ratio>_median', 'own_<ratio>_months', 'revenue_11m').
     peers: every return of the same zones and months ('zone_id', 'division', 'period',
         'enterprise_id', money fields).
     """
 
     current: pl.DataFrame
-    history: pl.DataFrame
     peers: pl.DataFrame
 
 
@@ -153,13 +152,8 @@ def period_before_established(batch: HardBatch) -> pl.DataFrame:
 # --- soft rules --------------------------------------------------------------------------------
 
 
-def _swing(batch: SoftBatch, field: str, months_back: int, limit: str) -> pl.DataFrame:
-    before = batch.history.select(
-        "enterprise_id",
-        pl.col("period").dt.offset_by(f"{months_back}mo").alias("period"),
-        pl.col(field).alias("before"),
-    )
-    frame = batch.current.join(before, on=["enterprise_id", "period"], how="inner")
+def _swing(batch: SoftBatch, field: str, before: str, limit: str) -> pl.DataFrame:
+    frame = batch.current.with_columns(pl.col(f"{before}_{field}").alias("before"))
     change = (pl.col(field) - pl.col("before")).abs() * 100
     mask = (pl.col("before") > 0) & (change > pl.col(limit) * pl.col("before") * (1 + _MARGIN))
     return found(
@@ -175,11 +169,15 @@ def _swing(batch: SoftBatch, field: str, months_back: int, limit: str) -> pl.Dat
 
 
 def month_on_month_swing(batch: SoftBatch) -> pl.DataFrame:
-    return pl.concat([_swing(batch, field, 1, "mom_pct") for field in ("gross_output", "revenue")])
+    return pl.concat(
+        [_swing(batch, field, "last_month", "mom_pct") for field in ("gross_output", "revenue")]
+    )
 
 
 def year_on_year_swing(batch: SoftBatch) -> pl.DataFrame:
-    return pl.concat([_swing(batch, field, 12, "yoy_pct") for field in ("gross_output", "revenue")])
+    return pl.concat(
+        [_swing(batch, field, "last_year", "yoy_pct") for field in ("gross_output", "revenue")]
+    )
 
 
 # The cross-checks with power and tax data: (name, numerator, denominator, scale for display).
@@ -219,25 +217,13 @@ def _far_from(frame: pl.DataFrame, name: str, factor: str, **extra: pl.Expr) -> 
 
 
 def _own_history(batch: SoftBatch, name: str) -> pl.DataFrame:
-    current = batch.current.select(
-        "row", "enterprise_id", "period", "own_factor", _ratio(name).alias("ratio")
-    ).filter(pl.col("ratio").is_not_null())
-    past = batch.history.select(
-        "enterprise_id",
-        pl.col("period").alias("past_period"),
-        _ratio(name).alias("past_ratio"),
-    ).filter(pl.col("past_ratio").is_not_null())
-    window = (
-        current.join(past, on="enterprise_id", how="inner")
-        .filter(
-            (pl.col("past_period") < pl.col("period"))
-            & (pl.col("past_period") >= pl.col("period").dt.offset_by("-12mo"))
-        )
-        .group_by("row")
-        .agg(pl.col("past_ratio").median().alias("median"), pl.len().alias("months"))
-        .filter(pl.col("months") >= MIN_HISTORY_MONTHS)
-    )
-    frame = current.join(window, on="row", how="inner")
+    frame = batch.current.select(
+        "row",
+        "own_factor",
+        _ratio(name).alias("ratio"),
+        pl.col(f"own_{name}_median").alias("median"),
+        pl.col(f"own_{name}_months").alias("months"),
+    ).filter(pl.col("months") >= MIN_HISTORY_MONTHS)
     return _far_from(frame, name, "own_factor", months=pl.col("months"))
 
 
@@ -273,20 +259,14 @@ def tax_per_output_industry(batch: SoftBatch) -> pl.DataFrame:
 
 
 def newly_above_threshold(batch: SoftBatch) -> pl.DataFrame:
-    candidates = batch.current.filter(
+    frame = batch.current.filter(
         ~pl.col("on_roster") & pl.col("revenue_threshold").is_not_null()
-    ).select("row", "enterprise_id", "period", "year", "revenue_threshold")
-    months = batch.history.select("enterprise_id", pl.col("period").alias("past_period"), "revenue")
-    trailing = (
-        candidates.join(months, on="enterprise_id", how="inner")
-        .filter(
-            (pl.col("past_period") <= pl.col("period"))
-            & (pl.col("past_period") > pl.col("period").dt.offset_by("-12mo"))
-        )
-        .group_by("row")
-        .agg(pl.col("revenue").sum().round(4).alias("revenue_12m"))
+    ).with_columns(
+        # The trailing twelve months: the eleven before and the month itself.
+        (pl.col("revenue_11m").fill_null(0) + pl.col("revenue").fill_null(0))
+        .round(4)
+        .alias("revenue_12m")
     )
-    frame = candidates.join(trailing, on="row", how="inner")
     return found(
         frame,
         pl.col("revenue_12m") >= pl.col("revenue_threshold"),

@@ -11,6 +11,7 @@ from kaifaqu.core.models import IndustryClass
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.statistics.models import Return, ReturnStatus, ReviewFinding, StatisticsSettings
 from kaifaqu.statistics.review import engine, finding_message, review_returns
+from kaifaqu.statistics.services.ledger import ledger_flush
 from kaifaqu.statistics.tests.helpers import findings_of, firm, month, stored_return
 
 pytestmark = pytest.mark.django_db
@@ -296,6 +297,8 @@ def test_reviewing_2000_returns_takes_a_handful_of_queries(
     if not as_ranges:
         # As if the ids were scattered: listed in chunks rather than selected as ranges.
         monkeypatch.setattr(engine, "MAX_RUNS", 0)
+    # The bulk writes above reach the ledger at commit (or at the first ledger read): here, now.
+    ledger_flush()
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         review_returns(return_ids=ids)
     swings = ReviewFinding.objects.filter(rule="month_on_month_swing", field="gross_output")

@@ -159,6 +159,7 @@ def test_kfq_rollup_rebuilds_a_month_or_everything(accepted: None) -> None:
     everything = runner.invoke(main, ["rollup", "--all"])
     assert everything.exit_code == 0, everything.output
     assert "2024-02" in everything.output and "cells written" in everything.output
+    assert "ledger rows written" in everything.output
     assert len(IndicatorCell.objects.dates("month", "month")) == 4
     assert runner.invoke(main, ["rollup"]).exit_code == 2
     assert runner.invoke(main, ["rollup", "--month", "2025-13"]).exit_code == 2
