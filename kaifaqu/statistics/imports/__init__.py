@@ -93,9 +93,9 @@ def _uncount(before: pl.DataFrame) -> None:
     )
 
 
-def _as_stored(keys: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+def _as_stored(written: pl.DataFrame) -> pl.DataFrame:
     """The written returns as the review reads them: figures from whole yuan / kWh to 万."""
-    return keys.join(candidates, on=writer.KEY, how="inner").select(
+    return written.select(
         pl.col("id").alias("row"),
         "enterprise_id",
         "period",
@@ -168,11 +168,9 @@ def returns_import(
             ]
         )
         ids = keys["id"].to_list()
-        ledger_record(
-            keys.join(candidates, on=writer.KEY, how="inner").select(
-                "enterprise_id", "period", *LEDGER_FIELDS
-            )
-        )
+        # The written returns with their ids and figures (whole units), for the ledger and review.
+        written = keys.join(candidates, on=writer.KEY, how="inner")
+        ledger_record(written.select("enterprise_id", "period", *LEDGER_FIELDS))
         writer.log_updates(
             updated=plan.updated, before=plan.before, by=by, now=now, file_name=filename
         )
@@ -180,7 +178,7 @@ def returns_import(
         if ids:
             if progress:
                 progress("review", 0, len(ids))
-            review_returns(return_ids=ids, written=_as_stored(keys, candidates))
+            review_returns(return_ids=ids, written=_as_stored(written))
             if progress:
                 progress("review", len(ids), len(ids))
             with acting_as(by):

@@ -139,11 +139,11 @@ def ledger_rebuild(
             else:
                 for start in range(0, len(ids), CHUNK):
                     stale.filter(enterprise_id__in=ids[start : start + CHUNK]).delete()
-            written += _write(packed(months))
+            written += _write(_packed(months))
     return written
 
 
-def packed(months: pl.DataFrame) -> pl.DataFrame:
+def _packed(months: pl.DataFrame) -> pl.DataFrame:
     """Returns (enterprise_id, period, LEDGER_FIELDS in whole units) → ledger rows
     (enterprise_id, year, figures)."""
     months = months.with_columns(pl.col("period").dt.year().cast(pl.Int32).alias("year"))
