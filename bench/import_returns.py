@@ -199,8 +199,8 @@ def clear_month() -> None:
     findings._raw_delete(findings.db)  # type: ignore[attr-defined]
     month = month.model.objects.filter(pk__in=list(month.values_list("pk", flat=True)))
     month._raw_delete(month.db)  # type: ignore[attr-defined]
-    # A raw delete sends no signals: the ledger's year is rebuilt from what is left.
-    ledger_rebuild(years=[import_month().year])
+    # A raw delete sends no signals: the ledger's month is rebuilt (to nothing).
+    ledger_rebuild(periods=[import_month()])
 
 
 def ensure_province(

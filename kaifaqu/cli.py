@@ -222,7 +222,7 @@ def import_proxies(file: Path, unit: str, source: str, username: str | None) -> 
 @click.option("--all", "everything", is_flag=True, help="Every month with accepted returns.")
 def rollup(months: tuple[str, ...], everything: bool) -> None:
     """Rebuild the indicator table (roll-ups) from the accepted returns; with --all, the return
-    ledger (the returns' figures by enterprise and year) as well."""
+    ledger (the returns' figures by month and block of enterprises) as well."""
     if bool(months) == everything:
         raise click.UsageError("give --month YYYY-MM (one or more) or --all")
     _setup_django()

@@ -98,6 +98,8 @@ def _as_stored(written: pl.DataFrame) -> pl.DataFrame:
     return written.select(
         pl.col("id").alias("row"),
         "enterprise_id",
+        "zone_id",
+        "industry",
         "period",
         *(pl.col(name) / 10_000 for name in SOFT_FIELDS),
     )

@@ -187,7 +187,7 @@ def key_rows(
     frame: pl.DataFrame, *, by: Any, uscc_column: MatchedColumn, period_column: MatchedColumn
 ) -> tuple[pl.DataFrame, list[RowError]]:
     """The rows with an enterprise of the user's scope and a month, one per enterprise and month
-    (adds `period`, `enterprise_id`, `zone_id`, `established_on`), and the errors of the others."""
+    (adds `period`, `enterprise_id`, `zone_id`, `industry`, `established_on`), and the errors of the others."""
     errors: list[RowError] = []
     frame = frame.join(periods_of(frame["period_text"]), on="period_text", how="left")
     errors += row_errors(

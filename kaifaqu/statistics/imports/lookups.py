@@ -22,13 +22,20 @@ def _frame(queryset: models.QuerySet[Any], columns: dict[str, Any]) -> pl.DataFr
 
 
 def enterprises_in_scope(by: Any) -> pl.DataFrame:
-    """uscc, enterprise_id, zone_id, established_on of every enterprise the user can see."""
+    """uscc, enterprise_id, zone_id, industry, established_on of every enterprise the user can
+    see."""
     queryset = Enterprise.objects.all() if by is None else Enterprise.objects.for_user(by)
-    frame = _frame(
+    frame = queryset_frame(
         queryset,
-        {"uscc": pl.Utf8, "id": pl.Int64, "zone_id": pl.Int64, "established_on": pl.Date},
+        {
+            "uscc": ("uscc", pl.Utf8),
+            "enterprise_id": ("id", pl.Int64),
+            "zone_id": ("zone_id", pl.Int64),
+            "industry": ("industry_id", pl.Utf8),
+            "established_on": ("established_on", pl.Date),
+        },
     )
-    return frame.rename({"id": "enterprise_id"})
+    return frame
 
 
 def known_usccs(usccs: list[str]) -> set[str]:

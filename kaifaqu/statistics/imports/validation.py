@@ -72,6 +72,7 @@ def prepare(
         ROW,
         "enterprise_id",
         "zone_id",
+        "industry",
         "established_on",
         "period",
         pl.col("period").dt.year().alias("year"),
@@ -129,7 +130,9 @@ def prepare(
         progress("validate", frame.height, frame.height)
     errors.sort(key=lambda e: (e.row or 0, e.column))
     return Prepared(
-        candidates=keyed.select(ROW, "enterprise_id", "period", *MONTHLY_FIELDS),
+        candidates=keyed.select(
+            ROW, "enterprise_id", "zone_id", "industry", "period", *MONTHLY_FIELDS
+        ),
         rows=frame.height,
         errors=errors,
     )

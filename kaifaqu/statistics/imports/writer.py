@@ -173,8 +173,9 @@ def _insert_new(
     total: int,
 ) -> pl.DataFrame:
     """SQLite, returns not stored yet: a prepared single-row INSERT run by executemany, four
-    times faster than multi-row upserts with RETURNING; their ids are those above the largest
-    id before (the import holds the database's write lock, so no one else inserts meanwhile)."""
+    times faster than multi-row upserts with RETURNING. The import holds the database's write
+    lock, so no one else inserts meanwhile: the rows take the ids after the largest one before,
+    one after the other in the order they are sent (checked, not assumed)."""
     table = connection.ops.quote_name(Return._meta.db_table)
     connection.ensure_connection()
     with connection.cursor():
@@ -183,21 +184,22 @@ def _insert_new(
         (before,) = cursor.fetchone()
         # In the order of the (enterprise, period) index: each insert lands next to the last one
         # instead of on a page the cache has long dropped (3x faster on a province's table).
-        rows = text.sort("enterprise_id", "period").rows()
+        ordered = text.sort("enterprise_id", "period")
+        rows = ordered.rows()
         for start in range(0, len(rows), INSERT_CHUNK):
             chunk = rows[start : start + INSERT_CHUNK]
             cursor.executemany(head + row_sql, [row + constant for row in chunk])
             if progress:
                 progress("write", done + start + len(chunk), total)
-        cursor.execute(
-            # period as text: no date converter per row (the frame parses the column at once).
-            f"SELECT id, enterprise_id, CAST(period AS TEXT) FROM {table} WHERE id > ? ORDER BY id",
-            (before,),
-        )
-        written = cursor.fetchall()
-    if len(written) != text.height:
-        raise RuntimeError("another writer inserted returns during the import")
-    return _written(written)
+        cursor.execute(f"SELECT min(id), max(id), count(*) FROM {table} WHERE id > ?", (before,))
+        first, last, count = cursor.fetchone()
+    if count != text.height or last - first + 1 != count:
+        raise RuntimeError("the new returns did not take consecutive ids: another writer?")
+    return ordered.select(
+        pl.int_range(first, last + 1, dtype=pl.Int64).alias("id"),
+        "enterprise_id",
+        pl.col("period").str.to_date("%Y-%m-%d"),
+    )
 
 
 def _written(rows: list[tuple[Any, ...]]) -> pl.DataFrame:

@@ -5,12 +5,7 @@ from django.db import migrations, models
 
 
 def build_ledger(apps, schema_editor):
-    """Fill the ledger from the returns already stored (none on a new database)."""
-    if not apps.get_model("statistics", "Return").objects.exists():
-        return
-    from kaifaqu.statistics.services.ledger import ledger_rebuild
-
-    ledger_rebuild()
+    """The ledger of this layout is no longer built: 0010 replaces it and builds its own."""
 
 
 class Migration(migrations.Migration):

@@ -101,6 +101,9 @@ class Return(TimeStampedModel):
         verbose_name=_("enterprise"),
         on_delete=models.PROTECT,
         related_name="returns",
+        # The unique (enterprise, period) index serves lookups by enterprise; a second index
+        # would only slow every insert (a province's import writes 200,000).
+        db_index=False,
     )
     period = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     status = models.CharField(

@@ -3,8 +3,8 @@
 For a return of month M the soft rules look at the enterprise's twelve months before it
 (M−12 … M−1): the figures of M−1 and M−12 (swings), the medians of its output per kWh and taxes
 per output (own history), and its revenue (trailing twelve months with M). The ledger holds each
-enterprise's years as arrays, so the window of every row is gathered at once with numpy instead
-of joining each return with a year of its history.
+month of every enterprise as arrays, so the window of every row is gathered a month at a time
+with numpy instead of joining each return with a year of its history.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import warnings
 import numpy as np
 import polars as pl
 
-from kaifaqu.statistics.models.ledger import LEDGER_FIELDS, MONTHS, NO_VALUE
-from kaifaqu.statistics.selectors.ledger import gather, locate, year_rows
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.statistics.models.ledger import LEDGER_FIELDS, NO_VALUE
+from kaifaqu.statistics.selectors.ledger import ledger_prefetch, ledger_reuse, month_figures
 
 # The figures compared, in this order in the window's last axis.
 COMPARED = ("gross_output", "revenue", "electricity", "taxes")
@@ -33,34 +34,26 @@ BASELINE_SCHEMA = {
 
 
 def _windows(current: pl.DataFrame) -> np.ndarray:
-    """The twelve months before each row's month: shape (rows, 12, len(COMPARED)), in 万,
-    NaN where there is no figure."""
+    """The twelve months before each row's month: shape (len(COMPARED), rows, 12), in 万, NaN
+    where there is no figure (a figure's months contiguous, as the medians read them)."""
     positions = [LEDGER_FIELDS.index(name) for name in COMPARED]
     ids = current["enterprise_id"].to_numpy().astype(np.int64)
-    years = current["period"].dt.year().to_numpy().astype(np.int64)
-    # Month k months before the row's month M (k = 12 … 1), as 0-based months from January.
-    back = (
-        current["period"].dt.month().to_numpy().astype(np.int64)[:, None]
-        - 1
-        - np.arange(WINDOW, 0, -1)
-    )
-    window = np.full((len(ids), WINDOW, len(COMPARED)), NO_VALUE, dtype=np.int64)
-    wanted = current["enterprise_id"].unique().to_list()
-    for year in np.unique(years).tolist():
-        these = np.flatnonzero(years == year)
-        for in_year, offset in ((year, 0), (year - 1, MONTHS)):
-            rows = year_rows(in_year, wanted)
-            months = back[these] + offset
-            inside = (months >= 0) & (months < MONTHS)
-            if not inside.any():
-                continue
-            found = gather(
-                rows, locate(rows, ids[these]), np.clip(months, 0, MONTHS - 1), positions
-            )
-            part = window[these]
-            part[inside] = found[inside]
-            window[these] = part
-    return np.where(window == NO_VALUE, np.nan, window / 10_000)
+    window = np.empty((len(COMPARED), len(ids), WINDOW))
+    periods = current["period"]
+    months = [Month.of(period) for period in periods.unique().sort().to_list()]
+    with ledger_reuse():
+        before = {m.shift(-back).first_day for m in months for back in range(1, WINDOW + 1)}
+        ledger_prefetch(before, ids)
+        for month in months:
+            # One month under review (an import's): every row, without a mask to apply.
+            rows = slice(None) if len(months) == 1 else (periods == month.first_day).to_numpy()
+            for back in range(1, WINDOW + 1):
+                # Column WINDOW − back: the month `back` months before (12 … 1, oldest first).
+                values = month_figures(month.shift(-back).first_day, ids[rows], positions)
+                window[:, rows, WINDOW - back] = np.where(
+                    values == NO_VALUE, np.nan, values / 10_000
+                ).T
+    return window
 
 
 def _median(ratios: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,8 +69,9 @@ def baseline(current: pl.DataFrame) -> pl.DataFrame:
     one row each (null where there is nothing to compare with)."""
     if current.is_empty():
         return pl.DataFrame(schema=BASELINE_SCHEMA)
-    window = _windows(current)
-    gross, revenue, electricity, taxes = (window[:, :, i] for i in range(len(COMPARED)))
+    # By enterprise: each ledger block's enterprises are then one run of rows.
+    current = current.sort("enterprise_id")
+    gross, revenue, electricity, taxes = _windows(current)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_kwh = np.where(electricity > 0, gross / electricity, np.nan)
         tax_share = np.where(gross > 0, taxes / gross * 100, np.nan)

@@ -227,14 +227,19 @@ def _others(
 
 
 def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
+    # The caller may hand over each return's zone and industry with its figures.
+    placed = written is not None and {"zone_id", "industry"} <= set(written.columns)
     current = _conform(
         _stored_current(ids) if written is None else written.filter(pl.col("row").is_in(ids)),
-        CURRENT_COLUMNS,
+        {**CURRENT_COLUMNS, "zone_id": pl.Int64, "industry": pl.Utf8}
+        if placed
+        else CURRENT_COLUMNS,
     )
     if current.is_empty():
         return None
-    enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
-    current = current.join(_enterprises(enterprise_ids), on="enterprise_id", how="inner")
+    if not placed:
+        enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
+        current = current.join(_enterprises(enterprise_ids), on="enterprise_id", how="inner")
     current = current.with_columns(
         pl.col("industry").str.slice(0, 2).alias("division"),
         pl.col("period").dt.year().alias("year"),
@@ -283,8 +288,8 @@ def soft_findings(return_ids: Sequence[int], written: pl.DataFrame | None = None
     """The soft findings of these returns ('row' is the return id), computed, not stored.
 
     `written`: the returns as the caller has just written them, when it has them in hand ('row'
-    the id, 'enterprise_id', 'period' and the figures SOFT_FIELDS in 万元 / 万千瓦时); they are
-    then not read back.
+    the id, 'enterprise_id', 'period' and the figures SOFT_FIELDS in 万元 / 万千瓦时; optionally
+    each enterprise's 'zone_id' and 'industry'); they are then not read back.
     """
     ids = sorted(set(return_ids))
     batch = _load(ids, written) if ids else None

@@ -1,7 +1,7 @@
-"""Reading the return ledger (models/ledger.py): many months of many enterprises in two rows each.
+"""Reading the return ledger (models/ledger.py): a month of a block of enterprises in one row.
 
-An import reads the same ledger rows three times (1–本月 derivation, carrying its own months in,
-the review's baselines): inside `ledger_reuse()` each year's rows are read once and kept, and
+An import reads the same months several times (1–本月 derivation, carrying its own month in, the
+review's baselines): inside `ledger_reuse()` each month's blocks are read once and kept, and
 `services.ledger` writes its changes through to what is kept.
 """
 
@@ -10,37 +10,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import polars as pl
 from django.db import connection
+from django.db.models import Q
 
-from kaifaqu.statistics.models.ledger import LEDGER_FIELDS, MONTHS, NO_VALUE, ReturnLedger, unpack
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.statistics.models.ledger import BLOCK, LEDGER_FIELDS, NO_VALUE, ReturnLedger, unpack
 
-# Enterprises per `IN (...)` list; above it the whole year is read and the wanted kept.
-CHUNK = 10_000
-
-KEY_SCHEMA = {"enterprise_id": pl.Int64, "year": pl.Int32}
+# Up to this many runs of consecutive blocks are selected as ranges; more, and the whole month is
+# read and the wanted blocks kept.
+MAX_RUNS = 100
 
 
 @dataclass
-class YearRows:
-    """The ledger rows of one year read for a set of enterprises (ids sorted, figures aligned)."""
+class MonthBlocks:
+    """The ledger rows of one month read so far."""
 
-    asked: frozenset[int]
-    ids: Any  # int64 array, sorted
-    figures: Any  # (rows, 12, fields)
+    read: set[int] = field(default_factory=set)  # blocks asked for, with or without a row
+    blocks: dict[int, np.ndarray] = field(default_factory=dict)  # block → (BLOCK, fields)
 
 
-_kept: ContextVar[dict[int, YearRows] | None] = ContextVar("ledger_kept", default=None)
+_kept: ContextVar[dict[date, MonthBlocks] | None] = ContextVar("ledger_kept", default=None)
 
 
 @contextmanager
 def ledger_reuse() -> Iterator[None]:
-    """Keep the ledger rows read inside the block for later reads of the same block."""
+    """Keep the ledger rows read inside the block for later reads of the same block (inside an
+    enclosing block, those of the enclosing one)."""
+    if _kept.get() is not None:
+        yield
+        return
     token = _kept.set({})
     try:
         yield
@@ -48,77 +52,163 @@ def ledger_reuse() -> Iterator[None]:
         _kept.reset(token)
 
 
-def kept_years() -> dict[int, YearRows] | None:
+def kept_months() -> dict[date, MonthBlocks] | None:
     return _kept.get()
 
 
-def _read_year(year: int, wanted: list[int]) -> YearRows:
-    queryset = ReturnLedger.objects.filter(year=year).order_by()
-    if len(wanted) <= CHUNK:
-        querysets = [
-            queryset.filter(enterprise_id__in=wanted[start : start + CHUNK])
-            for start in range(0, len(wanted), CHUNK)
-        ]
-    else:
-        querysets = [queryset]
-    rows: list[tuple[int, bytes]] = []
+def block_runs(blocks: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted, distinct blocks as runs of consecutive ones: [(first, last), …]."""
+    runs: list[list[int]] = []
+    for block in sorted(set(blocks)):
+        if runs and block == runs[-1][1] + 1:
+            runs[-1][1] = block
+        else:
+            runs.append([block, block])
+    return [(first, last) for first, last in runs]
+
+
+def block_condition(blocks: Iterable[int], *, enterprise: str | None = None) -> Q | None:
+    """A condition selecting these blocks: of the ledger (`block`), or of the enterprises whose
+    ids fall in them (`enterprise` names the id's lookup). None when they form too many runs to
+    select in SQL: the caller reads the month and keeps what it wants."""
+    runs = block_runs(blocks)
+    if len(runs) > MAX_RUNS:
+        return None
+    condition = Q()
+    for first, last in runs:
+        if enterprise is None:
+            condition |= Q(block__range=(first, last))
+        else:
+            low, high = first * BLOCK, (last + 1) * BLOCK - 1
+            condition |= Q(**{f"{enterprise}__gte": low, f"{enterprise}__lte": high})
+    return condition
+
+
+def _fetch(sql: str, params: Any) -> list[tuple[Any, ...]]:
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        # Server-side binding on the same connection (and transaction), rows in binary: bytea
+        # arrives as its bytes, not as hexadecimal text to decode (Django's cursor binds on the
+        # client, which cannot ask for binary rows).
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
-        for part in querysets:
-            sql, params = part.values_list("enterprise_id", "figures").query.sql_with_params()
-            cursor.execute(sql, params)
-            rows.extend(cursor.fetchall())
-    enterprise_ids, blobs = zip(*rows, strict=True) if rows else ((), ())
-    ids = np.array(enterprise_ids, dtype=np.int64)
-    figures = unpack(list(blobs))
-    order = np.argsort(ids, kind="stable")
-    ids, figures = ids[order], figures[order]
-    if len(wanted) > CHUNK:
-        keep = np.isin(ids, np.asarray(wanted, dtype=np.int64))
-        ids, figures = ids[keep], figures[keep]
-    return YearRows(asked=frozenset(wanted), ids=ids, figures=figures)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def year_rows(year: int, enterprise_ids: Iterable[int]) -> YearRows:
-    """The ledger rows of these enterprises in this year (from what is kept, when it covers them)."""
+def read_blocks(periods: Iterable[date], blocks: Iterable[int]) -> dict[date, dict[int, Any]]:
+    """The stored rows of these blocks in these months, as (BLOCK, fields) arrays by month and
+    block (no reuse), in one query."""
+    months = sorted(set(periods))
+    wanted = sorted(set(blocks))
+    if not wanted or not months:
+        return {}
+    queryset = ReturnLedger.objects.filter(period__in=months).order_by()
+    condition = block_condition(wanted)
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    sql, params = queryset.values_list("period", "block", "figures").query.sql_with_params()
+    rows = _fetch(sql, params)
+    if condition is None:
+        keep = set(wanted)
+        rows = [row for row in rows if row[1] in keep]
+    found: dict[date, dict[int, Any]] = {}
+    if not rows:
+        return found
+    for (period, block, _blob), values in zip(rows, unpack([row[2] for row in rows]), strict=True):
+        # A date from PostgreSQL, and from SQLite a date or its text, as converters apply.
+        found.setdefault(_as_date(period), {})[block] = values
+    return found
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def month_blocks(period: date, blocks: Iterable[int]) -> dict[int, Any]:
+    """These blocks of the month that have a row (from what is kept, when it has them)."""
+    return months_blocks([period], blocks).get(period, {})
+
+
+def months_blocks(periods: Iterable[date], blocks: Iterable[int]) -> dict[date, dict[int, Any]]:
+    """These blocks of these months that have a row, by month (from what is kept, when it has
+    them; what is missing is read in one query)."""
     from kaifaqu.statistics.services.ledger import ledger_flush
 
     # Saves not yet carried into the ledger (marks inside a transaction) are carried now.
     ledger_flush()
-    wanted = sorted(set(enterprise_ids))
+    months = sorted(set(periods))
+    wanted = sorted(set(blocks))
     kept = _kept.get()
-    if kept is not None and year in kept and kept[year].asked.issuperset(wanted):
-        found = kept[year]
-        if len(found.asked) == len(wanted):
-            return found
-        keep = np.isin(found.ids, np.asarray(wanted, dtype=np.int64))
-        return YearRows(asked=frozenset(wanted), ids=found.ids[keep], figures=found.figures[keep])
-    rows = _read_year(year, wanted)
-    if kept is not None:
-        kept[year] = rows
-    return rows
+    if kept is None:
+        return read_blocks(months, wanted)
+    incomplete = [m for m in months if m not in kept or not kept[m].read.issuperset(wanted)]
+    if incomplete:
+        found = read_blocks(incomplete, wanted)
+        for period in incomplete:
+            month = kept.setdefault(period, MonthBlocks())
+            month.blocks.update(
+                (block, values)
+                for block, values in found.get(period, {}).items()
+                if block not in month.read
+            )
+            month.read.update(wanted)
+    return {
+        period: {
+            block: kept[period].blocks[block] for block in wanted if block in kept[period].blocks
+        }
+        for period in months
+    }
 
 
-def locate(rows: YearRows, enterprise_ids: Any) -> Any:
-    """The index of each enterprise's row in `rows`, −1 where it has none."""
+def ledger_prefetch(periods: Iterable[date], enterprise_ids: Any) -> None:
+    """Read these months of these enterprises' blocks in one query, for the reads that follow
+    (inside `ledger_reuse()`; elsewhere it reads nothing)."""
+    if _kept.get() is None:
+        return
     ids = np.asarray(enterprise_ids, dtype=np.int64)
-    if not len(rows.ids):
-        return np.full(len(ids), -1, dtype=np.int64)
-    at = np.searchsorted(rows.ids, ids)
-    at = np.minimum(at, len(rows.ids) - 1)
-    return np.where(rows.ids[at] == ids, at, -1)
+    months_blocks(periods, np.unique(ids // BLOCK).tolist())
 
 
-def gather(rows: YearRows, at: Any, months: Any, positions: list[int]) -> Any:
-    """figures[at, months, positions] with NO_VALUE where `at` is −1: at (n,), months (n, k) →
-    (n, k, len(positions)) int64."""
-    if not len(rows.ids):
-        return np.full((len(at), months.shape[1], len(positions)), NO_VALUE, dtype=np.int64)
-    safe = np.where(at < 0, 0, at)
-    values = rows.figures[
-        safe[:, None, None], months[:, :, None], np.asarray(positions)[None, None, :]
-    ]
-    values[at < 0] = NO_VALUE
-    return values
+def month_figures(
+    period: date, enterprise_ids: Any, positions: list[int] | None = None
+) -> np.ndarray:
+    """The figures of these enterprises in this month: (len(ids), len(positions)) int64 in whole
+    units, NO_VALUE where none; `positions` index LEDGER_FIELDS (None: all of them)."""
+    ids = np.asarray(enterprise_ids, dtype=np.int64)
+    order = None
+    if len(ids) > 1 and bool((ids[1:] < ids[:-1]).any()):
+        order = np.argsort(ids, kind="stable")
+        ids = ids[order]
+    columns = list(range(len(LEDGER_FIELDS))) if positions is None else positions
+    values = np.full((len(ids), len(columns)), NO_VALUE, dtype=np.int64)
+    # Sorted ids: the enterprises of a block are one run of rows.
+    numbers, starts = np.unique(ids // BLOCK, return_index=True)
+    ends = np.append(starts[1:], len(ids))
+    found = month_blocks(period, numbers.tolist())
+    slots = ids % BLOCK
+    for number, start, end in zip(numbers.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        block = found.get(number)
+        if block is not None:
+            values[start:end] = block[slots[start:end]][:, columns]
+    if order is None:
+        return values
+    unsorted = np.empty_like(values)
+    unsorted[order] = values
+    return unsorted
+
+
+def months_between(first: date, last: date) -> list[date]:
+    months = []
+    month = Month.of(first)
+    while month.first_day <= last:
+        months.append(month.first_day)
+        month = month.shift(1)
+    return months
 
 
 def ledger_months(
@@ -128,42 +218,38 @@ def ledger_months(
     enterprise and month with a figure: enterprise_id, period and the fields in whole units
     (yuan, kWh; Int64, null where not given)."""
     fields = list(fields)
-    ids = sorted(set(enterprise_ids))
+    ids = np.unique(np.asarray(list(enterprise_ids), dtype=np.int64))
     positions = [LEDGER_FIELDS.index(name) for name in fields]
     schema = {"enterprise_id": pl.Int64, "period": pl.Date, **{name: pl.Int64 for name in fields}}
-    parts = []
-    for year in range(first.year, last.year + 1):
-        low = first.month if year == first.year else 1
-        high = last.month if year == last.year else MONTHS
-        rows = year_rows(year, ids)
-        if not len(rows.ids):
-            continue
-        count = high - low + 1
-        months = np.broadcast_to(np.arange(low - 1, high), (len(rows.ids), count))
-        values = gather(rows, np.arange(len(rows.ids)), months, positions)
-        values = values.reshape(len(rows.ids) * count, len(positions))
-        periods = np.array([date(year, month, 1) for month in range(low, high + 1)], "M8[D]")
-        parts.append(
-            pl.DataFrame(
-                {
-                    "enterprise_id": np.repeat(rows.ids, count),
-                    "period": np.tile(periods, len(rows.ids)),
-                    **{name: values[:, column] for column, name in enumerate(fields)},
-                }
-            )
-        )
+    months = months_between(first, last)
+    with ledger_reuse():
+        ledger_prefetch(months, ids)
+        given = [_given(period, ids, fields, positions) for period in months]
+    parts = [part for part in given if part is not None]
     if not parts:
         return pl.DataFrame(schema=schema)
     return (
         pl.concat(parts)
         .with_columns(
-            *(pl.when(pl.col(name) != NO_VALUE).then(pl.col(name)).alias(name) for name in fields),
-            pl.col("period").cast(pl.Date),
+            pl.when(pl.col(name) != NO_VALUE).then(pl.col(name)).alias(name) for name in fields
         )
-        .filter(pl.any_horizontal(pl.col(name).is_not_null() for name in fields))
         .select(schema.keys())
         .cast(schema)  # type: ignore[arg-type]
     )
+
+
+def _given(period: date, ids: Any, fields: list[str], positions: list[int]) -> pl.DataFrame | None:
+    """The month's figures of the enterprises among `ids` that gave any."""
+    values = month_figures(period, ids, positions)
+    rows = (values != NO_VALUE).any(axis=1)
+    if not rows.any():
+        return None
+    return pl.DataFrame(
+        {
+            "enterprise_id": ids[rows],
+            **{name: values[rows, column] for column, name in enumerate(fields)},
+        }
+    ).with_columns(pl.lit(period, dtype=pl.Date).alias("period"))
 
 
 def ledger_sums(
@@ -173,19 +259,22 @@ def ledger_sums(
     (enterprise_id and the fields in whole units; enterprises without any such month left out)."""
     fields = list(fields)
     schema = {"enterprise_id": pl.Int64, **{name: pl.Int64 for name in fields}}
-    rows = year_rows(year, enterprise_ids)
-    if before_month <= 1 or not len(rows.ids):
-        return pl.DataFrame(schema=schema)
+    ids = np.unique(np.asarray(list(enterprise_ids), dtype=np.int64))
     positions = [LEDGER_FIELDS.index(name) for name in fields]
-    months = np.broadcast_to(np.arange(0, before_month - 1), (len(rows.ids), before_month - 1))
-    values = gather(rows, np.arange(len(rows.ids)), months, positions)
-    given = values != NO_VALUE
-    sums = np.where(given, values, 0).sum(axis=1)
-    any_month = given.any(axis=(1, 2))
+    sums = np.zeros((len(ids), len(fields)), dtype=np.int64)
+    reported = np.zeros(len(ids), dtype=bool)
+    months = [date(year, month, 1) for month in range(1, before_month)]
+    with ledger_reuse():
+        ledger_prefetch(months, ids)
+        for month in months:
+            values = month_figures(month, ids, positions)
+            given = values != NO_VALUE
+            sums += np.where(given, values, 0)
+            reported |= given.any(axis=1)
     return pl.DataFrame(
         {
-            "enterprise_id": rows.ids[any_month],
-            **{name: sums[any_month, column] for column, name in enumerate(fields)},
+            "enterprise_id": ids[reported],
+            **{name: sums[reported, column] for column, name in enumerate(fields)},
         },
         schema=schema,
     )

@@ -10,10 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from kaifaqu.conftest import Personas, World
 from kaifaqu.statistics.imports import returns_import
 from kaifaqu.statistics.models import Return, ReturnLedger, ReturnStatus
-from kaifaqu.statistics.models.ledger import LEDGER_FIELDS, NO_VALUE
-from kaifaqu.statistics.selectors.ledger import ledger_months, ledger_reuse, ledger_sums
+from kaifaqu.statistics.models.ledger import BLOCK, LEDGER_FIELDS, NO_VALUE
+from kaifaqu.statistics.selectors import ledger as selectors
+from kaifaqu.statistics.selectors.ledger import (
+    ledger_months,
+    ledger_reuse,
+    ledger_sums,
+    month_figures,
+)
 from kaifaqu.statistics.services.ledger import ledger_flush, ledger_rebuild
-from kaifaqu.statistics.tests.helpers import month, stored_return
+from kaifaqu.statistics.tests.helpers import firm, month, stored_return
 from kaifaqu.statistics.tests.import_helpers import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +29,16 @@ REVENUE = LEDGER_FIELDS.index("revenue")
 KEYS = ["统一社会信用代码", "报告期"]
 
 
-def ledger() -> dict[tuple[int, int], bytes]:
+def ledger() -> dict[tuple[date, int], bytes]:
     ledger_flush()
-    return {(row.enterprise_id, row.year): bytes(row.figures) for row in ReturnLedger.objects.all()}
+    return {(row.period, row.block): bytes(row.figures) for row in ReturnLedger.objects.all()}
+
+
+def figures(enterprise_id: int, period: date) -> list[int]:
+    """An enterprise's figures in the stored ledger row of its month and block."""
+    ledger_flush()
+    row = ReturnLedger.objects.get(period=period, block=enterprise_id // BLOCK)
+    return row.enterprise_figures(enterprise_id).tolist()
 
 
 def assert_mirrors_returns() -> None:
@@ -40,14 +53,19 @@ def test_a_row_holds_the_months_in_whole_yuan_and_nothing_where_nothing_was_give
 ) -> None:
     stored_return(world.ent_a1, month(2025, 1), gross_output="100.5", revenue="80")
     stored_return(world.ent_a1, month(2025, 3), gross_output="0.0001")
-    ledger_flush()  # as every ledger read does first
-    row = ReturnLedger.objects.get(enterprise=world.ent_a1, year=2025).months()
-    assert row[0, OUTPUT] == 1_005_000  # 100.5 万元
-    assert row[0, REVENUE] == 800_000
-    assert row[1, OUTPUT] == NO_VALUE  # February: no return
-    assert row[2, OUTPUT] == 1  # one yuan
-    assert row[2, REVENUE] == NO_VALUE  # March: revenue not given
-    assert row[11, OUTPUT] == NO_VALUE
+    january = figures(world.ent_a1.pk, month(2025, 1))
+    assert january[OUTPUT] == 1_005_000  # 100.5 万元
+    assert january[REVENUE] == 800_000
+    march = figures(world.ent_a1.pk, month(2025, 3))
+    assert march[OUTPUT] == 1  # one yuan
+    assert march[REVENUE] == NO_VALUE  # March: revenue not given
+    # February: no return of anyone in the block, so no row; the block's other slots are empty.
+    assert not ReturnLedger.objects.filter(period=month(2025, 2)).exists()
+    row = ReturnLedger.objects.get(period=month(2025, 1))
+    others = [i for i in range(BLOCK) if i != world.ent_a1.pk % BLOCK]
+    assert all(
+        row.enterprise_figures(row.block * BLOCK + i)[OUTPUT] == NO_VALUE for i in others[:50]
+    )
 
 
 def test_saves_updates_bulk_creates_and_deletes_are_carried_in(world: World) -> None:
@@ -66,7 +84,7 @@ def test_saves_updates_bulk_creates_and_deletes_are_carried_in(world: World) -> 
     assert_mirrors_returns()
     Return.objects.filter(enterprise=world.ent_a1).delete()
     ledger_flush()
-    assert not ReturnLedger.objects.filter(enterprise=world.ent_a1).exists()
+    assert not ReturnLedger.objects.filter(period__year=2025).exists()
     assert_mirrors_returns()
 
 
@@ -96,8 +114,9 @@ def test_an_import_carries_its_months_in(world: World, personas: Personas) -> No
     )
     assert result.errors == []
     assert (result.created, result.updated) == (2, 1)
-    row = ReturnLedger.objects.get(enterprise=world.ent_a1, year=2025).months()
-    assert [row[m, OUTPUT] for m in range(3)] == [1_000_000, 600_000, 700_000]
+    outputs = [figures(world.ent_a1.pk, month(2025, m))[OUTPUT] for m in (1, 2, 3)]
+    assert outputs == [1_000_000, 600_000, 700_000]
+    assert figures(world.ent_a2.pk, month(2025, 3))[OUTPUT] == 10_000  # 10 千元
     assert_mirrors_returns()
 
 
@@ -132,3 +151,47 @@ def test_a_month_is_stored_as_its_first_day(world: World) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Return.objects.create(enterprise=world.ent_a1, period=date(2025, 3, 15))
     Return.objects.create(enterprise=world.ent_a1, period=date(2025, 3, 1))
+
+
+def test_enterprises_of_other_blocks_are_kept_apart(world: World) -> None:
+    """Enterprises whose ids fall in different blocks: each month's rows are read and written by
+    block, a save rewrites its own block's row only, and reads gather across blocks."""
+    near = world.ent_a1
+    far = firm(world.zone_a, 900, id=(near.pk // BLOCK + 3) * BLOCK + 7)
+    farther = firm(world.zone_a, 901, id=(near.pk // BLOCK + 9) * BLOCK)
+    for enterprise, output in ((near, "1"), (far, "2"), (farther, "3")):
+        stored_return(enterprise, month(2025, 5), gross_output=output)
+    before = ledger()
+    assert sorted(block for _period, block in before) == [
+        near.pk // BLOCK,
+        far.pk // BLOCK,
+        farther.pk // BLOCK,
+    ]
+    stored_return(far, month(2025, 6), gross_output="5")
+    record = Return.objects.get(enterprise=far, period=month(2025, 5))
+    record.gross_output = Decimal("20")
+    record.save()
+    after = ledger()
+    changed = {key for key in after if before.get(key) != after[key]}
+    assert changed == {(month(2025, 5), far.pk // BLOCK), (month(2025, 6), far.pk // BLOCK)}
+    ids = [farther.pk, near.pk, far.pk, far.pk + 1]
+    values = month_figures(month(2025, 5), ids, [OUTPUT])[:, 0].tolist()
+    assert values == [30_000, 10_000, 200_000, NO_VALUE]
+    assert_mirrors_returns()
+
+
+def test_scattered_blocks_are_read_from_the_whole_month(world: World, monkeypatch) -> None:
+    """More runs of blocks than a query lists: the month is read and the wanted blocks kept."""
+    first = world.ent_a1
+    second = firm(world.zone_a, 902, id=(first.pk // BLOCK + 2) * BLOCK + 1)
+    third = firm(world.zone_a, 903, id=(first.pk // BLOCK + 4) * BLOCK + 1)
+    for enterprise in (first, second, third):
+        stored_return(enterprise, month(2025, 1), revenue="4")
+    monkeypatch.setattr(selectors, "MAX_RUNS", 1)
+    values = month_figures(month(2025, 1), [third.pk, first.pk], [REVENUE])[:, 0].tolist()
+    assert values == [40_000, 40_000]
+    Return.objects.filter(enterprise__in=[first, third]).update(revenue=Decimal("6"))
+    assert month_figures(month(2025, 1), [first.pk, second.pk, third.pk], [REVENUE])[
+        :, 0
+    ].tolist() == [60_000, 40_000, 60_000]
+    assert_mirrors_returns()
