@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -202,14 +202,16 @@ def _insert_new(
     )
 
 
+WRITTEN_SCHEMA = {"id": pl.Int64, "enterprise_id": pl.Int64, "period": pl.Date}
+
+
 def _written(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
-    frame = pl.DataFrame(
-        rows, schema={"id": pl.Int64, "enterprise_id": pl.Int64, "period": pl.Object}, orient="row"
-    )
-    # The period comes as text (SQLite RETURNING) or as a date (PostgreSQL, and SQLite selects,
-    # whose declared column type brings its converter): str() of either starts YYYY-MM-DD.
-    period = pl.Series("period", [str(value)[:10] for value in frame["period"]], dtype=pl.Utf8)
-    return frame.with_columns(period.str.to_date("%Y-%m-%d"))
+    """Rows of (id, enterprise_id, period) as a frame; the period a date (PostgreSQL) or its
+    text (SQLite's RETURNING, which applies no converter)."""
+    if rows and isinstance(rows[0][2], date):
+        return pl.DataFrame(rows, schema=WRITTEN_SCHEMA, orient="row")
+    frame = pl.DataFrame(rows, schema={**WRITTEN_SCHEMA, "period": pl.Utf8}, orient="row")
+    return frame.with_columns(pl.col("period").str.slice(0, 10).str.to_date("%Y-%m-%d"))
 
 
 STAGING = "kfq_return_import"

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from kaifaqu.core.frames import insert_frame, queryset_frame, timestamp
@@ -267,21 +267,34 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
             ),
         ]
     ).with_columns(pl.col("industry").str.slice(0, 2).alias("division"))
-    roster = queryset_frame(
-        RosterEntry.objects.filter(
-            category=StatCategory.INDUSTRY, year__in=years, enterprise__zone_id__in=zone_ids
-        ),
-        {"enterprise_id": ("enterprise_id", pl.Int64), "year": ("year", pl.Int32)},
-    ).with_columns(pl.lit(True).alias("on_roster"))
-
     current = (
         current.join(_settings_frame(zone_ids), on="zone_id", how="left")
-        .join(roster.unique(), on=["enterprise_id", "year"], how="left")
-        .with_columns(pl.col("on_roster").fill_null(False))
+        .join(_off_roster(zone_ids, years), on=["enterprise_id", "year"], how="left")
+        .with_columns(pl.col("on_roster").fill_null(True))
         .join(_threshold_frame(current), on=["year", "industry"], how="left")
         .join(baseline(current.select("row", "enterprise_id", "period")), on="row", how="left")
     )
     return SoftBatch(current=current, peers=peers)
+
+
+def _off_roster(zone_ids: list[int], years: list[int]) -> pl.DataFrame:
+    """The enterprises of these zones outside the 规上工业 roster of each year (enterprise_id,
+    year, on_roster False): the few, rather than the roster's many."""
+    frames = []
+    for year in years:
+        entered = RosterEntry.objects.filter(
+            enterprise=OuterRef("pk"), category=StatCategory.INDUSTRY, year=year
+        )
+        frames.append(
+            queryset_frame(
+                Enterprise.objects.filter(zone_id__in=zone_ids).exclude(Exists(entered)),
+                {"enterprise_id": ("id", pl.Int64)},
+            ).with_columns(pl.lit(year, dtype=pl.Int32).alias("year"))
+        )
+    schema = {"enterprise_id": pl.Int64, "year": pl.Int32}
+    return pl.concat([pl.DataFrame(schema=schema), *frames]).with_columns(
+        pl.lit(False).alias("on_roster")
+    )
 
 
 def soft_findings(return_ids: Sequence[int], written: pl.DataFrame | None = None) -> pl.DataFrame:
