@@ -32,7 +32,12 @@ from django.db.models.functions import Cast
 # Column spec: name in the frame → (ORM lookup or expression, polars type).
 Columns = dict[str, tuple[Any, Any]]
 
-_SQLITE_CAST = {pl.Float64: FloatField, pl.Int64: IntegerField, pl.Int32: IntegerField}
+_SQLITE_CAST = {
+    pl.Float64: FloatField,
+    pl.Int64: IntegerField,
+    pl.Int32: IntegerField,
+    pl.Boolean: IntegerField,
+}
 
 
 def queryset_frame(queryset: models.QuerySet[Any], columns: Columns) -> pl.DataFrame:
@@ -88,15 +93,24 @@ def _by_cursor(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # SQLite keeps dates as text and booleans as 0/1: read as such, converted below.
     text_schema = {
-        name: (pl.Utf8 if dtype in (pl.Date, pl.Datetime) else dtype)
+        name: (
+            pl.Utf8
+            if dtype in (pl.Date, pl.Datetime)
+            else pl.Int64
+            if dtype == pl.Boolean
+            else dtype
+        )
         for name, dtype in schema.items()
     }
     frame = pl.DataFrame(rows, schema=text_schema, orient="row")
     dates = [name for name, dtype in schema.items() if dtype == pl.Date]
     # SQLite keeps dates as 'YYYY-MM-DD' text (a datetime column as 'YYYY-MM-DD HH:MM:SS').
+    flags = [name for name, dtype in schema.items() if dtype == pl.Boolean]
     return frame.with_columns(
-        pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in dates
+        *(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in dates),
+        *(pl.col(name).cast(pl.Boolean) for name in flags),
     )
 
 

@@ -50,6 +50,9 @@ class IndicatorCell(models.Model):
     enterprises = models.IntegerField(default=0)
     top_value = models.BigIntegerField(null=True)
     abs_value = models.BigIntegerField(null=True)
+    # Disclosure control, decided for the whole month when the roll-up writes it
+    # (indicators/masking.py): shown as 保密 outside the statistics office. Hidden until decided.
+    suppressed = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("indicator cell")

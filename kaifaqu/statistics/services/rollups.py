@@ -8,6 +8,10 @@
   count and top_value a maximum, so the sums equal what the engine gives the whole province.
 - `rollup_after_change(zone_ids, periods)`: which zones and years a change of counted returns
   touches: the year of each period (its 1–N月 from that month on) and the year after (its bases).
+
+Each path also decides the month's disclosure control (`indicators/masking.py`) and stores it with
+the cells (`suppressed`): complementary suppression can move anywhere in a province when one zone
+changes, so the whole month is decided again. `rollup_disclosure(months)` does that alone.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from kaifaqu.statistics.indicators.engine import (
     is_published,
 )
 from kaifaqu.statistics.indicators.facts import load_facts
+from kaifaqu.statistics.indicators.masking import month_suppression
 from kaifaqu.statistics.models import ZONE_KINDS, IndicatorCell, Return, ReturnStatus, SliceKind
 
 Echo = Callable[[str], None]
@@ -69,7 +74,7 @@ def rollup_rebuild(*, months: Sequence[Month] | None = None, echo: Echo | None =
         zone_of = _zone_of_keys()
         for month in sorted(year_months):
             table = indicator_table(facts, month) if is_published(month) else _empty()
-            rows = _rows(table, month, zone_of)
+            rows = _with_disclosure(_rows(table, month, zone_of), zone_of)
             if _unchanged(rows, month):
                 # A rebuild that changes nothing writes nothing (ids and all stay).
                 if echo:
@@ -104,6 +109,7 @@ def rollup_zones(*, zone_ids: Iterable[int], years: Iterable[int]) -> None:
                 ).delete()
                 insert_frame(IndicatorCell, _rows(table, month, zone_of))
                 _rebuild_above_zones(month, zone_of)
+                _store_disclosure(month, zone_of)
 
 
 def rollup_after_change(*, zone_ids: Iterable[int], periods: Iterable[date]) -> None:
@@ -114,7 +120,88 @@ def rollup_after_change(*, zone_ids: Iterable[int], periods: Iterable[date]) -> 
     rollup_zones(zone_ids=zone_ids, years=touched)
 
 
+def rollup_disclosure(*, months: Iterable[Month] | None = None) -> int:
+    """Decide disclosure control again for the stored cells of these months (None: all);
+    give the months decided."""
+    if months is None:
+        months = [Month.of(day) for day in IndicatorCell.objects.dates("month", "month")]
+    zone_of = _zone_of_keys()
+    decided = 0
+    for month in months:
+        with transaction.atomic():
+            _store_disclosure(month, zone_of)
+        decided += 1
+    return decided
+
+
 # --- internals ---------------------------------------------------------------------------------
+
+# The cells disclosure control decides on; sections and divisions add up every province's zones
+# and are not shown outside the statistics office (selectors/indicators/slices.py): they stay
+# hidden.
+_DECIDED = [
+    SliceKind.PROVINCE.value,
+    SliceKind.CITY.value,
+    SliceKind.ZONE.value,
+    SliceKind.PARK.value,
+    SliceKind.ZONE_DIVISION.value,
+]
+_KEY = ["slice_kind", "slice_key", "indicator"]
+
+
+def _decisions(cells: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
+    """slice_kind, slice_key, indicator, suppressed of the month's cells that are decided on."""
+    zones = zone_of["zones"]
+    assert isinstance(zones, pl.DataFrame)
+    statuses = month_suppression(
+        cells.filter(pl.col("slice_kind").is_in(_DECIDED)),
+        zone_regions=dict(
+            zip(zones["zone_id"].to_list(), zones["region_code"].to_list(), strict=True)
+        ),
+    )
+    return pl.DataFrame(
+        [(*key, hidden) for key, hidden in statuses.items()],
+        schema={
+            "slice_kind": pl.Utf8,
+            "slice_key": pl.Utf8,
+            "indicator": pl.Utf8,
+            "suppressed": pl.Boolean,
+        },
+        orient="row",
+    )
+
+
+def _with_disclosure(rows: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
+    """The month's cell rows with their decision; a cell without one stays hidden."""
+    if rows.is_empty():
+        return rows.with_columns(pl.lit(True).alias("suppressed"))
+    return rows.join(_decisions(rows, zone_of), on=_KEY, how="left").with_columns(
+        pl.col("suppressed").fill_null(True)
+    )
+
+
+def _store_disclosure(month: Month, zone_of: dict[str, object]) -> None:
+    """Decide the month's stored cells again and store the decisions (ids kept)."""
+    stored = queryset_frame(
+        IndicatorCell.objects.filter(month=month.first_day),
+        {
+            "id": ("id", pl.Int64),
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "zone_id": ("zone_id", pl.Int64),
+            "indicator": ("indicator", pl.Utf8),
+            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+        },
+    )
+    shown = _with_disclosure(stored, zone_of).filter(~pl.col("suppressed"))["id"].to_list()
+    IndicatorCell.objects.filter(month=month.first_day).update(suppressed=True)
+    for start in range(0, len(shown), _UPDATE_CHUNK):
+        IndicatorCell.objects.filter(pk__in=shown[start : start + _UPDATE_CHUNK]).update(
+            suppressed=False
+        )
+
+
+_UPDATE_CHUNK = 10_000
 
 
 def _empty() -> pl.DataFrame:
@@ -181,6 +268,7 @@ def _unchanged(rows: pl.DataFrame, month: Month) -> bool:
             "zone_id": ("zone_id", pl.Int64),
             "indicator": ("indicator", pl.Utf8),
             **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+            "suppressed": ("suppressed", pl.Boolean),
         },
     )
     fresh = rows.select(stored.columns).cast(stored.schema)  # type: ignore[arg-type]

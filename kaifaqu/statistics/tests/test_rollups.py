@@ -23,6 +23,7 @@ from kaifaqu.statistics.services.rollups import (
     CELL_COLUMNS,
     cells_of,
     rollup_after_change,
+    rollup_disclosure,
     rollup_rebuild,
 )
 from kaifaqu.statistics.tests.import_helpers import xlsx
@@ -103,6 +104,46 @@ def test_a_late_correction_updates_the_table_as_a_rebuild_would(
     rollup_rebuild()
     for month, table in after.items():
         assert table.equals(stored(month)), month
+
+
+def disclosure(month: Month) -> dict[tuple[str, str, str], bool]:
+    rows = IndicatorCell.objects.filter(month=month.first_day).values_list(
+        "slice_kind", "slice_key", "indicator", "suppressed"
+    )
+    return {(kind, key, code): hidden for kind, key, code, hidden in rows}
+
+
+def test_disclosure_is_decided_with_the_roll_up_and_follows_a_late_correction(
+    accepted: None, world: World, personas: Personas
+) -> None:
+    rollup_rebuild()
+    march = Month(2025, 3)
+
+    def hidden(kind: str, key: str) -> bool:
+        return disclosure(march)[(kind, key, "gross_output")]
+
+    # 山西: three firms, the largest 330 of 660 万元 a month (50 %) → shown; 甲 (two firms), 乙 (one)
+    # and their cities → 保密 outside the statistics office.
+    assert not hidden("province", "14")
+    assert hidden("zone", str(world.zone_a.pk)) and hidden("zone", str(world.zone_b.pk))
+    assert hidden("city", "1406") and hidden("city", "1402")
+    # Province-wide industry cells are never shown outside the office: left hidden.
+    assert hidden("division", "30")
+    # 甲二's March becomes 10,000 万元: 10,440 of 11,760 万元 in 1–3月, one firm 88.8 % of the
+    # province.
+    record = Return.objects.get(enterprise=world.ent_a2, period=date(2025, 3, 1))
+    Return.objects.filter(pk=record.pk).update(
+        gross_output=Decimal("10000"), status=ReturnStatus.SUBMITTED
+    )
+    return_accept(by=personas.statistician, return_record=Return.objects.get(pk=record.pk))
+    assert hidden("province", "14")
+    assert not disclosure(Month(2025, 2))[("province", "14", "gross_output")]
+    incremental = disclosure(march)
+    rollup_rebuild()
+    assert disclosure(march) == incremental
+    # Deciding again changes nothing either.
+    assert rollup_disclosure(months=[march]) == 1
+    assert disclosure(march) == incremental
 
 
 def test_a_correction_of_last_year_moves_this_years_base(accepted: None, world: World) -> None:

@@ -1,5 +1,5 @@
 """Reads of the indicator pages and API: which slices a user may open (slices.py), the table of
-a slice as they may see it (table.py, masked by masking.py), and the enterprises behind a figure
+a slice as they may see it (table.py, masked as the roll-up decided: indicators/masking.py), and the enterprises behind a figure
 (drill.py, statistics office only)."""
 
 from kaifaqu.statistics.selectors.indicators.drill import (

@@ -1,8 +1,8 @@
 """The indicator table of one slice and month as a user may see it, read from the stored cells.
 
-One query reads the cells (the slice's own, or for a reader outside the statistics office the
-neighbourhood disclosure control compares it with: see masking.py), one more the zone figures
-other offices publish (for a zone slice), one the zones of the province (for masking).
+One query reads the slice's cells with their disclosure decision (taken for the whole month when
+the roll-up wrote it: indicators/masking.py), one more the zone figures other offices publish
+(for a zone slice).
 
 Figures are turned into what pages show here, once, so that the page, its Excel export and the API
 give the same numbers: money in 万元 and electricity in 万千瓦时 with 2 decimals, persons as
@@ -13,19 +13,15 @@ figure of the cell (value, base, growth, enterprises), never just the one the ru
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import polars as pl
-from django.core.cache import cache
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import Role
-from kaifaqu.geo.models import Zone
 from kaifaqu.statistics.indicators.catalogue import (
     CATALOGUE,
     COMPUTED,
@@ -38,7 +34,6 @@ from kaifaqu.statistics.indicators.catalogue import (
 from kaifaqu.statistics.indicators.disclosure import DEFAULT_RULE, DisclosureRule
 from kaifaqu.statistics.indicators.engine import COMPARABLE, MEASURES, is_published
 from kaifaqu.statistics.models import IndicatorCell, ReportedFigure, SliceKind
-from kaifaqu.statistics.selectors.indicators.masking import suppressed_cells
 from kaifaqu.statistics.selectors.indicators.slices import Slice, resolve_slice
 
 # Figures of any cell, unmasked: the statistics office (统计部门) and the system administrator.
@@ -56,6 +51,7 @@ _FIELDS: dict[str, Any] = {
     "enterprises": pl.Int64,
     "top_value": pl.Int64,
     "abs_value": pl.Int64,
+    "suppressed": pl.Boolean,
 }
 
 
@@ -137,24 +133,11 @@ def slice_table(*, user: Any, month: Month, slice: Slice) -> IndicatorTable:
             for indicator in CATALOGUE
         ]
     else:
-        cells, zone_regions = _cells(month, slice, masked=masked)
-        hidden: dict[tuple[str, str, str], bool] = {}
-        if masked and slice.province is not None and not cells.is_empty():
-            hidden = _hidden_cells(
-                cells,
-                zone_regions=zone_regions,
-                zone_id=slice.zone_id if slice.kind in _ZONE_LEVEL else None,
-            )
-        own = {
-            row["indicator"]: row
-            for row in cells.filter(
-                (pl.col("slice_kind") == slice.kind) & (pl.col("slice_key") == slice.key)
-            ).iter_rows(named=True)
-        }
+        own = {row["indicator"]: row for row in _cells(month, slice).iter_rows(named=True)}
 
         def suppressed(code: str) -> bool:
-            # Fails closed: a cell of the slice without a decision is hidden.
-            return masked and code in own and hidden.get((slice.kind, slice.key, code), True)
+            # Decided with the month's roll-up (a cell is hidden until then: fails closed).
+            return masked and code in own and bool(own[code]["suppressed"])
 
         entered = _entered(user, slice, month)
         rows = []
@@ -182,68 +165,17 @@ def slice_table(*, user: Any, month: Month, slice: Slice) -> IndicatorTable:
 
 # --- internals ---------------------------------------------------------------------------------
 
-_ZONE_LEVEL = (SliceKind.ZONE, SliceKind.PARK, SliceKind.ZONE_DIVISION)
-
-
-_MASK_COLUMNS = (
-    "slice_kind",
-    "slice_key",
-    "zone_id",
-    "indicator",
-    "ytd_value",
-    "enterprises",
-    "top_value",
-    "abs_value",
-)
-_MASK_TIMEOUT = 3600
-
-
-def _hidden_cells(
-    cells: pl.DataFrame, *, zone_regions: dict[int, str], zone_id: int | None
-) -> dict[tuple[str, str, str], bool]:
-    """suppressed_cells(), kept in the cache under a digest of everything it reads.
-
-    Deciding takes tens of milliseconds of small polars steps, the same for every reader of the
-    neighbourhood until a roll-up changes its cells; the digest covers the cells' figures, so a
-    changed cell is a new key and nothing needs invalidating.
-    """
-    content = cells.select(_MASK_COLUMNS).sort("slice_kind", "slice_key", "indicator")
-    digest = hashlib.sha256(content.write_csv().encode())
-    digest.update(repr((sorted(zone_regions.items()), zone_id, DEFAULT_RULE)).encode())
-    key = f"kfq:indicator-mask:{digest.hexdigest()}"
-    hidden: dict[tuple[str, str, str], bool] | None = cache.get(key)
-    if hidden is None:
-        hidden = suppressed_cells(cells, zone_regions=zone_regions, zone_id=zone_id)
-        cache.set(key, hidden, _MASK_TIMEOUT)
-    return hidden
-
 
 def _available(indicator: Indicator, slice: Slice) -> bool:
     return indicator.source != ENTERED or slice.kind == SliceKind.ZONE
 
 
-def _cells(month: Month, slice: Slice, *, masked: bool) -> tuple[pl.DataFrame, dict[int, str]]:
-    """The slice's cells, and for masking its province's geography and its zone's parts."""
-    query = Q(slice_kind=slice.kind, slice_key=slice.key)
-    zone_regions: dict[int, str] = {}
-    if masked and slice.province is not None:
-        zone_regions = dict(
-            Zone.objects.filter(region__code__startswith=slice.province).values_list(
-                "pk", "region__code"
-            )
-        )
-        cities = sorted({code[:4] for code in zone_regions.values() if code[2:4] != "00"})
-        query |= (
-            Q(slice_kind=SliceKind.PROVINCE, slice_key=slice.province)
-            | Q(slice_kind=SliceKind.CITY, slice_key__in=cities)
-            | Q(slice_kind=SliceKind.ZONE, slice_key__in=[str(pk) for pk in zone_regions])
-        )
-        if slice.zone_id is not None:
-            query |= Q(
-                zone_id=slice.zone_id, slice_kind__in=[SliceKind.PARK, SliceKind.ZONE_DIVISION]
-            )
-    rows = IndicatorCell.objects.filter(month=month.first_day).filter(query).values_list(*_FIELDS)
-    return pl.DataFrame(list(rows), schema=_FIELDS, orient="row"), zone_regions
+def _cells(month: Month, slice: Slice) -> pl.DataFrame:
+    """The slice's stored cells of the month, with their disclosure decision."""
+    rows = IndicatorCell.objects.filter(
+        month=month.first_day, slice_kind=slice.kind, slice_key=slice.key
+    ).values_list(*_FIELDS)
+    return pl.DataFrame(list(rows), schema=_FIELDS, orient="row")
 
 
 def shown(value: int | None, indicator: Indicator) -> Decimal | int | None:

@@ -4,12 +4,13 @@ A zone's figure of a month is its zone cell (`IndicatorCell`, slice_kind "zone",
 zone id), in whole units (yuan, kWh, persons). Here it becomes an exact Decimal in the unit
 targets are written in: 万元, 万千瓦时, persons (`catalogue.DISPLAY_SCALE`).
 
-Disclosure (统计法): whether a zone cell may be shown outside the statistics office is decided on
-the tree of the month's zone, city and province cells, whoever asks, so that two users' pages
-cannot be combined (the same tree as the indicator table's, selectors/indicators/masking.py, so a
-zone reads the same on every page): the primary rule (fewer than 3 enterprises, or one enterprise above 85 % of
-the absolute total) plus complementary suppression, because the city and province totals are
-published and a single hidden zone would be their difference with the zones shown.
+Disclosure (统计法): whether a zone cell may be shown outside the statistics office is decided
+when the roll-up writes the month, on the tree of its zone, city and province cells and the
+zones' parks and divisions (indicators/masking.py), and stored with the cell: whoever asks, a
+zone reads the same on every page, so that two users' pages cannot be combined. The primary rule
+(fewer than 3 enterprises, or one enterprise above 85 % of the absolute total) plus
+complementary suppression, because the city and province totals are published and a single
+hidden zone would be their difference with the zones shown.
 """
 
 from __future__ import annotations
@@ -20,13 +21,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import polars as pl
-
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.geo.models import Zone
 from kaifaqu.statistics.indicators.catalogue import BY_CODE, DISPLAY_SCALE, VALUE_ADDED
 from kaifaqu.statistics.models import IndicatorCell, SliceKind
-from kaifaqu.statistics.selectors.indicators.masking import suppressed_cells
 from kaifaqu.statistics.views.access import OFFICE_LEVELS
 
 HUNDRED = Decimal(100)
@@ -96,8 +93,7 @@ CellKey = tuple[int, date, str]
 def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[CellKey, ZoneCell]:
     """The zone cells of these zones and months by (zone id, month, indicator).
 
-    Two queries whatever the number of zones: the zones' regions, and the zone, city and province
-    cells of the months (what disclosure is decided on).
+    One query whatever the number of zones; each cell's disclosure decision is stored with it.
     """
     wanted = {str(pk) for pk in zone_ids}
     days = sorted({month.first_day for month in months})
@@ -105,11 +101,9 @@ def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[Cell
         return {}
     rows = list(
         IndicatorCell.objects.filter(
-            month__in=days,
-            slice_kind__in=[PROVINCE, CITY, ZONE],
+            month__in=days, slice_kind=ZONE, slice_key__in=sorted(wanted)
         ).values_list(
             "month",
-            "slice_kind",
             "slice_key",
             "indicator",
             "month_value",
@@ -117,17 +111,13 @@ def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[Cell
             "ytd_base",
             "ytd_comparable",
             "enterprises",
-            "top_value",
-            "abs_value",
+            "suppressed",
         )
     )
-    if not rows:
-        return {}
-    hidden = _suppressed(rows)
     cells: dict[CellKey, ZoneCell] = {}
     for row in rows:
-        day, kind, key, code, month_value, ytd_value, ytd_base, comparable, count = row[:9]
-        if kind != ZONE or key not in wanted or code not in BY_CODE:
+        day, key, code, month_value, ytd_value, ytd_base, comparable, count, hidden = row
+        if code not in BY_CODE:
             continue
         zone_id = int(key)
         cells[(zone_id, day, code)] = ZoneCell(
@@ -139,37 +129,10 @@ def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[Cell
             ytd_base=ytd_base,
             ytd_comparable=comparable,
             enterprises=count,
-            # Fails closed: a cell missing from the suppression table is hidden.
-            suppressed=hidden.get((day, f"{kind}:{key}", code), True),
+            # Decided with the month's roll-up (hidden until then).
+            suppressed=hidden,
         )
     return cells
-
-
-def _suppressed(rows: list[tuple[Any, ...]]) -> dict[tuple[date, str, str], bool]:
-    """Which cells are suppressed, per (month, "kind:key", indicator): the same decision, on the
-    same zone → city → province tree, as the indicator table's (`masking.suppressed_cells`)."""
-    zone_regions = dict(Zone.objects.values_list("id", "region__code"))
-    frame = pl.DataFrame(
-        [(row[0], row[1], row[2], row[3], row[5], row[8], row[9], row[10]) for row in rows],
-        schema={
-            "month": pl.Date,
-            "slice_kind": pl.Utf8,
-            "slice_key": pl.Utf8,
-            "indicator": pl.Utf8,
-            "ytd_value": pl.Int64,
-            "enterprises": pl.Int64,
-            "top_value": pl.Int64,
-            "abs_value": pl.Int64,
-        },
-        orient="row",
-    )
-    hidden: dict[tuple[date, str, str], bool] = {}
-    for (day,), cells in frame.group_by("month"):
-        decided = suppressed_cells(cells.drop("month"), zone_regions=zone_regions, zone_id=None)
-        hidden.update(
-            {(day, f"{kind}:{key}", code): flag for (kind, key, code), flag in decided.items()}
-        )
-    return hidden
 
 
 def latest_month(zone_ids: Iterable[int], today: date) -> Month:

@@ -1,14 +1,19 @@
 """Which stored cells a page outside the statistics office must show as 保密 (disclosure control).
 
-`disclosure.suppress` decides on the breakdowns a reader outside the office can see together:
+Decided for a whole month when the roll-up writes its cells (`month_suppression`, stored as
+`IndicatorCell.suppressed`), so that every page and API call reads one answer instead of deciding
+per request. `disclosure.suppress` decides on the breakdowns a reader outside the office can see
+together:
 
 1. the geography of the slice's province: province = its cities (+ zones directly under it),
    city = its zones. Every zone's status comes from this tree only, so a zone reads the same on
    every page (its own, its parks', its divisions');
-2. for a slice of a zone (the zone, a park, a zone×division), the zone's two breakdowns: zone =
-   its parks + the enterprises outside any park, and zone = its industry divisions (+ the
-   enterprises without one). The zone keeps the status of step 1: it is marked hidden (as a cell
-   of one enterprise) when step 1 hid it, so its parts get a complement where needed.
+2. for every zone, its two breakdowns: zone = its parks + the enterprises outside any park, and
+   zone = its industry divisions (+ the enterprises without one). The zone keeps the status of
+   step 1: it is marked hidden (as a cell of one enterprise) when step 1 hid it, so its parts get
+   a complement where needed. When a breakdown hides the zone itself (its last resort), step 1
+   runs again with that zone hidden from the start, until neither step hides anything new: a
+   zone then reads the same on every page (the province's, the city's, its own).
    The two breakdowns are decided as two trees: they share nothing but the zone, so no
    combination of their equations isolates a hidden cell that neither isolates alone (with the
    zone published each stands alone; with it hidden, each keeps a hidden part). Deciding them
@@ -48,41 +53,79 @@ def _top_share() -> pl.Expr:
     )
 
 
-def suppressed_cells(
-    cells: pl.DataFrame,
-    *,
-    zone_regions: dict[int, str],
-    zone_id: int | None,
-    rule: DisclosureRule = DEFAULT_RULE,
+def month_suppression(
+    cells: pl.DataFrame, *, zone_regions: dict[int, str], rule: DisclosureRule = DEFAULT_RULE
 ) -> dict[tuple[str, str, str], bool]:
-    """(slice_kind, slice_key, indicator) → suppressed, for the cells of the neighbourhood.
+    """(slice_kind, slice_key, indicator) → suppressed, for the geography and zone-level cells of
+    one month.
 
-    `cells`: the stored cells of one month (slice_kind, slice_key, zone_id, indicator, ytd_value,
-    enterprises, top_value, abs_value): the province's geography and, for a zone's slice, the
-    zone's parks and divisions. `zone_regions`: the region code of each zone in `cells`.
+    `cells`: the stored cells (slice_kind, slice_key, zone_id, indicator, ytd_value, enterprises,
+    top_value, abs_value) of the provinces, cities, zones, parks and zone×divisions.
+    `zone_regions`: the region code of each zone.
     """
-    geo = _geography(cells, zone_regions)
-    statuses: dict[tuple[str, str, str], bool] = {}
-    if not geo.is_empty():
-        decided = suppress(
-            geo, rule=rule, key="cell", value="ytd_value", parents=("parent",), by=("indicator",)
+    forced: set[tuple[str, str]] = set()  # (zone key, indicator) hidden by a zone's breakdown
+    while True:
+        geography = _decide(_geography(_forcing(cells, forced), zone_regions), rule, ("indicator",))
+        statuses = dict(geography)
+        parts = _all_zone_parts(cells, geography)
+        for key, hidden in _decide(parts, rule, ("indicator", "breakdown")).items():
+            statuses[key] = statuses.get(key, False) or hidden
+        # Zones a breakdown hid although the geography showed them: decide the geography again
+        # with them hidden, so that their complements are found there too.
+        newly = {
+            (key, indicator)
+            for (kind, key, indicator), hidden in statuses.items()
+            if kind == SliceKind.ZONE and hidden and not geography.get((kind, key, indicator))
+        }
+        if not newly:
+            return statuses
+        forced |= newly
+
+
+def _decide(
+    table: pl.DataFrame, rule: DisclosureRule, by: tuple[str, ...]
+) -> dict[tuple[str, str, str], bool]:
+    if table.is_empty():
+        return {}
+    decided = suppress(table, rule=rule, key="cell", value="ytd_value", parents=("parent",), by=by)
+    return _statuses(decided)
+
+
+def _forcing(cells: pl.DataFrame, forced: set[tuple[str, str]]) -> pl.DataFrame:
+    """The cells with these zones' indicators made cells of one enterprise (primary suppressed)."""
+    if not forced:
+        return cells
+    marks = pl.DataFrame(
+        [(key, indicator) for key, indicator in sorted(forced)],
+        schema={"slice_key": pl.Utf8, "indicator": pl.Utf8},
+        orient="row",
+    ).with_columns(pl.lit(True).alias("_forced"), pl.lit(SliceKind.ZONE.value).alias("slice_kind"))
+    return (
+        cells.join(marks, on=["slice_kind", "slice_key", "indicator"], how="left")
+        .with_columns(
+            pl.when(pl.col("_forced")).then(1).otherwise(pl.col("enterprises")).alias("enterprises")
         )
-        statuses.update(_statuses(decided))
-    if zone_id is not None:
-        zone = _zone_parts(cells, zone_id, statuses)
-        if not zone.is_empty():
-            decided = suppress(
-                zone,
-                rule=rule,
-                key="cell",
-                value="ytd_value",
-                parents=("parent",),
-                by=("indicator", "breakdown"),
-            )
-            for key, hidden in _statuses(decided).items():
-                # The zone itself keeps step 1's answer unless a breakdown hides it too.
-                statuses[key] = statuses.get(key, False) or hidden
-    return statuses
+        .drop("_forced")
+    )
+
+
+def _all_zone_parts(
+    cells: pl.DataFrame, statuses: dict[tuple[str, str, str], bool]
+) -> pl.DataFrame:
+    """Every zone's two breakdowns, each an independent table ('breakdown': kind and zone)."""
+    with_parts = (
+        cells.filter(pl.col("slice_kind").is_in([SliceKind.PARK, SliceKind.ZONE_DIVISION]))
+        .get_column("zone_id")
+        .drop_nulls()
+        .unique()
+        .sort()
+        .to_list()
+    )
+    frames = [_zone_parts(cells, zone_id, statuses) for zone_id in with_parts]
+    frames = [frame for frame in frames if not frame.is_empty()]
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat([frame.cast(frames[0].schema) for frame in frames])
 
 
 def _statuses(decided: pl.DataFrame) -> dict[tuple[str, str, str], bool]:
@@ -178,11 +221,13 @@ def _zone_parts(
             zone.with_columns(pl.lit(None, dtype=pl.Utf8).alias("parent")),
             parts.with_columns(pl.lit(zone_cell).alias("parent")),
         ]
-        remainder = _remainder(zone, parts, rest)
+        remainder = _remainder(zone, parts, f"{rest}:{zone_key}")
         if not remainder.is_empty():
             breakdown.append(remainder.with_columns(pl.lit(zone_cell).alias("parent")))
         frames += [
-            frame.select(_PART_COLUMNS).with_columns(pl.lit(kind.value).alias("breakdown"))
+            frame.select(_PART_COLUMNS).with_columns(
+                pl.lit(f"{kind.value}:{zone_key}").alias("breakdown")
+            )
             for frame in breakdown
         ]
     if not frames:
