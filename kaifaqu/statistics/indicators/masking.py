@@ -112,20 +112,63 @@ def _forcing(cells: pl.DataFrame, forced: set[tuple[str, str]]) -> pl.DataFrame:
 def _all_zone_parts(
     cells: pl.DataFrame, statuses: dict[tuple[str, str, str], bool]
 ) -> pl.DataFrame:
-    """Every zone's two breakdowns, each an independent table ('breakdown': kind and zone)."""
-    with_parts = (
-        cells.filter(pl.col("slice_kind").is_in([SliceKind.PARK, SliceKind.ZONE_DIVISION]))
-        .get_column("zone_id")
-        .drop_nulls()
-        .unique()
-        .sort()
-        .to_list()
+    """Every zone's two breakdowns, each an independent table ('breakdown': parks or divisions
+    and the zone): the zone, its parts, and the remainder that completes them. All zones at
+    once: a province has a hundred."""
+    hidden = pl.DataFrame(
+        [
+            (key, indicator)
+            for (kind, key, indicator), flag in statuses.items()
+            if kind == SliceKind.ZONE and flag
+        ],
+        schema={"slice_key": pl.Utf8, "indicator": pl.Utf8},
+        orient="row",
+    ).with_columns(pl.lit(True).alias("_hidden"))
+    # Hidden by its province's tree: carried in as a cell of one enterprise, so that each
+    # breakdown keeps at least one of its parts hidden under it.
+    zones = (
+        cells.filter(pl.col("slice_kind") == SliceKind.ZONE)
+        .join(hidden, on=["slice_key", "indicator"], how="left")
+        .with_columns(
+            pl.when(pl.col("_hidden"))
+            .then(1)
+            .otherwise(pl.col("enterprises"))
+            .alias("enterprises"),
+            pl.col("slice_key").cast(pl.Int64).alias("zone_id"),
+            _cell("zone", pl.col("slice_key")).alias("zone_cell"),
+        )
+        .drop("_hidden")
     )
-    frames = [_zone_parts(cells, zone_id, statuses) for zone_id in with_parts]
-    frames = [frame for frame in frames if not frame.is_empty()]
+    frames = []
+    for kind, rest in (
+        (SliceKind.PARK, _REST_OF_PARKS),
+        (SliceKind.ZONE_DIVISION, _REST_OF_DIVISIONS),
+    ):
+        parts = cells.filter(pl.col("slice_kind") == kind).join(
+            zones.select("zone_id", "indicator", "zone_cell"), on=["zone_id", "indicator"]
+        )
+        if parts.is_empty():
+            continue
+        breakdown = pl.concat_str(pl.lit(f"{kind.value}:"), pl.col("zone_id").cast(pl.Utf8))
+        parents = zones.join(parts.select("zone_id").unique(), on="zone_id", how="semi")
+        members = [
+            parents.with_columns(pl.lit(None, dtype=pl.Utf8).alias("parent")),
+            parts.with_columns(pl.col("zone_cell").alias("parent")),
+            _remainders(parents, parts, rest),
+        ]
+        frames += [
+            frame.with_columns(breakdown.alias("breakdown")).select(*_PART_COLUMNS, "breakdown")
+            for frame in members
+        ]
     if not frames:
         return pl.DataFrame()
-    return pl.concat([frame.cast(frames[0].schema) for frame in frames])
+    return pl.concat([frame.cast(frames[0].schema) for frame in frames]).with_columns(
+        pl.when(pl.col("slice_kind").is_not_null())
+        .then(_cell(pl.col("slice_kind"), pl.col("slice_key")))
+        .otherwise(pl.concat_str(pl.lit("rest:"), pl.col("slice_key")))
+        .alias("cell"),
+        _top_share(),
+    )
 
 
 def _statuses(decided: pl.DataFrame) -> dict[tuple[str, str, str], bool]:
@@ -182,65 +225,6 @@ def _geography(cells: pl.DataFrame, zone_regions: dict[int, str]) -> pl.DataFram
     )
 
 
-def _zone_parts(
-    cells: pl.DataFrame, zone_id: int, statuses: dict[tuple[str, str, str], bool]
-) -> pl.DataFrame:
-    """The zone's two breakdowns, each a tree of its own ('breakdown': parks or divisions): the
-    zone, its parts, and the remainder that completes them."""
-    zone_key = str(zone_id)
-    zone = cells.filter(
-        (pl.col("slice_kind") == SliceKind.ZONE) & (pl.col("slice_key") == zone_key)
-    )
-    if zone.is_empty():
-        return zone
-    hidden_zone = [
-        indicator
-        for indicator in zone["indicator"]
-        if statuses.get((SliceKind.ZONE, zone_key, indicator), False)
-    ]
-    # Hidden by its province's tree: carried in as a cell of one enterprise, so that each
-    # breakdown keeps at least one of its parts hidden under it.
-    zone = zone.with_columns(
-        pl.when(pl.col("indicator").is_in(hidden_zone))
-        .then(1)
-        .otherwise(pl.col("enterprises"))
-        .alias("enterprises")
-    )
-    zone_cell = f"zone:{zone_key}"
-    frames = []
-    for kind, rest in (
-        (SliceKind.PARK, _REST_OF_PARKS),
-        (SliceKind.ZONE_DIVISION, _REST_OF_DIVISIONS),
-    ):
-        parts = cells.filter((pl.col("slice_kind") == kind) & (pl.col("zone_id") == zone_id)).join(
-            zone.select("indicator"), on="indicator", how="semi"
-        )
-        if parts.is_empty():
-            continue
-        breakdown = [
-            zone.with_columns(pl.lit(None, dtype=pl.Utf8).alias("parent")),
-            parts.with_columns(pl.lit(zone_cell).alias("parent")),
-        ]
-        remainder = _remainder(zone, parts, f"{rest}:{zone_key}")
-        if not remainder.is_empty():
-            breakdown.append(remainder.with_columns(pl.lit(zone_cell).alias("parent")))
-        frames += [
-            frame.select(_PART_COLUMNS).with_columns(
-                pl.lit(f"{kind.value}:{zone_key}").alias("breakdown")
-            )
-            for frame in breakdown
-        ]
-    if not frames:
-        return zone.clear()
-    return pl.concat([frame.cast(frames[0].schema) for frame in frames]).with_columns(
-        pl.when(pl.col("slice_kind").is_not_null())
-        .then(_cell(pl.col("slice_kind"), pl.col("slice_key")))
-        .otherwise(pl.concat_str(pl.lit("rest:"), pl.col("slice_key")))
-        .alias("cell"),
-        _top_share(),
-    )
-
-
 _PART_COLUMNS = [
     "slice_kind",
     "slice_key",
@@ -253,21 +237,24 @@ _PART_COLUMNS = [
 ]
 
 
-def _remainder(zone: pl.DataFrame, parts: pl.DataFrame, name: str) -> pl.DataFrame:
-    """zone − parts per indicator, where it holds an enterprise (an empty one adds nothing)."""
-    summed = parts.group_by("indicator").agg(
+def _remainders(zones: pl.DataFrame, parts: pl.DataFrame, name: str) -> pl.DataFrame:
+    """zone − parts per zone and indicator, where it holds an enterprise (an empty one adds
+    nothing); keyed '<name>:<zone id>'."""
+    summed = parts.group_by("zone_id", "indicator").agg(
         pl.col("ytd_value").sum().alias("parts_value"),
         pl.col("enterprises").sum().alias("parts_enterprises"),
         pl.col("abs_value").sum().alias("parts_abs"),
     )
-    rest = zone.join(summed, on="indicator", how="left").select(
+    rest = zones.join(summed, on=["zone_id", "indicator"], how="left").select(
         pl.lit(None, dtype=pl.Utf8).alias("slice_kind"),
-        pl.lit(name).alias("slice_key"),
+        pl.concat_str(pl.lit(f"{name}:"), pl.col("zone_id").cast(pl.Utf8)).alias("slice_key"),
         "indicator",
         (pl.col("ytd_value").fill_null(0) - pl.col("parts_value").fill_null(0)).alias("ytd_value"),
         (pl.col("enterprises") - pl.col("parts_enterprises").fill_null(0)).alias("enterprises"),
         (pl.col("abs_value").fill_null(0) - pl.col("parts_abs").fill_null(0)).alias("abs_value"),
         pl.col("top_value"),
+        pl.col("zone_cell").alias("parent"),
+        "zone_id",
     )
     return rest.filter(pl.col("enterprises") > 0).with_columns(
         pl.min_horizontal("top_value", "abs_value").alias("top_value")
