@@ -74,6 +74,8 @@ WRITERS: dict[str, frozenset[str]] = {
     "projects.project": frozenset(
         {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
     ),
+    # A zone's norms for cycle times are the management committee's call.
+    "projects.projectsettings": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN}),
     "enterprises.rosterentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
     "statistics.reportedfigure": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
     # Enterprises fill in their own returns; the statistics office imports and corrects them.

@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.models import Project, Stage, StageChange
+from kaifaqu.projects.selectors import project_cycles
 from kaifaqu.projects.services import project_advance, project_create, project_update
 
 
@@ -159,3 +161,50 @@ class ProjectViewSet(ScopedViewSet):
         project_advance(project=project, by=request.user, **serializer.validated_data)
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
+
+
+# --- cycle times ------------------------------------------------------------------------------
+
+
+class SpanTimeSerializer(serializers.Serializer[Any]):
+    span = serializers.CharField(source="span.code", help_text=_("lead_to_signed, …"))
+    days = serializers.IntegerField(help_text=_("Days, or days so far when still running."))
+    open = serializers.BooleanField(help_text=_("Still running: the later stage not reached."))
+    norm = serializers.IntegerField(help_text=_("The zone's norm for the span, in days."))
+    overdue = serializers.BooleanField(help_text=_("Longer than the norm."))
+
+
+class ProjectCycleSerializer(serializers.Serializer[Any]):
+    project = serializers.IntegerField(source="project.pk")
+    name = serializers.CharField(source="project.name")
+    zone = serializers.IntegerField(source="project.zone_id")
+    park = serializers.IntegerField(source="project.park_id", allow_null=True)
+    stage = serializers.CharField(source="project.stage")
+    spans = serializers.SerializerMethodField()
+
+    def get_spans(self, cycle: Any) -> list[dict[str, Any]]:
+        return SpanTimeSerializer(list(cycle.spans.values()), many=True).data  # type: ignore[return-value]
+
+
+class CycleQuerySerializer(serializers.Serializer[Any]):
+    zone = ScopedPrimaryKeyRelatedField(
+        queryset=Zone.objects.all(),
+        required=False,
+        help_text=_("Zone id; every zone you can see when not given."),
+    )
+
+
+class ProjectCycleViewSet(viewsets.ViewSet):
+    """Cycle times (项目周期) of the projects you can see: each span between stages (lead →
+    signing, signing → start, approval → start, start → commissioning) in days, still running
+    or done, against the zone's norm."""
+
+    @extend_schema(parameters=[CycleQuerySerializer], responses=ProjectCycleSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        query = CycleQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        cycles = project_cycles(user=request.user, today=timezone.localdate())
+        zone = query.validated_data.get("zone")
+        if zone is not None:
+            cycles = [cycle for cycle in cycles if cycle.project.zone_id == zone.pk]
+        return Response(ProjectCycleSerializer(cycles, many=True).data)

@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaifaqu.core.forms import ScopedModelForm, StyledForm
+from kaifaqu.core.forms import ScopedModelForm, StyledForm, StyledModelForm
 from kaifaqu.core.lib import uscc
 from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.enterprises.forms import IndustryField
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.projects.models import Project, Stage, StageChange
-from kaifaqu.projects.services import PROJECT_FIELDS, allowed_next_stages
+from kaifaqu.projects.models import Project, ProjectSettings, Stage, StageChange
+from kaifaqu.projects.services import NORM_FIELDS, PROJECT_FIELDS, allowed_next_stages
 
 DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
@@ -95,3 +95,9 @@ class ProjectAdvanceForm(StyledForm):
     @property
     def has_choices(self) -> bool:
         return bool(self.fields["to_stage"].widget.choices)  # type: ignore[attr-defined]
+
+
+class ProjectSettingsForm(StyledModelForm):
+    class Meta:
+        model = ProjectSettings
+        fields = list(NORM_FIELDS)

@@ -206,3 +206,37 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()} ({self.on})"
+
+
+class ProjectSettings(TimeStampedModel):
+    """A zone's norms for the time a project takes between stages; defaults apply until changed.
+
+    A project whose span runs longer than the norm (still running, or done late) is listed on the
+    cycle-time page (周期).
+    """
+
+    zone = models.OneToOneField(
+        "geo.Zone",
+        verbose_name=_("zone"),
+        on_delete=models.CASCADE,
+        related_name="project_settings",
+    )
+    lead_to_signed_days = models.PositiveIntegerField(
+        _("lead to signing (days)"), default=180, validators=[MinValueValidator(1)]
+    )
+    signed_to_started_days = models.PositiveIntegerField(
+        _("signing to start (days)"), default=180, validators=[MinValueValidator(1)]
+    )
+    approved_to_started_days = models.PositiveIntegerField(
+        _("approval to start (days)"), default=90, validators=[MinValueValidator(1)]
+    )
+    started_to_commissioned_days = models.PositiveIntegerField(
+        _("start to commissioning (days)"), default=365, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("project settings")
+        verbose_name_plural = _("project settings")
+
+    def __str__(self) -> str:
+        return str(self.zone)

@@ -3,15 +3,16 @@
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.audit import acting_as
-from kaifaqu.core.permissions import ensure_can_write
+from kaifaqu.core.permissions import can_write, ensure_can_write
 from kaifaqu.core.services import model_create, model_update
-from kaifaqu.projects.models import LIFECYCLE, Project, Stage, StageChange
+from kaifaqu.geo.models import Zone
+from kaifaqu.projects.models import LIFECYCLE, Project, ProjectSettings, Stage, StageChange
 
 PROJECT_FIELDS = (
     "name",
@@ -125,3 +126,32 @@ def _last_lifecycle_stage(project: Project) -> str | None:
         if change.to_stage in LIFECYCLE:
             return str(change.to_stage)
     return None
+
+
+NORM_FIELDS = (
+    "lead_to_signed_days",
+    "signed_to_started_days",
+    "approved_to_started_days",
+    "started_to_commissioned_days",
+)
+
+
+def project_settings_for(zone: Zone) -> ProjectSettings:
+    """The zone's norms as stored, or the defaults (not saved)."""
+    return ProjectSettings.objects.filter(zone=zone).first() or ProjectSettings(zone=zone)
+
+
+def project_settings_update(*, by: Any, zone: Zone, data: dict[str, Any]) -> ProjectSettings:
+    """Change a zone's cycle-time norms (days between stages)."""
+    if not can_write(by, ProjectSettings):
+        raise PermissionDenied(_("You may not change this record."))
+    if not Zone.objects.for_user(by).filter(pk=zone.pk).exists():
+        raise PermissionDenied(_("This record is outside your scope."))
+    settings = project_settings_for(zone)
+    for name in NORM_FIELDS:
+        if name in data:
+            setattr(settings, name, data[name])
+    settings.full_clean()
+    with acting_as(by):
+        settings.save()
+    return settings

@@ -4,6 +4,8 @@ from kaifaqu.projects import views
 
 app_name = "projects"
 urlpatterns = [
+    # Before the registry's "<pk>/" pages.
+    path("cycle-times/", views.CycleTimesView.as_view(), name="cycle-times"),
     *views.PROJECTS.urls(),
     path(
         "<int:pk>/advance/",

@@ -44,6 +44,8 @@ class Registry:
     # For one record (details, history, edit) when it needs more joined than a list row.
     object_selector: Callable[..., models.QuerySet[Any]] | None = None
     create_view: type[generic.RegistryCreateView] = generic.RegistryCreateView
+    # Pages about the records as a whole, linked from the list: (URL name, label).
+    list_links: Sequence[tuple[str, Any]] = ()
 
     def view(self, view_class: type[generic.RegistryView]) -> Callable[..., Any]:
         """`view_class` serving this registry; also for a page beyond the six (a project's advance)."""

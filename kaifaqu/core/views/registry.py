@@ -102,6 +102,10 @@ class RegistryView(LoginRequiredMixin, View):
             "create_url": reverse(self.url_name("create"))
             if can_create(user, self.model)
             else None,
+            "list_links": [
+                (reverse(name), label)
+                for name, label in (self.registry.list_links if self.registry else ())
+            ],
         }
 
     def render(

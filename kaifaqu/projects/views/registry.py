@@ -221,4 +221,5 @@ PROJECTS = Registry(
     update=project_update,
     detail_view=ProjectDetailView,
     create_view=ProjectCreateView,
+    list_links=(("projects:cycle-times", gettext_lazy("Cycle times")),),
 )
