@@ -35,6 +35,7 @@ class Span:
     end: str
     label: Promise
     norm_field: str
+    short: Promise  # for narrow column headers
 
 
 SPANS: tuple[Span, ...] = (
@@ -44,6 +45,7 @@ SPANS: tuple[Span, ...] = (
         Stage.SIGNED,
         _("Lead to signing (线索→签约)"),
         "lead_to_signed_days",
+        _("Lead → signing"),
     ),
     Span(
         "signed_to_started",
@@ -51,6 +53,7 @@ SPANS: tuple[Span, ...] = (
         Stage.STARTED,
         _("Signing to start (签约→开工)"),
         "signed_to_started_days",
+        _("Signing → start"),
     ),
     Span(
         "approved_to_started",
@@ -58,6 +61,7 @@ SPANS: tuple[Span, ...] = (
         Stage.STARTED,
         _("Approval to start (立项→开工)"),
         "approved_to_started_days",
+        _("Approval → start"),
     ),
     Span(
         "started_to_commissioned",
@@ -65,6 +69,7 @@ SPANS: tuple[Span, ...] = (
         Stage.COMMISSIONED,
         _("Start to commissioning (开工→投产)"),
         "started_to_commissioned_days",
+        _("Start → commissioning"),
     ),
 )
 BY_CODE = {span.code: span for span in SPANS}
