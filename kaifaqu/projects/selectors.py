@@ -1,12 +1,15 @@
 """Reads of projects; every read starts from for_user."""
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Count, F, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import RowNumber
 
 from kaifaqu.projects.cycles import ProjectCycle, cycle_of, first_entries, norms_of
-from kaifaqu.projects.models import Project, ProjectSettings, StageChange
+from kaifaqu.projects.models import LIFECYCLE, Project, ProjectSettings, Stage, StageChange
 
 
 def project_list(*, user: Any) -> QuerySet[Project]:
@@ -33,4 +36,57 @@ def project_cycles(*, user: Any, today: date) -> list[ProjectCycle]:
     return [
         cycle_of(project, entered.get(pk, {}), norms_of(settings.get(project.zone_id)), today)
         for pk, project in projects.items()
+    ]
+
+
+# Cards a board column shows; the rest are counted and summed, and listed on the project list.
+BOARD_CARDS = 30
+BOARD_STAGES: tuple[str, ...] = (*LIFECYCLE, Stage.STALLED)
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    total_investment: Decimal
+    cards: list[Project]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+
+def project_board(*, projects: QuerySet[Project]) -> list[BoardColumn]:
+    """The pipeline by stage (terminated projects left out): each stage's count and total
+    investment, and its most recently moved projects. Two queries whatever the number of
+    projects: the sums, and the cards (ranked within each stage by the database)."""
+    sums = {
+        row["stage"]: row
+        for row in projects.order_by()
+        .values("stage")
+        .annotate(count=Count("pk"), total=Sum("total_investment"))
+    }
+    ranked = (
+        projects.filter(stage__in=BOARD_STAGES)
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("stage")], order_by=[F("stage_since").desc(), F("pk")]
+            )
+        )
+        .filter(place__lte=BOARD_CARDS)
+        .order_by("stage", "place")
+    )
+    cards: dict[str, list[Project]] = {}
+    for project in ranked:
+        cards.setdefault(project.stage, []).append(project)
+    return [
+        BoardColumn(
+            stage=stage,
+            label=str(Stage(stage).label),
+            count=sums.get(stage, {}).get("count", 0),
+            total_investment=sums.get(stage, {}).get("total") or Decimal(0),
+            cards=cards.get(stage, []),
+        )
+        for stage in BOARD_STAGES
     ]

@@ -6,6 +6,7 @@ app_name = "projects"
 urlpatterns = [
     # Before the registry's "<pk>/" pages.
     path("cycle-times/", views.CycleTimesView.as_view(), name="cycle-times"),
+    path("board/", views.ProjectBoardView.as_view(), name="board"),
     *views.PROJECTS.urls(),
     path(
         "<int:pk>/advance/",

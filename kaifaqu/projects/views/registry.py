@@ -221,5 +221,8 @@ PROJECTS = Registry(
     update=project_update,
     detail_view=ProjectDetailView,
     create_view=ProjectCreateView,
-    list_links=(("projects:cycle-times", gettext_lazy("Cycle times")),),
+    list_links=(
+        ("projects:board", gettext_lazy("Pipeline board")),
+        ("projects:cycle-times", gettext_lazy("Cycle times")),
+    ),
 )

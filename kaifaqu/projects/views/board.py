@@ -1,0 +1,66 @@
+"""The pipeline board (项目看板): the projects by stage, filtered as the project list is."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponseBase
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from kaifaqu.core.forms import style_filter_form
+from kaifaqu.core.views.registry import scope_filter_choices
+from kaifaqu.core.views.tables import yi_text
+from kaifaqu.projects.filters import ProjectFilter
+from kaifaqu.projects.selectors import BOARD_CARDS, project_board, project_list
+from kaifaqu.projects.views.registry import STAGE_BADGE
+
+# The board's columns are the stages: every other filter of the list applies.
+BOARD_FILTERS = ("q", "zone", "park", "industry", "min_investment", "illustrative")
+
+
+class ProjectBoardView(LoginRequiredMixin, View):
+    template_name = "projects/project_board.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        filterset = ProjectFilter(
+            request.GET, queryset=project_list(user=request.user), request=request
+        )
+        scope_filter_choices(filterset, request.user)
+        style_filter_form(filterset.form)
+        # A filter the user may not use (another zone's id) shows nothing rather than everything.
+        projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        today = timezone.localdate()
+        kept = {name: request.GET.getlist(name) for name in BOARD_FILTERS if name in request.GET}
+        columns = [
+            {
+                "stage": column.stage,
+                "label": column.label,
+                "badge": STAGE_BADGE.get(column.stage, ""),
+                "count": column.count,
+                "total": yi_text(column.total_investment),
+                "more": column.more,
+                "more_url": reverse("projects:project-list")
+                + "?"
+                + urlencode({**kept, "stage": column.stage}, doseq=True),
+                "cards": [
+                    {
+                        "project": project,
+                        "total": yi_text(project.total_investment),
+                        "days": (today - project.stage_since).days,
+                    }
+                    for project in column.cards
+                ],
+            }
+            for column in project_board(projects=projects)
+        ]
+        context = {
+            "fields": [filterset.form[name] for name in BOARD_FILTERS],
+            "columns": columns,
+            "cards": BOARD_CARDS,
+        }
+        return TemplateResponse(request, self.template_name, context)
