@@ -148,6 +148,8 @@ def world(db: None) -> World:
                 "zone": zone,
                 "park": park,
                 "total_investment": Decimal(wan),
+                "signed_investment": Decimal(wan),
+                "planned_investment": Decimal(wan),
                 "enterprise": ent,
             },
             stage=Stage.SIGNED,

@@ -279,7 +279,12 @@ def _roster(row: dict[str, str]) -> RosterRow:
 
 
 def _project(row: dict[str, Any]) -> ProjectRow:
-    money = ("total_investment", "signed_investment", "expected_annual_output")
+    money = (
+        "total_investment",
+        "signed_investment",
+        "planned_investment",
+        "expected_annual_output",
+    )
     return ProjectRow(
         name=row["name"],
         park=row.get("park"),

@@ -17,7 +17,12 @@ from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.models import Project, Stage, StageChange
 from kaifaqu.projects.selectors import project_cycles
-from kaifaqu.projects.services import project_advance, project_create, project_update
+from kaifaqu.projects.services import (
+    STAGE_DATA_FIELDS,
+    project_advance,
+    project_create,
+    project_update,
+)
 
 
 class StageChangeSerializer(serializers.ModelSerializer[StageChange]):
@@ -57,6 +62,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "stage_since",
             "total_investment",
             "signed_investment",
+            "planned_investment",
             "land_mu",
             "investor",
             "enterprise",
@@ -106,7 +112,34 @@ class ProjectCreateSerializer(ProjectSerializer):
 class ProjectAdvanceSerializer(serializers.Serializer[Any]):
     to_stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("The new stage."))
     on = serializers.DateField(help_text=_("Date of the change (not in the future)."))
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when the project stalls or is terminated: the reason."),
+    )
+    signed_investment = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        min_value=0,
+        required=False,
+        help_text=_("签约投资额 (万元): needed to enter 签约 unless on record."),
+    )
+    planned_investment = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        min_value=0,
+        required=False,
+        help_text=_("计划总投资 (万元): needed to enter 开工 unless on record."),
+    )
+    total_investment = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        min_value=0,
+        required=False,
+        help_text=_("总投资 (万元), as commissioned."),
+    )
 
 
 @extend_schema_view(
@@ -158,7 +191,9 @@ class ProjectViewSet(ScopedViewSet):
         project = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        project_advance(project=project, by=request.user, **serializer.validated_data)
+        move = dict(serializer.validated_data)
+        data = {name: move.pop(name) for name in STAGE_DATA_FIELDS if name in move}
+        project_advance(project=project, by=request.user, data=data, **move)
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 

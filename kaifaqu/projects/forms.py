@@ -14,7 +14,12 @@ from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.enterprises.forms import IndustryField
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.projects.models import Project, ProjectSettings, Stage, StageChange
-from kaifaqu.projects.services import NORM_FIELDS, PROJECT_FIELDS, allowed_next_stages
+from kaifaqu.projects.services import (
+    NORM_FIELDS,
+    PROJECT_FIELDS,
+    STAGE_DATA_FIELDS,
+    allowed_next_stages,
+)
 
 DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
@@ -81,9 +86,42 @@ class ProjectAdvanceForm(StyledForm):
         initial=timezone.localdate,
         widget=forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
     )
-    note = forms.CharField(label=verbose_label(StageChange, "note"), required=False, max_length=300)
+    note = forms.CharField(
+        label=verbose_label(StageChange, "note"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("For 停滞 or 终止: the reason."),
+    )
+    signed_investment = forms.DecimalField(
+        label=verbose_label(Project, "signed_investment"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+        help_text=gettext_lazy("Needed to enter 签约."),
+    )
+    planned_investment = forms.DecimalField(
+        label=verbose_label(Project, "planned_investment"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+        help_text=gettext_lazy("Needed to enter 开工."),
+    )
+    total_investment = forms.DecimalField(
+        label=verbose_label(Project, "total_investment"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+        help_text=gettext_lazy("As commissioned (投产)."),
+    )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {name: getattr(project, name) for name in STAGE_DATA_FIELDS},
+        )
         super().__init__(*args, **kwargs)
         # The list offers only the moves the service allows; any stage is accepted here so
         # that the service, the one owner of the rule, says why a move is refused.

@@ -106,6 +106,14 @@ class Project(TimeStampedModel):
         blank=True,
         **MONEY,  # type: ignore[arg-type]
     )
+    # 计划总投资: what a started project plans to invest (the 开工一批 list and the FAI database
+    # count it); 总投资 (total_investment) is the project's investment as commissioned.
+    planned_investment = models.DecimalField(
+        _("planned total investment (万元)"),
+        null=True,
+        blank=True,
+        **MONEY,  # type: ignore[arg-type]
+    )
     land_mu = models.DecimalField(
         _("land (亩)"),
         max_digits=10,

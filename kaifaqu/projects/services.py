@@ -24,6 +24,7 @@ PROJECT_FIELDS = (
     "industry",
     "total_investment",
     "signed_investment",
+    "planned_investment",
     "land_mu",
     "capacity",
     "expected_annual_output",
@@ -32,6 +33,34 @@ PROJECT_FIELDS = (
     "description",
     "is_illustrative",
 )
+
+
+# What a project must have on record when it enters a stage (the day is the stage change's):
+# a signed one its 签约投资额, a started one its 计划总投资, a commissioned one its 总投资.
+STAGE_REQUIRES: dict[str, tuple[str, ...]] = {
+    Stage.SIGNED: ("signed_investment",),
+    Stage.STARTED: ("planned_investment",),
+    Stage.COMMISSIONED: ("total_investment",),
+}
+# The figures a stage change may bring along with it.
+STAGE_DATA_FIELDS = ("signed_investment", "planned_investment", "total_investment")
+# Leaving the line needs a reason (the note).
+REASON_REQUIRED = frozenset({Stage.STALLED, Stage.TERMINATED})
+
+
+def check_stage_data(project: Project, stage: str, note: str) -> None:
+    """Raise ValidationError naming each figure the stage needs that the project lacks."""
+    errors: dict[str, str] = {}
+    for name in STAGE_REQUIRES.get(stage, ()):
+        if not getattr(project, name):
+            errors[name] = _("A project entering %(stage)s needs its %(figure)s.") % {
+                "stage": Stage(stage).label,
+                "figure": getattr(Project._meta.get_field(name), "verbose_name", name),
+            }
+    if stage in REASON_REQUIRED and not note.strip():
+        errors["note"] = _("Give the reason why the project is stalled or terminated.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -49,6 +78,7 @@ def project_create(
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
     fields = {key: value for key, value in data.items() if key in PROJECT_FIELDS}
+    check_stage_data(Project(**fields), stage, note)
     project = model_create(model=Project, data={**fields, "stage": stage, "stage_since": on}, by=by)
     with acting_as(by):
         StageChange.objects.create(
@@ -76,13 +106,21 @@ def allowed_next_stages(project: Project) -> list[str]:
 
 @transaction.atomic
 def project_advance(
-    *, project: Project, to_stage: str, on: date, by: Any, note: str = ""
+    *,
+    project: Project,
+    to_stage: str,
+    on: date,
+    by: Any,
+    note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> StageChange:
     """Move a project to another stage on a date and record the change.
 
-    Forward along the lifecycle (stages may be skipped), or off it to stalled or terminated; a
-    stalled project resumes at or after the stage where it stalled; terminated is final. The date
-    can be neither in the future nor before the project entered its current stage.
+    Forward along the lifecycle (stages may be skipped), or off it to stalled or terminated (with
+    the reason in `note`); a stalled project resumes at or after the stage where it stalled;
+    terminated is final. The date can be neither in the future nor before the project entered
+    its current stage. The stage's figures (`STAGE_REQUIRES`) must be on record or come in
+    `data` (STAGE_DATA_FIELDS), saved with the move.
     """
     project = Project.objects.select_for_update().get(pk=project.pk)
     if by is not None:
@@ -99,6 +137,10 @@ def project_advance(
             }
         )
     _check_stage_date(on)
+    given = {name: value for name, value in (data or {}).items() if name in STAGE_DATA_FIELDS}
+    for name, value in given.items():
+        setattr(project, name, value)
+    check_stage_data(project, to_stage, note)
     if on < project.stage_since:
         raise ValidationError(
             {
@@ -112,7 +154,8 @@ def project_advance(
         )
         project.stage = to_stage
         project.stage_since = on
-        project.save(update_fields=["stage", "stage_since", "updated_at"])
+        project.full_clean(exclude=["zone", "park", "enterprise", "industry"])
+        project.save(update_fields=["stage", "stage_since", "updated_at", *given])
     return change
 
 

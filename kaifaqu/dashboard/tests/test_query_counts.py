@@ -51,10 +51,13 @@ def grow(world: World, extra: int) -> None:
                 "zone": world.zone_a,
                 "park": park,
                 "total_investment": Decimal(1000 + i),
+                "signed_investment": Decimal(1000 + i),
+                "planned_investment": Decimal(1000 + i),
                 "enterprise": enterprise,
             },
             stage=stages[i % len(stages)],
             stage_on=date(2025, 1, 1),
+            note="示例",
         )
 
 

@@ -241,7 +241,7 @@ def test_the_signing_list_has_4_projects_and_6_3_yi_signed(zone: Zone) -> None:
 def test_the_start_list_has_6_projects_and_7_8_yi_planned(zone: Zone) -> None:
     started = _listed(zone, Stage.STARTED)
     assert started.count() == 6
-    assert started.aggregate(total=Sum("total_investment"))["total"] == Decimal("78000")
+    assert started.aggregate(total=Sum("planned_investment"))["total"] == Decimal("78000")
     assert started.filter(name__startswith="绿净").exists()
 
 

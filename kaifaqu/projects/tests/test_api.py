@@ -58,7 +58,8 @@ def test_it_lists_and_retrieves_projects_with_money_as_decimal_strings(
     assert names(client.get(LIST)) == {"甲一扩建项目", "甲二新建项目"}
     row = client.get(detail(world.project_a1)).json()
     assert row["total_investment"] == "45000.0000"
-    assert row["signed_investment"] is None
+    assert row["signed_investment"] == "45000.0000"
+    assert row["planned_investment"] == "45000.0000"
     assert row["stage"] == "signed"
     assert row["stage_since"] == "2025-01-10"
     assert row["zone"] == world.zone_a.pk
@@ -149,6 +150,7 @@ def test_the_project_list_does_not_grow_queries_with_rows(
                 "zone": world.zone_a,
                 "park": world.park_a1,
                 "total_investment": Decimal("100"),
+                "signed_investment": Decimal("100"),
             },
             stage=Stage.SIGNED,
             stage_on=date(2025, 1, 5),
@@ -268,6 +270,22 @@ def test_it_advances_a_project_and_returns_it_with_its_history(
     }
     world.project_a1.refresh_from_db()
     assert world.project_a1.stage == Stage.STARTED
+    # Stalling needs its reason, and the error says which field.
+    refused = client.post(
+        advance(world.project_a1), {"to_stage": "stalled", "on": "2025-04-20"}, format="json"
+    )
+    assert refused.status_code == 400 and "note" in refused.json()
+    # A figure the stage needs comes with the move.
+    client.post(
+        advance(world.project_a1),
+        {"to_stage": "commissioned", "on": "2025-05-01", "total_investment": "46000"},
+        format="json",
+    )
+    world.project_a1.refresh_from_db()
+    assert (world.project_a1.stage, world.project_a1.total_investment) == (
+        Stage.COMMISSIONED,
+        Decimal("46000"),
+    )
 
     entry = LogEntry.objects.get_for_object(world.project_a1).latest("timestamp")
     assert entry.actor == personas.zone_admin

@@ -31,7 +31,11 @@ def moved(world: World) -> None:
     """甲一 started, 乙 terminated, and a stalled lead in 甲's second park (all others signed)."""
     project_advance(project=world.project_a1, to_stage=Stage.STARTED, on=date(2025, 2, 1), by=None)
     project_advance(
-        project=world.project_b, to_stage=Stage.TERMINATED, on=date(2025, 2, 2), by=None
+        project=world.project_b,
+        to_stage=Stage.TERMINATED,
+        on=date(2025, 2, 2),
+        by=None,
+        note="投资方撤回",
     )
     stalled = project_create(
         by=None,
@@ -44,7 +48,9 @@ def moved(world: World) -> None:
         stage=Stage.LEAD,
         stage_on=date(2024, 5, 1),
     )
-    project_advance(project=stalled, to_stage=Stage.STALLED, on=date(2024, 9, 1), by=None)
+    project_advance(
+        project=stalled, to_stage=Stage.STALLED, on=date(2024, 9, 1), by=None, note="用地未落实"
+    )
 
 
 def test_columns_count_and_sum_by_stage_and_leave_terminated_projects_out(

@@ -62,7 +62,9 @@ def test_it_rejects_dates_before_the_current_stage_or_in_the_future(world: World
 def test_a_stalled_project_resumes_no_earlier_than_where_it_stalled(world: World) -> None:
     project = world.project_a1
     project_advance(project=project, to_stage=Stage.STARTED, on=date(2025, 2, 1), by=None)
-    project_advance(project=project, to_stage=Stage.STALLED, on=date(2025, 4, 1), by=None)
+    project_advance(
+        project=project, to_stage=Stage.STALLED, on=date(2025, 4, 1), by=None, note="资金未到位"
+    )
     project.refresh_from_db()
     assert Stage.SIGNED not in allowed_next_stages(project)
     assert allowed_next_stages(project)[0] == Stage.STARTED
@@ -73,7 +75,9 @@ def test_a_stalled_project_resumes_no_earlier_than_where_it_stalled(world: World
 
 def test_a_terminated_project_moves_no_more(world: World) -> None:
     project = world.project_a1
-    project_advance(project=project, to_stage=Stage.TERMINATED, on=date(2025, 2, 1), by=None)
+    project_advance(
+        project=project, to_stage=Stage.TERMINATED, on=date(2025, 2, 1), by=None, note="投资方撤回"
+    )
     project.refresh_from_db()
     assert allowed_next_stages(project) == []
     with pytest.raises(ValidationError):
@@ -121,3 +125,55 @@ def test_a_park_user_cannot_create_a_project_in_another_park(
             },
         )
     assert not world.zone_a.projects.filter(name="越界项目").exists()
+
+
+def test_each_stage_needs_its_figures_which_may_come_with_the_move(world: World) -> None:
+    project = project_create(
+        by=None,
+        data={"name": "甲洽谈项目", "zone": world.zone_a, "total_investment": Decimal("6000")},
+        stage=Stage.NEGOTIATING,
+        stage_on=date(2025, 1, 2),
+    )
+    with pytest.raises(ValidationError) as raised:
+        project_advance(project=project, to_stage=Stage.SIGNED, on=date(2025, 2, 1), by=None)
+    assert list(raised.value.message_dict) == ["signed_investment"]
+    project_advance(
+        project=project,
+        to_stage=Stage.SIGNED,
+        on=date(2025, 2, 1),
+        by=None,
+        data={"signed_investment": Decimal("5000"), "name": "not a stage figure"},
+    )
+    project.refresh_from_db()
+    assert (project.stage, project.signed_investment, project.name) == (
+        Stage.SIGNED,
+        Decimal("5000"),
+        "甲洽谈项目",
+    )
+    # Started needs 计划总投资: refused without it, nothing written.
+    with pytest.raises(ValidationError) as raised:
+        project_advance(project=project, to_stage=Stage.STARTED, on=date(2025, 3, 1), by=None)
+    assert list(raised.value.message_dict) == ["planned_investment"]
+    project.refresh_from_db()
+    assert (project.stage, StageChange.objects.filter(project=project).count()) == (Stage.SIGNED, 2)
+    project_advance(
+        project=project,
+        to_stage=Stage.STARTED,
+        on=date(2025, 3, 1),
+        by=None,
+        data={"planned_investment": Decimal("5800")},
+    )
+    project.refresh_from_db()
+    assert project.planned_investment == Decimal("5800")
+
+
+def test_stalling_or_terminating_needs_a_reason(world: World) -> None:
+    for stage in (Stage.STALLED, Stage.TERMINATED):
+        with pytest.raises(ValidationError) as raised:
+            project_advance(
+                project=world.project_a2, to_stage=stage, on=date(2025, 2, 1), by=None, note="  "
+            )
+        assert list(raised.value.message_dict) == ["note"]
+    project_advance(
+        project=world.project_a2, to_stage=Stage.STALLED, on=date(2025, 2, 1), by=None, note="缺地"
+    )

@@ -1,6 +1,7 @@
 """Registering, editing and moving projects through the pages."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ def project_data(world: World, **changes: Any) -> dict[str, Any]:
         "industry": "",
         "industry_query": "",
         "total_investment": "8000",
-        "signed_investment": "",
+        "signed_investment": "8000",
         "land_mu": "120",
         "capacity": "",
         "expected_annual_output": "",
@@ -68,6 +69,19 @@ def test_a_project_is_registered_in_its_stage_with_the_first_stage_change(
         "签约一批",
         personas.zone_admin,
     )
+
+
+@pytest.mark.django_db
+def test_a_signed_project_needs_its_signed_investment(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(personas.zone_admin)
+    response = client.post(CREATE, project_data(world, signed_investment=""))
+    assert form_errors(response)["signed_investment"] == [
+        "A project entering Signed (签约) needs its signed investment (万元)."
+    ]
+    assert not Project.objects.filter(name="绿净新材料固废综合利用项目").exists()
 
 
 @pytest.mark.django_db
@@ -151,11 +165,14 @@ def test_advancing_through_the_page_records_a_stage_change(
         "terminated",
     ]
     response = client.post(
-        advance_url(world.project_a1), {"to_stage": "started", "on": "2025-03-15", "note": "开工"}
+        advance_url(world.project_a1),
+        {"to_stage": "started", "on": "2025-03-15", "note": "开工", "planned_investment": "44000"},
     )
     assert response.status_code == 302
     project = Project.objects.get(pk=world.project_a1.pk)
     assert (project.stage, project.stage_since) == (Stage.STARTED, date(2025, 3, 15))
+    # The 计划总投资 given with the move is saved with it.
+    assert project.planned_investment == Decimal("44000")
     change = StageChange.objects.filter(project=project).latest("id")
     assert (change.from_stage, change.to_stage, change.note, change.by) == (
         Stage.SIGNED,

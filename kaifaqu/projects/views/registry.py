@@ -24,7 +24,12 @@ from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.forms import ProjectAdvanceForm, ProjectCreateForm, ProjectForm
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.projects.selectors import project_list, project_stage_history
-from kaifaqu.projects.services import project_advance, project_create, project_update
+from kaifaqu.projects.services import (
+    STAGE_DATA_FIELDS,
+    project_advance,
+    project_create,
+    project_update,
+)
 
 STAGE_BADGE: dict[str, str] = {
     Stage.LEAD: "bg-secondary-lt",
@@ -93,6 +98,7 @@ EXPORT_COLUMNS = [
             "stage_since",
             "total_investment",
             "signed_investment",
+            "planned_investment",
             "land_mu",
             "capacity",
             "expected_annual_output",
@@ -125,6 +131,7 @@ class ProjectDetailView(RegistryDetailView):
         fields += [
             _money(_("Total investment"), obj.total_investment),
             _money(_("Signed investment"), obj.signed_investment),
+            _money(_("Planned total investment"), obj.planned_investment),
         ]
         fields += describe(obj, ["land_mu", "capacity"])
         fields += [
@@ -171,6 +178,11 @@ class ProjectAdvanceView(ProjectDetailView):
                     on=form.cleaned_data["on"],
                     by=request.user,
                     note=form.cleaned_data["note"],
+                    data={
+                        name: form.cleaned_data[name]
+                        for name in STAGE_DATA_FIELDS
+                        if form.cleaned_data.get(name) is not None
+                    },
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
