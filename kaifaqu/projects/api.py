@@ -22,6 +22,7 @@ from kaifaqu.projects.services import (
     project_advance,
     project_create,
     project_update,
+    stage_change_correct,
 )
 
 
@@ -142,6 +143,12 @@ class ProjectAdvanceSerializer(serializers.Serializer[Any]):
     )
 
 
+class StageChangeCorrectSerializer(serializers.Serializer[Any]):
+    change = serializers.IntegerField(help_text=_("Id of one of the project's stage changes."))
+    on = serializers.DateField(help_text=_("The correct date (in order with the other changes)."))
+    reason = serializers.CharField(max_length=300, help_text=_("Why the date is corrected."))
+
+
 @extend_schema_view(
     create=extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
 )
@@ -174,6 +181,8 @@ class ProjectViewSet(ScopedViewSet):
             return ProjectCreateSerializer
         if self.action == "advance":
             return ProjectAdvanceSerializer
+        if self.action == "correct_stage_change":
+            return StageChangeCorrectSerializer
         return ProjectSerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
@@ -194,6 +203,27 @@ class ProjectViewSet(ScopedViewSet):
         move = dict(serializer.validated_data)
         data = {name: move.pop(name) for name in STAGE_DATA_FIELDS if name in move}
         project_advance(project=project, by=request.user, data=data, **move)
+        project = self.get_queryset().get(pk=project.pk)
+        return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=StageChangeCorrectSerializer, responses={200: ProjectSerializer})
+    @action(detail=True, methods=["post"], url_path="correct-stage-change")
+    def correct_stage_change(self, request: Request, pk: str | None = None) -> Response:
+        """Correct the date of one of the project's stage changes, with the reason."""
+        project = self.get_object()
+        serializer = StageChangeCorrectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        change = project.stage_changes.filter(pk=serializer.validated_data["change"]).first()
+        if change is None:
+            raise serializers.ValidationError(
+                {"change": [_("Not a stage change of this project.")]}
+            )
+        stage_change_correct(
+            change=change,
+            on=serializer.validated_data["on"],
+            reason=serializer.validated_data["reason"],
+            by=request.user,
+        )
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 

@@ -139,3 +139,23 @@ class ProjectSettingsForm(StyledModelForm):
     class Meta:
         model = ProjectSettings
         fields = list(NORM_FIELDS)
+
+
+class StageChangeCorrectForm(StyledForm):
+    change = forms.TypedChoiceField(label=gettext_lazy("Stage change"), coerce=int)
+    on = forms.DateField(
+        label=gettext_lazy("Correct date"),
+        widget=forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason of the correction"),
+        max_length=300,
+        help_text=gettext_lazy("Kept in the change log with who corrected it and when."),
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["change"].choices = [  # type: ignore[attr-defined]
+            (change.pk, f"{change.on:%Y-%m-%d} {change.get_to_stage_display()}")
+            for change in project.stage_changes.order_by("on", "id")
+        ]

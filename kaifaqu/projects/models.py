@@ -205,6 +205,8 @@ class StageChange(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Why the date was corrected after the fact (the change log keeps who, when and the old date).
+    corrected_reason = models.CharField(_("reason of the correction"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("stage change")

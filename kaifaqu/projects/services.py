@@ -198,3 +198,47 @@ def project_settings_update(*, by: Any, zone: Zone, data: dict[str, Any]) -> Pro
     with acting_as(by):
         settings.save()
     return settings
+
+
+@transaction.atomic
+def stage_change_correct(*, change: StageChange, on: date, reason: str, by: Any) -> StageChange:
+    """Correct the date of a recorded stage change, with the reason (audited: the change log
+    keeps who, when, the old and the new date and the reason).
+
+    The date stays in order with the project's other changes (not before the one before it, not
+    after the one after it) and not in the future; the project's "in this stage since" follows
+    a correction of its latest change.
+    """
+    project = Project.objects.select_for_update().get(pk=change.project_id)
+    if by is not None:
+        ensure_can_write(by, project)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    _check_stage_date(on)
+    changes = list(project.stage_changes.order_by("on", "id"))
+    index = next(i for i, other in enumerate(changes) if other.pk == change.pk)
+    before = changes[index - 1] if index > 0 else None
+    after = changes[index + 1] if index + 1 < len(changes) else None
+    if before is not None and on < before.on:
+        raise ValidationError(
+            {
+                "on": _("The date cannot be before %(date)s, the change before it.")
+                % {"date": before.on.isoformat()}
+            }
+        )
+    if after is not None and on > after.on:
+        raise ValidationError(
+            {
+                "on": _("The date cannot be after %(date)s, the change after it.")
+                % {"date": after.on.isoformat()}
+            }
+        )
+    change = changes[index]
+    with acting_as(by):
+        change.on = on
+        change.corrected_reason = reason.strip()[:300]
+        change.save(update_fields=["on", "corrected_reason"])
+        if after is None:
+            project.stage_since = on
+            project.save(update_fields=["stage_since", "updated_at"])
+    return change

@@ -13,4 +13,9 @@ urlpatterns = [
         views.PROJECTS.view(views.ProjectAdvanceView),
         name="project-advance",
     ),
+    path(
+        "<int:pk>/correct-stage-change/",
+        views.PROJECTS.view(views.StageChangeCorrectView),
+        name="stage-change-correct",
+    ),
 ]

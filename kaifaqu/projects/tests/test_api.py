@@ -336,3 +336,21 @@ def test_every_api_write_is_audited_with_the_token_user(world: World, personas: 
     )
     assert changes.count() == 2
     assert {entry.actor for entry in changes} == {personas.zone_admin}
+
+
+def test_a_stage_date_is_corrected_through_the_api(world: World, personas: Personas) -> None:
+    client = token_client(personas.zone_admin)
+    signed = world.project_a1.stage_changes.get()
+    url = f"/api/projects/{world.project_a1.pk}/correct-stage-change/"
+    response = client.post(
+        url, {"change": signed.pk, "on": "2025-01-09", "reason": "合同落款日"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["stage_since"] == "2025-01-09"
+    # A change of another project is refused, as is another zone's administrator.
+    other = world.project_a2.stage_changes.get()
+    wrong = client.post(url, {"change": other.pk, "on": "2025-01-09", "reason": "x"}, format="json")
+    assert wrong.status_code == 400
+    outsider = token_client(personas.outsider)
+    payload = {"change": signed.pk, "on": "2025-01-08", "reason": "x"}
+    assert outsider.post(url, payload, format="json").status_code == 404

@@ -177,3 +177,39 @@ def test_stalling_or_terminating_needs_a_reason(world: World) -> None:
     project_advance(
         project=world.project_a2, to_stage=Stage.STALLED, on=date(2025, 2, 1), by=None, note="缺地"
     )
+
+
+def test_a_stage_date_is_corrected_in_order_with_a_reason_and_audited(
+    world: World, personas: Personas
+) -> None:
+    from auditlog.models import LogEntry
+
+    from kaifaqu.projects.services import stage_change_correct
+
+    project = world.project_a1  # signed 2025-01-10
+    project_advance(project=project, to_stage=Stage.STARTED, on=date(2025, 2, 18), by=None)
+    signed, started = project.stage_changes.order_by("on")
+    for on, field in ((date(2025, 2, 19), "on"), (date(2030, 1, 1), "on")):
+        with pytest.raises(ValidationError) as raised:
+            stage_change_correct(change=signed, on=on, reason="笔误", by=personas.zone_admin)
+        assert field in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        stage_change_correct(change=started, on=date(2025, 2, 20), reason=" ", by=None)
+    assert "reason" in raised.value.message_dict
+    with pytest.raises(PermissionDenied):
+        stage_change_correct(change=started, on=date(2025, 2, 20), reason="x", by=personas.outsider)
+    stage_change_correct(
+        change=started, on=date(2025, 2, 20), reason="开工仪式推迟两天", by=personas.zone_admin
+    )
+    project.refresh_from_db()
+    started.refresh_from_db()
+    # The latest change moved: the project is in its stage since the corrected date.
+    assert (started.on, started.corrected_reason, project.stage_since) == (
+        date(2025, 2, 20),
+        "开工仪式推迟两天",
+        date(2025, 2, 20),
+    )
+    entry = LogEntry.objects.get_for_object(started).order_by("-timestamp").first()
+    assert entry is not None and entry.actor == personas.zone_admin
+    assert entry.changes_dict["on"] == ["2025-02-18", "2025-02-20"]
+    assert entry.changes_dict["corrected_reason"][1] == "开工仪式推迟两天"

@@ -224,3 +224,26 @@ def test_moving_a_project_outside_the_scope_is_a_404(
     )
     assert response.status_code == 404
     assert client.get(advance_url(world.project_b)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_stage_date_is_corrected_on_the_page_and_shown_with_its_reason(
+    client: Client, world: World, personas: Personas
+) -> None:
+    signed = world.project_a1.stage_changes.get()
+    url = reverse("projects:stage-change-correct", args=[world.project_a1.pk])
+    client.force_login(personas.zone_admin)
+    refused = client.post(url, {"change": signed.pk, "on": "2025-01-08", "reason": ""})
+    assert refused.status_code == 200 and "reason" in form_errors(refused, "correct_form")
+    response = client.post(url, {"change": signed.pk, "on": "2025-01-08", "reason": "合同落款日"})
+    assert response.status_code == 302
+    page = client.get(world.project_a1.get_absolute_url()).content.decode()
+    assert "合同落款日" in page and "2025-01-08" in page
+    # A park service centre of another park may not.
+    client.force_login(personas.park_user)
+    other = reverse("projects:stage-change-correct", args=[world.project_a2.pk])
+    change = world.project_a2.stage_changes.get()
+    assert (
+        client.post(other, {"change": change.pk, "on": "2025-01-08", "reason": "x"}).status_code
+        == 404
+    )

@@ -9,6 +9,7 @@ from kaifaqu.projects.views.registry import (
     ProjectAdvanceView,
     ProjectCreateView,
     ProjectDetailView,
+    StageChangeCorrectView,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "ProjectBoardView",
     "ProjectCreateView",
     "ProjectDetailView",
+    "StageChangeCorrectView",
 ]

@@ -21,7 +21,12 @@ from kaifaqu.core.views import (
 )
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label, wan_text, yi_text
 from kaifaqu.projects.filters import ProjectFilter
-from kaifaqu.projects.forms import ProjectAdvanceForm, ProjectCreateForm, ProjectForm
+from kaifaqu.projects.forms import (
+    ProjectAdvanceForm,
+    ProjectCreateForm,
+    ProjectForm,
+    StageChangeCorrectForm,
+)
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.projects.selectors import project_list, project_stage_history
 from kaifaqu.projects.services import (
@@ -29,6 +34,7 @@ from kaifaqu.projects.services import (
     project_advance,
     project_create,
     project_update,
+    stage_change_correct,
 )
 
 STAGE_BADGE: dict[str, str] = {
@@ -124,7 +130,10 @@ class ProjectDetailView(RegistryDetailView):
     template_name = "projects/project_detail.html"
 
     def get_context_data(
-        self, obj: Project, advance_form: ProjectAdvanceForm | None = None
+        self,
+        obj: Project,
+        advance_form: ProjectAdvanceForm | None = None,
+        correct_form: StageChangeCorrectForm | None = None,
     ) -> dict[str, Any]:
         fields = describe(obj, ["name", "zone", "park", "site", "investor", "enterprise"])
         fields.append(DetailField(label=str(_label("industry")), text=str(obj.industry or "—")))
@@ -152,11 +161,16 @@ class ProjectDetailView(RegistryDetailView):
             advance_form = ProjectAdvanceForm(project=obj)
         if advance_form is not None:
             mark_invalid(advance_form)
+        if correct_form is None and may_advance:
+            correct_form = StageChangeCorrectForm(project=obj)
+        if correct_form is not None:
+            mark_invalid(correct_form)
         return {
             "fields": fields,
             "stage_badge": STAGE_BADGE.get(obj.stage),
             "stage_changes": project_stage_history(project=obj),
             "advance_form": advance_form if may_advance else None,
+            "correct_form": correct_form if may_advance else None,
         }
 
 
@@ -196,6 +210,37 @@ class ProjectAdvanceView(ProjectDetailView):
         context = {
             **self.object_context(project, "details"),
             **self.get_context_data(project, advance_form=form),
+        }
+        return self.render(self.template_name, context)
+
+
+class StageChangeCorrectView(ProjectDetailView):
+    """POST only: correct the date of a recorded stage change through `stage_change_correct`."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        project = self.get_object()
+        if not can_write(request.user, Project):
+            raise PermissionDenied(_("You may not change this record."))
+        form = StageChangeCorrectForm(data=request.POST, project=project)
+        if form.is_valid():
+            change = project.stage_changes.get(pk=form.cleaned_data["change"])
+            try:
+                stage_change_correct(
+                    change=change,
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The date of the stage change was corrected."))
+                return HttpResponseRedirect(project.get_absolute_url())
+        context = {
+            **self.object_context(project, "details"),
+            **self.get_context_data(project, correct_form=form),
         }
         return self.render(self.template_name, context)
 
