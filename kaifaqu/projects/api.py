@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
@@ -35,6 +36,12 @@ class StageChangeSerializer(serializers.ModelSerializer[StageChange]):
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
     zone = ScopedPrimaryKeyRelatedField(queryset=Zone.objects.all(), help_text=_("Zone id."))
+    officer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        required=False,
+        help_text=_("User id of the officer in charge, a member of the zone's staff."),
+    )
     park = ScopedPrimaryKeyRelatedField(
         queryset=Park.objects.all(),
         allow_null=True,
@@ -73,6 +80,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "expected_annual_output",
             "expected_annual_tax",
             "expected_jobs",
+            "officer",
             "description",
             "is_illustrative",
             "stage_changes",

@@ -1,12 +1,21 @@
 """Filters for project lists; shared by the pages and the API."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.models import Project, Stage
+from kaifaqu.projects.models import Project, Stage, officers_of
+
+
+def _officers(request: Any) -> QuerySet[Any]:
+    user = getattr(request, "user", None)
+    if user is None:
+        return Project.objects.none()
+    return officers_of(Zone.objects.for_user(user).values("pk"))
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -22,13 +31,25 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="total_investment",
         lookup_expr="gte",
     )
+    officer = django_filters.ModelChoiceFilter(
+        label=_("Officer in charge"), queryset=_officers, field_name="officer"
+    )
     illustrative = django_filters.BooleanFilter(
         label=_("Illustrative"), field_name="is_illustrative"
     )
 
     class Meta:
         model = Project
-        fields = ["q", "zone", "park", "stage", "industry", "min_investment", "illustrative"]
+        fields = [
+            "q",
+            "zone",
+            "park",
+            "stage",
+            "industry",
+            "min_investment",
+            "officer",
+            "illustrative",
+        ]
 
     def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         text = value.strip()

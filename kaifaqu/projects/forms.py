@@ -13,7 +13,8 @@ from kaifaqu.core.lib import uscc
 from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.enterprises.forms import IndustryField
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.projects.models import Project, ProjectSettings, Stage, StageChange
+from kaifaqu.geo.models import Zone
+from kaifaqu.projects.models import Project, ProjectSettings, Stage, StageChange, officers_of
 from kaifaqu.projects.services import (
     NORM_FIELDS,
     PROJECT_FIELDS,
@@ -45,6 +46,10 @@ class ProjectForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The staff of the zones the user sees (the model checks the project's own zone).
+        self.fields["officer"].queryset = officers_of(  # type: ignore[attr-defined]
+            Zone.objects.for_user(self.user).values("pk")
+        )
         if self.instance.enterprise_id and not self.is_bound:
             self.initial["enterprise"] = self.instance.enterprise.uscc  # type: ignore[union-attr]
 

@@ -136,6 +136,15 @@ class Project(TimeStampedModel):
         **MONEY,  # type: ignore[arg-type]
     )
     expected_jobs = models.PositiveIntegerField(_("expected jobs"), null=True, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer in charge (负责人)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A member of the zone's staff who may change the project."),
+    )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, editable=False)
     stage_since = models.DateField(_("in this stage since"), editable=False)
     description = models.TextField(_("description"), blank=True)
@@ -182,8 +191,33 @@ class Project(TimeStampedModel):
             errors["enterprise"] = _("The enterprise is registered in another zone.")
         if self.industry is not None and self.industry.level != IndustryLevel.CLASS:
             errors["industry"] = _("Choose a 4-digit industry class, not a broader heading.")
+        if self.officer_id is not None and self.zone_id and not _may_run(self):
+            errors["officer"] = _("The officer must be a member of the zone's staff.")
         if errors:
             raise ValidationError(errors)
+
+
+def officers_of(zone_ids: Any) -> Any:
+    """The active users who may run projects of these zones: the project writers whose scope is
+    one of the zones or a park in one of them."""
+    from django.db.models import Q
+
+    from kaifaqu.accounts.models import User
+    from kaifaqu.core.permissions import WRITERS
+
+    return User.objects.filter(
+        Q(scope_zone__in=zone_ids) | Q(scope_park__zone__in=zone_ids),
+        is_active=True,
+        role__in=WRITERS["projects.project"],
+    ).order_by("first_name", "username")
+
+
+def _may_run(project: Project) -> bool:
+    """Whether the project's officer is staff of its zone (a park's staff: of its park)."""
+    officer = officers_of([project.zone_id]).filter(pk=project.officer_id).first()
+    if officer is None:
+        return False
+    return officer.scope_park_id is None or officer.scope_park_id == project.park_id
 
 
 class StageChange(models.Model):

@@ -14,7 +14,9 @@ from kaifaqu.projects.models import LIFECYCLE, Project, ProjectSettings, Stage, 
 
 def project_list(*, user: Any) -> QuerySet[Project]:
     """Projects the user can see, with what a list row shows joined in."""
-    return Project.objects.for_user(user).select_related("zone", "park", "enterprise", "industry")
+    return Project.objects.for_user(user).select_related(
+        "zone", "park", "enterprise", "industry", "officer"
+    )
 
 
 def project_stage_history(*, project: Project) -> QuerySet[StageChange]:

@@ -30,6 +30,7 @@ PROJECT_FIELDS = (
     "expected_annual_output",
     "expected_annual_tax",
     "expected_jobs",
+    "officer",
     "description",
     "is_illustrative",
 )

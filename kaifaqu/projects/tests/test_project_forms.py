@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from kaifaqu.conftest import Personas, World
+from kaifaqu.core.tests.registry_pages import table_rows
 from kaifaqu.projects.models import Project, Stage, StageChange
 
 CREATE = reverse("projects:project-create")
@@ -247,3 +249,37 @@ def test_a_stage_date_is_corrected_on_the_page_and_shown_with_its_reason(
         client.post(other, {"change": change.pk, "on": "2025-01-08", "reason": "x"}).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_officer_is_one_of_the_zones_staff_and_filters_the_list(
+    client: Client, world: World, personas: Personas
+) -> None:
+    from kaifaqu.accounts.services import user_create
+    from kaifaqu.core.permissions import Role
+    from kaifaqu.projects.services import project_update
+
+    officer = user_create(
+        username="zhaoshang_a",
+        password="x-9f3k-Lq",
+        role=Role.INVESTMENT_OFFICER,
+        scope_zone=world.zone_a,
+    )
+    project_update(by=personas.zone_admin, project=world.project_a1, data={"officer": officer})
+    # Another zone's administrator, a statistician (who may not change projects) and a park
+    # service centre of another park cannot be put in charge.
+    for outsider in (personas.outsider, personas.statistician):
+        with pytest.raises(ValidationError) as raised:
+            project_update(by=None, project=world.project_a1, data={"officer": outsider})
+        assert "officer" in raised.value.message_dict
+    with pytest.raises(ValidationError):
+        project_update(by=None, project=world.project_a2, data={"officer": personas.park_user})
+    client.force_login(personas.zone_admin)
+    page = client.get(reverse("projects:project-list"), {"officer": officer.pk})
+    assert [row[0] for row in table_rows(page)] == ["甲一扩建项目"]
+    board = client.get(reverse("projects:board"), {"officer": officer.pk}).content.decode()
+    assert "甲一扩建项目" in board and "甲二新建项目" not in board
+    # Another zone's administrator is not offered 甲's staff and sees nothing by naming them.
+    client.force_login(personas.outsider)
+    page = client.get(reverse("projects:project-list"), {"officer": officer.pk})
+    assert table_rows(page) == []

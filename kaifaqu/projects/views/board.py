@@ -20,7 +20,7 @@ from kaifaqu.projects.selectors import BOARD_CARDS, project_board, project_list
 from kaifaqu.projects.views.registry import STAGE_BADGE
 
 # The board's columns are the stages: every other filter of the list applies.
-BOARD_FILTERS = ("q", "zone", "park", "industry", "min_investment", "illustrative")
+BOARD_FILTERS = ("q", "zone", "park", "industry", "min_investment", "officer", "illustrative")
 
 
 class ProjectBoardView(LoginRequiredMixin, View):
