@@ -1,4 +1,4 @@
-"""`python -m bench [--only import|indicators|latency] [--rows N] [--history MONTHS]
+"""`python -m bench [--only import|indicators|latency|projects] [--rows N] [--history MONTHS]
 [--months MONTHS] [--requests N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
 (default: a SQLite file of its own per benchmark and shape of province under var/bench/, never
 the platform's database)."""
@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "var" / "bench"
-BENCHMARKS = ("import", "indicators", "latency")
+BENCHMARKS = ("import", "indicators", "latency", "projects")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
             rows=args.rows, history=args.history, workdir=WORKDIR, profile=args.profile
         )
         print(figures.report())
+    elif args.only == "projects":
+        from bench import project_latency
+
+        # The indicator benchmark's province (same file), with 100,000 projects added once.
+        print(project_latency.run(requests=min(args.requests, 200)).report())
     elif args.only == "latency":
         from bench import indicator_latency
 

@@ -163,8 +163,12 @@ class Project(TimeStampedModel):
         verbose_name_plural = _("projects")
         ordering = ["-stage_since", "name"]
         indexes = [
-            models.Index(fields=["zone", "stage"], name="proj_zone_stage"),
+            # A zone's projects by stage, most recently moved first (its board and lists).
+            models.Index(fields=["zone", "stage", "-stage_since"], name="proj_zone_stage_since"),
             models.Index(fields=["park"], name="proj_park"),
+            # The board's cards (a stage's most recently moved) and the list's default order.
+            models.Index(fields=["stage", "-stage_since"], name="proj_stage_since"),
+            models.Index(fields=["-stage_since", "name"], name="proj_since_name"),
         ]
         constraints = [
             models.UniqueConstraint(

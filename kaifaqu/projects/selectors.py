@@ -5,8 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, QuerySet, Subquery, Sum
 
 from kaifaqu.projects.cycles import ProjectCycle, cycle_of, first_entries, norms_of
 from kaifaqu.projects.models import LIFECYCLE, Project, ProjectSettings, Stage, StageChange
@@ -61,34 +60,22 @@ class BoardColumn:
 
 def project_board(*, projects: QuerySet[Project]) -> list[BoardColumn]:
     """The pipeline by stage (terminated projects left out): each stage's count and total
-    investment, and its most recently moved projects. Two queries whatever the number of
-    projects: the sums, and the cards (ranked within each stage by the database)."""
+    investment, and its most recently moved projects. A fixed number of queries whatever the
+    number of projects: the sums, and one short indexed read per stage (a window ranking every
+    project of a province took the database a second)."""
     sums = {
         row["stage"]: row
         for row in projects.order_by()
         .values("stage")
         .annotate(count=Count("pk"), total=Sum("total_investment"))
     }
-    ranked = (
-        projects.filter(stage__in=BOARD_STAGES)
-        .annotate(
-            place=Window(
-                RowNumber(), partition_by=[F("stage")], order_by=[F("stage_since").desc(), F("pk")]
-            )
-        )
-        .filter(place__lte=BOARD_CARDS)
-        .order_by("stage", "place")
-    )
-    cards: dict[str, list[Project]] = {}
-    for project in ranked:
-        cards.setdefault(project.stage, []).append(project)
     return [
         BoardColumn(
             stage=stage,
             label=str(Stage(stage).label),
             count=sums.get(stage, {}).get("count", 0),
             total_investment=sums.get(stage, {}).get("total") or Decimal(0),
-            cards=cards.get(stage, []),
+            cards=list(projects.filter(stage=stage).order_by("-stage_since", "pk")[:BOARD_CARDS]),
         )
         for stage in BOARD_STAGES
     ]
