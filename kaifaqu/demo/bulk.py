@@ -23,7 +23,7 @@ def bulk_session() -> Iterator[None]:
         return
     if connection.vendor != "sqlite":
         yield
-        _analyze()
+        analyze()
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous=OFF")
@@ -33,10 +33,10 @@ def bulk_session() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=NORMAL")
-    _analyze()
+    analyze()
 
 
-def _analyze() -> None:
+def analyze() -> None:
     # Millions of rows just loaded: until autovacuum gets to them (PostgreSQL) or ever (SQLite),
     # the planner would take the tables for nearly empty and choose nested loops over them.
     with connection.cursor() as cursor:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kaifaqu.core.frames import insert_frame, timestamps
 from kaifaqu.core.models import IndustryClass, IndustryLevel
+from kaifaqu.demo.bulk import analyze
 from kaifaqu.demo.province import PREFIX
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.models import LIFECYCLE, Project, Stage, StageChange
@@ -60,6 +61,8 @@ def generate_projects(*, count: int, seed: int = 7) -> int:
                 pl.lit(now.strftime("%Y-%m-%d %H:%M:%S")).alias("recorded_at"),
             ).drop("name")
             insert_frame(StageChange, changes)
+    # The planner's statistics, as after the province's own load (bulk.py).
+    analyze()
     return count
 
 

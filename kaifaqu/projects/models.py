@@ -166,8 +166,12 @@ class Project(TimeStampedModel):
             # A zone's projects by stage, most recently moved first (its board and lists).
             models.Index(fields=["zone", "stage", "-stage_since"], name="proj_zone_stage_since"),
             models.Index(fields=["park"], name="proj_park"),
-            # The board's cards (a stage's most recently moved) and the list's default order.
-            models.Index(fields=["stage", "-stage_since"], name="proj_stage_since"),
+            # The board: a stage's most recently moved projects, and (covering) its count and
+            # 总投资, read from the index alone.
+            models.Index(
+                fields=["stage", "-stage_since", "total_investment"], name="proj_stage_since_total"
+            ),
+            # The list's default order.
             models.Index(fields=["-stage_since", "name"], name="proj_since_name"),
         ]
         constraints = [

@@ -41,7 +41,7 @@ def project_cycles(*, user: Any, today: date) -> list[ProjectCycle]:
 
 
 # Cards a board column shows; the rest are counted and summed, and listed on the project list.
-BOARD_CARDS = 30
+BOARD_CARDS = 20
 BOARD_STAGES: tuple[str, ...] = (*LIFECYCLE, Stage.STALLED)
 
 
