@@ -113,6 +113,7 @@ EXPORT_COLUMNS = [
             "is_illustrative",
         )
     ),
+    Column("officer", _label("officer"), attr("officer")),
 ]
 
 
@@ -135,7 +136,9 @@ class ProjectDetailView(RegistryDetailView):
         advance_form: ProjectAdvanceForm | None = None,
         correct_form: StageChangeCorrectForm | None = None,
     ) -> dict[str, Any]:
-        fields = describe(obj, ["name", "zone", "park", "site", "investor", "enterprise"])
+        fields = describe(
+            obj, ["name", "zone", "park", "site", "investor", "enterprise", "officer"]
+        )
         fields.append(DetailField(label=str(_label("industry")), text=str(obj.industry or "—")))
         fields += [
             _money(_("Total investment"), obj.total_investment),
