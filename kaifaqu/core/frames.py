@@ -13,6 +13,8 @@ Here the rows travel raw:
 Both run on Django's connection, inside the caller's transaction: rows written moments before by
 the same transaction are read back.
 
+`binary_cursor` gives PostgreSQL's bytea as bytes both ways (the return ledger's blocks).
+
 `insert_frame` is the other direction: a frame appended to a model's table, PostgreSQL through
 `COPY … FROM STDIN`, SQLite through `executemany`. It bypasses the ORM's validation, signals and
 audit log: for rows the platform derives itself (review findings) or generates (the synthetic
@@ -22,6 +24,8 @@ province), never for a person's data.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import polars as pl
@@ -112,6 +116,19 @@ def _by_cursor(
         *(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in dates),
         *(pl.col(name).cast(pl.Boolean) for name in flags),
     )
+
+
+@contextmanager
+def binary_cursor() -> Iterator[Any]:
+    """PostgreSQL: a psycopg cursor that binds parameters on the server, on Django's connection
+    and inside its transaction, so that bytea travels as its bytes (`execute(…, binary=True)`
+    for rows, `%b` for parameters). Django's own cursor binds on the client: every value would
+    be written into the statement, and read back, as hexadecimal text."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
 
 
 def timestamp(now: Any) -> pl.Expr:

@@ -118,6 +118,13 @@ class ProjectCreateSerializer(ProjectSerializer):
     )
 
 
+def _stage_figure(help_text: Any) -> serializers.DecimalField:
+    """An amount a stage change may bring along (万元), as the model field takes it."""
+    return serializers.DecimalField(
+        max_digits=16, decimal_places=4, min_value=0, required=False, help_text=help_text
+    )
+
+
 class ProjectAdvanceSerializer(serializers.Serializer[Any]):
     to_stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("The new stage."))
     on = serializers.DateField(help_text=_("Date of the change (not in the future)."))
@@ -128,27 +135,13 @@ class ProjectAdvanceSerializer(serializers.Serializer[Any]):
         default="",
         help_text=_("Required when the project stalls or is terminated: the reason."),
     )
-    signed_investment = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=4,
-        min_value=0,
-        required=False,
-        help_text=_("签约投资额 (万元): needed to enter 签约 unless on record."),
+    signed_investment = _stage_figure(
+        _("签约投资额 (万元): needed to enter 签约 unless on record.")
     )
-    planned_investment = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=4,
-        min_value=0,
-        required=False,
-        help_text=_("计划总投资 (万元): needed to enter 开工 unless on record."),
+    planned_investment = _stage_figure(
+        _("计划总投资 (万元): needed to enter 开工 unless on record.")
     )
-    total_investment = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=4,
-        min_value=0,
-        required=False,
-        help_text=_("总投资 (万元), as commissioned."),
-    )
+    total_investment = _stage_figure(_("总投资 (万元), as commissioned."))
 
 
 class StageChangeCorrectSerializer(serializers.Serializer[Any]):
@@ -276,8 +269,7 @@ class ProjectCycleViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         query = CycleQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        cycles = project_cycles(user=request.user, today=timezone.localdate())
-        zone = query.validated_data.get("zone")
-        if zone is not None:
-            cycles = [cycle for cycle in cycles if cycle.project.zone_id == zone.pk]
+        cycles = project_cycles(
+            user=request.user, today=timezone.localdate(), zone=query.validated_data.get("zone")
+        )
         return Response(ProjectCycleSerializer(cycles, many=True).data)

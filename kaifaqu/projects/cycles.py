@@ -170,6 +170,34 @@ def medians(cycles: Sequence[ProjectCycle], span: Span, group: Any) -> list[Grou
     )
 
 
+@dataclass(frozen=True)
+class SpanSummary:
+    span: Span
+    closed: int  # done spans
+    median: float | None  # of the done spans, in days
+    running: int
+    overdue: int
+
+
+def span_summary(cycles: Sequence[ProjectCycle]) -> list[SpanSummary]:
+    """Per span, over all these projects: how many are done (and their median), still running,
+    and over the norm."""
+    rows = []
+    for span in SPANS:
+        times = [cycle.spans[span.code] for cycle in cycles if span.code in cycle.spans]
+        closed = [time.days for time in times if not time.open]
+        rows.append(
+            SpanSummary(
+                span=span,
+                closed=len(closed),
+                median=statistics.median(closed) if closed else None,
+                running=sum(1 for time in times if time.open),
+                overdue=sum(1 for time in times if time.overdue),
+            )
+        )
+    return rows
+
+
 def overdue(cycles: Sequence[ProjectCycle]) -> list[tuple[ProjectCycle, SpanTime]]:
     """Every span longer than its norm, the longest first."""
     rows = [(cycle, time) for cycle in cycles for time in cycle.spans.values() if time.overdue]

@@ -8,14 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.models import Project, Stage, officers_of
+from kaifaqu.projects.models import Project, Stage
+from kaifaqu.projects.selectors import officer_choices
 
 
 def _officers(request: Any) -> QuerySet[Any]:
     user = getattr(request, "user", None)
     if user is None:
         return Project.objects.none()
-    return officers_of(Zone.objects.for_user(user).values("pk"))
+    return officer_choices(user=user)
 
 
 class ProjectFilter(django_filters.FilterSet):

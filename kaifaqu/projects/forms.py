@@ -13,8 +13,8 @@ from kaifaqu.core.lib import uscc
 from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.enterprises.forms import IndustryField
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.geo.models import Zone
-from kaifaqu.projects.models import Project, ProjectSettings, Stage, StageChange, officers_of
+from kaifaqu.projects.models import Project, ProjectSettings, Stage, StageChange
+from kaifaqu.projects.selectors import officer_choices
 from kaifaqu.projects.services import (
     NORM_FIELDS,
     PROJECT_FIELDS,
@@ -47,9 +47,7 @@ class ProjectForm(ScopedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The staff of the zones the user sees (the model checks the project's own zone).
-        self.fields["officer"].queryset = officers_of(  # type: ignore[attr-defined]
-            Zone.objects.for_user(self.user).values("pk")
-        )
+        self.fields["officer"].queryset = officer_choices(user=self.user)  # type: ignore[attr-defined]
         if self.instance.enterprise_id and not self.is_bound:
             self.initial["enterprise"] = self.instance.enterprise.uscc  # type: ignore[union-attr]
 
@@ -84,6 +82,18 @@ class ProjectCreateForm(ProjectForm):
     )
 
 
+def _stage_figure(name: str, help_text: Any) -> forms.DecimalField:
+    """An amount a stage change may bring along (万元), as the model field takes it."""
+    return forms.DecimalField(
+        label=verbose_label(Project, name),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=4,
+        help_text=help_text,
+    )
+
+
 class ProjectAdvanceForm(StyledForm):
     to_stage = forms.ChoiceField(label=gettext_lazy("New stage"), choices=Stage.choices)
     on = forms.DateField(
@@ -97,30 +107,9 @@ class ProjectAdvanceForm(StyledForm):
         max_length=300,
         help_text=gettext_lazy("For 停滞 or 终止: the reason."),
     )
-    signed_investment = forms.DecimalField(
-        label=verbose_label(Project, "signed_investment"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=4,
-        help_text=gettext_lazy("Needed to enter 签约."),
-    )
-    planned_investment = forms.DecimalField(
-        label=verbose_label(Project, "planned_investment"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=4,
-        help_text=gettext_lazy("Needed to enter 开工."),
-    )
-    total_investment = forms.DecimalField(
-        label=verbose_label(Project, "total_investment"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=4,
-        help_text=gettext_lazy("As commissioned (投产)."),
-    )
+    signed_investment = _stage_figure("signed_investment", gettext_lazy("Needed to enter 签约."))
+    planned_investment = _stage_figure("planned_investment", gettext_lazy("Needed to enter 开工."))
+    total_investment = _stage_figure("total_investment", gettext_lazy("As commissioned (投产)."))
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         kwargs.setdefault(

@@ -7,8 +7,16 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Subquery, Sum
 
+from kaifaqu.geo.models import Zone
 from kaifaqu.projects.cycles import ProjectCycle, cycle_of, first_entries, norms_of
-from kaifaqu.projects.models import LIFECYCLE, Project, ProjectSettings, Stage, StageChange
+from kaifaqu.projects.models import (
+    LIFECYCLE,
+    Project,
+    ProjectSettings,
+    Stage,
+    StageChange,
+    officers_of,
+)
 
 
 def project_list(*, user: Any) -> QuerySet[Project]:
@@ -18,19 +26,27 @@ def project_list(*, user: Any) -> QuerySet[Project]:
     )
 
 
+def officer_choices(*, user: Any) -> QuerySet[Any]:
+    """Who may be put in charge of a project, as this user may choose: the staff of the zones
+    the user sees (the model checks the project's own zone)."""
+    return officers_of(Zone.objects.for_user(user).values("pk"))
+
+
 def project_stage_history(*, project: Project) -> QuerySet[StageChange]:
     """The dated stage changes of a project the caller has already found through for_user."""
     return project.stage_changes.select_related("by").order_by("on", "id")
 
 
-def project_cycles(*, user: Any, today: date) -> list[ProjectCycle]:
-    """The cycle times of every project the user can see, with each zone's norms (three
-    queries whatever the number of projects)."""
-    projects = {project.pk: project for project in project_list(user=user).order_by("pk")}
-    visible = Project.objects.for_user(user).values("pk")
-    changes = StageChange.objects.filter(project_id__in=Subquery(visible)).values_list(
-        "project_id", "to_stage", "on"
-    )
+def project_cycles(*, user: Any, today: date, zone: Zone | None = None) -> list[ProjectCycle]:
+    """The cycle times of every project the user can see (of one zone, if given), with each
+    zone's norms (three queries whatever the number of projects)."""
+    visible = project_list(user=user)
+    if zone is not None:
+        visible = visible.filter(zone=zone)
+    projects = {project.pk: project for project in visible.order_by("pk")}
+    changes = StageChange.objects.filter(
+        project_id__in=Subquery(visible.order_by().values("pk"))
+    ).values_list("project_id", "to_stage", "on")
     entered = first_entries(changes)
     zone_ids = {project.zone_id for project in projects.values()}
     settings = {s.zone_id: s for s in ProjectSettings.objects.filter(zone_id__in=zone_ids)}

@@ -66,6 +66,21 @@ def scope_filter_choices(filterset: django_filters.FilterSet, user: Any) -> None
             filter_.queryset = queryset.for_user(user)
 
 
+def scoped_filterset(
+    filterset_class: type[django_filters.FilterSet], request: Any, queryset: models.QuerySet[Any]
+) -> django_filters.FilterSet:
+    """The filters of a page over `queryset`, their choices limited to the user's scope."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    scope_filter_choices(filterset, request.user)
+    style_filter_form(filterset.form)
+    return filterset
+
+
+def filtered_rows(filterset: django_filters.FilterSet) -> models.QuerySet[Any]:
+    # A filter the user may not use (say, another zone's id) shows nothing rather than everything.
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 class RegistryView(LoginRequiredMixin, View):
     request: RegistryRequest
     # Given by `Registry.urls()`. What the views take from it (model, selector, filterset_class,
@@ -134,12 +149,7 @@ class RegistryListView(RegistryView):
         return self.registry.export_columns if self.registry is not None else None
 
     def get_filterset(self) -> django_filters.FilterSet:
-        filterset = self.filterset_class(
-            self.request.GET, queryset=self.get_queryset(), request=self.request
-        )
-        scope_filter_choices(filterset, self.request.user)
-        style_filter_form(filterset.form)
-        return filterset
+        return scoped_filterset(self.filterset_class, self.request, self.get_queryset())
 
     def current_sort(self) -> str:
         """The `?sort=` asked for, if it names a sortable column; otherwise none."""
@@ -148,8 +158,7 @@ class RegistryListView(RegistryView):
         return requested if requested.lstrip("-") in sortable else ""
 
     def filtered_queryset(self, filterset: django_filters.FilterSet) -> models.QuerySet[Any]:
-        # A filter the user may not use (say, another zone's id) shows nothing rather than everything.
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        queryset = filtered_rows(filterset)
         sort = self.current_sort()
         if sort:
             by_name = {column.name: column.sort for column in self.columns if column.sort}

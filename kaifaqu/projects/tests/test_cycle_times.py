@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifaqu.conftest import Personas, World
-from kaifaqu.projects.cycles import BY_CODE, cycle_of, first_entries, medians, norms_of, overdue
+from kaifaqu.projects.cycles import (
+    BY_CODE,
+    cycle_of,
+    first_entries,
+    medians,
+    norms_of,
+    overdue,
+    span_summary,
+)
 from kaifaqu.projects.models import Project, ProjectSettings, Stage
 from kaifaqu.projects.selectors import project_cycles
 from kaifaqu.projects.services import project_advance, project_create, project_settings_update
@@ -99,6 +107,13 @@ def test_medians_count_finished_spans_only_per_group() -> None:
     rows = medians([*cycles, running], span, lambda project: ("all", "all"))
     # 30, 60 and 100 days: median 60; the running one (820 days) is not a finished span.
     assert [(row.key, row.closed, row.median_days) for row in rows] == [("all", 3, 60)]
+    summary = {row.span.code: row for row in span_summary([*cycles, running])}
+    signed = summary["signed_to_started"]
+    # Signing to start: 30, 60, 100 days done (median 60), one running and over (820 > 180).
+    assert (signed.closed, signed.median, signed.running, signed.overdue) == (3, 60, 1, 1)
+    # Start to commissioning: three running (425, 395, 355 days), two of them over 365.
+    started = summary["started_to_commissioned"]
+    assert (started.closed, started.median, started.running, started.overdue) == (0, None, 3, 2)
     # Over the norm, the furthest over first: 4 signed 820 days ago (180), and 1 and 2 started
     # 425 and 395 days ago without commissioning (365); 3 started 355 days ago.
     late = [(c.project.pk, t.span.code, t.days) for c, t in overdue([*cycles, running])]

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views import View
 
-from kaifaqu.core.forms import style_filter_form
-from kaifaqu.core.views.registry import scope_filter_choices
+from kaifaqu.core.views.registry import filtered_rows, scoped_filterset
 from kaifaqu.core.views.tables import yi_text
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.selectors import BOARD_CARDS, project_board, project_list
@@ -32,13 +31,8 @@ class ProjectBoardView(LoginRequiredMixin, View):
     template_name = "projects/project_board.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        filterset = ProjectFilter(
-            request.GET, queryset=project_list(user=request.user), request=request
-        )
-        scope_filter_choices(filterset, request.user)
-        style_filter_form(filterset.form)
-        # A filter the user may not use (another zone's id) shows nothing rather than everything.
-        projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        filterset = scoped_filterset(ProjectFilter, request, project_list(user=request.user))
+        projects = filtered_rows(filterset)
         today = timezone.localdate()
         kept = {name: request.GET.getlist(name) for name in BOARD_FILTERS if name in request.GET}
         # Hundreds of cards a page: their links and texts are made here, not by template tags.

@@ -3,7 +3,6 @@ the zone's norms."""
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.core.permissions import can_write
 from kaifaqu.geo.models import Zone
-from kaifaqu.projects.cycles import SPANS, ProjectCycle, medians, overdue
+from kaifaqu.projects.cycles import SPANS, ProjectCycle, medians, overdue, span_summary
 from kaifaqu.projects.forms import ProjectSettingsForm
 from kaifaqu.projects.models import ProjectSettings
 from kaifaqu.projects.selectors import project_cycles
@@ -70,9 +69,7 @@ class CycleTimesView(LoginRequiredMixin, View):
         form: ProjectSettingsForm | None,
         status: int = 200,
     ) -> TemplateResponse:
-        cycles = project_cycles(user=request.user, today=timezone.localdate())
-        if zone is not None:
-            cycles = [cycle for cycle in cycles if cycle.project.zone_id == zone.pk]
+        cycles = project_cycles(user=request.user, today=timezone.localdate(), zone=zone)
         divisions = dict(
             IndustryClass.objects.filter(level=IndustryLevel.DIVISION).values_list("code", "name")
         )
@@ -94,30 +91,13 @@ class CycleTimesView(LoginRequiredMixin, View):
             "form": form,
             "can_change": form is not None and can_write(request.user, ProjectSettings),
             "spans": SPANS,
-            "summary": _summary(cycles),
+            "summary": span_summary(cycles),
             "by_park": _grouped(cycles, by_park),
             "by_division": _grouped(cycles, by_division),
             "overdue": overdue(cycles),
             "projects": len(cycles),
         }
         return TemplateResponse(request, self.template_name, context, status=status)
-
-
-def _summary(cycles: list[ProjectCycle]) -> list[dict[str, Any]]:
-    rows = []
-    for span in SPANS:
-        times = [cycle.spans[span.code] for cycle in cycles if span.code in cycle.spans]
-        closed = [time.days for time in times if not time.open]
-        rows.append(
-            {
-                "span": span,
-                "closed": len(closed),
-                "median": statistics.median(closed) if closed else None,
-                "running": sum(1 for time in times if time.open),
-                "overdue": sum(1 for time in times if time.overdue),
-            }
-        )
-    return rows
 
 
 def _grouped(cycles: list[ProjectCycle], group: Any) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ import polars as pl
 from django.db import connection
 from django.db.models import Q
 
+from kaifaqu.core.frames import binary_cursor
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.statistics.models.ledger import BLOCK, LEDGER_FIELDS, NO_VALUE, ReturnLedger, unpack
 
@@ -85,14 +86,8 @@ def block_condition(blocks: Iterable[int], *, enterprise: str | None = None) -> 
 
 
 def _fetch(sql: str, params: Any) -> list[tuple[Any, ...]]:
-    connection.ensure_connection()
     if connection.vendor == "postgresql":
-        import psycopg
-
-        # Server-side binding on the same connection (and transaction), rows in binary: bytea
-        # arrives as its bytes, not as hexadecimal text to decode (Django's cursor binds on the
-        # client, which cannot ask for binary rows).
-        with psycopg.Cursor(connection.connection) as cursor:
+        with binary_cursor() as cursor:
             cursor.execute(sql, params, binary=True)
             return cursor.fetchall()
     with connection.cursor() as cursor:

@@ -25,7 +25,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.db.models import Q
 
-from kaifaqu.core.frames import queryset_frame
+from kaifaqu.core.frames import binary_cursor, queryset_frame
 from kaifaqu.statistics.models import Return
 from kaifaqu.statistics.models.ledger import (
     BLOCK,
@@ -126,7 +126,7 @@ def _rebuild_month(period: date, blocks: list[int] | None) -> int:
         stale = ReturnLedger.objects.filter(period=period)
         if blocks is not None:
             condition = block_condition(blocks)
-            stale = stale.filter(condition if condition is not None else _in(blocks, "block"))
+            stale = stale.filter(condition if condition is not None else Q(block__in=blocks))
         stale._raw_delete(stale.db)  # type: ignore[attr-defined]
         _write(period, built)
     kept = kept_months()
@@ -139,10 +139,6 @@ def _rebuild_month(period: date, blocks: list[int] | None) -> int:
             for block in blocks:
                 kept[period].blocks.pop(block, None)
     return len(built)
-
-
-def _in(blocks: list[int], lookup: str) -> Q:
-    return Q(**{f"{lookup}__in": blocks})
 
 
 def _returns_of(period: date, blocks: list[int] | None) -> pl.DataFrame:
@@ -226,11 +222,7 @@ def _write(period: date, blocks: dict[int, np.ndarray]) -> None:
     rows = [(month, number, figures) for number, figures in zip(numbers, packed, strict=True)]
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            import psycopg
-
-            # Server-side binding, the figures sent as binary (%b): Django's cursor would
-            # write each 64 KB value into the statement as hexadecimal text.
-            with psycopg.Cursor(connection.connection) as cursor:
+            with binary_cursor() as cursor:  # the 64 KB values sent as bytes (%b)
                 cursor.executemany(head + "VALUES (%s, %s, %b) " + conflict, rows)
         else:
             with connection.cursor() as cursor:
