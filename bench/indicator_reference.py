@@ -35,6 +35,9 @@ INDICATORS = (
 )
 STOCKS = ("employees",)
 SLICES = ("province", "city", "zone", "park", "section", "division", "zone_division")
+# The 四上 categories: every enterprise on the category's roster (an enterprise on two counts in
+# both), in the province and in each zone.
+CATEGORY_SLICES = ("category", "zone_category")
 MEASURES = ("month_value", "month_base", "ytd_value", "ytd_base")
 COLUMNS: dict[str, Any] = {
     "slice_kind": pl.Utf8,
@@ -60,9 +63,16 @@ def reference_table(facts: Any, year: int, month: int) -> pl.DataFrame:
     """The indicator table of `year`-`month`: one row per (slice_kind, slice_key, indicator)."""
     if month == 1:
         return pl.DataFrame(schema=COLUMNS)
-    members = _members(facts, year)
-    firms = _firm_figures(facts, members, year, month)
-    table = pl.concat([_cells(firms, kind) for kind in SLICES]).with_columns(
+    members, categories = _members(facts, year), _category_members(facts, year)
+    # Every enterprise on a roster once (with its division, for the rates).
+    everyone = categories.select("enterprise_id", "division").unique()
+    figures = _firm_figures(facts, everyone, year, month).drop("division")
+    firms = members.join(figures, on="enterprise_id", how="left")
+    in_categories = categories.join(figures, on="enterprise_id", how="left")
+    table = pl.concat(
+        [_cells(firms, kind) for kind in SLICES]
+        + [_cells(in_categories, kind) for kind in CATEGORY_SLICES]
+    ).with_columns(
         pl.when(pl.col("abs_value") > 0)
         .then(pl.col("top_value") / pl.col("abs_value"))
         .alias("top_share"),
@@ -75,8 +85,13 @@ def reference_table(facts: Any, year: int, month: int) -> pl.DataFrame:
 
 
 def _members(facts: Any, year: int) -> pl.DataFrame:
-    """This year's roster enterprises, with the key of each slice they fall in (null: none)."""
-    roster = facts.roster.filter(pl.col("year") == year).select("enterprise_id").unique()
+    """This year's 规上工业 roster enterprises, with the key of each slice they fall in (null:
+    none)."""
+    roster = (
+        facts.roster.filter((pl.col("year") == year) & (pl.col("category") == "industry"))
+        .select("enterprise_id")
+        .unique()
+    )
     region = pl.col("region_code")
     zone = pl.col("zone_id").cast(pl.Utf8)
     return facts.enterprises.join(roster, on="enterprise_id", how="inner").select(
@@ -89,6 +104,19 @@ def _members(facts: Any, year: int) -> pl.DataFrame:
         pl.col("park_id").cast(pl.Utf8).alias("park"),
         "section",
         pl.concat_str(zone, pl.lit(":"), pl.col("division")).alias("zone_division"),
+    )
+
+
+def _category_members(facts: Any, year: int) -> pl.DataFrame:
+    """One row per enterprise and roster of the year, keyed by category and zone:category."""
+    roster = facts.roster.filter(pl.col("year") == year).select("enterprise_id", "category")
+    return facts.enterprises.join(roster.unique(), on="enterprise_id", how="inner").select(
+        "enterprise_id",
+        "division",
+        "category",
+        pl.concat_str(pl.col("zone_id").cast(pl.Utf8), pl.lit(":"), "category").alias(
+            "zone_category"
+        ),
     )
 
 
@@ -156,8 +184,8 @@ def _total(column: str) -> pl.Expr:
 
 
 def _firm_figures(facts: Any, members: pl.DataFrame, year: int, month: int) -> pl.DataFrame:
-    """One row per member: its slice keys and a column `<field>|<measure>` per field
-    (the indicators' and `comparable`) and measure."""
+    """One row per member: its columns and a column `<field>|<measure>` per field (the
+    indicators' and `comparable`) and measure."""
     rows = _monthly(facts, members, year, month).collect()
     fields = [*INDICATORS, "comparable"]
 

@@ -14,7 +14,7 @@ import polars as pl
 from django.db.models import Q
 
 from kaifaqu.core.frames import queryset_frame
-from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
+from kaifaqu.enterprises.models import Enterprise, RosterEntry
 from kaifaqu.statistics.indicators.engine import RETURN_FIELDS, RETURNS_SCHEMA, Facts, conform
 from kaifaqu.statistics.models import PriceIndex, Return, ReturnStatus, ValueAddedRate
 
@@ -66,9 +66,9 @@ def load_facts(
 ) -> Facts:
     """The facts for the indicators of `years` (None: every year) in `zone_ids` (None: all zones).
 
-    Returns: accepted only, of the enterprises on the 规上工业 roster of one of the years, from
-    the years and the year before each (the base of 同比 growth). Enterprises: those on these
-    rosters, with their zone's region code, park, industry class, division and section. Rates:
+    Returns: accepted only, of the enterprises on a roster (四上, any category) of one of the
+    years, from the years and the year before each (the base of 同比 growth). Enterprises: those
+    on these rosters, with their zone's region code, park, industry class, division and section. Rates:
     those of the years and the years before. Producer price indexes: the stored PriceIndex rows
     of those years unless the caller passes `ppi` (PPI_SCHEMA); a month without one is deflated
     by 100 (no price change).
@@ -76,13 +76,18 @@ def load_facts(
     wanted = set(years) if years is not None else None
     with_base = {y for year in wanted for y in (year, year - 1)} if wanted is not None else None
 
-    roster = RosterEntry.objects.filter(category=StatCategory.INDUSTRY)
+    roster = RosterEntry.objects.all()
     if wanted is not None:
         roster = roster.filter(year__in=sorted(wanted))
     if zone_ids is not None:
         roster = roster.filter(enterprise__zone_id__in=list(zone_ids))
     roster_frame = queryset_frame(
-        roster, {"enterprise_id": ("enterprise_id", pl.Int64), "year": ("year", pl.Int32)}
+        roster,
+        {
+            "enterprise_id": ("enterprise_id", pl.Int64),
+            "year": ("year", pl.Int32),
+            "category": ("category", pl.Utf8),
+        },
     ).unique()
 
     enterprises = queryset_frame(

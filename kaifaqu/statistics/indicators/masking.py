@@ -23,7 +23,10 @@ The remainder (outside any park, without a division) is not a stored cell: its f
 zone's minus its parts'. Its largest enterprise is bounded by the zone's largest (exact when
 that is not in a park), so the bound can only suppress more, never less.
 
-Industry sections and divisions add up zones of every province; outside the office nobody sees
+3. a zone's statistical categories (四上 rosters): 规上工业's is the zone itself and reads as the
+   zone does; any other is decided by the primary rule (`_category_statuses`).
+
+Industry sections, divisions and categories add up zones of every province; outside the office nobody sees
 them (see slices.py), so their cross table with zones needs no protection here.
 """
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 import polars as pl
 
 from kaifaqu.statistics.indicators.disclosure import DEFAULT_RULE, DisclosureRule, suppress
+from kaifaqu.statistics.indicators.engine import INDUSTRY
 from kaifaqu.statistics.models import SliceKind
 
 # Cell keys as suppress() wants them: one string per cell ('zone:12', 'zone_division:12:30').
@@ -78,8 +82,37 @@ def month_suppression(
             if kind == SliceKind.ZONE and hidden and not geography.get((kind, key, indicator))
         }
         if not newly:
+            statuses.update(_category_statuses(cells, statuses, rule))
             return statuses
         forced |= newly
+
+
+def _category_statuses(
+    cells: pl.DataFrame, statuses: dict[tuple[str, str, str], bool], rule: DisclosureRule
+) -> dict[tuple[str, str, str], bool]:
+    """A zone's category cells. 规上工业's holds the zone's own enterprises (the returns are
+    规上工业's): it reads as the zone does. Another category's enterprises are in no other
+    published cell of the zone unless also on the 规上工业 roster, and no sum of published cells
+    equals a part of one: the primary rule alone decides it."""
+    categories = cells.filter(pl.col("slice_kind") == SliceKind.ZONE_CATEGORY)
+    if categories.is_empty():
+        return {}
+    zone_key = pl.col("slice_key").str.split(":").list.first()
+    is_industry = pl.col("slice_key").str.split(":").list.last() == INDUSTRY
+    decided: dict[tuple[str, str, str], bool] = {}
+    for kind, key, indicator, zone in (
+        categories.filter(is_industry)
+        .select("slice_kind", "slice_key", "indicator", zone_key.alias("zone"))
+        .iter_rows()
+    ):
+        decided[(kind, key, indicator)] = statuses.get((SliceKind.ZONE, zone, indicator), True)
+    others = categories.filter(~is_industry).with_columns(
+        _cell(pl.col("slice_kind"), pl.col("slice_key")).alias("cell"),
+        pl.lit(None, dtype=pl.Utf8).alias("parent"),
+        _top_share(),
+    )
+    decided.update(_decide(others, rule, ("indicator",)))
+    return decided
 
 
 def _decide(

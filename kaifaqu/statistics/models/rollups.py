@@ -18,10 +18,13 @@ class SliceKind(models.TextChoices):
     SECTION = "section", _("Industry section")
     DIVISION = "division", _("Industry division")
     ZONE_DIVISION = "zone_division", _("Industry division in a zone")
+    # 四上 rosters (StatCategory): all enterprises on one, whatever else they are on.
+    CATEGORY = "category", _("Statistical category")
+    ZONE_CATEGORY = "zone_category", _("Statistical category in a zone")
 
 
 # Kinds computed from one zone's enterprises; the others are sums over zones.
-ZONE_KINDS = (SliceKind.ZONE, SliceKind.PARK, SliceKind.ZONE_DIVISION)
+ZONE_KINDS = (SliceKind.ZONE, SliceKind.PARK, SliceKind.ZONE_DIVISION, SliceKind.ZONE_CATEGORY)
 
 
 class IndicatorCell(models.Model):

@@ -2,9 +2,9 @@
 
 - `rollup_rebuild(months)`: every cell of those months from the engine, one year's facts read once.
 - `rollup_zones(zone_ids, years)`: the incremental path, after returns of a few zones change. The
-  zone, park and zone×division cells of those zones are recomputed from their own enterprises;
-  the cells above zones (province, city, section, division) of the same months are then the sums
-  of the stored zone and zone×division cells. Every measure is an exact Int64 sum, enterprises a
+  zone, park, zone×division and zone×category cells of those zones are recomputed from their own
+  enterprises; the cells above zones (province, city, section, division, category) of the same
+  months are then the sums of the stored zone-level cells. Every measure is an exact Int64 sum, enterprises a
   count and top_value a maximum, so the sums equal what the engine gives the whole province.
 - `rollup_after_change(zone_ids, periods)`: which zones and years a change of counted returns
   touches: the year of each period (its 1–N月 from that month on) and the year after (its bases).
@@ -136,7 +136,7 @@ def rollup_disclosure(*, months: Iterable[Month] | None = None) -> int:
 
 # --- internals ---------------------------------------------------------------------------------
 
-# The cells disclosure control decides on; sections and divisions add up every province's zones
+# The cells disclosure control decides on; sections, divisions and categories add up every province's zones
 # and are not shown outside the statistics office (selectors/indicators/slices.py): they stay
 # hidden.
 _DECIDED = [
@@ -145,6 +145,7 @@ _DECIDED = [
     SliceKind.ZONE.value,
     SliceKind.PARK.value,
     SliceKind.ZONE_DIVISION.value,
+    SliceKind.ZONE_CATEGORY.value,
 ]
 _KEY = ["slice_kind", "slice_key", "indicator"]
 
@@ -241,7 +242,11 @@ def _rows(table: pl.DataFrame, month: Month, zone_of: dict[str, object]) -> pl.D
     with_zone = table.with_columns(
         pl.when(pl.col("slice_kind") == SliceKind.ZONE.value)
         .then(key.cast(pl.Int64, strict=False))
-        .when(pl.col("slice_kind") == SliceKind.ZONE_DIVISION.value)
+        .when(
+            pl.col("slice_kind").is_in(
+                [SliceKind.ZONE_DIVISION.value, SliceKind.ZONE_CATEGORY.value]
+            )
+        )
         .then(key.str.split(":").list.first().cast(pl.Int64, strict=False))
         .alias("zone_id"),
         pl.when(pl.col("slice_kind") == SliceKind.PARK.value)
@@ -282,14 +287,15 @@ def _sum_or_null(name: str) -> pl.Expr:
 
 
 def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
-    """Province, city, section and division cells of the month as sums of the zone-level cells."""
+    """Province, city, section, division and category cells of the month as sums of the
+    zone-level cells."""
     zones, sections = zone_of["zones"], zone_of["sections"]
     assert isinstance(zones, pl.DataFrame) and isinstance(sections, pl.DataFrame)
     columns = {name: (name, pl.Int64) for name in CELL_COLUMNS}
     stored = queryset_frame(
         IndicatorCell.objects.filter(
             month=month.first_day,
-            slice_kind__in=[SliceKind.ZONE, SliceKind.ZONE_DIVISION],
+            slice_kind__in=[SliceKind.ZONE, SliceKind.ZONE_DIVISION, SliceKind.ZONE_CATEGORY],
         ),
         {
             "slice_kind": ("slice_kind", pl.Utf8),
@@ -318,6 +324,12 @@ def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
         ),
         (SliceKind.SECTION, by_division.with_columns(pl.col("section").alias("key"))),
         (SliceKind.DIVISION, by_division.with_columns(pl.col("division").alias("key"))),
+        (
+            SliceKind.CATEGORY,
+            stored.filter(pl.col("slice_kind") == SliceKind.ZONE_CATEGORY.value).with_columns(
+                pl.col("slice_key").str.split(":").list.last().alias("key")
+            ),
+        ),
     ]
     frames = [
         frame.filter(pl.col("key").is_not_null())

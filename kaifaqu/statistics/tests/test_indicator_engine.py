@@ -387,6 +387,70 @@ def test_it_rolls_up_parks_zones_divisions_cities_and_provinces() -> None:
     assert table.schema["ytd_value"] == pl.Int64
 
 
+def test_a_category_counts_its_rosters_firms_and_the_other_slices_only_industry_firms() -> None:
+    r = "revenue"
+    firms = [
+        enterprise(1, 1, 11, "3011"),  # 规上工业 and 限上批发
+        enterprise(2, 1, 12, "3011"),  # 规上工业
+        enterprise(3, 1, None, "5191"),  # 限上批发 only
+        enterprise(4, 2, None, "5191"),  # 限上批发 only, in another zone, new this year
+    ]
+    this_year = {1: 100, 2: 200, 3: 50, 4: 30}
+    last_year = {1: 90, 2: 150, 3: 40}
+    roster = [
+        (1, "industry"),
+        (2, "industry"),
+        (1, "wholesale"),
+        (3, "wholesale"),
+        (4, "wholesale"),
+    ]
+    table = indicator_table(
+        Facts.of(
+            returns=returns(
+                [(e, 2025, m, {r: v}) for e, v in this_year.items() for m in (1, 2)]
+                + [(e, 2024, m, {r: v}) for e, v in last_year.items() for m in (1, 2)]
+            ),
+            enterprises=pl.DataFrame(firms),
+            roster=pl.DataFrame(
+                [{"enterprise_id": e, "year": 2025, "category": c} for e, c in roster]
+            ),
+        ),
+        Month(2025, 2),
+    )
+
+    def ytd(kind: str, key: str) -> tuple[int, int, int]:
+        row = cell(table, kind, key, r)
+        return row["ytd_value"], row["ytd_base"], row["enterprises"]
+
+    # The zone and everything but the categories: 规上工业 only (firms 1 and 2), 1–2月 twice a
+    # month: 2 × 300 against 2 × 240.
+    assert ytd("zone", "1") == (600, 480, 2)
+    assert ytd("province", "14") == (600, 480, 2)
+    assert keys(table, "zone") == {"1"}  # zone 2 has no 规上工业 firm
+    assert keys(table, "division") == {"30"}  # 51 批发业 is no industry division of 规上工业
+    # 规上工业 as a category is the zone itself; 限上批发 holds firm 1 as well (on both rosters).
+    assert ytd("zone_category", "1:industry") == ytd("zone", "1")
+    assert ytd("zone_category", "1:wholesale") == (2 * (100 + 50), 2 * (90 + 40), 2)
+    assert ytd("zone_category", "2:wholesale")[::2] == (60, 1)
+    assert ytd("category", "industry") == (600, 480, 2)
+    assert ytd("category", "wholesale")[::2] == (2 * (100 + 50 + 30), 3)
+    assert keys(table, "category") == {"industry", "wholesale"}
+    drilled = contributions(
+        Facts.of(
+            returns=returns([(e, 2025, m, {r: v}) for e, v in this_year.items() for m in (1, 2)]),
+            enterprises=pl.DataFrame(firms),
+            roster=pl.DataFrame(
+                [{"enterprise_id": e, "year": 2025, "category": c} for e, c in roster]
+            ),
+        ),
+        Month(2025, 2),
+        indicator=r,
+        slice_kind="zone_category",
+        slice_key="1:wholesale",
+    )
+    assert sorted(drilled["enterprise_id"].to_list()) == [1, 3]
+
+
 def test_the_sales_rate_is_a_ratio_of_the_sums_not_a_sum() -> None:
     table = indicator_table(
         facts(

@@ -36,12 +36,13 @@ def stored(world: World) -> World:
         employees=35,
     )
     stored_return(a1, date(2024, 1, 1), status=ACCEPTED, gross_output="100")
-    # Not counted: awaiting review, sent back, outside the years, not on the 规上工业 roster.
+    # Not counted: awaiting review, sent back, outside the years, on no roster.
     stored_return(a1, date(2025, 2, 1), status=ReturnStatus.SUBMITTED, gross_output="999")
     stored_return(world.ent_a2, date(2025, 1, 1), status=ReturnStatus.RETURNED, gross_output="5")
     stored_return(world.ent_b, date(2023, 1, 1), status=ACCEPTED, gross_output="7")
     stored_return(world.ent_b, date(2025, 1, 1), status=ACCEPTED, gross_output="8")
     stored_return(world.ent_c, date(2025, 1, 1), status=ACCEPTED, gross_output="9")
+    stored_return(firm(world.zone_a, 77), date(2025, 1, 1), status=ACCEPTED, gross_output="6")
     return world
 
 
@@ -52,9 +53,15 @@ def test_it_reads_only_accepted_returns_of_roster_firms_in_whole_units(stored: W
         (row["enterprise_id"], row["period"]): row
         for row in facts.returns.sort("enterprise_id", "period").to_dicts()
     }
-    a1, b = stored.ent_a1.pk, stored.ent_b.pk
-    # The year asked for and the year before it (the base); 2023 is not read.
-    assert set(rows) == {(a1, date(2024, 1, 1)), (a1, date(2025, 1, 1)), (b, date(2025, 1, 1))}
+    a1, b, c = stored.ent_a1.pk, stored.ent_b.pk, stored.ent_c.pk
+    # The year asked for and the year before it (the base); 2023 is not read. 丙一 is on the
+    # 限上批发 roster: read for its category's slices.
+    assert set(rows) == {
+        (a1, date(2024, 1, 1)),
+        (a1, date(2025, 1, 1)),
+        (b, date(2025, 1, 1)),
+        (c, date(2025, 1, 1)),
+    }
     january = rows[(a1, date(2025, 1, 1))]
     # 123.4567 万元 = 1,234,567 yuan; 12.3456 万千瓦时 = 123,456 kWh; −1.5 万元 = −15,000 yuan.
     assert january["gross_output"] == 1_234_567
@@ -67,10 +74,17 @@ def test_it_reads_only_accepted_returns_of_roster_firms_in_whole_units(stored: W
 
 def test_it_reads_the_roster_the_enterprises_and_the_rates(stored: World) -> None:
     facts = load_facts(years=[2025])
-    a1, a2, b = stored.ent_a1.pk, stored.ent_a2.pk, stored.ent_b.pk
-    assert sorted(facts.roster.rows()) == sorted([(a1, 2025), (a2, 2025), (b, 2025)])
+    a1, a2, b, c = stored.ent_a1.pk, stored.ent_a2.pk, stored.ent_b.pk, stored.ent_c.pk
+    assert sorted(facts.roster.rows()) == sorted(
+        [
+            (a1, 2025, "industry"),
+            (a2, 2025, "industry"),
+            (b, 2025, "industry"),
+            (c, 2025, "wholesale"),
+        ]
+    )
     enterprises = {row["enterprise_id"]: row for row in facts.enterprises.to_dicts()}
-    assert set(enterprises) == {a1, a2, b}  # 丙一 is on no 规上工业 roster
+    assert set(enterprises) == {a1, a2, b, c}  # not the firm on no roster
     assert enterprises[a1] == {
         "enterprise_id": a1,
         "zone_id": stored.zone_a.pk,

@@ -122,7 +122,12 @@ def test_the_page_opens_on_the_users_zone_and_latest_month(
     assert response.context["chosen_slice"].token == f"zone:{world.zone_a.pk}"
     options = [s.token for group in response.context["slice_groups"] for s in group.slices]
     parks = [f"park:{park.pk}" for park in Park.objects.filter(zone=world.zone_a)]
-    assert options == [f"zone:{world.zone_a.pk}", *parks, f"zone_division:{world.zone_a.pk}:30"]
+    assert options == [
+        f"zone:{world.zone_a.pk}",
+        *parks,
+        f"zone_division:{world.zone_a.pk}:30",
+        f"zone_category:{world.zone_a.pk}:industry",
+    ]
 
 
 # --- disclosure control ------------------------------------------------------------------------
@@ -274,6 +279,48 @@ def test_personas_outside_a_slice_do_not_see_it(
     response = page(client, getattr(personas, persona), "2025-03", token)
     assert response.status_code == status
     assert "2,775.00" not in response.content.decode()
+
+
+def test_a_zones_industry_category_is_the_zone_for_whoever_sees_the_zone(
+    client: Client, world: World, personas: Personas, indicators_world: Any
+) -> None:
+    token = f"zone_category:{world.zone_a.pk}:industry"
+    statistician = page(client, personas.statistician, "2025-03", token)
+    assert statistician.status_code == 200
+    assert statistician.context["chosen_slice"].label.endswith("· 规上工业")
+    zone = page(client, personas.statistician, "2025-03", f"zone:{world.zone_a.pk}")
+    # The computed rows are the zone's own (the entered ones, GDP…, belong to the zone only).
+    computed = [indicator.code for indicator in COMPUTED]
+    assert [rows_by_code(statistician)[code] for code in computed] == [
+        rows_by_code(zone)[code] for code in computed
+    ]
+    assert page(client, personas.sysadmin, "2025-03", "category:industry").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "token", "status"),
+    [
+        ("zone_admin", "category:industry", 404),  # the province-wide category: office only
+        ("province_viewer", "category:industry", 404),
+        ("outsider", "zone_category:{zone_a}:industry", 404),  # another zone's category
+        ("park_user", "zone_category:{zone_a}:industry", 404),
+        ("zone_admin", "zone_category:{zone_a}:no_such_category", 404),
+        ("sysadmin", "category:no_such_category", 404),
+    ],
+)
+def test_personas_outside_a_category_slice_do_not_see_it(
+    client: Client,
+    world: World,
+    personas: Personas,
+    indicators_world: Any,
+    persona: str,
+    token: str,
+    status: int,
+) -> None:
+    response = page(
+        client, getattr(personas, persona), "2025-03", token.format(zone_a=world.zone_a.pk)
+    )
+    assert response.status_code == status
 
 
 def test_the_province_office_sees_its_province_and_zones_masked(

@@ -234,3 +234,54 @@ def test_a_price_index_deflates_value_added_from_its_month_on(
     # February, before the index, is not deflated.
     february = cells_of(month=Month(2025, 2)).filter(province)
     assert february.select("ytd_value", "ytd_comparable").row(0) == (3_762_000, 3_762_000)
+
+
+def test_category_cells_are_stored_decided_and_kept_up_to_date(
+    accepted: None, world: World
+) -> None:
+    """丙一 (zone 丙) and 甲一 on the 2025 限上批发 roster; 丙一 reports revenue only."""
+    for firm in (world.ent_c, world.ent_a1):
+        RosterEntry.objects.create(enterprise=firm, year=2025, category=StatCategory.WHOLESALE)
+    Return.objects.bulk_create(
+        Return(
+            enterprise=world.ent_c,
+            period=date(2025, number, 1),
+            status=ReturnStatus.ACCEPTED,
+            revenue=Decimal("500"),
+        )
+        for number in (1, 2, 3)
+    )
+    rollup_rebuild()
+    march = Month(2025, 3)
+    assert stored(march).equals(computed(march))
+
+    def revenue(kind: str, key: str) -> int:
+        return int(
+            IndicatorCell.objects.get(
+                month=march.first_day, slice_kind=kind, slice_key=key, indicator="revenue"
+            ).ytd_value
+        )
+
+    # 1–3月: 甲一 90 万元 a month + 丙一 500; 规上工业: 90 + 180 + 270 a month (丙一 not in it).
+    assert revenue("category", "wholesale") == 3 * (90 + 500) * 10_000
+    assert revenue("category", "industry") == revenue("province", "14") == 3 * 540 * 10_000
+    zone_c = world.zone_c.pk
+    assert revenue("zone_category", f"{zone_c}:wholesale") == 3 * 500 * 10_000
+    assert not IndicatorCell.objects.filter(slice_kind="zone", slice_key=str(zone_c)).exists()
+    decided = disclosure(march)
+    # One firm in 丙's 限上批发: 保密. 甲's 规上工业 reads as 甲 itself (two firms: 保密).
+    assert decided[("zone_category", f"{zone_c}:wholesale", "revenue")]
+    zone_a = world.zone_a.pk
+    assert (
+        decided[("zone_category", f"{zone_a}:industry", "revenue")]
+        == decided[("zone", str(zone_a), "revenue")]
+    )
+    # 丙一's March corrected late: 500 → 800 万元; the categories follow as a rebuild would.
+    Return.objects.filter(enterprise=world.ent_c, period=date(2025, 3, 1)).update(
+        revenue=Decimal("800")
+    )
+    rollup_after_change(zone_ids=[zone_c], periods=[date(2025, 3, 1)])
+    assert revenue("category", "wholesale") == (3 * 90 + 500 + 500 + 800) * 10_000
+    incremental = stored(march), disclosure(march)
+    rollup_rebuild()
+    assert stored(march).equals(incremental[0]) and disclosure(march) == incremental[1]

@@ -7,9 +7,12 @@ import polars as pl
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.statistics.indicators.catalogue import BY_CODE, COMPUTED
 from kaifaqu.statistics.indicators.engine.enterprise import (
+    category_keys,
     enterprise_rows,
     roster_members,
+    slice_column,
     wide_column,
+    year_members,
 )
 from kaifaqu.statistics.indicators.engine.schemas import (
     CONTRIBUTION_SCHEMA,
@@ -43,9 +46,15 @@ def contributions(
         raise ValueError(f"not an additive indicator computed from returns: {indicator}")
     if not is_published(month) or (not cumulative and month.month == 2):
         return pl.DataFrame(schema=CONTRIBUTION_SCHEMA)
-    members = roster_members(facts, month.year)
-    if slice_kind is not None:
-        members = members.filter(pl.col(slice_kind) == slice_key)
+    if slice_kind in ("category", "zone_category"):
+        chosen = category_keys(facts, month.year).filter(pl.col(slice_kind) == slice_key)
+        members = year_members(facts, month.year).join(
+            chosen.select("enterprise_id"), on="enterprise_id", how="semi"
+        )
+    else:
+        members = roster_members(facts, month.year)
+        if slice_kind is not None:
+            members = members.filter(pl.col(slice_column(slice_kind)) == slice_key)
     wide = enterprise_rows(facts, month, members, (indicator,))
     prefix = "ytd" if cumulative else "month"
     value, base = (

@@ -8,7 +8,12 @@ import polars as pl
 
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.statistics.indicators.catalogue import BY_CODE, COMPUTED, STOCK, VALUE_ADDED
-from kaifaqu.statistics.indicators.engine.schemas import RATE_SCALE, RETURN_FIELDS, Facts
+from kaifaqu.statistics.indicators.engine.schemas import (
+    INDUSTRY,
+    RATE_SCALE,
+    RETURN_FIELDS,
+    Facts,
+)
 
 
 def wide_column(code: str, measure: str) -> str:
@@ -69,21 +74,77 @@ def _divide_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     )
 
 
-def roster_members(facts: Facts, year: int) -> pl.LazyFrame:
-    """The year's roster enterprises with their slice keys (one column per slice kind)."""
-    on_roster = facts.roster.lazy().filter(pl.col("year") == year).select("enterprise_id").unique()
+def slice_column(kind: str) -> str:
+    """The members' column holding a slice kind's key (section and division are also the
+    enterprise's own industry, which value added needs for every member)."""
+    return {"section": "section_key", "division": "division_key"}.get(kind, kind)
+
+
+def _on_roster(facts: Facts, year: int, category: str | None) -> pl.LazyFrame:
+    roster = facts.roster.lazy().filter(pl.col("year") == year)
+    if category is not None:
+        roster = roster.filter(pl.col("category") == category)
+    return roster.select("enterprise_id").unique()
+
+
+def _with_slice_keys(members: pl.LazyFrame, counted: pl.Expr) -> pl.LazyFrame:
+    """One column per slice kind but the categories', null where `counted` is false."""
     region = pl.col("region_code")
-    return (
+
+    def key(expr: pl.Expr) -> pl.Expr:
+        return pl.when(counted).then(expr)
+
+    return members.with_columns(
+        key(region.str.slice(0, 2)).alias("province"),
+        # A zone directly under a province has no city.
+        key(pl.when(region.str.slice(2, 2) != "00").then(region.str.slice(0, 4))).alias("city"),
+        key(pl.col("zone_id").cast(pl.Utf8)).alias("zone"),
+        key(pl.col("park_id").cast(pl.Utf8)).alias("park"),
+        key(pl.col("section")).alias("section_key"),
+        key(pl.col("division")).alias("division_key"),
+        key(pl.concat_str(pl.col("zone_id").cast(pl.Utf8), pl.lit(":"), "division")).alias(
+            "zone_division"
+        ),
+    )
+
+
+def roster_members(facts: Facts, year: int) -> pl.LazyFrame:
+    """The year's 规上工业 roster enterprises with their slice keys (one column per slice kind;
+    `section_key`/`division_key` for the section and division slices)."""
+    return _with_slice_keys(
+        facts.enterprises.lazy().join(
+            _on_roster(facts, year, INDUSTRY), on="enterprise_id", how="semi"
+        ),
+        pl.lit(True),
+    )
+
+
+def year_members(facts: Facts, year: int) -> pl.LazyFrame:
+    """Every enterprise on one of the year's rosters: the slice keys only for those on the
+    规上工业 roster (the others count in their categories' slices alone)."""
+    industry = _on_roster(facts, year, INDUSTRY).with_columns(pl.lit(True).alias("_industry"))
+    return _with_slice_keys(
         facts.enterprises.lazy()
-        .join(on_roster, on="enterprise_id", how="semi")
-        .with_columns(
-            region.str.slice(0, 2).alias("province"),
-            # A zone directly under a province has no city.
-            pl.when(region.str.slice(2, 2) != "00").then(region.str.slice(0, 4)).alias("city"),
-            pl.col("zone_id").cast(pl.Utf8).alias("zone"),
-            pl.col("park_id").cast(pl.Utf8).alias("park"),
-            pl.concat_str(pl.col("zone_id").cast(pl.Utf8), pl.lit(":"), "division").alias(
-                "zone_division"
+        .join(_on_roster(facts, year, None), on="enterprise_id", how="semi")
+        .join(industry, on="enterprise_id", how="left"),
+        pl.col("_industry").fill_null(False),
+    ).drop("_industry")
+
+
+def category_keys(facts: Facts, year: int) -> pl.LazyFrame:
+    """(enterprise_id, category, zone_category) for each roster an enterprise is on in the year:
+    an enterprise on two rosters counts in both categories."""
+    return (
+        facts.roster.lazy()
+        .filter(pl.col("year") == year)
+        .select("enterprise_id", "category")
+        .unique()
+        .join(facts.enterprises.lazy().select("enterprise_id", "zone_id"), on="enterprise_id")
+        .select(
+            "enterprise_id",
+            "category",
+            pl.concat_str(pl.col("zone_id").cast(pl.Utf8), pl.lit(":"), "category").alias(
+                "zone_category"
             ),
         )
     )

@@ -33,7 +33,9 @@ ENTERPRISES_SCHEMA: dict[str, Any] = {
     "division": pl.Utf8,
     "section": pl.Utf8,
 }
-ROSTER_SCHEMA: dict[str, Any] = {"enterprise_id": pl.Int64, "year": pl.Int32}
+# category: the 四上 roster (StatCategory value); the main slices count "industry" (规上工业).
+ROSTER_SCHEMA: dict[str, Any] = {"enterprise_id": pl.Int64, "year": pl.Int32, "category": pl.Utf8}
+INDUSTRY = "industry"
 RATES_SCHEMA: dict[str, Any] = {"year": pl.Int32, "division": pl.Utf8, "rate": pl.Float64}
 # index: same month of the year before = 100; division null = all industry.
 PPI_SCHEMA: dict[str, Any] = {"period": pl.Date, "division": pl.Utf8, "index": pl.Float64}
@@ -46,6 +48,8 @@ SLICE_KINDS: tuple[str, ...] = (
     "section",
     "division",
     "zone_division",
+    "category",
+    "zone_category",
 )
 MEASURES: tuple[str, ...] = ("month_value", "month_base", "ytd_value", "ytd_base")
 COMPARABLE: tuple[str, ...] = ("ytd_comparable", "month_comparable")
@@ -102,7 +106,8 @@ class Facts:
 
     returns: accepted returns only (`RETURNS_SCHEMA`, whole units). enterprises: each enterprise
     with its zone, park (nullable), the zone's 6-digit region code, its industry class, division
-    and section. roster: the 规上工业 roster, (enterprise_id, year). rates: value-added rates per
+    and section. roster: the 四上 rosters, (enterprise_id, year, category): the 规上工业 one
+    ("industry") makes every slice but the categories'. rates: value-added rates per
     (year, division), 0.2850 = 28.50 %. ppi: (period, division or null for all industry, index).
     """
 
@@ -126,7 +131,9 @@ class Facts:
         return cls(
             returns=conform(returns, RETURNS_SCHEMA),
             enterprises=conform(enterprises, ENTERPRISES_SCHEMA),
-            roster=conform(roster, ROSTER_SCHEMA),
+            roster=conform(roster, ROSTER_SCHEMA).with_columns(
+                pl.col("category").fill_null(INDUSTRY)
+            ),
             rates=conform(rates if rates is not None else pl.DataFrame(), RATES_SCHEMA),
             ppi=conform(ppi if ppi is not None else pl.DataFrame(), PPI_SCHEMA),
         )

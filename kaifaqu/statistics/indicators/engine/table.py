@@ -10,10 +10,12 @@ import polars as pl
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.statistics.indicators.catalogue import BY_CODE, RATIOS, VALUE_ADDED
 from kaifaqu.statistics.indicators.engine.enterprise import (
+    category_keys,
     computed_codes,
     enterprise_rows,
-    roster_members,
+    slice_column,
     wide_column,
+    year_members,
 )
 from kaifaqu.statistics.indicators.engine.schemas import (
     COMPARABLE,
@@ -25,6 +27,9 @@ from kaifaqu.statistics.indicators.engine.schemas import (
     conform,
     is_published,
 )
+
+# Slices of a 四上 category: each roster's enterprises, whatever else they are on.
+_CATEGORY_KINDS = ("category", "zone_category")
 
 
 def _cells(wide: pl.LazyFrame, kind: str, codes: tuple[str, ...]) -> pl.LazyFrame:
@@ -42,12 +47,13 @@ def _cells(wide: pl.LazyFrame, kind: str, codes: tuple[str, ...]) -> pl.LazyFram
             pl.col(wide_column(code, "ytd_value")).abs().sum().alias(wide_column(code, "abs")),
         )
     ]
+    column = slice_column(kind)
     return (
-        wide.filter(pl.col(kind).is_not_null())
-        .group_by(kind)
+        wide.filter(pl.col(column).is_not_null())
+        .group_by(column)
         .agg(*sums, *shape)
-        .select(pl.lit(kind).alias("slice_kind"), pl.col(kind).alias("slice_key"), pl.all())
-        .drop(kind)
+        .select(pl.lit(kind).alias("slice_kind"), pl.col(column).alias("slice_key"), pl.all())
+        .drop(column)
     )
 
 
@@ -92,7 +98,8 @@ def indicator_table(facts: Facts, month: Month) -> pl.DataFrame:
     """Every computed indicator for every slice of the province in `month` (see the module doc).
 
     Columns (TABLE_SCHEMA): slice_kind, slice_key (province "14", city "1406", zone/park id,
-    section "C", division "30", zone_division "<zone id>:30"), indicator, month_value,
+    section "C", division "30", zone_division "<zone id>:30", category "industry", zone_category
+    "<zone id>:industry"), indicator, month_value,
     month_base, ytd_value, ytd_base (Int64 whole units), ytd_comparable and month_comparable
     (value added at last year's prices, Int64, else null), enterprises (enterprises of the cell
     with a 1–N月 value for the indicator), top_share (the largest enterprise's share of the cell's
@@ -103,8 +110,16 @@ def indicator_table(facts: Facts, month: Month) -> pl.DataFrame:
         return pl.DataFrame(schema=TABLE_SCHEMA)
     codes = computed_codes()
     # Collected once: every slice reads it (a lazy plan would be recomputed for each).
-    wide = enterprise_rows(facts, month, roster_members(facts, month.year), codes).collect().lazy()
-    cells = pl.concat(pl.collect_all([_cells(wide, kind, codes) for kind in SLICE_KINDS]))
+    wide = enterprise_rows(facts, month, year_members(facts, month.year), codes).collect().lazy()
+    by_category = wide.join(category_keys(facts, month.year), on="enterprise_id")
+    cells = pl.concat(
+        pl.collect_all(
+            [
+                _cells(by_category if kind in _CATEGORY_KINDS else wide, kind, codes)
+                for kind in SLICE_KINDS
+            ]
+        )
+    )
     return _long(cells, codes, month)
 
 

@@ -3,9 +3,9 @@
 A slice is what `IndicatorCell` is keyed by: (slice_kind, slice_key). Who sees which:
 - the whole platform (system administrator): every slice;
 - a province or city office: the province and cities within its region code's prefix, the zones
-  of its region, their parks and their zone×division cells; not the industry sections and
-  divisions, which add up zones of every province;
-- a zone's users: the zone, its parks and its zone×division cells;
+  of its region, their parks, zone×division and zone×category cells; not the industry sections,
+  divisions and statistical categories, which add up zones of every province;
+- a zone's users: the zone, its parks, its zone×division and zone×category cells;
 - a park's service centre: its park;
 - enterprises and the security and audit administrators: nothing (the pages answer 403).
 A slice outside this, or one that does not exist, is a 404 whatever the reason.
@@ -13,6 +13,7 @@ A slice outside this, or one that does not exist, is a 404 whatever the reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +24,17 @@ from django.utils.translation import gettext as _
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.enterprises.models import StatCategory
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone
 from kaifaqu.statistics.models import IndicatorCell, SliceKind
 
 GEO_KINDS = (SliceKind.PROVINCE, SliceKind.CITY, SliceKind.ZONE)
-ZONE_LEVEL_KINDS = (SliceKind.ZONE, SliceKind.PARK, SliceKind.ZONE_DIVISION)
+ZONE_LEVEL_KINDS = (
+    SliceKind.ZONE,
+    SliceKind.PARK,
+    SliceKind.ZONE_DIVISION,
+    SliceKind.ZONE_CATEGORY,
+)
 _KEY_LENGTH: dict[str, int] = {SliceKind.PROVINCE: 2, SliceKind.CITY: 4}
 
 
@@ -89,6 +96,23 @@ def _division_slice(zone: Zone, division: str, name: str) -> Slice:
     )
 
 
+def _category_label(key: str) -> str:
+    try:
+        return str(StatCategory(key).label)
+    except ValueError as error:
+        raise Http404 from error
+
+
+def _category_slice(zone: Zone, category: str) -> Slice:
+    return Slice(
+        SliceKind.ZONE_CATEGORY,
+        f"{zone.pk}:{category}",
+        f"{zone.name} · {_category_label(category)}",
+        zone_id=zone.pk,
+        province=zone.region.code[:2],
+    )
+
+
 def _int(text: str) -> int:
     try:
         return int(text)
@@ -129,6 +153,10 @@ def resolve_slice(user: Any, kind: str, key: str) -> Slice:
         if level != ScopeLevel.ALL or industry is None:
             raise Http404
         return Slice(kind, key, f"{industry.code} {industry.name}")
+    if kind == SliceKind.CATEGORY:
+        if level != ScopeLevel.ALL:
+            raise Http404
+        return Slice(kind, key, _category_label(key))
     if kind == SliceKind.PARK:
         park = Park.objects.select_related("zone__region").filter(pk=_int(key)).first()
         if park is None:
@@ -137,7 +165,7 @@ def resolve_slice(user: Any, kind: str, key: str) -> Slice:
         if not (own_park or _sees_zone(user, park.zone)):
             raise Http404
         return _park_slice(park)
-    if kind in (SliceKind.ZONE, SliceKind.ZONE_DIVISION):
+    if kind in (SliceKind.ZONE, SliceKind.ZONE_DIVISION, SliceKind.ZONE_CATEGORY):
         zone_key, _sep, division = key.partition(":")
         zone = Zone.objects.select_related("region").filter(pk=_int(zone_key)).first()
         if zone is None or not _sees_zone(user, zone):
@@ -146,6 +174,8 @@ def resolve_slice(user: Any, kind: str, key: str) -> Slice:
             if division:
                 raise Http404
             return _zone_slice(zone)
+        if kind == SliceKind.ZONE_CATEGORY:
+            return _category_slice(zone, division)
         industry = IndustryClass.objects.filter(code=division, level=IndustryLevel.DIVISION).first()
         if industry is None:
             raise Http404
@@ -230,6 +260,15 @@ def slice_options(user: Any, current: Slice, month: Month) -> list[SliceGroup]:
             groups.append(
                 SliceGroup(_("Industry divisions of %(zone)s") % {"zone": zone.name}, rows)
             )
+        categories = _cell_keys(month, SliceKind.ZONE_CATEGORY, zone_id=zone_id)
+        rows = [
+            _category_slice(zone, category)
+            for category in _in_category_order(key.partition(":")[2] for key in categories)
+        ]
+        if rows:
+            groups.append(
+                SliceGroup(_("Statistical categories of %(zone)s") % {"zone": zone.name}, rows)
+            )
     if scope.level == ScopeLevel.ALL:
         for kind, label in (
             (SliceKind.SECTION, _("Industry sections")),
@@ -240,7 +279,17 @@ def slice_options(user: Any, current: Slice, month: Month) -> list[SliceGroup]:
             rows = [Slice(kind, code, f"{code} {names.get(code, '')}") for code in codes]
             if rows:
                 groups.append(SliceGroup(label, rows))
+        keys = _in_category_order(_cell_keys(month, SliceKind.CATEGORY))
+        rows = [Slice(SliceKind.CATEGORY, key, _category_label(key)) for key in keys]
+        if rows:
+            groups.append(SliceGroup(_("Statistical categories"), rows))
     return groups
+
+
+def _in_category_order(keys: Iterable[str]) -> list[str]:
+    """The categories known to the platform, in the order of the 四上 list."""
+    present = set(keys)
+    return [category for category in StatCategory.values if category in present]
 
 
 def _cell_keys(month: Month, kind: str, *, zone_id: int | None = None) -> list[str]:
