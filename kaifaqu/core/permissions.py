@@ -74,6 +74,9 @@ WRITERS: dict[str, frozenset[str]] = {
     "projects.project": frozenset(
         {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
     ),
+    # "三个一批" rounds are the province's; each zone's project staff put projects on the lists.
+    "projects.round": frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER}),
+    "projects.roundentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER}),
     # A zone's norms for cycle times are the management committee's call.
     "projects.projectsettings": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN}),
     "enterprises.rosterentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),

@@ -102,10 +102,19 @@ class RoundList:
 
 @dataclass(frozen=True)
 class Round:
-    key: str
+    key: str  # "2025-1": the year and the round of the year
     name: str
     on: date
+    window_start: date  # the first day a list counts stage changes from
     lists: tuple[RoundList, ...]
+
+    @property
+    def year(self) -> int:
+        return int(self.key.split("-")[0])
+
+    @property
+    def number(self) -> int:
+        return int(self.key.split("-")[1])
 
 
 @dataclass(frozen=True)
@@ -314,6 +323,7 @@ def _round(row: dict[str, Any]) -> Round:
         key=row["key"],
         name=row["name"],
         on=_required_date(row["on"]),
+        window_start=_required_date(row["window_start"]),
         lists=tuple(
             RoundList(
                 stage=item["stage"],

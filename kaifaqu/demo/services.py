@@ -38,8 +38,15 @@ from kaifaqu.geo.services import (
     zone_create,
     zone_update,
 )
-from kaifaqu.projects.models import Project
-from kaifaqu.projects.services import project_advance, project_create, project_update
+from kaifaqu.projects.models import Project, Round, RoundEntry
+from kaifaqu.projects.services import (
+    project_advance,
+    project_create,
+    project_update,
+    round_create,
+    round_entry_add,
+    round_update,
+)
 from kaifaqu.statistics.models import Gap, GapStatus, ReportedFigure, Return, Target
 from kaifaqu.statistics.review import review_returns
 from kaifaqu.statistics.services import gaps_refresh, reported_figure_record
@@ -63,6 +70,7 @@ def demo_load(*, echo: Echo = print) -> str:
         enterprises = _load_enterprises(dataset, zone, parks, tally, echo)
         _load_rosters(dataset, enterprises, tally, echo)
         _load_projects(dataset, zone, parks, enterprises, tally, echo)
+        _load_rounds(dataset, zone, regions, tally, echo)
         _load_figures(dataset, zone, tally, echo)
         _load_targets(dataset, zone, tally, echo)
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
@@ -223,6 +231,41 @@ def _load_project(
         _advance(project, history[len(recorded) :])
         outcome = UPDATED
     return outcome
+
+
+def _load_rounds(
+    dataset: Dataset, zone: Zone, regions: Mapping[str, Region], tally: Counter[str], echo: Echo
+) -> None:
+    """The province's rounds the files name, and the zone's projects on their lists."""
+    province = regions[f"{zone.region.code[:2]}0000"]
+    outcomes: Counter[str] = Counter()
+    for row in dataset.rounds:
+        data = {
+            "province": province,
+            "year": row.year,
+            "number": row.number,
+            "name": row.name,
+            "window_start": row.window_start,
+            "held_on": row.on,
+        }
+        found = Round.objects.filter(province=province, year=row.year, number=row.number).first()
+        if found is None:
+            found = round_create(by=None, data=data)
+            outcomes[CREATED] += 1
+        elif _differs(found, data):
+            found = round_update(by=None, round=found, data=data)
+            outcomes[UPDATED] += 1
+        else:
+            outcomes[UNCHANGED] += 1
+        for listed in row.lists:
+            for name in listed.projects:
+                project = Project.objects.get(zone=zone, name=name)
+                listed_already = RoundEntry.objects.filter(
+                    round=found, list=listed.stage, project=project
+                ).exists()
+                if not listed_already:
+                    round_entry_add(by=None, round=found, list=listed.stage, project=project)
+    _report(echo, Round, outcomes, tally)
 
 
 def _advance(project: Project, steps: list[StageStep]) -> None:

@@ -10,7 +10,9 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kaifaqu.projects.models import Project, StageChange
+        from kaifaqu.projects.models import Project, Round, RoundEntry, StageChange
 
         auditlog.register(Project)
         auditlog.register(StageChange)
+        auditlog.register(Round)
+        auditlog.register(RoundEntry)

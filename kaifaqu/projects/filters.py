@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.models import Project, Stage
+from kaifaqu.projects.models import Project, Round, RoundStatus, Stage
 from kaifaqu.projects.selectors import officer_choices
 
 
@@ -57,3 +57,12 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=text) | Q(investor__icontains=text) | Q(site__icontains=text)
         )
+
+
+class RoundFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RoundStatus.choices)
+
+    class Meta:
+        model = Round
+        fields = ["year", "status"]

@@ -7,6 +7,24 @@ urlpatterns = [
     # Before the registry's "<pk>/" pages.
     path("cycle-times/", views.CycleTimesView.as_view(), name="cycle-times"),
     path("board/", views.ProjectBoardView.as_view(), name="board"),
+    path("rounds/compare/", views.RoundCompareView.as_view(), name="round-compare"),
+    *views.ROUNDS.urls("rounds/"),
+    path(
+        "rounds/<int:pk>/entries/",
+        views.ROUNDS.view(views.RoundEntryAddView),
+        name="round-entry-add",
+    ),
+    path(
+        "rounds/<int:pk>/entries/<int:entry>/remove/",
+        views.ROUNDS.view(views.RoundEntryRemoveView),
+        name="round-entry-remove",
+    ),
+    path("rounds/<int:pk>/status/", views.ROUNDS.view(views.RoundStatusView), name="round-status"),
+    path(
+        "rounds/<int:pk>/summary.xlsx",
+        views.ROUNDS.view(views.RoundSummaryExportView),
+        name="round-summary-export",
+    ),
     *views.PROJECTS.urls(),
     path(
         "<int:pk>/advance/",

@@ -16,6 +16,7 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import translation
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib import uscc
@@ -23,7 +24,8 @@ from kaifaqu.core.permissions import Role
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, ZoneLevel
-from kaifaqu.projects.models import LIFECYCLE, Project, Stage, StageChange
+from kaifaqu.projects.models import LIFECYCLE, Project, Round, Stage, StageChange
+from kaifaqu.projects.selectors import round_summary
 from kaifaqu.projects.services import project_advance
 from kaifaqu.statistics.models import Indicator, ReportedFigure
 
@@ -249,6 +251,20 @@ def test_the_commissioning_list_has_1_project_and_0_8_yi(zone: Zone) -> None:
     commissioned = _listed(zone, Stage.COMMISSIONED)
     assert commissioned.count() == 1
     assert commissioned.get().total_investment == Decimal("8000")
+
+
+def test_the_rounds_summary_reads_as_the_article(zone: Zone) -> None:
+    round_ = Round.objects.get(province__code="140000", year=2025, number=1)
+    assert round_.held_on == EVENT and round_.entries.count() == 11
+    admin = User.objects.get(username="demo")
+    place = round_summary(user=admin, round=round_).zones[0]
+    with translation.override("zh-hans"):
+        assert place.text == (
+            "签约项目共 4 个，签约投资额为 6.3 亿元；开工项目共 6 个，计划总投资 7.8 亿元；"
+            "投产项目共 1 个，项目总投资 0.8 亿元"
+        )
+    province = round_summary(user=User.objects.get(username="shanxi"), round=round_).province
+    assert province is not None and province.text == place.text
 
 
 def test_the_lvjing_project_has_the_articles_numbers(zone: Zone) -> None:

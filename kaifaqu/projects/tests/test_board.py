@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaifaqu.conftest import Personas, World
-from kaifaqu.projects import selectors
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.projects.selectors import project_board, project_list
+from kaifaqu.projects.selectors import projects as project_selectors
 from kaifaqu.projects.services import project_advance, project_create
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_columns_count_and_sum_by_stage_and_leave_terminated_projects_out(
 def test_a_column_shows_a_few_cards_and_links_to_the_rest(
     client: Client, world: World, personas: Personas, moved: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(selectors, "BOARD_CARDS", 1)
+    monkeypatch.setattr(project_selectors, "BOARD_CARDS", 1)
     client.force_login(personas.sysadmin)
     html = client.get(BOARD).content.decode()
     # Two signed projects, one card (the most recently moved: equal dates, the first created).

@@ -1,5 +1,6 @@
 """Project pages: the registry (list, details with the stage history and the form that moves a
-project on, edit, history, export) the pipeline board (看板) and the cycle times (周期)."""
+project on, edit, history, export) the pipeline board (看板), the cycle times (周期) and the
+"三个一批" rounds."""
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
@@ -11,14 +12,28 @@ from kaifaqu.projects.views.registry import (
     ProjectDetailView,
     StageChangeCorrectView,
 )
+from kaifaqu.projects.views.rounds import (
+    ROUNDS,
+    RoundCompareView,
+    RoundEntryAddView,
+    RoundEntryRemoveView,
+    RoundStatusView,
+    RoundSummaryExportView,
+)
 
 __all__ = [
     "PROJECTS",
     "RELATED_COLUMNS",
+    "ROUNDS",
     "CycleTimesView",
     "ProjectAdvanceView",
     "ProjectBoardView",
     "ProjectCreateView",
     "ProjectDetailView",
+    "RoundCompareView",
+    "RoundEntryAddView",
+    "RoundEntryRemoveView",
+    "RoundStatusView",
+    "RoundSummaryExportView",
     "StageChangeCorrectView",
 ]

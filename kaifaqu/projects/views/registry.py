@@ -284,5 +284,6 @@ PROJECTS = Registry(
     list_links=(
         ("projects:board", gettext_lazy("Pipeline board")),
         ("projects:cycle-times", gettext_lazy("Cycle times")),
+        ("projects:round-list", gettext_lazy("Rounds (三个一批)")),
     ),
 )

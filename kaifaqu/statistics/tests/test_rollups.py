@@ -256,11 +256,11 @@ def test_category_cells_are_stored_decided_and_kept_up_to_date(
     assert stored(march).equals(computed(march))
 
     def revenue(kind: str, key: str) -> int:
-        return int(
-            IndicatorCell.objects.get(
-                month=march.first_day, slice_kind=kind, slice_key=key, indicator="revenue"
-            ).ytd_value
-        )
+        value = IndicatorCell.objects.get(
+            month=march.first_day, slice_kind=kind, slice_key=key, indicator="revenue"
+        ).ytd_value
+        assert value is not None
+        return value
 
     # 1–3月: 甲一 90 万元 a month + 丙一 500; 规上工业: 90 + 180 + 270 a month (丙一 not in it).
     assert revenue("category", "wholesale") == 3 * (90 + 500) * 10_000

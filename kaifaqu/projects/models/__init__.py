@@ -1,0 +1,38 @@
+"""The projects app's models: the projects and their stages (`projects.py`), the province's
+"三个一批" rounds (`rounds.py`)."""
+
+from kaifaqu.projects.models.projects import (
+    LIFECYCLE,
+    MONEY,
+    Project,
+    ProjectQuerySet,
+    ProjectSettings,
+    Stage,
+    StageChange,
+    officers_of,
+)
+from kaifaqu.projects.models.rounds import (
+    LIST_AMOUNT,
+    LIST_STAGE,
+    Round,
+    RoundEntry,
+    RoundList,
+    RoundStatus,
+)
+
+__all__ = [
+    "LIFECYCLE",
+    "LIST_AMOUNT",
+    "LIST_STAGE",
+    "MONEY",
+    "Project",
+    "ProjectQuerySet",
+    "ProjectSettings",
+    "Round",
+    "RoundEntry",
+    "RoundList",
+    "RoundStatus",
+    "Stage",
+    "StageChange",
+    "officers_of",
+]
