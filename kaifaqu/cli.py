@@ -104,7 +104,7 @@ def manage(args: tuple[str, ...]) -> None:
 
 @main.group(name="import")
 def import_group() -> None:
-    """Import data files: a month of returns, the tax bureau's or the grid's list."""
+    """Import data files: a month of returns, the tax bureau's or the grid's list, a project ledger."""
 
 
 def _importer(username: str | None) -> Any:
@@ -211,6 +211,36 @@ def import_proxies(file: Path, unit: str, source: str, username: str | None) -> 
             filename=file.name,
             unit=MoneyUnit(unit),
             source=source,
+        )
+    _report(result)
+
+
+@import_group.command(name="projects")
+@FILE
+@click.option(
+    "--zone", "zone_name", required=True, help="The zone whose ledger this is (its name)."
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["元", "千元", "万元", "亿元"]),
+    default="万元",
+    show_default=True,
+    help="Money unit of the figures, unless a column header says otherwise.",
+)
+@AS_USER
+def import_projects(file: Path, zone_name: str, unit: str, username: str | None) -> None:
+    """Import a zone's project ledger (项目台账) from an Excel workbook or CSV file (all or nothing)."""
+    _setup_django()
+    from kaifaqu.core.lib.money import MoneyUnit
+    from kaifaqu.geo.models import Zone
+    from kaifaqu.projects.imports import projects_import
+
+    zone = Zone.objects.filter(name=zone_name).first()
+    if zone is None:
+        raise click.ClickException(f"no zone named {zone_name!r}")
+    with _refused_cleanly():
+        result = projects_import(
+            by=_importer(username), zone=zone, file=file, filename=file.name, unit=MoneyUnit(unit)
         )
     _report(result)
 

@@ -8,14 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
+from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.filters import ProjectFilter
+from kaifaqu.projects.imports import projects_import
 from kaifaqu.projects.models import Project, Stage, StageChange
 from kaifaqu.projects.selectors import project_cycles
 from kaifaqu.projects.services import (
@@ -150,6 +153,32 @@ class StageChangeCorrectSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=300, help_text=_("Why the date is corrected."))
 
 
+class ProjectImportSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text=_("The ledger: an .xlsx workbook or a .csv file."))
+    zone = ScopedPrimaryKeyRelatedField(queryset=Zone.objects.all(), help_text=_("Zone id."))
+    unit = serializers.ChoiceField(
+        choices=[unit.value for unit in MoneyUnit],
+        default=MoneyUnit.WAN.value,
+        help_text=_("Money unit of the figures unless a column header says otherwise."),
+    )
+
+
+class ImportErrorSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField(allow_null=True, help_text=_("The row as Excel shows it."))
+    column = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ProjectImportResultSerializer(serializers.Serializer[Any]):
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    # The metaclass takes declared fields off the class, so Serializer.errors stays intact.
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
+
+
 @extend_schema_view(
     create=extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
 )
@@ -206,6 +235,34 @@ class ProjectViewSet(ScopedViewSet):
         project_advance(project=project, by=request.user, data=data, **move)
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ProjectImportSerializer},
+        responses={200: ProjectImportResultSerializer, 400: ProjectImportResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        serializer_class=ProjectImportSerializer,
+    )
+    def import_ledger(self, request: Request) -> Response:
+        """Import a zone's project ledger (项目台账), all or nothing: 200 with what was written,
+        or 400 with every bad row (its number as Excel shows it, the column and the reason)."""
+        serializer = ProjectImportSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        result = projects_import(
+            by=request.user,
+            zone=serializer.validated_data["zone"],
+            file=upload,
+            filename=upload.name,
+            unit=MoneyUnit(serializer.validated_data["unit"]),
+        )
+        return Response(
+            ProjectImportResultSerializer(result).data, status=400 if result.errors else 200
+        )
 
     @extend_schema(request=StageChangeCorrectSerializer, responses={200: ProjectSerializer})
     @action(detail=True, methods=["post"], url_path="correct-stage-change")

@@ -7,6 +7,12 @@ urlpatterns = [
     # Before the registry's "<pk>/" pages.
     path("cycle-times/", views.CycleTimesView.as_view(), name="cycle-times"),
     path("board/", views.ProjectBoardView.as_view(), name="board"),
+    path("import/", views.ProjectImportView.as_view(), name="project-import"),
+    path(
+        "import/template.xlsx",
+        views.ProjectImportTemplateView.as_view(),
+        name="project-import-template",
+    ),
     path("rounds/compare/", views.RoundCompareView.as_view(), name="round-compare"),
     *views.ROUNDS.urls("rounds/"),
     path(

@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseKindEnum": "kaifaqu.enterprises.models.EnterpriseKind",
         "EnterpriseStatusEnum": "kaifaqu.enterprises.models.EnterpriseStatus",
         "ProxyKindEnum": "kaifaqu.statistics.models.ProxyKind",
+        "MoneyUnitEnum": ["元", "千元", "万元", "亿元"],
+        "IndicatorUnitEnum": "kaifaqu.statistics.api.indicator_table.UNITS",
     },
     "TAGS": [
         {"name": "geo", "description": _("Regions (GB/T 2260), zones and parks")},

@@ -46,6 +46,8 @@ class Registry:
     create_view: type[generic.RegistryCreateView] = generic.RegistryCreateView
     # Pages about the records as a whole, linked from the list: (URL name, label).
     list_links: Sequence[tuple[str, Any]] = ()
+    # Pages that create records in bulk (an import), linked for those who may create them.
+    create_links: Sequence[tuple[str, Any]] = ()
 
     def view(self, view_class: type[generic.RegistryView]) -> Callable[..., Any]:
         """`view_class` serving this registry; also for a page beyond the six (a project's advance)."""

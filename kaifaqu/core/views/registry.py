@@ -121,6 +121,13 @@ class RegistryView(LoginRequiredMixin, View):
                 (reverse(name), label)
                 for name, label in (self.registry.list_links if self.registry else ())
             ],
+            # Pages that write records (an import), for those who may create them.
+            "create_links": [
+                (reverse(name), label)
+                for name, label in (self.registry.create_links if self.registry else ())
+            ]
+            if can_create(user, self.model)
+            else [],
         }
 
     def render(

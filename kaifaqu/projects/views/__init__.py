@@ -1,9 +1,10 @@
 """Project pages: the registry (list, details with the stage history and the form that moves a
-project on, edit, history, export) the pipeline board (看板), the cycle times (周期) and the
+project on, edit, history, export), the ledger import, the pipeline board (看板), the cycle times (周期) and the
 "三个一批" rounds."""
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
+from kaifaqu.projects.views.imports import ProjectImportTemplateView, ProjectImportView
 from kaifaqu.projects.views.registry import (
     PROJECTS,
     RELATED_COLUMNS,
@@ -30,6 +31,8 @@ __all__ = [
     "ProjectBoardView",
     "ProjectCreateView",
     "ProjectDetailView",
+    "ProjectImportTemplateView",
+    "ProjectImportView",
     "RoundCompareView",
     "RoundEntryAddView",
     "RoundEntryRemoveView",

@@ -286,4 +286,5 @@ PROJECTS = Registry(
         ("projects:cycle-times", gettext_lazy("Cycle times")),
         ("projects:round-list", gettext_lazy("Rounds (三个一批)")),
     ),
+    create_links=(("projects:project-import", gettext_lazy("Import a ledger (导入台账)")),),
 )

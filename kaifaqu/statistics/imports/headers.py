@@ -99,6 +99,11 @@ class FormSpec:
                 lookup[header_key(name)] = target
         object.__setattr__(self, "lookup", lookup)
 
+    @property
+    def anchor(self) -> str:
+        """The key whose header marks the header row (the first required one)."""
+        return self.required[0]
+
     def title(self, target: str) -> str:
         """The header a target is known by (the template's)."""
         names = self.fields.get(target) or self.keys.get(target)

@@ -18,7 +18,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from kaifaqu.statistics.imports.errors import UnreadableFileError
-from kaifaqu.statistics.imports.headers import RETURNS, USCC, FormSpec, MatchedColumn, match_header
+from kaifaqu.statistics.imports.headers import RETURNS, FormSpec, MatchedColumn, match_header
 
 ROW = "__row"
 # More rows than a province has enterprises in a month is not a returns file.
@@ -128,7 +128,7 @@ def _read_below_first_row(
         return None
     body = _load(reader, header_row=0, schema_sample_rows=None)
     matched = [match_header(i, name, spec) for i, name in enumerate(body.columns)]
-    if not any(m is not None and m.target == USCC for m in matched):
+    if not any(m is not None and m.target == spec.anchor for m in matched):
         return None
     columns = [m for m in matched if m is not None]
     ignored = [name for name, m in zip(body.columns, matched, strict=True) if m is None]
@@ -216,7 +216,7 @@ def locate_columns(
     head = frame.head(HEADER_SEARCH_ROWS)
     for row in head.iter_rows(named=True):
         matched = [match_header(i, row[c], spec) for i, c in enumerate(value_columns)]
-        if any(m is not None and m.target == USCC for m in matched):
+        if any(m is not None and m.target == spec.anchor for m in matched):
             columns = [m for m in matched if m is not None]
             ignored = [
                 str(row[c])
@@ -226,8 +226,8 @@ def locate_columns(
             return int(row[ROW]), columns, ignored
     raise UnreadableFileError(
         _(
-            "No header row with the column 统一社会信用代码 was found in the first %(rows)s rows; "
+            "No header row with the column %(header)s was found in the first %(rows)s rows; "
             "download the template to see the expected headers."
         )
-        % {"rows": HEADER_SEARCH_ROWS}
+        % {"header": spec.title(spec.anchor), "rows": HEADER_SEARCH_ROWS}
     )
