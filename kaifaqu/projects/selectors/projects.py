@@ -5,7 +5,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    F,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Concat
 
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.cycles import ProjectCycle, cycle_of, first_entries, norms_of
@@ -74,24 +83,40 @@ class BoardColumn:
         return self.count - len(self.cards)
 
 
-def project_board(*, projects: QuerySet[Project]) -> list[BoardColumn]:
+def project_board(*, projects: QuerySet[Project], searched: bool = False) -> list[BoardColumn]:
     """The pipeline by stage (terminated projects left out): each stage's count and total
     investment, and its most recently moved projects. A fixed number of queries whatever the
     number of projects: the sums, and one short indexed read per stage (a window ranking every
-    project of a province took the database a second)."""
+    project of a province took the database a second).
+
+    `searched`: the projects are filtered on text no index holds (a search in names). The sums
+    then group on `stage || ''`, which no index serves, so that SQLite reads the table once
+    (30 ms for a province) instead of walking the stage index and fetching every row (210 ms).
+    """
+    stage: Any = Concat("stage", Value("")) if searched else F("stage")
     sums = {
-        row["stage"]: row
+        row["key"]: row
         for row in projects.order_by()
-        .values("stage")
+        .values(key=stage)
         .annotate(count=Count("pk"), total=Sum("total_investment"))
     }
+    # The cards without joins, their zone, park and officer fetched once for all of them:
+    # joined in, SQLite planned each column's read zone by zone and sorted (30 ms, not 1).
+    plain = projects.select_related(None)
+    cards = {
+        stage: list(plain.filter(stage=stage).order_by("-stage_since", "pk")[:BOARD_CARDS])
+        for stage in BOARD_STAGES
+    }
+    prefetch_related_objects(
+        [card for column in cards.values() for card in column], "zone", "park", "officer"
+    )
     return [
         BoardColumn(
             stage=stage,
             label=str(Stage(stage).label),
             count=sums.get(stage, {}).get("count", 0),
             total_investment=sums.get(stage, {}).get("total") or Decimal(0),
-            cards=list(projects.filter(stage=stage).order_by("-stage_since", "pk")[:BOARD_CARDS]),
+            cards=cards[stage],
         )
         for stage in BOARD_STAGES
     ]

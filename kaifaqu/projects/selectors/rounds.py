@@ -101,6 +101,11 @@ class PlaceSummary:
     def text(self) -> str:
         return summary_text(self)
 
+    @property
+    def zone_id(self) -> int | None:
+        """A zone's id (its key is `<city code>:<zone id>`); None for a city or the province."""
+        return int(self.key.split(":")[1]) if self.level == "zone" else None
+
     def add(self, other: PlaceSummary) -> None:
         for name, figures in other.lists.items():
             self.lists[name].add(figures)

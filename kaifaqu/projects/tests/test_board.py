@@ -106,3 +106,16 @@ def test_the_board_takes_the_same_queries_for_many_projects(
     client.force_login(personas.outsider)
     html = client.get(BOARD, {"park": world.park_a1.pk}).content.decode()
     assert "甲一扩建项目" not in html and "批量项目" not in html
+
+
+def test_a_searched_board_counts_and_sums_as_an_unsearched_one(
+    world: World, personas: Personas, moved: None
+) -> None:
+    # The search's planner hint (grouping on stage || '') changes how, never what, is counted.
+    visible = project_list(user=personas.sysadmin).filter(name__contains="项目")
+    plain = project_board(projects=visible)
+    searched = project_board(projects=visible, searched=True)
+    assert [(c.stage, c.count, c.total_investment) for c in plain] == [
+        (c.stage, c.count, c.total_investment) for c in searched
+    ]
+    assert sum(c.count for c in searched) == visible.exclude(stage=Stage.TERMINATED).count()

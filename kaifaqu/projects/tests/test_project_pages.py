@@ -199,3 +199,26 @@ def test_the_stage_filter_is_a_list_of_checkboxes_that_names_the_chosen_stages(
     assert response.context["filter_form"].fields["stage"].summary == (
         "Signed (签约), Started (开工)"
     )
+
+
+@pytest.mark.django_db
+def test_the_industry_filter_takes_a_division_a_group_or_a_class_with_its_section_letter(
+    client: Client, world: World, personas: Personas
+) -> None:
+    from kaifaqu.core.models import IndustryClass
+    from kaifaqu.projects.services import project_update
+
+    project_update(
+        by=None, project=world.project_a2, data={"industry": IndustryClass.objects.get(code="3825")}
+    )
+    project_update(
+        by=None, project=world.project_a1, data={"industry": IndustryClass.objects.get(code="3011")}
+    )
+    client.force_login(personas.zone_admin)
+    assert names(client.get(LIST, {"industry": "38"})) == ["甲二新建项目"]
+    assert names(client.get(LIST, {"industry": "382"})) == ["甲二新建项目"]
+    assert names(client.get(LIST, {"industry": "C3011"})) == ["甲一扩建项目"]
+    assert names(client.get(LIST, {"industry": "3"})) == ["甲一扩建项目", "甲二新建项目"]
+    # 39 is the division after 38: its range ends at '3:' (the character after 9).
+    assert names(client.get(LIST, {"industry": "39"})) == []
+    assert names(client.get(LIST, {"industry": "制造"})) == []

@@ -142,3 +142,31 @@ def test_rounds_compare_on_their_page(
     assert response.status_code == 200
     (row,) = response.context["rows"]
     assert row.cells[0]["count"] == 1 and str(row.cells[0]["amount"]) == "4.5"
+
+
+def test_the_province_reads_one_zones_lists_at_a_time_chosen_in_the_summary(
+    client: Client, world: World, personas: Personas, round_one: Round
+) -> None:
+    round_entry_add(
+        by=personas.zone_admin, round=round_one, list=RoundList.SIGNED, project=world.project_a1
+    )
+    round_entry_add(
+        by=personas.outsider, round=round_one, list=RoundList.SIGNED, project=world.project_b
+    )
+    client.force_login(personas.province_viewer)
+    page = client.get(round_one.get_absolute_url())
+    body = page.content.decode()
+    # The summary links each zone; no list is shown before a zone is chosen.
+    assert f'href="?zone={world.zone_a.pk}#lists"' in body
+    assert page.context["lists"] == []
+    chosen = client.get(round_one.get_absolute_url(), {"zone": world.zone_b.pk})
+    signed = next(item for item in chosen.context["lists"] if item["list"] == "signed")
+    assert [entry.project.name for entry in signed["entries"]] == ["乙储能项目"]
+    # A zone outside the user's province is not a choice: nothing is listed.
+    outside = client.get(round_one.get_absolute_url(), {"zone": world.zone_c.pk})
+    assert outside.context["lists"] == []
+    # A zone's own staff see their lists at once, and never another zone's.
+    client.force_login(personas.zone_admin)
+    own = client.get(round_one.get_absolute_url(), {"zone": world.zone_b.pk})
+    signed = next(item for item in own.context["lists"] if item["list"] == "signed")
+    assert [entry.project.name for entry in signed["entries"]] == ["甲一扩建项目"]

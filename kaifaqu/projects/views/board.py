@@ -58,7 +58,10 @@ class ProjectBoardView(LoginRequiredMixin, View):
                     for project in column.cards
                 ],
             }
-            for column in project_board(projects=projects)
+            for column in project_board(
+                projects=projects,
+                searched=bool(getattr(filterset.form, "cleaned_data", {}).get("q")),
+            )
         ]
         context = {
             "fields": [filterset.form[name] for name in BOARD_FILTERS],

@@ -56,10 +56,11 @@ COLUMNS = [
 ]
 
 
-def _lists_of(user: Any, round: Round) -> list[dict[str, Any]]:
-    """Each list with the entries the user sees and, for a zone's project staff while the round
-    is open, the form to add an eligible project."""
-    entries = list(round_entries(user=user, round=round))
+def _lists_of(user: Any, round: Round, zone: Zone | None) -> list[dict[str, Any]]:
+    """Each list with the entries the user sees (of `zone` only, when given) and, for a zone's
+    project staff while the round is open, the form to add an eligible project."""
+    visible = round_entries(user=user, round=round)
+    entries = list(visible.filter(zone=zone) if zone is not None else visible)
     may_pick = can_write(user, RoundEntry) and round.is_open
     lists = []
     for value, label in RoundList.choices:
@@ -85,8 +86,14 @@ class RoundDetailView(RegistryDetailView):
     def get_context_data(
         self, obj: Round, failed: tuple[str, RoundEntryForm] | None = None
     ) -> dict[str, Any]:
-        user = self.request.user
-        lists = _lists_of(user, obj)
+        user: Any = self.request.user
+        # Whoever sees several zones (the province's office) reads a zone's lists at a time,
+        # chosen in the summary: a province's round holds thousands of projects.
+        several = user.home_zone_id is None
+        chosen = None
+        if several and self.request.GET.get("zone", "").isdigit():
+            chosen = Zone.objects.for_user(user).filter(pk=self.request.GET["zone"]).first()
+        lists = _lists_of(user, obj, chosen) if chosen or not several else []
         if failed is not None:
             for item in lists:
                 if item["list"] == failed[0]:
@@ -99,6 +106,8 @@ class RoundDetailView(RegistryDetailView):
             "lists": lists,
             "may_run": can_write(user, Round),
             "may_pick": can_write(user, RoundEntry) and obj.is_open,
+            "several_zones": several,
+            "chosen_zone": chosen,
         }
 
 
