@@ -7,6 +7,11 @@ urlpatterns = [
     # Before the registry's "<pk>/" pages.
     path("cycle-times/", views.CycleTimesView.as_view(), name="cycle-times"),
     path("board/", views.ProjectBoardView.as_view(), name="board"),
+    path("fai/", views.FaiListView.as_view(), name="fai-list"),
+    path("fai/eligible/", views.FaiEligibleView.as_view(), name="fai-eligible"),
+    path("fai/month/", views.FaiMonthView.as_view(), name="fai-month"),
+    path("fai/totals/", views.FaiTotalsView.as_view(), name="fai-totals"),
+    path("fai/<int:pk>/", views.FaiDetailView.as_view(), name="fai-detail"),
     path("rounds/compare/", views.RoundCompareView.as_view(), name="round-compare"),
     *views.ROUNDS.urls("rounds/"),
     path(
