@@ -116,7 +116,7 @@ def test_the_month_page_saves_every_line_or_none(
     )
     client.force_login(personas.zone_admin)
     url = reverse("projects:fai-month")
-    page = client.get(url, {"zone": world.zone_a.pk, "month": "2025-02"})
+    page = client.get(url, {"zone": str(world.zone_a.pk), "month": "2025-02"})
     assert len(page.context["lines"]) == 2
     failed = client.post(
         url,
