@@ -44,6 +44,11 @@ from kaifaqu.projects.services import (
 )
 
 
+def _plain(amount: Decimal) -> str:
+    """500.0000 → "500" for an input's initial value."""
+    return format(amount.normalize(), "f")
+
+
 def _this_month() -> Month:
     return Month.of(timezone.localdate())
 
@@ -226,9 +231,9 @@ class FaiDetailView(FaiView):
         if chosen:
             report = registration.reports.filter(month=self.month().first_day).first()
             if report is not None:
+                # The cumulative is left to be derived: a corrected month changes it.
                 initial.update(
-                    month_amount=report.month_amount,
-                    cumulative=report.cumulative,
+                    month_amount=_plain(report.month_amount),
                     above_plan_note=report.above_plan_note,
                 )
         return self._render(request, registration, FaiReportForm(initial=initial))
@@ -365,8 +370,7 @@ class FaiMonthView(FaiView):
             report = current.get(registration.pk)
             initial = (
                 {
-                    "month_amount": report.month_amount,
-                    "cumulative": report.cumulative,
+                    "month_amount": _plain(report.month_amount),
                     "above_plan_note": report.above_plan_note,
                 }
                 if report
