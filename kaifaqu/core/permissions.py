@@ -77,6 +77,26 @@ WRITERS: dict[str, frozenset[str]] = {
     # "三个一批" rounds are the province's; each zone's project staff put projects on the lists.
     "projects.round": frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER}),
     "projects.roundentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER}),
+    # The fixed-asset investment database (入库 and monthly reports): the zone's project staff
+    # and its statistician, who answers for the figures to the statistics bureau.
+    "projects.fairegistration": frozenset(
+        {
+            Role.SYSTEM_ADMIN,
+            Role.ZONE_ADMIN,
+            Role.INVESTMENT_OFFICER,
+            Role.PARK_SERVICE,
+            Role.STATISTICIAN,
+        }
+    ),
+    "projects.faireport": frozenset(
+        {
+            Role.SYSTEM_ADMIN,
+            Role.ZONE_ADMIN,
+            Role.INVESTMENT_OFFICER,
+            Role.PARK_SERVICE,
+            Role.STATISTICIAN,
+        }
+    ),
     # A zone's norms for cycle times are the management committee's call.
     "projects.projectsettings": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN}),
     "enterprises.rosterentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),

@@ -101,6 +101,19 @@ class RoundList:
 
 
 @dataclass(frozen=True)
+class FaiRow:
+    """A project registered in the fixed-asset investment database, with its monthly reports
+    (万元): `opening` was invested before the first reported month. Illustrative."""
+
+    project: str
+    registered_on: date
+    stats_code: str
+    opening: Decimal
+    months: tuple[tuple[str, Decimal], ...]
+    illustrative: bool = True
+
+
+@dataclass(frozen=True)
 class Round:
     key: str  # "2025-1": the year and the round of the year
     name: str
@@ -141,6 +154,7 @@ class Dataset:
     projects: tuple[ProjectRow, ...]
     rounds: tuple[Round, ...]
     personas: tuple[PersonaRow, ...]
+    fai: tuple[FaiRow, ...] = ()
 
     def stage_history(self, project: ProjectRow) -> list[StageStep]:
         """The project's own history plus one step per round list naming it, in date order."""
@@ -177,6 +191,7 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
         personas=tuple(
             _persona(row) for row in _read_json(directory / "personas.json")["personas"]
         ),
+        fai=_fai(projects_file.get("fai")),
     )
     _check_references(dataset)
     return dataset
@@ -349,6 +364,23 @@ def _persona(row: dict[str, Any]) -> PersonaRow:
     )
 
 
+def _fai(block: dict[str, Any] | None) -> tuple[FaiRow, ...]:
+    if not block:
+        return ()
+    illustrative = bool(block.get("illustrative", True))
+    return tuple(
+        FaiRow(
+            project=row["project"],
+            registered_on=date.fromisoformat(row["registered_on"]),
+            stats_code=row.get("stats_code", ""),
+            opening=Decimal(row.get("opening", 0)),
+            months=tuple((month, Decimal(value)) for month, value in row["months"].items()),
+            illustrative=illustrative,
+        )
+        for row in block["registrations"]
+    )
+
+
 def _check_references(dataset: Dataset) -> None:
     """Every name a file uses is defined once in the file that defines it."""
     _check_unique("region code", (row.code for row in dataset.regions))
@@ -364,6 +396,8 @@ def _check_references(dataset: Dataset) -> None:
         _check_in(enterprise.park, parks, "park", enterprise.name)
     for entry in dataset.rosters:
         _check_in(entry.uscc, usccs, "USCC", "rosters.csv")
+    for registration in dataset.fai:
+        _check_in(registration.project, projects, "project", "projects.json fai")
     for project in dataset.projects:
         _check_in(project.park, parks, "park", project.name)
         if project.enterprise is not None:

@@ -38,8 +38,10 @@ from kaifaqu.geo.services import (
     zone_create,
     zone_update,
 )
-from kaifaqu.projects.models import Project, Round, RoundEntry
+from kaifaqu.projects.models import FaiRegistration, FaiReport, Project, Round, RoundEntry
 from kaifaqu.projects.services import (
+    fai_register,
+    fai_report_record,
     project_advance,
     project_create,
     project_update,
@@ -71,6 +73,7 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_rosters(dataset, enterprises, tally, echo)
         _load_projects(dataset, zone, parks, enterprises, tally, echo)
         _load_rounds(dataset, zone, regions, tally, echo)
+        _load_fai(dataset, zone, tally, echo)
         _load_figures(dataset, zone, tally, echo)
         _load_targets(dataset, zone, tally, echo)
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
@@ -266,6 +269,48 @@ def _load_rounds(
                 if not listed_already:
                     round_entry_add(by=None, round=found, list=listed.stage, project=project)
     _report(echo, Round, outcomes, tally)
+
+
+def _load_fai(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -> None:
+    """The started projects registered in the fixed-asset investment database and their monthly
+    reports (illustrative: the article gives no monthly figures), through the services. A month
+    already reported is left as it is (someone may have corrected it)."""
+    outcomes: Counter[str] = Counter()
+    for row in dataset.fai:
+        project = Project.objects.get(zone=zone, name=row.project)
+        registration = FaiRegistration.objects.filter(project=project).first()
+        if registration is None:
+            registration = fai_register(
+                by=None,
+                project=project,
+                registered_on=row.registered_on,
+                stats_code=row.stats_code,
+                is_illustrative=row.illustrative,
+            )
+            outcomes[CREATED] += 1
+        else:
+            outcomes[UNCHANGED] += 1
+        reported = set(registration.reports.values_list("month", flat=True))
+        first = True
+        for text, amount in row.months:
+            month = Month.parse(text)
+            if month.first_day not in reported:
+                fai_report_record(
+                    by=None,
+                    registration=registration,
+                    month=month,
+                    month_amount=amount,
+                    # The first month carries what was invested before reporting began.
+                    cumulative=row.opening + amount if first and not reported else None,
+                    is_illustrative=row.illustrative,
+                )
+                reported.add(month.first_day)
+            first = False
+    _report(echo, FaiRegistration, outcomes, tally)
+    echo(
+        _("Monthly investment reports: %(count)d")
+        % {"count": FaiReport.objects.filter(registration__project__zone=zone).count()}
+    )
 
 
 def _advance(project: Project, steps: list[StageStep]) -> None:

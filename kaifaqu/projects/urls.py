@@ -13,6 +13,11 @@ urlpatterns = [
         views.ProjectImportTemplateView.as_view(),
         name="project-import-template",
     ),
+    path("fai/", views.FaiListView.as_view(), name="fai-list"),
+    path("fai/eligible/", views.FaiEligibleView.as_view(), name="fai-eligible"),
+    path("fai/month/", views.FaiMonthView.as_view(), name="fai-month"),
+    path("fai/totals/", views.FaiTotalsView.as_view(), name="fai-totals"),
+    path("fai/<int:pk>/", views.FaiDetailView.as_view(), name="fai-detail"),
     path("rounds/compare/", views.RoundCompareView.as_view(), name="round-compare"),
     *views.ROUNDS.urls("rounds/"),
     path(

@@ -310,6 +310,52 @@ def test_each_projects_stage_is_where_its_history_ends(zone: Zone) -> None:
         assert (project.stage, project.stage_since) == (changes[-1].to_stage, changes[-1].on)
 
 
+# The fixed-asset investment database (illustrative monthly figures)
+
+
+def test_the_started_projects_of_500_wan_or_more_are_registered(zone: Zone) -> None:
+    from kaifaqu.projects.models import FAI_STAGES, FAI_THRESHOLD, FaiRegistration, FaiReport
+
+    eligible = Project.objects.filter(
+        zone=zone, stage__in=FAI_STAGES, planned_investment__gte=FAI_THRESHOLD
+    )
+    registered = FaiRegistration.objects.filter(project__zone=zone)
+    assert set(registered.values_list("project", flat=True)) == set(
+        eligible.values_list("pk", flat=True)
+    )
+    for word in ("绿净", "科技园标准厂房一期"):
+        assert registered.filter(project__name__contains=word).exists(), word
+    assert not FaiReport.objects.filter(registration__project__zone=zone, is_illustrative=False)
+    assert not registered.filter(is_illustrative=False)
+
+
+def test_the_indicator_table_computes_the_first_quarters_investment(zone: Zone) -> None:
+    from kaifaqu.core.lib.periods import Month
+    from kaifaqu.statistics.selectors.indicators import indicator_rows
+
+    user = User.objects.get(username="demo")
+    table = indicator_rows(
+        user=user, month=Month(2025, 3), slice_kind="zone", slice_key=str(zone.pk)
+    )
+    row = next(r for r in table.rows if r.code == "fixed_asset_investment")
+    # 1–3月 2025 (万元): 科技园 700+500+1800 = 3,000; 烧结砖 200+600+300 = 1,100; 淮海钠电
+    # 900+1000+500 = 2,400; 绿净 1,200+2,600 = 3,800; 红旗牧场 500+1,100 = 1,600; 加气砌块
+    # 1,000; 石墨负极 1,200; 采掘装备 700; 冷库 600 → 15,400. 2024: 科技园 1,500+900+2,400 +
+    # 烧结砖 300 = 5,100. 15,400 / 5,100 − 1 = +202.0 %.
+    assert (row.ytd_value, row.ytd_base, row.ytd_growth) == (
+        Decimal("15400.00"),
+        Decimal("5100.00"),
+        Decimal("202.0"),
+    )
+    assert row.computed and "9" in row.source
+    # 2024 as a whole: the article's published 18.8817 亿元 stays the figure shown.
+    year = indicator_rows(
+        user=user, month=Month(2024, 12), slice_kind="zone", slice_key=str(zone.pk)
+    )
+    published = next(r for r in year.rows if r.code == "fixed_asset_investment")
+    assert (published.ytd_value, published.computed) == (Decimal("188817.00"), False)
+
+
 # Loading again
 
 

@@ -1,6 +1,14 @@
 """The projects app's models: the projects and their stages (`projects.py`), the province's
-"三个一批" rounds (`rounds.py`)."""
+"三个一批" rounds (`rounds.py`), the fixed-asset investment database (`fai.py`)."""
 
+from kaifaqu.projects.models.fai import (
+    FAI_STAGES,
+    FAI_THRESHOLD,
+    FaiRegistration,
+    FaiRegistrationQuerySet,
+    FaiReport,
+    FaiReportQuerySet,
+)
 from kaifaqu.projects.models.projects import (
     LIFECYCLE,
     MONEY,
@@ -21,10 +29,16 @@ from kaifaqu.projects.models.rounds import (
 )
 
 __all__ = [
+    "FAI_STAGES",
+    "FAI_THRESHOLD",
     "LIFECYCLE",
     "LIST_AMOUNT",
     "LIST_STAGE",
     "MONEY",
+    "FaiRegistration",
+    "FaiRegistrationQuerySet",
+    "FaiReport",
+    "FaiReportQuerySet",
     "Project",
     "ProjectQuerySet",
     "ProjectSettings",

@@ -1,6 +1,22 @@
 """Reads of the projects app; every read starts from for_user. Projects, their board and cycle
-times (`projects.py`); the "三个一批" rounds (`rounds.py`)."""
+times (`projects.py`); the "三个一批" rounds (`rounds.py`); the fixed-asset investment database
+(`fai.py`)."""
 
+from kaifaqu.projects.selectors.fai import (
+    FaiFigures,
+    MonthRow,
+    ParkFai,
+    fai_eligible_projects,
+    fai_figures,
+    fai_registrations,
+    fai_reports,
+    percent_of_plan,
+    started_without_reports,
+    zone_fai,
+    zone_fai_by_park,
+    zone_fai_for_indicators,
+    zone_fai_months,
+)
 from kaifaqu.projects.selectors.projects import (
     BOARD_CARDS,
     BoardColumn,
@@ -26,11 +42,19 @@ from kaifaqu.projects.selectors.rounds import (
 __all__ = [
     "BOARD_CARDS",
     "BoardColumn",
+    "FaiFigures",
     "ListFigures",
+    "MonthRow",
+    "ParkFai",
     "PlaceSummary",
     "RoundRow",
     "RoundSummary",
+    "fai_eligible_projects",
+    "fai_figures",
+    "fai_registrations",
+    "fai_reports",
     "officer_choices",
+    "percent_of_plan",
     "project_board",
     "project_cycles",
     "project_list",
@@ -39,6 +63,11 @@ __all__ = [
     "round_entries",
     "round_list",
     "round_summary",
+    "started_without_reports",
     "summary_text",
     "yi_rounded",
+    "zone_fai",
+    "zone_fai_by_park",
+    "zone_fai_for_indicators",
+    "zone_fai_months",
 ]

@@ -1,6 +1,17 @@
 """Writes of the projects app: projects and their stages (`projects.py`), the "三个一批" rounds
-(`rounds.py`). A project's stage changes only through `project_advance`."""
+(`rounds.py`), the fixed-asset investment database (`fai.py`). A project's stage changes only
+through `project_advance`."""
 
+from kaifaqu.projects.services.fai import (
+    MonthEntryError,
+    ReportOutcome,
+    fai_ineligible_reason,
+    fai_month_record,
+    fai_register,
+    fai_registration_update,
+    fai_report_record,
+    project_started_on,
+)
 from kaifaqu.projects.services.projects import (
     NORM_FIELDS,
     PROJECT_FIELDS,
@@ -34,13 +45,21 @@ __all__ = [
     "ROUND_FIELDS",
     "STAGE_DATA_FIELDS",
     "STAGE_REQUIRES",
+    "MonthEntryError",
+    "ReportOutcome",
     "allowed_next_stages",
     "check_stage_data",
     "eligible_projects",
+    "fai_ineligible_reason",
+    "fai_month_record",
+    "fai_register",
+    "fai_registration_update",
+    "fai_report_record",
     "project_advance",
     "project_create",
     "project_settings_for",
     "project_settings_update",
+    "project_started_on",
     "project_update",
     "round_close",
     "round_create",

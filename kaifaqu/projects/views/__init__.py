@@ -1,9 +1,16 @@
 """Project pages: the registry (list, details with the stage history and the form that moves a
-project on, edit, history, export), the ledger import, the pipeline board (看板), the cycle times (周期) and the
-"三个一批" rounds."""
+project on, edit, history, export), the ledger import, the pipeline board (看板), the cycle times
+(周期), the "三个一批" rounds and the fixed-asset investment database (固定资产投资入库)."""
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
+from kaifaqu.projects.views.fai import (
+    FaiDetailView,
+    FaiEligibleView,
+    FaiListView,
+    FaiMonthView,
+    FaiTotalsView,
+)
 from kaifaqu.projects.views.imports import ProjectImportTemplateView, ProjectImportView
 from kaifaqu.projects.views.registry import (
     PROJECTS,
@@ -27,6 +34,11 @@ __all__ = [
     "RELATED_COLUMNS",
     "ROUNDS",
     "CycleTimesView",
+    "FaiDetailView",
+    "FaiEligibleView",
+    "FaiListView",
+    "FaiMonthView",
+    "FaiTotalsView",
     "ProjectAdvanceView",
     "ProjectBoardView",
     "ProjectCreateView",

@@ -109,6 +109,12 @@ class IndicatorRowSerializer(serializers.Serializer[IndicatorRow]):
     figure_source = serializers.CharField(
         source="source", help_text=_("For an entered figure, where it comes from.")
     )
+    computed = serializers.BooleanField(
+        help_text=_(
+            "True when no figure was entered for the period and the zone's figure is computed "
+            "from its fixed-asset investment project database."
+        )
+    )
 
     def get_growth_unit(self, row: IndicatorRow) -> str:
         return "points" if row.indicator.kind == RATIO else "percent"

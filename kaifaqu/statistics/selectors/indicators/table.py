@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import Role
@@ -82,6 +83,9 @@ class IndicatorRow:
     # False where the indicator has no figure for this kind of slice (entered zone figures).
     available: bool = True
     source: str = ""
+    # True when an entered indicator's figure was computed from the zone's own records (固定资产投资
+    # from the project database) because none was entered for the period.
+    computed: bool = False
 
     @property
     def code(self) -> str:
@@ -280,6 +284,8 @@ def _entered_row(
     row = IndicatorRow(indicator, available=_available(indicator, slice))
     figure = entered.get((indicator.code, month.year))
     if figure is None:
+        if indicator.code in FROM_PROJECTS and slice.kind == SliceKind.ZONE:
+            return _from_projects(row, slice, month)
         return row
     value, source = figure
     base = entered.get((indicator.code, month.year - 1))
@@ -290,6 +296,42 @@ def _entered_row(
         ytd_base=_wan(base_value),
         ytd_growth=growth(value, base_value),
         source=source,
+    )
+
+
+# Entered indicators a zone can also compute from its own records when no figure was entered for
+# the period: 固定资产投资 from the fixed-asset investment database (projects app). A published
+# figure, when entered, stays the one shown: it is the official one.
+FROM_PROJECTS = frozenset({"fixed_asset_investment"})
+
+
+def _from_projects(row: IndicatorRow, slice: Slice, month: Month) -> IndicatorRow:
+    """The zone's 固定资产投资 of the month and 1–N月 from its registered projects' reports, with
+    the same period of the year before for growth, the source naming the database."""
+    # Imported here: projects' selectors import geo and core only, never statistics, and
+    # statistics reads this one figure from them through this narrow function.
+    from kaifaqu.projects.selectors.fai import zone_fai_for_indicators
+
+    if slice.zone_id is None:
+        return row
+    figures = zone_fai_for_indicators(zone_id=slice.zone_id, month=month)
+    if figures is None:
+        return row
+    return replace(
+        row,
+        month_value=_wan(figures.month_value),
+        month_base=_wan(figures.month_base),
+        ytd_value=_wan(figures.ytd_value),
+        ytd_base=_wan(figures.ytd_base),
+        month_growth=growth(figures.month_value, figures.month_base),
+        ytd_growth=growth(figures.ytd_value, figures.ytd_base),
+        source=ngettext(
+            "Fixed-asset investment project database (固定资产投资项目库, %(count)s project)",
+            "Fixed-asset investment project database (固定资产投资项目库, %(count)s projects)",
+            figures.projects,
+        )
+        % {"count": figures.projects},
+        computed=True,
     )
 
 
