@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.projects.api import ProjectCycleViewSet, ProjectViewSet
+from kaifaqu.projects.api_leads import FollowUpViewSet, LeadFunnelViewSet, LeadViewSet
 from kaifaqu.projects.api_rounds import RoundViewSet
 from kaifaqu.statistics.api import (
     CandidateViewSet,
@@ -32,6 +33,9 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-cycles", ProjectCycleViewSet, basename="project-cycle")
 router.register("project-rounds", RoundViewSet, basename="project-round")
+router.register("project-leads", LeadViewSet, basename="project-lead")
+router.register("project-lead-follow-ups", FollowUpViewSet, basename="project-lead-follow-up")
+router.register("project-lead-funnel", LeadFunnelViewSet, basename="project-lead-funnel")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("review-decisions", ReviewDecisionViewSet, basename="review-decision")
 router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")

@@ -10,9 +10,18 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kaifaqu.projects.models import Project, Round, RoundEntry, StageChange
+        from kaifaqu.projects.models import (
+            FollowUp,
+            Lead,
+            Project,
+            Round,
+            RoundEntry,
+            StageChange,
+        )
 
         auditlog.register(Project)
         auditlog.register(StageChange)
         auditlog.register(Round)
         auditlog.register(RoundEntry)
+        auditlog.register(Lead)
+        auditlog.register(FollowUp)

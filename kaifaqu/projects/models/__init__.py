@@ -1,6 +1,17 @@
 """The projects app's models: the projects and their stages (`projects.py`), the province's
-"三个一批" rounds (`rounds.py`)."""
+"三个一批" rounds (`rounds.py`), investment promotion leads and their follow-ups (`leads.py`)."""
 
+from kaifaqu.projects.models.leads import (
+    CONTACT_FIELDS,
+    DEFAULT_COLD_DAYS,
+    DropReason,
+    FollowUp,
+    FollowUpMethod,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    may_see_contacts,
+)
 from kaifaqu.projects.models.projects import (
     LIFECYCLE,
     MONEY,
@@ -21,10 +32,18 @@ from kaifaqu.projects.models.rounds import (
 )
 
 __all__ = [
+    "CONTACT_FIELDS",
+    "DEFAULT_COLD_DAYS",
     "LIFECYCLE",
     "LIST_AMOUNT",
     "LIST_STAGE",
     "MONEY",
+    "DropReason",
+    "FollowUp",
+    "FollowUpMethod",
+    "Lead",
+    "LeadSource",
+    "LeadStatus",
     "Project",
     "ProjectQuerySet",
     "ProjectSettings",
@@ -34,5 +53,6 @@ __all__ = [
     "RoundStatus",
     "Stage",
     "StageChange",
+    "may_see_contacts",
     "officers_of",
 ]

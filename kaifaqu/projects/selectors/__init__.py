@@ -1,6 +1,18 @@
 """Reads of the projects app; every read starts from for_user. Projects, their board and cycle
-times (`projects.py`); the "三个一批" rounds (`rounds.py`)."""
+times (`projects.py`); the "三个一批" rounds (`rounds.py`); leads and their funnel (`leads.py`)."""
 
+from kaifaqu.projects.selectors.leads import (
+    FUNNEL_STEPS,
+    Funnel,
+    FunnelRow,
+    going_cold,
+    lead_follow_ups,
+    lead_follow_ups_for_project,
+    lead_funnel,
+    lead_list,
+    lead_of_project,
+    rate,
+)
 from kaifaqu.projects.selectors.projects import (
     BOARD_CARDS,
     BoardColumn,
@@ -25,16 +37,26 @@ from kaifaqu.projects.selectors.rounds import (
 
 __all__ = [
     "BOARD_CARDS",
+    "FUNNEL_STEPS",
     "BoardColumn",
+    "Funnel",
+    "FunnelRow",
     "ListFigures",
     "PlaceSummary",
     "RoundRow",
     "RoundSummary",
+    "going_cold",
+    "lead_follow_ups",
+    "lead_follow_ups_for_project",
+    "lead_funnel",
+    "lead_list",
+    "lead_of_project",
     "officer_choices",
     "project_board",
     "project_cycles",
     "project_list",
     "project_stage_history",
+    "rate",
     "round_comparison",
     "round_entries",
     "round_list",

@@ -1,6 +1,19 @@
 """Writes of the projects app: projects and their stages (`projects.py`), the "三个一批" rounds
-(`rounds.py`). A project's stage changes only through `project_advance`."""
+(`rounds.py`), investment promotion leads (`leads.py`). A project's stage changes only through
+`project_advance`."""
 
+from kaifaqu.projects.services.leads import (
+    CONVERSION_STAGES,
+    FOLLOW_UP_FIELDS,
+    LEAD_FIELDS,
+    follow_up_add,
+    follow_up_update,
+    lead_convert,
+    lead_create,
+    lead_drop,
+    lead_reopen,
+    lead_update,
+)
 from kaifaqu.projects.services.projects import (
     NORM_FIELDS,
     PROJECT_FIELDS,
@@ -28,6 +41,9 @@ from kaifaqu.projects.services.rounds import (
 )
 
 __all__ = [
+    "CONVERSION_STAGES",
+    "FOLLOW_UP_FIELDS",
+    "LEAD_FIELDS",
     "NORM_FIELDS",
     "PROJECT_FIELDS",
     "REASON_REQUIRED",
@@ -37,6 +53,13 @@ __all__ = [
     "allowed_next_stages",
     "check_stage_data",
     "eligible_projects",
+    "follow_up_add",
+    "follow_up_update",
+    "lead_convert",
+    "lead_create",
+    "lead_drop",
+    "lead_reopen",
+    "lead_update",
     "project_advance",
     "project_create",
     "project_settings_for",

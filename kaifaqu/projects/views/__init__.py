@@ -1,9 +1,10 @@
 """Project pages: the registry (list, details with the stage history and the form that moves a
 project on, edit, history, export) the pipeline board (看板), the cycle times (周期) and the
-"三个一批" rounds."""
+"三个一批" rounds; the leads (招商线索) and their funnel."""
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
+from kaifaqu.projects.views.leads import LEADS, LeadFunnelView, lead_urls
 from kaifaqu.projects.views.registry import (
     PROJECTS,
     RELATED_COLUMNS,
@@ -22,10 +23,12 @@ from kaifaqu.projects.views.rounds import (
 )
 
 __all__ = [
+    "LEADS",
     "PROJECTS",
     "RELATED_COLUMNS",
     "ROUNDS",
     "CycleTimesView",
+    "LeadFunnelView",
     "ProjectAdvanceView",
     "ProjectBoardView",
     "ProjectCreateView",
@@ -36,4 +39,5 @@ __all__ = [
     "RoundStatusView",
     "RoundSummaryExportView",
     "StageChangeCorrectView",
+    "lead_urls",
 ]
