@@ -222,6 +222,9 @@ def _load_project(
     zone: Zone,
     lead: Lead | None = None,
 ) -> str:
+    if lead is not None or Lead.objects.filter(project__zone=zone, project__name=row.name).exists():
+        # What the files leave blank the project takes from its lead (its investor …).
+        data = {name: value for name, value in data.items() if value not in (None, "")}
     project = Project.objects.filter(zone=zone, name=row.name).first()
     if project is None:
         first, *later = history

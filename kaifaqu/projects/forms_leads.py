@@ -71,7 +71,10 @@ class LeadDropForm(StyledForm):
         initial=timezone.localdate,
         widget=forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
     )
-    reason = forms.ChoiceField(label=verbose_label(Lead, "drop_reason"), choices=DropReason.choices)
+    reason = forms.ChoiceField(
+        label=verbose_label(Lead, "drop_reason"),
+        choices=[("", "---------"), *DropReason.choices],
+    )
     note = forms.CharField(
         label=verbose_label(Lead, "drop_note"),
         required=False,

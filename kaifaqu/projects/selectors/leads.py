@@ -117,7 +117,7 @@ class FunnelStep:
 
 FUNNEL_STEPS: tuple[FunnelStep, ...] = (
     FunnelStep("received", gettext_lazy("Leads received (线索)"), None),
-    FunnelStep("converted", gettext_lazy("In negotiation, converted (洽谈)"), Stage.NEGOTIATING),
+    FunnelStep("converted", gettext_lazy("Converted (洽谈)"), Stage.NEGOTIATING),
     FunnelStep("signed", gettext_lazy("Signed (签约)"), Stage.SIGNED),
     FunnelStep("started", gettext_lazy("Started (开工)"), Stage.STARTED),
     FunnelStep("commissioned", gettext_lazy("Commissioned (投产)"), Stage.COMMISSIONED),

@@ -166,7 +166,8 @@ def lead_convert(
         "officer": lead.officer,
         "is_illustrative": lead.is_illustrative,
     }
-    fields = {**carried, **{key: value for key, value in given.items() if value is not None}}
+    # A blank in `data` leaves what the lead carries over.
+    fields = {**carried, **{key: value for key, value in given.items() if value not in (None, "")}}
     if fields.get("total_investment") is None:
         raise ValidationError(
             {
@@ -182,7 +183,7 @@ def lead_convert(
         data=fields,
         stage=Stage.LEAD,
         stage_on=lead.received_on,
-        note=_("Lead received (%(source)s)") % {"source": lead.get_source_display()},
+        note=_("Lead received through %(source)s") % {"source": lead.get_source_display()},
     )
     project_advance(
         project=project,

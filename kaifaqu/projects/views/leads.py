@@ -53,9 +53,15 @@ def _label(name: str) -> Any:
     return verbose_label(Lead, name)
 
 
+def _officer_name(user: Any) -> str:
+    if user is None:
+        return "—"
+    return str(user.get_full_name() or user.get_username())
+
+
 def _status_text(lead: Lead) -> str:
     if lead.going_cold:
-        return _("Going cold: %(days)s days without follow-up") % {"days": lead.quiet_days()}
+        return _("Going cold: %(days)s days") % {"days": lead.quiet_days()}
     return str(lead.get_status_display())
 
 
@@ -67,7 +73,6 @@ def _status_badge(lead: Lead) -> str:
 # zone's own staff (`may_see_contacts`).
 COLUMNS = [
     Column("title", _label("title"), attr("title"), sort="title", link=True),
-    Column("investor", _label("investor"), attr("investor"), sort="investor"),
     Column("source", _label("source"), attr("get_source_display"), sort="source"),
     Column("park", _label("park"), attr("park.name"), sort="park__name"),
     Column(
@@ -78,7 +83,13 @@ COLUMNS = [
         numeric=True,
         display=lambda lead: wan_text(lead.expected_investment),
     ),
-    Column("officer", _label("officer"), attr("officer"), sort="officer__first_name"),
+    Column(
+        "officer",
+        _label("officer"),
+        attr("officer"),
+        sort="officer__first_name",
+        display=lambda lead: _officer_name(lead.officer),
+    ),
     Column("received_on", _label("received_on"), attr("received_on"), sort="received_on"),
     Column(
         "last_follow_up_on",
