@@ -186,6 +186,7 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseKindEnum": "kaifaqu.enterprises.models.EnterpriseKind",
         "EnterpriseStatusEnum": "kaifaqu.enterprises.models.EnterpriseStatus",
         "ProxyKindEnum": "kaifaqu.statistics.models.ProxyKind",
+        "DropReasonEnum": "kaifaqu.projects.models.DropReason",
     },
     "TAGS": [
         {"name": "geo", "description": _("Regions (GB/T 2260), zones and parks")},
