@@ -4,6 +4,7 @@ from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.projects.api import ProjectCycleViewSet, ProjectViewSet
 from kaifaqu.projects.api_fai import FaiRegistrationViewSet, FaiTotalsViewSet
+from kaifaqu.projects.api_leads import FollowUpViewSet, LeadFunnelViewSet, LeadViewSet
 from kaifaqu.projects.api_rounds import RoundViewSet
 from kaifaqu.statistics.api import (
     CandidateViewSet,
@@ -36,6 +37,9 @@ router.register("project-rounds", RoundViewSet, basename="project-round")
 # The fixed-asset investment database: registrations with their monthly reports, zone totals.
 router.register("fai-registrations", FaiRegistrationViewSet, basename="fai-registration")
 router.register("fai-totals", FaiTotalsViewSet, basename="fai-totals")
+router.register("project-leads", LeadViewSet, basename="project-lead")
+router.register("project-lead-follow-ups", FollowUpViewSet, basename="project-lead-follow-up")
+router.register("project-lead-funnel", LeadFunnelViewSet, basename="project-lead-funnel")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("review-decisions", ReviewDecisionViewSet, basename="review-decision")
 router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")

@@ -74,6 +74,13 @@ WRITERS: dict[str, frozenset[str]] = {
     "projects.project": frozenset(
         {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
     ),
+    # Leads (招商线索) and their follow-ups are worked by the same staff as projects.
+    "projects.lead": frozenset(
+        {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
+    ),
+    "projects.followup": frozenset(
+        {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
+    ),
     # "三个一批" rounds are the province's; each zone's project staff put projects on the lists.
     "projects.round": frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER}),
     "projects.roundentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER}),

@@ -26,6 +26,7 @@ from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.core.permissions import Role
 from kaifaqu.demo.dataset import Dataset, ProjectRow, StageStep, read_dataset
+from kaifaqu.demo.leads import demo_leads_load, read_leads
 from kaifaqu.demo.returns import demo_returns_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.enterprises.services import enterprise_create, enterprise_update, roster_entry_add
@@ -38,10 +39,18 @@ from kaifaqu.geo.services import (
     zone_create,
     zone_update,
 )
-from kaifaqu.projects.models import FaiRegistration, FaiReport, Project, Round, RoundEntry
+from kaifaqu.projects.models import (
+    FaiRegistration,
+    FaiReport,
+    Lead,
+    Project,
+    Round,
+    RoundEntry,
+)
 from kaifaqu.projects.services import (
     fai_register,
     fai_report_record,
+    lead_convert,
     project_advance,
     project_create,
     project_update,
@@ -71,12 +80,14 @@ def demo_load(*, echo: Echo = print) -> str:
         parks = _load_parks(dataset, zone, tally, echo)
         enterprises = _load_enterprises(dataset, zone, parks, tally, echo)
         _load_rosters(dataset, enterprises, tally, echo)
-        _load_projects(dataset, zone, parks, enterprises, tally, echo)
+        # The demo logins come before the leads, whose officers they are.
+        _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
+        origins = demo_leads_load(rows=read_leads(), zone=zone, parks=parks, tally=tally, echo=echo)
+        _load_projects(dataset, zone, parks, enterprises, origins, tally, echo)
         _load_rounds(dataset, zone, regions, tally, echo)
         _load_fai(dataset, zone, tally, echo)
         _load_figures(dataset, zone, tally, echo)
         _load_targets(dataset, zone, tally, echo)
-        _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
         _load_returns(tally, echo)
         _load_gaps(zone, tally, echo)
         _load_indicators(zone, echo)
@@ -189,9 +200,12 @@ def _load_projects(
     zone: Zone,
     parks: Mapping[str, Park],
     enterprises: Mapping[str, Enterprise],
+    origins: Mapping[str, Lead],
     tally: Counter[str],
     echo: Echo,
 ) -> None:
+    """The projects with their stage history; a project that came from a lead (`origins`, by
+    project name) is registered by converting that lead."""
     codes = {row.industry for row in dataset.projects if row.industry}
     industries = IndustryClass.objects.in_bulk(codes)
     outcomes: Counter[str] = Counter()
@@ -206,20 +220,31 @@ def _load_projects(
             "enterprise": enterprise,
             "industry": industries[row.industry] if row.industry else None,
         }
-        outcome = _load_project(row, data, dataset.stage_history(row), zone)
+        outcome = _load_project(row, data, dataset.stage_history(row), zone, origins.get(row.name))
         outcomes[outcome] += 1
     _report(echo, Project, outcomes, tally)
 
 
 def _load_project(
-    row: ProjectRow, data: dict[str, Any], history: list[StageStep], zone: Zone
+    row: ProjectRow,
+    data: dict[str, Any],
+    history: list[StageStep],
+    zone: Zone,
+    lead: Lead | None = None,
 ) -> str:
+    if lead is not None or Lead.objects.filter(project__zone=zone, project__name=row.name).exists():
+        # What the files leave blank the project takes from its lead (its investor …).
+        data = {name: value for name, value in data.items() if value not in (None, "")}
     project = Project.objects.filter(zone=zone, name=row.name).first()
     if project is None:
         first, *later = history
-        project = project_create(
-            by=None, data=data, stage=first.stage, stage_on=first.on, note=first.note
-        )
+        if lead is not None:
+            # 线索 on the day the lead came in, then the project's first stage on its first day.
+            project = lead_convert(lead=lead, by=None, on=first.on, data=data, stage=first.stage)
+        else:
+            project = project_create(
+                by=None, data=data, stage=first.stage, stage_on=first.on, note=first.note
+            )
         _advance(project, later)
         return CREATED
     outcome = UNCHANGED

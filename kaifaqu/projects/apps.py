@@ -13,6 +13,8 @@ class ProjectsConfig(AppConfig):
         from kaifaqu.projects.models import (
             FaiRegistration,
             FaiReport,
+            FollowUp,
+            Lead,
             Project,
             Round,
             RoundEntry,
@@ -25,3 +27,5 @@ class ProjectsConfig(AppConfig):
         auditlog.register(RoundEntry)
         auditlog.register(FaiRegistration)
         auditlog.register(FaiReport)
+        auditlog.register(Lead)
+        auditlog.register(FollowUp)

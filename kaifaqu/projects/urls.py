@@ -36,6 +36,7 @@ urlpatterns = [
         views.ROUNDS.view(views.RoundSummaryExportView),
         name="round-summary-export",
     ),
+    *views.lead_urls("leads/"),
     *views.PROJECTS.urls(),
     path(
         "<int:pk>/advance/",

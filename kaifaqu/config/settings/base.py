@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
         "ProxyKindEnum": "kaifaqu.statistics.models.ProxyKind",
         "MoneyUnitEnum": ["元", "千元", "万元", "亿元"],
         "IndicatorUnitEnum": "kaifaqu.statistics.api.indicator_table.UNITS",
+        "DropReasonEnum": "kaifaqu.projects.models.DropReason",
     },
     "TAGS": [
         {"name": "geo", "description": _("Regions (GB/T 2260), zones and parks")},

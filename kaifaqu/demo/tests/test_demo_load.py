@@ -5,6 +5,7 @@ The article's figures are typed here (from 《向“新”奋进 提质而“立
 that is rolled back at the end; each test runs in its own savepoint within it.
 """
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -24,8 +25,8 @@ from kaifaqu.core.permissions import Role
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, ZoneLevel
-from kaifaqu.projects.models import LIFECYCLE, Project, Round, Stage, StageChange
-from kaifaqu.projects.selectors import round_summary
+from kaifaqu.projects.models import LIFECYCLE, Lead, LeadStatus, Project, Round, Stage, StageChange
+from kaifaqu.projects.selectors import project_cycles, round_summary
 from kaifaqu.projects.services import project_advance
 from kaifaqu.statistics.models import Indicator, ReportedFigure
 
@@ -388,6 +389,43 @@ def test_running_it_again_keeps_the_progress_a_person_recorded(zone: Zone) -> No
     assert (project.stage, project.stage_since) == (Stage.COMMISSIONED, date(2025, 3, 20))
     assert project.stage_changes.count() == 4
     assert StageChange.objects.filter(project=project, to_stage=Stage.BUILDING).count() == 1
+
+
+# Leads (招商线索): illustrative, the article gives none
+
+
+def test_the_leads_are_illustrative_and_some_became_projects_and_some_were_dropped(
+    zone: Zone,
+) -> None:
+    leads = Lead.objects.filter(zone=zone)
+    assert leads.count() == 13 and all(lead.is_illustrative for lead in leads)
+    statuses = Counter(lead.status for lead in leads)
+    # converted: the two signed at the round, 钠离子, 光伏, 风电叶片, 陶粒; dropped: 数据中心,
+    # 可降解塑料, 电商直播; open: 冷链, 氢能, 碳化硅, 铸造.
+    assert statuses == {LeadStatus.CONVERTED: 6, LeadStatus.DROPPED: 3, LeadStatus.OPEN: 4}
+    assert all(lead.drop_reason for lead in leads.filter(status=LeadStatus.DROPPED))
+
+
+def test_the_two_projects_signed_at_the_round_came_from_leads_and_count_from_them(
+    zone: Zone,
+) -> None:
+    project = Project.objects.get(zone=zone, name="煤矿智能化研发生产基地")
+    assert project.lead.received_on == date(2024, 7, 15)
+    stages = [(change.to_stage, change.on) for change in project.stage_changes.all()]
+    assert stages == [
+        (Stage.LEAD, date(2024, 7, 15)),
+        (Stage.NEGOTIATING, date(2024, 11, 28)),
+        (Stage.SIGNED, EVENT),
+    ]
+    cycle = next(
+        cycle
+        for cycle in project_cycles(user=User.objects.get(username="demo"), today=EVENT)
+        if cycle.project.pk == project.pk
+    )
+    # 2024-07-15 → 2025-02-18: 16 + 31 + 30 + 31 + 30 + 31 (to 12-31) + 31 + 18 = 218 days.
+    assert cycle.spans["lead_to_signed"].days == 218
+    other = Project.objects.get(zone=zone, name="年处理20万吨粉煤灰、煤矸石固废资源综合利用项目")
+    assert other.lead.follow_ups.count() == 2 and not other.is_illustrative
 
 
 # Personas

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('core', '0002_load_industry_classes'),
         ('enterprises', '0003_roster_entry_exit_and_thresholds'),
         ('geo', '0001_initial'),
-        ('projects', '0010_fai_database'),
+        ('projects', '0011_leads'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,6 @@
 """The projects app's models: the projects and their stages (`projects.py`), the province's
-"三个一批" rounds (`rounds.py`), the fixed-asset investment database (`fai.py`)."""
+"三个一批" rounds (`rounds.py`), the fixed-asset investment database (`fai.py`), investment
+promotion leads and their follow-ups (`leads.py`)."""
 
 from kaifaqu.projects.models.fai import (
     FAI_STAGES,
@@ -8,6 +9,17 @@ from kaifaqu.projects.models.fai import (
     FaiRegistrationQuerySet,
     FaiReport,
     FaiReportQuerySet,
+)
+from kaifaqu.projects.models.leads import (
+    CONTACT_FIELDS,
+    DEFAULT_COLD_DAYS,
+    DropReason,
+    FollowUp,
+    FollowUpMethod,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    may_see_contacts,
 )
 from kaifaqu.projects.models.projects import (
     LIFECYCLE,
@@ -29,16 +41,24 @@ from kaifaqu.projects.models.rounds import (
 )
 
 __all__ = [
+    "CONTACT_FIELDS",
+    "DEFAULT_COLD_DAYS",
     "FAI_STAGES",
     "FAI_THRESHOLD",
     "LIFECYCLE",
     "LIST_AMOUNT",
     "LIST_STAGE",
     "MONEY",
+    "DropReason",
     "FaiRegistration",
     "FaiRegistrationQuerySet",
     "FaiReport",
     "FaiReportQuerySet",
+    "FollowUp",
+    "FollowUpMethod",
+    "Lead",
+    "LeadSource",
+    "LeadStatus",
     "Project",
     "ProjectQuerySet",
     "ProjectSettings",
@@ -48,5 +68,6 @@ __all__ = [
     "RoundStatus",
     "Stage",
     "StageChange",
+    "may_see_contacts",
     "officers_of",
 ]

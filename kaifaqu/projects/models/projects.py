@@ -289,6 +289,12 @@ class ProjectSettings(TimeStampedModel):
     started_to_commissioned_days = models.PositiveIntegerField(
         _("start to commissioning (days)"), default=365, validators=[MinValueValidator(1)]
     )
+    # An open lead (招商线索) with no follow-up for longer than this is going cold.
+    lead_cold_days = models.PositiveIntegerField(
+        _("lead going cold after (days without follow-up)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+    )
 
     class Meta:
         verbose_name = _("project settings")

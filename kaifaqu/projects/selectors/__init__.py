@@ -1,6 +1,6 @@
 """Reads of the projects app; every read starts from for_user. Projects, their board and cycle
 times (`projects.py`); the "三个一批" rounds (`rounds.py`); the fixed-asset investment database
-(`fai.py`)."""
+(`fai.py`); leads and their funnel (`leads.py`)."""
 
 from kaifaqu.projects.selectors.fai import (
     FaiFigures,
@@ -16,6 +16,18 @@ from kaifaqu.projects.selectors.fai import (
     zone_fai_by_park,
     zone_fai_for_indicators,
     zone_fai_months,
+)
+from kaifaqu.projects.selectors.leads import (
+    FUNNEL_STEPS,
+    Funnel,
+    FunnelRow,
+    going_cold,
+    lead_follow_ups,
+    lead_follow_ups_for_project,
+    lead_funnel,
+    lead_list,
+    lead_of_project,
+    rate,
 )
 from kaifaqu.projects.selectors.projects import (
     BOARD_CARDS,
@@ -41,8 +53,11 @@ from kaifaqu.projects.selectors.rounds import (
 
 __all__ = [
     "BOARD_CARDS",
+    "FUNNEL_STEPS",
     "BoardColumn",
     "FaiFigures",
+    "Funnel",
+    "FunnelRow",
     "ListFigures",
     "MonthRow",
     "ParkFai",
@@ -53,12 +68,19 @@ __all__ = [
     "fai_figures",
     "fai_registrations",
     "fai_reports",
+    "going_cold",
+    "lead_follow_ups",
+    "lead_follow_ups_for_project",
+    "lead_funnel",
+    "lead_list",
+    "lead_of_project",
     "officer_choices",
     "percent_of_plan",
     "project_board",
     "project_cycles",
     "project_list",
     "project_stage_history",
+    "rate",
     "round_comparison",
     "round_entries",
     "round_list",

@@ -1,6 +1,6 @@
 """Writes of the projects app: projects and their stages (`projects.py`), the "三个一批" rounds
-(`rounds.py`), the fixed-asset investment database (`fai.py`). A project's stage changes only
-through `project_advance`."""
+(`rounds.py`), the fixed-asset investment database (`fai.py`), investment promotion leads
+(`leads.py`). A project's stage changes only through `project_advance`."""
 
 from kaifaqu.projects.services.fai import (
     MonthEntryError,
@@ -11,6 +11,18 @@ from kaifaqu.projects.services.fai import (
     fai_registration_update,
     fai_report_record,
     project_started_on,
+)
+from kaifaqu.projects.services.leads import (
+    CONVERSION_STAGES,
+    FOLLOW_UP_FIELDS,
+    LEAD_FIELDS,
+    follow_up_add,
+    follow_up_update,
+    lead_convert,
+    lead_create,
+    lead_drop,
+    lead_reopen,
+    lead_update,
 )
 from kaifaqu.projects.services.projects import (
     NORM_FIELDS,
@@ -39,6 +51,9 @@ from kaifaqu.projects.services.rounds import (
 )
 
 __all__ = [
+    "CONVERSION_STAGES",
+    "FOLLOW_UP_FIELDS",
+    "LEAD_FIELDS",
     "NORM_FIELDS",
     "PROJECT_FIELDS",
     "REASON_REQUIRED",
@@ -55,6 +70,13 @@ __all__ = [
     "fai_register",
     "fai_registration_update",
     "fai_report_record",
+    "follow_up_add",
+    "follow_up_update",
+    "lead_convert",
+    "lead_create",
+    "lead_drop",
+    "lead_reopen",
+    "lead_update",
     "project_advance",
     "project_create",
     "project_settings_for",

@@ -177,6 +177,7 @@ NORM_FIELDS = (
     "signed_to_started_days",
     "approved_to_started_days",
     "started_to_commissioned_days",
+    "lead_cold_days",
 )
 
 

@@ -210,10 +210,12 @@ def test_the_norms_form_saves_for_the_administrator_and_refuses_others(
         "signed_to_started_days": 50,
         "approved_to_started_days": 30,
         "started_to_commissioned_days": 200,
+        "lead_cold_days": 21,  # the leads' norm shares the form
     }
     response = login(client, personas.zone_admin).post(f"{PAGE}?zone={world.zone_a.pk}", data)
     assert response.status_code == 302
     assert ProjectSettings.objects.get(zone=world.zone_a).signed_to_started_days == 50
+    assert ProjectSettings.objects.get(zone=world.zone_a).lead_cold_days == 21
     bad = login(client, personas.zone_admin).post(PAGE, {**data, "lead_to_signed_days": 0})
     assert bad.status_code == 400
     assert ProjectSettings.objects.get(zone=world.zone_a).lead_to_signed_days == 100

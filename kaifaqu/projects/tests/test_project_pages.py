@@ -20,7 +20,8 @@ LIST = reverse("projects:project-list")
 EXPORT = reverse("projects:project-export")
 # One more than the rows: each filter with choices (zones, parks, officers) reads them once.
 LIST_QUERIES = 8
-DETAIL_QUERIES = 6
+# The project, its stage history, the lead it came from (its follow-ups only when there is one)…
+DETAIL_QUERIES = 7
 
 
 def names(response: Any) -> list[str]:

@@ -1,6 +1,7 @@
 """Project pages: the registry (list, details with the stage history and the form that moves a
 project on, edit, history, export), the ledger import, the pipeline board (看板), the cycle times
-(周期), the "三个一批" rounds and the fixed-asset investment database (固定资产投资入库)."""
+(周期), the "三个一批" rounds, the fixed-asset investment database (固定资产投资入库), the leads
+(招商线索) and their funnel."""
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
@@ -12,6 +13,7 @@ from kaifaqu.projects.views.fai import (
     FaiTotalsView,
 )
 from kaifaqu.projects.views.imports import ProjectImportTemplateView, ProjectImportView
+from kaifaqu.projects.views.leads import LEADS, LeadFunnelView, lead_urls
 from kaifaqu.projects.views.registry import (
     PROJECTS,
     RELATED_COLUMNS,
@@ -30,6 +32,7 @@ from kaifaqu.projects.views.rounds import (
 )
 
 __all__ = [
+    "LEADS",
     "PROJECTS",
     "RELATED_COLUMNS",
     "ROUNDS",
@@ -39,6 +42,7 @@ __all__ = [
     "FaiListView",
     "FaiMonthView",
     "FaiTotalsView",
+    "LeadFunnelView",
     "ProjectAdvanceView",
     "ProjectBoardView",
     "ProjectCreateView",
@@ -51,4 +55,5 @@ __all__ = [
     "RoundStatusView",
     "RoundSummaryExportView",
     "StageChangeCorrectView",
+    "lead_urls",
 ]

@@ -28,7 +28,12 @@ from kaifaqu.projects.forms import (
     StageChangeCorrectForm,
 )
 from kaifaqu.projects.models import Project, Stage
-from kaifaqu.projects.selectors import project_list, project_stage_history
+from kaifaqu.projects.selectors import (
+    lead_follow_ups_for_project,
+    lead_of_project,
+    project_list,
+    project_stage_history,
+)
 from kaifaqu.projects.services import (
     STAGE_DATA_FIELDS,
     project_advance,
@@ -168,8 +173,15 @@ class ProjectDetailView(RegistryDetailView):
             correct_form = StageChangeCorrectForm(project=obj)
         if correct_form is not None:
             mark_invalid(correct_form)
+        user = self.request.user
+        origin_lead = lead_of_project(user=user, project=obj)
         return {
             "fields": fields,
+            # The lead the project came from (招商线索) and how it was followed up.
+            "origin_lead": origin_lead,
+            "lead_follow_ups": (
+                lead_follow_ups_for_project(obj, user=user) if origin_lead is not None else []
+            ),
             "stage_badge": STAGE_BADGE.get(obj.stage),
             "stage_changes": project_stage_history(project=obj),
             "advance_form": advance_form if may_advance else None,
