@@ -4,6 +4,13 @@ from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.projects.api import ProjectCycleViewSet, ProjectViewSet
 from kaifaqu.projects.api_rounds import RoundViewSet
+from kaifaqu.projects.api_taskforces import (
+    DocumentViewSet,
+    IssueViewSet,
+    ProjectTimelineViewSet,
+    ServiceVisitViewSet,
+    TaskForceViewSet,
+)
 from kaifaqu.statistics.api import (
     CandidateViewSet,
     GapViewSet,
@@ -32,6 +39,12 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-cycles", ProjectCycleViewSet, basename="project-cycle")
 router.register("project-rounds", RoundViewSet, basename="project-round")
+# 专班陪跑: task forces, service visits, the issue lists, documents, and a project's timeline.
+router.register("task-forces", TaskForceViewSet, basename="task-force")
+router.register("project-visits", ServiceVisitViewSet, basename="project-visit")
+router.register("project-issues", IssueViewSet, basename="project-issue")
+router.register("project-documents", DocumentViewSet, basename="project-document")
+router.register("project-timelines", ProjectTimelineViewSet, basename="project-timeline")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("review-decisions", ReviewDecisionViewSet, basename="review-decision")
 router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")

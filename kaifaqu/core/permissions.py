@@ -77,6 +77,20 @@ WRITERS: dict[str, frozenset[str]] = {
     # "三个一批" rounds are the province's; each zone's project staff put projects on the lists.
     "projects.round": frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER}),
     "projects.roundentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER}),
+    # 专班陪跑: a project's task force, visits, issue list and documents are kept by the zone's
+    # project staff (a park's service centre for its park's projects).
+    **{
+        f"projects.{name}": frozenset(
+            {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
+        )
+        for name in (
+            "taskforce",
+            "taskforcemember",
+            "servicevisit",
+            "projectissue",
+            "projectdocument",
+        )
+    },
     # A zone's norms for cycle times are the management committee's call.
     "projects.projectsettings": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN}),
     "enterprises.rosterentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),

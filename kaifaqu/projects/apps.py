@@ -10,9 +10,24 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kaifaqu.projects.models import Project, Round, RoundEntry, StageChange
+        from kaifaqu.projects.models import (
+            Project,
+            ProjectDocument,
+            ProjectIssue,
+            Round,
+            RoundEntry,
+            ServiceVisit,
+            StageChange,
+            TaskForce,
+            TaskForceMember,
+        )
 
         auditlog.register(Project)
         auditlog.register(StageChange)
         auditlog.register(Round)
         auditlog.register(RoundEntry)
+        auditlog.register(TaskForce)
+        auditlog.register(TaskForceMember)
+        auditlog.register(ServiceVisit, m2m_fields={"participants"})
+        auditlog.register(ProjectIssue)
+        auditlog.register(ProjectDocument)

@@ -46,6 +46,9 @@ class Registry:
     create_view: type[generic.RegistryCreateView] = generic.RegistryCreateView
     # Pages about the records as a whole, linked from the list: (URL name, label).
     list_links: Sequence[tuple[str, Any]] = ()
+    # More tabs of one record, after its details: (key, URL name taking the record's pk, label,
+    # who sees it: a function of the user, or None for everyone who sees the record).
+    object_tabs: Sequence[tuple[str, str, Any, Callable[[Any], bool] | None]] = ()
 
     def view(self, view_class: type[generic.RegistryView]) -> Callable[..., Any]:
         """`view_class` serving this registry; also for a page beyond the six (a project's advance)."""

@@ -1,5 +1,6 @@
 """Writes of the projects app: projects and their stages (`projects.py`), the "三个一批" rounds
-(`rounds.py`). A project's stage changes only through `project_advance`."""
+(`rounds.py`), 专班陪跑: task forces, visits, issues and documents (`taskforces.py`). A project's
+stage changes only through `project_advance`."""
 
 from kaifaqu.projects.services.projects import (
     NORM_FIELDS,
@@ -26,17 +27,49 @@ from kaifaqu.projects.services.rounds import (
     round_reopen,
     round_update,
 )
+from kaifaqu.projects.services.taskforces import (
+    DOCUMENT_FIELDS,
+    ISSUE_FIELDS,
+    ISSUE_TRANSITIONS,
+    VISIT_FIELDS,
+    Person,
+    allowed_issue_statuses,
+    check_document_file,
+    document_add,
+    document_max_bytes,
+    document_remove,
+    issue_raise,
+    issue_transition,
+    issue_update,
+    service_visit_record,
+    service_visit_update,
+    task_force_assign,
+    task_force_dissolve,
+)
 
 __all__ = [
+    "DOCUMENT_FIELDS",
+    "ISSUE_FIELDS",
+    "ISSUE_TRANSITIONS",
     "NORM_FIELDS",
     "PROJECT_FIELDS",
     "REASON_REQUIRED",
     "ROUND_FIELDS",
     "STAGE_DATA_FIELDS",
     "STAGE_REQUIRES",
+    "VISIT_FIELDS",
+    "Person",
+    "allowed_issue_statuses",
     "allowed_next_stages",
+    "check_document_file",
     "check_stage_data",
+    "document_add",
+    "document_max_bytes",
+    "document_remove",
     "eligible_projects",
+    "issue_raise",
+    "issue_transition",
+    "issue_update",
     "project_advance",
     "project_create",
     "project_settings_for",
@@ -48,5 +81,9 @@ __all__ = [
     "round_entry_remove",
     "round_reopen",
     "round_update",
+    "service_visit_record",
+    "service_visit_update",
     "stage_change_correct",
+    "task_force_assign",
+    "task_force_dissolve",
 ]

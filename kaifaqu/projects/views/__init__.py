@@ -1,6 +1,6 @@
 """Project pages: the registry (list, details with the stage history and the form that moves a
 project on, edit, history, export) the pipeline board (看板), the cycle times (周期) and the
-"三个一批" rounds."""
+"三个一批" rounds; 专班陪跑 (task force and visits, issue list, documents) and the overdue issues."""
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
@@ -20,12 +20,34 @@ from kaifaqu.projects.views.rounds import (
     RoundStatusView,
     RoundSummaryExportView,
 )
+from kaifaqu.projects.views.taskforces import (
+    DocumentDownloadView,
+    DocumentRemoveView,
+    DocumentsPageView,
+    DocumentUploadView,
+    IssueRaiseView,
+    IssuesPageView,
+    IssueStatusView,
+    OverdueIssuesView,
+    TaskForceAssignView,
+    TaskForceDissolveView,
+    TaskForcePageView,
+    VisitRecordView,
+)
 
 __all__ = [
     "PROJECTS",
     "RELATED_COLUMNS",
     "ROUNDS",
     "CycleTimesView",
+    "DocumentDownloadView",
+    "DocumentRemoveView",
+    "DocumentUploadView",
+    "DocumentsPageView",
+    "IssueRaiseView",
+    "IssueStatusView",
+    "IssuesPageView",
+    "OverdueIssuesView",
     "ProjectAdvanceView",
     "ProjectBoardView",
     "ProjectCreateView",
@@ -36,4 +58,8 @@ __all__ = [
     "RoundStatusView",
     "RoundSummaryExportView",
     "StageChangeCorrectView",
+    "TaskForceAssignView",
+    "TaskForceDissolveView",
+    "TaskForcePageView",
+    "VisitRecordView",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,14 @@ from kaifaqu.projects.forms import (
     StageChangeCorrectForm,
 )
 from kaifaqu.projects.models import Project, Stage
-from kaifaqu.projects.selectors import project_list, project_stage_history
+from kaifaqu.projects.selectors import (
+    may_see_project_work,
+    project_issue_counts,
+    project_list,
+    project_stage_history,
+    project_task_force,
+    project_timeline,
+)
 from kaifaqu.projects.services import (
     STAGE_DATA_FIELDS,
     project_advance,
@@ -168,7 +176,22 @@ class ProjectDetailView(RegistryDetailView):
             correct_form = StageChangeCorrectForm(project=obj)
         if correct_form is not None:
             mark_invalid(correct_form)
+        user = self.request.user
+        work = may_see_project_work(user)
+        task_force = project_task_force(user=user, project=obj) if work else None
         return {
+            # The whole story (stages, task force, visits, issues, documents), newest first.
+            "timeline": project_timeline(obj, user=user),
+            "sees_work": work,
+            "task_force": task_force,
+            "task_force_seats": [
+                seat for seat in (task_force.members.all() if task_force else []) if seat.is_current
+            ],
+            "issue_counts": (
+                project_issue_counts(user=user, project=obj, today=timezone.localdate())
+                if work
+                else None
+            ),
             "fields": fields,
             "stage_badge": STAGE_BADGE.get(obj.stage),
             "stage_changes": project_stage_history(project=obj),
@@ -285,5 +308,26 @@ PROJECTS = Registry(
         ("projects:board", gettext_lazy("Pipeline board")),
         ("projects:cycle-times", gettext_lazy("Cycle times")),
         ("projects:round-list", gettext_lazy("Rounds (三个一批)")),
+        ("projects:overdue-issues", gettext_lazy("Overdue issues (逾期问题)")),
+    ),
+    object_tabs=(
+        (
+            "task-force",
+            "projects:project-task-force",
+            gettext_lazy("Task force (专班陪跑)"),
+            may_see_project_work,
+        ),
+        (
+            "issues",
+            "projects:project-issues",
+            gettext_lazy("Issue list (问题清单)"),
+            may_see_project_work,
+        ),
+        (
+            "documents",
+            "projects:project-documents",
+            gettext_lazy("Documents (项目文件)"),
+            may_see_project_work,
+        ),
     ),
 )
