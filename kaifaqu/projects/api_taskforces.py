@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -427,16 +427,15 @@ class DocumentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """项目文件: documents of the projects. POST uploads one (multipart); `download` returns the
-    file to those who may see the project's documents; DELETE removes it."""
+    file to those who may see the project's documents; `remove` deletes it and its file."""
 
     queryset = ProjectDocument.objects.all()
     serializer_class = DocumentSerializer
     filterset_class = ProjectWorkFilter
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self) -> Any:
         return (
@@ -451,8 +450,12 @@ class DocumentViewSet(
             by=self.request.user, project=data.pop("project"), file=data.pop("file"), data=data
         )
 
-    def perform_destroy(self, instance: ProjectDocument) -> None:
-        document_remove(by=self.request.user, document=instance)
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        """Remove the document and its file (the change log keeps that it existed)."""
+        document_remove(by=request.user, document=self.get_object())
+        return Response(status=204)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

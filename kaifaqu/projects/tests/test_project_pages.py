@@ -20,7 +20,9 @@ LIST = reverse("projects:project-list")
 EXPORT = reverse("projects:project-export")
 # One more than the rows: each filter with choices (zones, parks, officers) reads them once.
 LIST_QUERIES = 8
-DETAIL_QUERIES = 6
+# The details, the stage history and the timeline (one or two queries per source: stages,
+# task force, visits, issues, documents), the task force summary and the issue counts.
+DETAIL_QUERIES = 13
 
 
 def names(response: Any) -> list[str]:
