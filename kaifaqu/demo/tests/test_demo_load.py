@@ -306,7 +306,8 @@ def test_huaihai_has_a_task_force_that_ran_alongside_it(zone: Zone) -> None:
     project = Project.objects.get(zone=zone, name="淮海钠电新能源项目")
     task_force = project.task_force
     # Formed the day the project was approved (立项), the first day of its history.
-    assert task_force.formed_on == project.stage_changes.first().on == date(2024, 9, 20)
+    approved = project.stage_changes.order_by("on").values_list("on", flat=True)[0]
+    assert task_force.formed_on == approved == date(2024, 9, 20)
     lead = task_force.members.get(role=MemberRole.LEAD, left_on__isnull=True)
     assert lead.user is not None and lead.user.username == "demo"
     assert task_force.members.filter(user__isnull=True).count() == 2  # from other offices
@@ -317,16 +318,16 @@ def test_huaihai_has_a_task_force_that_ran_alongside_it(zone: Zone) -> None:
         date(2025, 2, 18),
     ]
     assert all(visit.is_illustrative for visit in visits)
-    issues = project.issues.order_by("due_on")
+    issues = list(project.issues.order_by("due_on"))
     assert [issue.status for issue in issues] == [
         IssueStatus.RESOLVED,
         IssueStatus.RESOLVED,
         IssueStatus.OPEN,
     ]
     # The 消防验收 due 2025-03-15 is overdue by 5 days on 2025-03-20 (15 → 20 March).
-    assert issues.last().days_overdue(date(2025, 3, 20)) == 5
+    assert issues[-1].days_overdue(date(2025, 3, 20)) == 5
     demo = User.objects.get(username="demo")
-    assert [issue.pk for issue in overdue_issues(demo, date(2025, 3, 20))] == [issues.last().pk]
+    assert [issue.pk for issue in overdue_issues(demo, date(2025, 3, 20))] == [issues[-1].pk]
     kinds = {event.kind for event in project_timeline(project, user=demo)}
     assert kinds == {"stage", "task_force", "visit", "issue_raised", "issue_settled"}
 
