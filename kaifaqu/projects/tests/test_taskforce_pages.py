@@ -256,3 +256,42 @@ def test_the_project_page_tells_the_story_in_a_bounded_number_of_queries(
 # Details with the timeline: the page itself, the task force summary and issue counts, and
 # one or two queries per timeline source; the same whatever the number of events.
 TIMELINE_PAGE_QUERIES = 20
+
+
+def test_an_enterprise_reporter_sees_its_projects_stages_but_not_the_zones_work(
+    client: Client, world: World, personas: Personas
+) -> None:
+    task_force_assign(
+        by=personas.zone_admin,
+        project=world.project_a1,
+        lead=Person(name="王某", department="市发改委"),
+        on=date(2025, 1, 15),
+    )
+    client.force_login(personas.reporter)  # the reporter of 甲一, the project's enterprise
+    page = client.get(world.project_a1.get_absolute_url())
+    assert page.status_code == 200
+    assert [tab["key"] for tab in page.context["tabs"]] == ["details", "history"]
+    assert [event.kind for event in page.context["timeline"]] == ["stage"]
+    assert "王某" not in page.content.decode()
+    for name in (
+        "projects:project-task-force",
+        "projects:project-issues",
+        "projects:project-documents",
+    ):
+        assert client.get(reverse(name, args=[world.project_a1.pk])).status_code == 403
+    client.force_login(personas.zone_admin)
+    page = client.get(world.project_a1.get_absolute_url())
+    assert [tab["key"] for tab in page.context["tabs"]] == [
+        "details",
+        "task-force",
+        "issues",
+        "documents",
+        "history",
+    ]
+
+
+def test_the_pages_read_in_english_too(client: Client, world: World, personas: Personas) -> None:
+    client.force_login(personas.zone_admin)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("projects:project-task-force", args=[world.project_a1.pk])).content
+    assert b"Form the task force" in html and b"Record a visit" in html

@@ -426,3 +426,38 @@ def test_the_timeline_tells_every_source_newest_first(
     assert "按合同日期" in events[-1].detail
     # An enterprise's reporter sees the project's stages, not the zone's work on it.
     assert [e.kind for e in project_timeline(project, user=personas.reporter)] == ["stage"]
+
+
+def test_the_owner_of_an_issue_is_on_the_zones_staff(world: World, personas: Personas) -> None:
+    data = {
+        "problem": "用地",
+        "department": "县自然资源局",
+        "raised_on": date(2025, 2, 1),
+        "due_on": date(2025, 3, 1),
+    }
+    with pytest.raises(ValidationError) as refused:
+        issue_raise(
+            by=personas.zone_admin,
+            project=world.project_a1,
+            data={**data, "owner": personas.outsider},
+        )
+    assert "owner" in refused.value.message_dict
+    issue = issue_raise(
+        by=personas.zone_admin, project=world.project_a1, data={**data, "owner": personas.park_user}
+    )
+    assert issue.owner == personas.park_user
+
+
+def test_changes_are_audited_as_the_person_who_made_them(world: World, personas: Personas) -> None:
+    from auditlog.models import LogEntry
+
+    task_force = task_force_assign(
+        by=personas.park_user,
+        project=world.project_a1,
+        lead=Person(user=personas.park_user),
+        on=date(2025, 1, 15),
+    )
+    issue = _issue(world.project_a1, personas.park_user, date(2025, 2, 1), date(2025, 3, 1))
+    for record in (task_force, task_force.members.get(), issue):
+        entry = LogEntry.objects.get_for_object(record).get()
+        assert entry.actor == personas.park_user
