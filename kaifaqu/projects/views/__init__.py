@@ -4,6 +4,18 @@ project on, edit, history, export) the pipeline board (看板), the cycle times 
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
+from kaifaqu.projects.views.documents import (
+    DocumentDownloadView,
+    DocumentRemoveView,
+    DocumentsPageView,
+    DocumentUploadView,
+)
+from kaifaqu.projects.views.issues import (
+    IssueRaiseView,
+    IssuesPageView,
+    IssueStatusView,
+    OverdueIssuesView,
+)
 from kaifaqu.projects.views.registry import (
     PROJECTS,
     RELATED_COLUMNS,
@@ -21,14 +33,6 @@ from kaifaqu.projects.views.rounds import (
     RoundSummaryExportView,
 )
 from kaifaqu.projects.views.taskforces import (
-    DocumentDownloadView,
-    DocumentRemoveView,
-    DocumentsPageView,
-    DocumentUploadView,
-    IssueRaiseView,
-    IssuesPageView,
-    IssueStatusView,
-    OverdueIssuesView,
     TaskForceAssignView,
     TaskForceDissolveView,
     TaskForcePageView,
