@@ -6,6 +6,13 @@ from kaifaqu.projects.api import ProjectCycleViewSet, ProjectViewSet
 from kaifaqu.projects.api_fai import FaiRegistrationViewSet, FaiTotalsViewSet
 from kaifaqu.projects.api_leads import FollowUpViewSet, LeadFunnelViewSet, LeadViewSet
 from kaifaqu.projects.api_rounds import RoundViewSet
+from kaifaqu.projects.api_taskforces import (
+    DocumentViewSet,
+    IssueViewSet,
+    ProjectTimelineViewSet,
+    ServiceVisitViewSet,
+    TaskForceViewSet,
+)
 from kaifaqu.statistics.api import (
     CandidateViewSet,
     GapViewSet,
@@ -40,6 +47,12 @@ router.register("fai-totals", FaiTotalsViewSet, basename="fai-totals")
 router.register("project-leads", LeadViewSet, basename="project-lead")
 router.register("project-lead-follow-ups", FollowUpViewSet, basename="project-lead-follow-up")
 router.register("project-lead-funnel", LeadFunnelViewSet, basename="project-lead-funnel")
+# 专班陪跑: task forces, service visits, the issue lists, documents, and a project's timeline.
+router.register("task-forces", TaskForceViewSet, basename="task-force")
+router.register("project-visits", ServiceVisitViewSet, basename="project-visit")
+router.register("project-issues", IssueViewSet, basename="project-issue")
+router.register("project-documents", DocumentViewSet, basename="project-document")
+router.register("project-timelines", ProjectTimelineViewSet, basename="project-timeline")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("review-decisions", ReviewDecisionViewSet, basename="review-decision")
 router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")

@@ -55,7 +55,9 @@ def style_form(form: forms.BaseForm) -> None:
             css = "form-select"
         else:
             css = "form-control"
-        if isinstance(field, forms.ModelChoiceField) and not field.required:
+        # A single choice may be left empty ("—"); a multiple choice is empty when none is picked.
+        single = not isinstance(field, forms.ModelMultipleChoiceField)
+        if isinstance(field, forms.ModelChoiceField) and single and not field.required:
             field.empty_label = "—"
         existing = widget.attrs.get("class", "")
         widget.attrs["class"] = f"{existing} {css}".strip()

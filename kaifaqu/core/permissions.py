@@ -104,6 +104,20 @@ WRITERS: dict[str, frozenset[str]] = {
             Role.STATISTICIAN,
         }
     ),
+    # 专班陪跑: a project's task force, visits, issue list and documents are kept by the zone's
+    # project staff (a park's service centre for its park's projects).
+    **{
+        f"projects.{name}": frozenset(
+            {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
+        )
+        for name in (
+            "taskforce",
+            "taskforcemember",
+            "servicevisit",
+            "projectissue",
+            "projectdocument",
+        )
+    },
     # A zone's norms for cycle times are the management committee's call.
     "projects.projectsettings": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN}),
     "enterprises.rosterentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),

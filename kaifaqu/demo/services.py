@@ -28,6 +28,7 @@ from kaifaqu.core.permissions import Role
 from kaifaqu.demo.dataset import Dataset, ProjectRow, StageStep, read_dataset
 from kaifaqu.demo.leads import demo_leads_load, read_leads
 from kaifaqu.demo.returns import demo_returns_load
+from kaifaqu.demo.taskforces import demo_task_forces_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.enterprises.services import enterprise_create, enterprise_update, roster_entry_add
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, region_level_of
@@ -46,6 +47,7 @@ from kaifaqu.projects.models import (
     Project,
     Round,
     RoundEntry,
+    TaskForce,
 )
 from kaifaqu.projects.services import (
     fai_register,
@@ -88,6 +90,7 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_fai(dataset, zone, tally, echo)
         _load_figures(dataset, zone, tally, echo)
         _load_targets(dataset, zone, tally, echo)
+        _load_task_forces(zone, tally, echo)
         _load_returns(tally, echo)
         _load_gaps(zone, tally, echo)
         _load_indicators(zone, echo)
@@ -462,6 +465,11 @@ def _load_personas(
         )
         outcomes[CREATED] += 1
     _report(echo, User, outcomes, tally)
+
+
+def _load_task_forces(zone: Zone, tally: Counter[str], echo: Echo) -> None:
+    """专班陪跑 (after the personas: the task forces' members are demo logins)."""
+    _report(echo, TaskForce, demo_task_forces_load(zone=zone), tally)
 
 
 # Helpers

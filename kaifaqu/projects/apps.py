@@ -16,9 +16,14 @@ class ProjectsConfig(AppConfig):
             FollowUp,
             Lead,
             Project,
+            ProjectDocument,
+            ProjectIssue,
             Round,
             RoundEntry,
+            ServiceVisit,
             StageChange,
+            TaskForce,
+            TaskForceMember,
         )
 
         auditlog.register(Project)
@@ -29,3 +34,8 @@ class ProjectsConfig(AppConfig):
         auditlog.register(FaiReport)
         auditlog.register(Lead)
         auditlog.register(FollowUp)
+        auditlog.register(TaskForce)
+        auditlog.register(TaskForceMember)
+        auditlog.register(ServiceVisit, m2m_fields={"participants"})
+        auditlog.register(ProjectIssue)
+        auditlog.register(ProjectDocument)

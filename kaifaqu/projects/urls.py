@@ -18,6 +18,7 @@ urlpatterns = [
     path("fai/month/", views.FaiMonthView.as_view(), name="fai-month"),
     path("fai/totals/", views.FaiTotalsView.as_view(), name="fai-totals"),
     path("fai/<int:pk>/", views.FaiDetailView.as_view(), name="fai-detail"),
+    path("overdue-issues/", views.OverdueIssuesView.as_view(), name="overdue-issues"),
     path("rounds/compare/", views.RoundCompareView.as_view(), name="round-compare"),
     *views.ROUNDS.urls("rounds/"),
     path(
@@ -47,5 +48,53 @@ urlpatterns = [
         "<int:pk>/correct-stage-change/",
         views.PROJECTS.view(views.StageChangeCorrectView),
         name="stage-change-correct",
+    ),
+    # 专班陪跑: the task force and its visits, the issue list, the documents.
+    path(
+        "<int:pk>/task-force/",
+        views.PROJECTS.view(views.TaskForcePageView),
+        name="project-task-force",
+    ),
+    path(
+        "<int:pk>/task-force/assign/",
+        views.PROJECTS.view(views.TaskForceAssignView),
+        name="task-force-assign",
+    ),
+    path(
+        "<int:pk>/task-force/dissolve/",
+        views.PROJECTS.view(views.TaskForceDissolveView),
+        name="task-force-dissolve",
+    ),
+    path(
+        "<int:pk>/visits/new/",
+        views.PROJECTS.view(views.VisitRecordView),
+        name="visit-record",
+    ),
+    path("<int:pk>/issues/", views.PROJECTS.view(views.IssuesPageView), name="project-issues"),
+    path("<int:pk>/issues/new/", views.PROJECTS.view(views.IssueRaiseView), name="issue-raise"),
+    path(
+        "<int:pk>/issues/status/",
+        views.PROJECTS.view(views.IssueStatusView),
+        name="issue-status",
+    ),
+    path(
+        "<int:pk>/documents/",
+        views.PROJECTS.view(views.DocumentsPageView),
+        name="project-documents",
+    ),
+    path(
+        "<int:pk>/documents/new/",
+        views.PROJECTS.view(views.DocumentUploadView),
+        name="document-upload",
+    ),
+    path(
+        "<int:pk>/documents/<int:document>/",
+        views.PROJECTS.view(views.DocumentDownloadView),
+        name="project-document-download",
+    ),
+    path(
+        "<int:pk>/documents/<int:document>/remove/",
+        views.PROJECTS.view(views.DocumentRemoveView),
+        name="document-remove",
     ),
 ]

@@ -141,8 +141,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("KFQ_STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Uploaded files (supporting documents of returns); served only through scoped views.
+# Uploaded files (supporting documents of returns, project documents); served only through
+# scoped views, never under a public URL (there is no MEDIA_URL route).
 MEDIA_ROOT = Path(os.environ.get("KFQ_MEDIA_ROOT", VAR_DIR / "media"))
+# The largest project document (项目文件) a user may upload, in MB.
+KFQ_DOCUMENT_MAX_MB = int(os.environ.get("KFQ_DOCUMENT_MAX_MB", "20"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -180,6 +183,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "kaifaqu.projects.models.Stage",
+        "IssueStatusEnum": "kaifaqu.projects.models.IssueStatus",
+        "DocumentKindEnum": "kaifaqu.projects.models.DocumentKind",
+        "MemberRoleEnum": "kaifaqu.projects.models.MemberRole",
         "RegionLevelEnum": "kaifaqu.geo.models.RegionLevel",
         "ZoneLevelEnum": "kaifaqu.geo.models.ZoneLevel",
         "IndustryLevelEnum": "kaifaqu.core.models.IndustryLevel",
@@ -194,6 +200,12 @@ SPECTACULAR_SETTINGS = {
         {"name": "geo", "description": _("Regions (GB/T 2260), zones and parks")},
         {"name": "enterprises", "description": _("Enterprises and GB/T 4754-2017 industries")},
         {"name": "projects", "description": _("Investment projects and their stages")},
+        {
+            "name": "task forces",
+            "description": _(
+                "专班陪跑: task forces, service visits, issue lists, documents, timelines"
+            ),
+        },
     ],
 }
 

@@ -48,6 +48,9 @@ class Registry:
     list_links: Sequence[tuple[str, Any]] = ()
     # Pages that create records in bulk (an import), linked for those who may create them.
     create_links: Sequence[tuple[str, Any]] = ()
+    # More tabs of one record, after its details: (key, URL name taking the record's pk, label,
+    # who sees it: a function of the user, or None for everyone who sees the record).
+    object_tabs: Sequence[tuple[str, str, Any, Callable[[Any], bool] | None]] = ()
 
     def view(self, view_class: type[generic.RegistryView]) -> Callable[..., Any]:
         """`view_class` serving this registry; also for a page beyond the six (a project's advance)."""

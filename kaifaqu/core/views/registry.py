@@ -270,6 +270,13 @@ class RegistryObjectView(RegistryView):
                     "label": gettext_lazy("Details"),
                     "url": reverse(self.url_name("detail"), args=[obj.pk]),
                 },
+                *(
+                    {"key": key, "label": label, "url": reverse(url_name, args=[obj.pk])}
+                    for key, url_name, label, shown in (
+                        self.registry.object_tabs if self.registry else ()
+                    )
+                    if shown is None or shown(self.request.user)
+                ),
                 {
                     "key": "history",
                     "label": gettext_lazy("History"),

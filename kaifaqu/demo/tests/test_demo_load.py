@@ -25,8 +25,23 @@ from kaifaqu.core.permissions import Role
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, ZoneLevel
-from kaifaqu.projects.models import LIFECYCLE, Lead, LeadStatus, Project, Round, Stage, StageChange
-from kaifaqu.projects.selectors import project_cycles, round_summary
+from kaifaqu.projects.models import (
+    LIFECYCLE,
+    IssueStatus,
+    Lead,
+    LeadStatus,
+    MemberRole,
+    Project,
+    Round,
+    Stage,
+    StageChange,
+)
+from kaifaqu.projects.selectors import (
+    overdue_issues,
+    project_cycles,
+    project_timeline,
+    round_summary,
+)
 from kaifaqu.projects.services import project_advance
 from kaifaqu.statistics.models import Indicator, ReportedFigure
 
@@ -293,6 +308,36 @@ def test_huaihai_took_three_months_from_approval_to_landing(zone: Zone) -> None:
     assert landed.to_stage == Stage.STARTED
     # Equipment is being installed; it is expected to produce from March 2025.
     assert project.stage == Stage.BUILDING
+
+
+def test_huaihai_has_a_task_force_that_ran_alongside_it(zone: Zone) -> None:
+    project = Project.objects.get(zone=zone, name="淮海钠电新能源项目")
+    task_force = project.task_force
+    # Formed the day the project was approved (立项), the first day of its history.
+    approved = project.stage_changes.order_by("on").values_list("on", flat=True)[0]
+    assert task_force.formed_on == approved == date(2024, 9, 20)
+    lead = task_force.members.get(role=MemberRole.LEAD, left_on__isnull=True)
+    assert lead.user is not None and lead.user.username == "demo"
+    assert task_force.members.filter(user__isnull=True).count() == 2  # from other offices
+    visits = project.service_visits.order_by("visited_on")
+    assert [v.visited_on for v in visits] == [
+        date(2024, 10, 15),
+        date(2024, 12, 20),  # the day it landed (落地)
+        date(2025, 2, 18),
+    ]
+    assert all(visit.is_illustrative for visit in visits)
+    issues = list(project.issues.order_by("due_on"))
+    assert [issue.status for issue in issues] == [
+        IssueStatus.RESOLVED,
+        IssueStatus.RESOLVED,
+        IssueStatus.OPEN,
+    ]
+    # The 消防验收 due 2025-03-15 is overdue by 5 days on 2025-03-20 (15 → 20 March).
+    assert issues[-1].days_overdue(date(2025, 3, 20)) == 5
+    demo = User.objects.get(username="demo")
+    assert [issue.pk for issue in overdue_issues(demo, date(2025, 3, 20))] == [issues[-1].pk]
+    kinds = {event.kind for event in project_timeline(project, user=demo)}
+    assert kinds == {"stage", "task_force", "visit", "issue_raised", "issue_settled"}
 
 
 def test_the_standard_factory_is_under_construction_for_8_yi(zone: Zone) -> None:

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0008_rounds'),
+        ('projects', '0009_task_forces'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

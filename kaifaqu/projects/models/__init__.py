@@ -1,6 +1,7 @@
 """The projects app's models: the projects and their stages (`projects.py`), the province's
 "三个一批" rounds (`rounds.py`), the fixed-asset investment database (`fai.py`), investment
-promotion leads and their follow-ups (`leads.py`)."""
+promotion leads and their follow-ups (`leads.py`), the task forces that run alongside projects with
+their visits, issue lists and documents (`taskforces.py`)."""
 
 from kaifaqu.projects.models.fai import (
     FAI_STAGES,
@@ -39,16 +40,36 @@ from kaifaqu.projects.models.rounds import (
     RoundList,
     RoundStatus,
 )
+from kaifaqu.projects.models.taskforces import (
+    DOCUMENT_EXTENSIONS,
+    PENDING,
+    SETTLED,
+    TASK_FORCE_ROLES,
+    DocumentKind,
+    IssueStatus,
+    MemberRole,
+    ProjectDocument,
+    ProjectIssue,
+    ServiceVisit,
+    TaskForce,
+    TaskForceMember,
+    task_force_staff,
+)
 
 __all__ = [
     "CONTACT_FIELDS",
     "DEFAULT_COLD_DAYS",
+    "DOCUMENT_EXTENSIONS",
     "FAI_STAGES",
     "FAI_THRESHOLD",
     "LIFECYCLE",
     "LIST_AMOUNT",
     "LIST_STAGE",
     "MONEY",
+    "PENDING",
+    "SETTLED",
+    "TASK_FORCE_ROLES",
+    "DocumentKind",
     "DropReason",
     "FaiRegistration",
     "FaiRegistrationQuerySet",
@@ -56,18 +77,26 @@ __all__ = [
     "FaiReportQuerySet",
     "FollowUp",
     "FollowUpMethod",
+    "IssueStatus",
     "Lead",
     "LeadSource",
     "LeadStatus",
+    "MemberRole",
     "Project",
+    "ProjectDocument",
+    "ProjectIssue",
     "ProjectQuerySet",
     "ProjectSettings",
     "Round",
     "RoundEntry",
     "RoundList",
     "RoundStatus",
+    "ServiceVisit",
     "Stage",
     "StageChange",
+    "TaskForce",
+    "TaskForceMember",
     "may_see_contacts",
     "officers_of",
+    "task_force_staff",
 ]

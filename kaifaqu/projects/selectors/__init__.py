@@ -1,6 +1,7 @@
 """Reads of the projects app; every read starts from for_user. Projects, their board and cycle
 times (`projects.py`); the "三个一批" rounds (`rounds.py`); the fixed-asset investment database
-(`fai.py`); leads and their funnel (`leads.py`)."""
+(`fai.py`); leads and their funnel (`leads.py`); 专班陪跑 (`taskforces.py`) and the project's
+timeline (`timeline.py`)."""
 
 from kaifaqu.projects.selectors.fai import (
     FaiFigures,
@@ -50,6 +51,19 @@ from kaifaqu.projects.selectors.rounds import (
     summary_text,
     yi_rounded,
 )
+from kaifaqu.projects.selectors.taskforces import (
+    IssueCounts,
+    may_see_project_work,
+    overdue_departments,
+    overdue_issue_count,
+    overdue_issues,
+    project_documents,
+    project_issue_counts,
+    project_issues,
+    project_task_force,
+    project_visits,
+)
+from kaifaqu.projects.selectors.timeline import TimelineEvent, project_timeline
 
 __all__ = [
     "BOARD_CARDS",
@@ -58,12 +72,14 @@ __all__ = [
     "FaiFigures",
     "Funnel",
     "FunnelRow",
+    "IssueCounts",
     "ListFigures",
     "MonthRow",
     "ParkFai",
     "PlaceSummary",
     "RoundRow",
     "RoundSummary",
+    "TimelineEvent",
     "fai_eligible_projects",
     "fai_figures",
     "fai_registrations",
@@ -74,12 +90,22 @@ __all__ = [
     "lead_funnel",
     "lead_list",
     "lead_of_project",
+    "may_see_project_work",
     "officer_choices",
+    "overdue_departments",
+    "overdue_issue_count",
+    "overdue_issues",
     "percent_of_plan",
     "project_board",
     "project_cycles",
+    "project_documents",
+    "project_issue_counts",
+    "project_issues",
     "project_list",
     "project_stage_history",
+    "project_task_force",
+    "project_timeline",
+    "project_visits",
     "rate",
     "round_comparison",
     "round_entries",

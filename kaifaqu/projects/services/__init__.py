@@ -1,6 +1,7 @@
 """Writes of the projects app: projects and their stages (`projects.py`), the "三个一批" rounds
 (`rounds.py`), the fixed-asset investment database (`fai.py`), investment promotion leads
-(`leads.py`). A project's stage changes only through `project_advance`."""
+(`leads.py`), 专班陪跑: task forces, visits, issues and documents (`taskforces.py`). A project's
+stage changes only through `project_advance`."""
 
 from kaifaqu.projects.services.fai import (
     MonthEntryError,
@@ -49,10 +50,32 @@ from kaifaqu.projects.services.rounds import (
     round_reopen,
     round_update,
 )
+from kaifaqu.projects.services.taskforces import (
+    DOCUMENT_FIELDS,
+    ISSUE_FIELDS,
+    ISSUE_TRANSITIONS,
+    VISIT_FIELDS,
+    Person,
+    allowed_issue_statuses,
+    check_document_file,
+    document_add,
+    document_max_bytes,
+    document_remove,
+    issue_raise,
+    issue_transition,
+    issue_update,
+    service_visit_record,
+    service_visit_update,
+    task_force_assign,
+    task_force_dissolve,
+)
 
 __all__ = [
     "CONVERSION_STAGES",
+    "DOCUMENT_FIELDS",
     "FOLLOW_UP_FIELDS",
+    "ISSUE_FIELDS",
+    "ISSUE_TRANSITIONS",
     "LEAD_FIELDS",
     "NORM_FIELDS",
     "PROJECT_FIELDS",
@@ -60,10 +83,17 @@ __all__ = [
     "ROUND_FIELDS",
     "STAGE_DATA_FIELDS",
     "STAGE_REQUIRES",
+    "VISIT_FIELDS",
     "MonthEntryError",
+    "Person",
     "ReportOutcome",
+    "allowed_issue_statuses",
     "allowed_next_stages",
+    "check_document_file",
     "check_stage_data",
+    "document_add",
+    "document_max_bytes",
+    "document_remove",
     "eligible_projects",
     "fai_ineligible_reason",
     "fai_month_record",
@@ -72,6 +102,9 @@ __all__ = [
     "fai_report_record",
     "follow_up_add",
     "follow_up_update",
+    "issue_raise",
+    "issue_transition",
+    "issue_update",
     "lead_convert",
     "lead_create",
     "lead_drop",
@@ -89,5 +122,9 @@ __all__ = [
     "round_entry_remove",
     "round_reopen",
     "round_update",
+    "service_visit_record",
+    "service_visit_update",
     "stage_change_correct",
+    "task_force_assign",
+    "task_force_dissolve",
 ]

@@ -20,8 +20,10 @@ LIST = reverse("projects:project-list")
 EXPORT = reverse("projects:project-export")
 # One more than the rows: each filter with choices (zones, parks, officers) reads them once.
 LIST_QUERIES = 8
-# The project, its stage history, the lead it came from (its follow-ups only when there is one)…
-DETAIL_QUERIES = 7
+# The details, the stage history and the timeline (one or two queries per source: stages,
+# task force, visits, issues, documents), the task force summary, the issue counts and the lead
+# the project came from (its follow-ups only when there is one).
+DETAIL_QUERIES = 14
 
 
 def names(response: Any) -> list[str]:

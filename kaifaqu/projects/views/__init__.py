@@ -1,10 +1,17 @@
 """Project pages: the registry (list, details with the stage history and the form that moves a
 project on, edit, history, export), the ledger import, the pipeline board (看板), the cycle times
 (周期), the "三个一批" rounds, the fixed-asset investment database (固定资产投资入库), the leads
-(招商线索) and their funnel."""
+(招商线索) and their funnel, 专班陪跑 (task force and visits, issue list, documents) and the overdue
+issues."""
 
 from kaifaqu.projects.views.board import ProjectBoardView
 from kaifaqu.projects.views.cycles import CycleTimesView
+from kaifaqu.projects.views.documents import (
+    DocumentDownloadView,
+    DocumentRemoveView,
+    DocumentsPageView,
+    DocumentUploadView,
+)
 from kaifaqu.projects.views.fai import (
     FaiDetailView,
     FaiEligibleView,
@@ -13,6 +20,12 @@ from kaifaqu.projects.views.fai import (
     FaiTotalsView,
 )
 from kaifaqu.projects.views.imports import ProjectImportTemplateView, ProjectImportView
+from kaifaqu.projects.views.issues import (
+    IssueRaiseView,
+    IssuesPageView,
+    IssueStatusView,
+    OverdueIssuesView,
+)
 from kaifaqu.projects.views.leads import LEADS, LeadFunnelView, lead_urls
 from kaifaqu.projects.views.registry import (
     PROJECTS,
@@ -30,6 +43,12 @@ from kaifaqu.projects.views.rounds import (
     RoundStatusView,
     RoundSummaryExportView,
 )
+from kaifaqu.projects.views.taskforces import (
+    TaskForceAssignView,
+    TaskForceDissolveView,
+    TaskForcePageView,
+    VisitRecordView,
+)
 
 __all__ = [
     "LEADS",
@@ -37,12 +56,20 @@ __all__ = [
     "RELATED_COLUMNS",
     "ROUNDS",
     "CycleTimesView",
+    "DocumentDownloadView",
+    "DocumentRemoveView",
+    "DocumentUploadView",
+    "DocumentsPageView",
     "FaiDetailView",
     "FaiEligibleView",
     "FaiListView",
     "FaiMonthView",
     "FaiTotalsView",
+    "IssueRaiseView",
+    "IssueStatusView",
+    "IssuesPageView",
     "LeadFunnelView",
+    "OverdueIssuesView",
     "ProjectAdvanceView",
     "ProjectBoardView",
     "ProjectCreateView",
@@ -55,5 +82,9 @@ __all__ = [
     "RoundStatusView",
     "RoundSummaryExportView",
     "StageChangeCorrectView",
+    "TaskForceAssignView",
+    "TaskForceDissolveView",
+    "TaskForcePageView",
+    "VisitRecordView",
     "lead_urls",
 ]

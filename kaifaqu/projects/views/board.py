@@ -16,7 +16,13 @@ from django.views import View
 from kaifaqu.core.views.registry import filtered_rows, scoped_filterset
 from kaifaqu.core.views.tables import yi_text
 from kaifaqu.projects.filters import ProjectFilter
-from kaifaqu.projects.selectors import BOARD_CARDS, project_board, project_list
+from kaifaqu.projects.selectors import (
+    BOARD_CARDS,
+    may_see_project_work,
+    overdue_issue_count,
+    project_board,
+    project_list,
+)
 from kaifaqu.projects.views.registry import STAGE_BADGE
 
 # The board's columns are the stages: every other filter of the list applies.
@@ -67,5 +73,11 @@ class ProjectBoardView(LoginRequiredMixin, View):
             "fields": [filterset.form[name] for name in BOARD_FILTERS],
             "columns": columns,
             "cards": BOARD_CARDS,
+            # The reminder of what is overdue on the issue lists (专班陪跑).
+            "overdue_issues": (
+                overdue_issue_count(request.user, today)
+                if may_see_project_work(request.user)
+                else None
+            ),
         }
         return TemplateResponse(request, self.template_name, context)

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,8 +32,12 @@ from kaifaqu.projects.models import Project, Stage
 from kaifaqu.projects.selectors import (
     lead_follow_ups_for_project,
     lead_of_project,
+    may_see_project_work,
+    project_issue_counts,
     project_list,
     project_stage_history,
+    project_task_force,
+    project_timeline,
 )
 from kaifaqu.projects.services import (
     STAGE_DATA_FIELDS,
@@ -175,7 +180,21 @@ class ProjectDetailView(RegistryDetailView):
             mark_invalid(correct_form)
         user = self.request.user
         origin_lead = lead_of_project(user=user, project=obj)
+        work = may_see_project_work(user)
+        task_force = project_task_force(user=user, project=obj) if work else None
         return {
+            # The whole story (stages, task force, visits, issues, documents), newest first.
+            "timeline": project_timeline(obj, user=user),
+            "sees_work": work,
+            "task_force": task_force,
+            "task_force_seats": [
+                seat for seat in (task_force.members.all() if task_force else []) if seat.is_current
+            ],
+            "issue_counts": (
+                project_issue_counts(user=user, project=obj, today=timezone.localdate())
+                if work
+                else None
+            ),
             "fields": fields,
             # The lead the project came from (招商线索) and how it was followed up.
             "origin_lead": origin_lead,
@@ -297,6 +316,27 @@ PROJECTS = Registry(
         ("projects:board", gettext_lazy("Pipeline board")),
         ("projects:cycle-times", gettext_lazy("Cycle times")),
         ("projects:round-list", gettext_lazy("Rounds (三个一批)")),
+        ("projects:overdue-issues", gettext_lazy("Overdue issues (逾期问题)")),
+    ),
+    object_tabs=(
+        (
+            "task-force",
+            "projects:project-task-force",
+            gettext_lazy("Task force (专班陪跑)"),
+            may_see_project_work,
+        ),
+        (
+            "issues",
+            "projects:project-issues",
+            gettext_lazy("Issue list (问题清单)"),
+            may_see_project_work,
+        ),
+        (
+            "documents",
+            "projects:project-documents",
+            gettext_lazy("Documents (项目文件)"),
+            may_see_project_work,
+        ),
     ),
     create_links=(("projects:project-import", gettext_lazy("Import a ledger (导入台账)")),),
 )
