@@ -337,7 +337,7 @@ def test_huaihai_has_a_task_force_that_ran_alongside_it(zone: Zone) -> None:
     demo = User.objects.get(username="demo")
     assert [issue.pk for issue in overdue_issues(demo, date(2025, 3, 20))] == [issues[-1].pk]
     kinds = {event.kind for event in project_timeline(project, user=demo)}
-    assert kinds == {"stage", "task_force", "visit", "issue_raised", "issue_settled"}
+    assert kinds == {"stage", "task_force", "visit", "issue_raised", "issue_settled", "fai"}
 
 
 def test_the_standard_factory_is_under_construction_for_8_yi(zone: Zone) -> None:
@@ -527,3 +527,22 @@ def test_the_reporter_sees_only_its_enterprise_and_the_security_admin_no_enterpr
     visible = Enterprise.objects.for_user(User.objects.get(username="lvjing"))
     assert [e.name for e in visible] == ["朔州市绿净新材料科技有限公司"]
     assert not Enterprise.objects.for_user(User.objects.get(username="secadmin")).exists()
+
+
+def test_the_timeline_tells_the_lead_the_project_came_from_and_its_registration(
+    zone: Zone,
+) -> None:
+    from kaifaqu.projects.models import FollowUp
+
+    project = Project.objects.get(zone=zone, name="煤矿智能化研发生产基地")
+    demo = User.objects.get(username="demo")
+    kinds = [event.kind for event in project_timeline(project, user=demo)]
+    follow_ups = FollowUp.objects.filter(lead__project=project).count()
+    assert follow_ups > 0 and kinds.count("follow_up") == follow_ups
+    # Oldest last: the project's history starts as 线索 on the day the lead arrived.
+    assert kinds[-1] == "stage"
+    started = Project.objects.get(zone=zone, name__startswith="绿净年处理20万吨")
+    assert [e.kind for e in project_timeline(started, user=demo)].count("fai") == 1
+    # An enterprise's reporter does not see how the zone courted the investor.
+    reporter = User.objects.get(username="lvjing")
+    assert "follow_up" not in [e.kind for e in project_timeline(project, user=reporter)]

@@ -1,5 +1,6 @@
-"""A project's whole story on one timeline: its stage changes (with corrections), its task force
-formed, changed and dissolved, service visits, issues raised and settled, documents.
+"""A project's whole story on one timeline: the follow-ups of the lead it came from, its stage
+changes (with corrections), its task force formed, changed and dissolved, service visits, issues
+raised and settled, documents, its registration in the fixed-asset investment database.
 
 `project_timeline` composes one small function per source (`SOURCES`); another source (lead
 follow-ups, FAI reports…) is one more function returning `TimelineEvent`s, added to the list.
@@ -63,6 +64,8 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
     "issue_raised": ("bg-orange-lt", "!"),
     "issue_settled": ("bg-green-lt", "✓"),
     "document": ("bg-secondary-lt", "▤"),
+    "follow_up": ("bg-cyan-lt", "◇"),
+    "fai": ("bg-teal-lt", "¥"),
 }
 
 
@@ -271,14 +274,59 @@ def document_events(project: Project, user: Any) -> list[TimelineEvent]:
     ]
 
 
+def follow_up_events(project: Project, user: Any) -> list[TimelineEvent]:
+    """How the zone courted the investor before the project was registered (招商线索跟进)."""
+    from kaifaqu.projects.selectors.leads import lead_follow_ups_for_project
+
+    return [
+        TimelineEvent(
+            on=follow_up.on,
+            kind="follow_up",
+            label=_("Lead follow-up"),
+            title=_("%(method)s: %(content)s")
+            % {"method": follow_up.get_method_display(), "content": follow_up.content},
+            detail=follow_up.next_step,
+            who=_name(follow_up.by),
+            url=follow_up.lead.get_absolute_url(),
+            order=(0, follow_up.pk),
+        )
+        for follow_up in lead_follow_ups_for_project(project, user=user)
+    ]
+
+
+def fai_events(project: Project, user: Any) -> list[TimelineEvent]:
+    """The project's registration in the fixed-asset investment database (入库)."""
+    from kaifaqu.projects.models import FaiRegistration
+
+    registrations = FaiRegistration.objects.filter(project=project).select_related("registered_by")
+    if user is not None:
+        registrations = registrations.for_user(user)
+    return [
+        TimelineEvent(
+            on=registration.registered_on,
+            kind="fai",
+            label=_("Investment database"),
+            title=_("Registered in the fixed-asset investment database (入库)"),
+            detail=registration.stats_code,
+            who=_name(registration.registered_by),
+            url=reverse("projects:fai-detail", args=[registration.pk]),
+            order=(6, registration.pk),
+            illustrative=registration.is_illustrative,
+        )
+        for registration in registrations
+    ]
+
+
 Source = Callable[[Project, Any], Iterable[TimelineEvent]]
 
 SOURCES: list[Source] = [
+    follow_up_events,
     stage_events,
     task_force_events,
     visit_events,
     issue_events,
     document_events,
+    fai_events,
 ]
 
 

@@ -22,8 +22,9 @@ EXPORT = reverse("projects:project-export")
 LIST_QUERIES = 8
 # The details, the stage history and the timeline (one or two queries per source: stages,
 # task force, visits, issues, documents), the task force summary, the issue counts and the lead
-# the project came from (its follow-ups only when there is one).
-DETAIL_QUERIES = 14
+# the project came from (its follow-ups only when there is one), and on the timeline the
+# lead's follow-ups and the investment database registration.
+DETAIL_QUERIES = 16
 
 
 def names(response: Any) -> list[str]:

@@ -255,7 +255,7 @@ def test_the_project_page_tells_the_story_in_a_bounded_number_of_queries(
 
 # Details with the timeline: the page itself, the task force summary and issue counts, and
 # one or two queries per timeline source; the same whatever the number of events.
-TIMELINE_PAGE_QUERIES = 20
+TIMELINE_PAGE_QUERIES = 22
 
 
 def test_an_enterprise_reporter_sees_its_projects_stages_but_not_the_zones_work(
