@@ -13,6 +13,7 @@ from kaifaqu.projects.api_taskforces import (
     ServiceVisitViewSet,
     TaskForceViewSet,
 )
+from kaifaqu.projects.api_warnings import ProjectWarningViewSet
 from kaifaqu.statistics.api import (
     CandidateViewSet,
     GapViewSet,
@@ -40,6 +41,7 @@ router.register("industries", IndustryClassViewSet, basename="industry")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-cycles", ProjectCycleViewSet, basename="project-cycle")
+router.register("project-warnings", ProjectWarningViewSet, basename="project-warning")
 router.register("project-rounds", RoundViewSet, basename="project-round")
 # The fixed-asset investment database: registrations with their monthly reports, zone totals.
 router.register("fai-registrations", FaiRegistrationViewSet, basename="fai-registration")

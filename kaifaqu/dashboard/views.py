@@ -3,11 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.dashboard.charts import park_chart, stage_chart
 from kaifaqu.dashboard.selectors import zone_get, zone_home, zone_overview
+from kaifaqu.projects.selectors import project_warning_counts
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -42,6 +44,12 @@ def _zone_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     home = zone_home(user=user, zone=zone)
     scope = user.scope
+    # The leadership's morning reminder of what to push; not for an enterprise's reporter.
+    warnings = (
+        None
+        if scope.enterprise
+        else project_warning_counts(user=user, today=timezone.localdate(), zone=zone)
+    )
     return render(
         request,
         "dashboard/zone_home.html",
@@ -51,5 +59,6 @@ def _zone_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "partial_scope": scope.park or scope.enterprise,
             "stage_chart": stage_chart(home),
             "park_chart": park_chart(home),
+            "warnings": warnings,
         },
     )

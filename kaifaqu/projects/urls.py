@@ -19,6 +19,7 @@ urlpatterns = [
     path("fai/totals/", views.FaiTotalsView.as_view(), name="fai-totals"),
     path("fai/<int:pk>/", views.FaiDetailView.as_view(), name="fai-detail"),
     path("overdue-issues/", views.OverdueIssuesView.as_view(), name="overdue-issues"),
+    path("warnings/", views.ProjectWarningsView.as_view(), name="warnings"),
     path("rounds/compare/", views.RoundCompareView.as_view(), name="round-compare"),
     *views.ROUNDS.urls("rounds/"),
     path(

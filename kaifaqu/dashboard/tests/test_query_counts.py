@@ -21,8 +21,9 @@ from kaifaqu.projects.services import project_create
 pytestmark = pytest.mark.django_db
 
 # Session, user, the zone or park of the user's scope; then the zone, its parks, enterprises by
-# park, projects by park and stage, the latest figures, the latest roster.
-ZONE_HOME_QUERIES = 9
+# park, projects by park and stage, the latest figures, the latest roster; the project warnings'
+# counts (the zones' norms, projects without progress, overdue issues, missing reports).
+ZONE_HOME_QUERIES = 13
 # Session, user, region of scope; zones, parks, enterprises, projects by zone; GDP year and values.
 OVERVIEW_QUERIES = 9
 

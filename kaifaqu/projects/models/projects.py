@@ -295,6 +295,13 @@ class ProjectSettings(TimeStampedModel):
         default=30,
         validators=[MinValueValidator(1)],
     )
+    # A project that shows no progress for longer than this is warned (项目预警): no stage
+    # change, service visit or monthly investment report.
+    stale_days = models.PositiveIntegerField(
+        _("project without progress after (days)"),
+        default=90,
+        validators=[MinValueValidator(1)],
+    )
 
     class Meta:
         verbose_name = _("project settings")

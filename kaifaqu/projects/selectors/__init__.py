@@ -64,6 +64,15 @@ from kaifaqu.projects.selectors.taskforces import (
     project_visits,
 )
 from kaifaqu.projects.selectors.timeline import TimelineEvent, project_timeline
+from kaifaqu.projects.selectors.warnings import (
+    OverdueIssue,
+    ProjectWarnings,
+    StaleProject,
+    WarningCounts,
+    project_warning_counts,
+    project_warnings,
+    stale_projects,
+)
 
 __all__ = [
     "BOARD_CARDS",
@@ -75,11 +84,15 @@ __all__ = [
     "IssueCounts",
     "ListFigures",
     "MonthRow",
+    "OverdueIssue",
     "ParkFai",
     "PlaceSummary",
+    "ProjectWarnings",
     "RoundRow",
     "RoundSummary",
+    "StaleProject",
     "TimelineEvent",
+    "WarningCounts",
     "fai_eligible_projects",
     "fai_figures",
     "fai_registrations",
@@ -106,11 +119,14 @@ __all__ = [
     "project_task_force",
     "project_timeline",
     "project_visits",
+    "project_warning_counts",
+    "project_warnings",
     "rate",
     "round_comparison",
     "round_entries",
     "round_list",
     "round_summary",
+    "stale_projects",
     "started_without_reports",
     "summary_text",
     "yi_rounded",

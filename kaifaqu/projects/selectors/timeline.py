@@ -298,7 +298,9 @@ def fai_events(project: Project, user: Any) -> list[TimelineEvent]:
     """The project's registration in the fixed-asset investment database (入库)."""
     from kaifaqu.projects.models import FaiRegistration
 
-    registrations = FaiRegistration.objects.filter(project=project).select_related("registered_by")
+    registrations: Any = FaiRegistration.objects.filter(project=project).select_related(
+        "registered_by"
+    )
     if user is not None:
         registrations = registrations.for_user(user)
     return [

@@ -178,6 +178,7 @@ NORM_FIELDS = (
     "approved_to_started_days",
     "started_to_commissioned_days",
     "lead_cold_days",
+    "stale_days",
 )
 
 

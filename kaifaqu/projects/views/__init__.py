@@ -49,6 +49,7 @@ from kaifaqu.projects.views.taskforces import (
     TaskForcePageView,
     VisitRecordView,
 )
+from kaifaqu.projects.views.warnings import ProjectWarningsView
 
 __all__ = [
     "LEADS",
@@ -76,6 +77,7 @@ __all__ = [
     "ProjectDetailView",
     "ProjectImportTemplateView",
     "ProjectImportView",
+    "ProjectWarningsView",
     "RoundCompareView",
     "RoundEntryAddView",
     "RoundEntryRemoveView",
