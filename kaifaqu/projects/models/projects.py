@@ -177,6 +177,12 @@ class Project(TimeStampedModel):
             # 100,000 rows, joined, for a page of 50 (350 ms; 1 ms with them).
             models.Index(fields=["-total_investment"], name="proj_total_desc"),
             models.Index(fields=["name"], name="proj_name"),
+            # A board filtered by industry: each column's cards and the sums read the stage's
+            # projects of the industry's range (without it, every column re-read the division's
+            # projects and sorted them: 8 ms a column instead of 0.5).
+            models.Index(
+                fields=["stage", "industry", "-stage_since"], name="proj_stage_industry_since"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

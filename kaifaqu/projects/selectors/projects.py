@@ -29,9 +29,13 @@ from kaifaqu.projects.models import (
 
 
 def project_list(*, user: Any) -> QuerySet[Project]:
-    """Projects the user can see, with what a list row shows joined in."""
-    return Project.objects.for_user(user).select_related(
-        "zone", "park", "enterprise", "industry", "officer"
+    """Projects the user can see, with what a list row shows joined in. The zone is fetched
+    apart (a few hundred at most): its inner join let SQLite plan a filtered list zone by zone
+    and sort the province's rows (150 ms a page instead of a few)."""
+    return (
+        Project.objects.for_user(user)
+        .select_related("park", "enterprise", "industry", "officer")
+        .prefetch_related("zone")
     )
 
 
@@ -102,7 +106,7 @@ def project_board(*, projects: QuerySet[Project], searched: bool = False) -> lis
     }
     # The cards without joins, their zone, park and officer fetched once for all of them:
     # joined in, SQLite planned each column's read zone by zone and sorted (30 ms, not 1).
-    plain = projects.select_related(None)
+    plain = projects.select_related(None).prefetch_related(None)
     cards = {
         stage: list(plain.filter(stage=stage).order_by("-stage_since", "pk")[:BOARD_CARDS])
         for stage in BOARD_STAGES

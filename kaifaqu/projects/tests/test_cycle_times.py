@@ -151,7 +151,7 @@ def test_the_selector_reads_spans_in_a_few_queries_and_only_what_the_user_sees(
 ) -> None:
     with CaptureQueriesContext(connection) as queries:
         cycles = project_cycles(user=personas.sysadmin, today=TODAY)
-    assert len(queries) <= 3
+    assert len(queries) <= 4  # projects (with their zones), stage changes, norms
     by_name = {cycle.project.name: cycle for cycle in cycles}
     assert by_name["甲一扩建项目"].spans["signed_to_started"].days == 30
     assert by_name["乙储能项目"].spans["signed_to_started"].days == 60
@@ -211,11 +211,13 @@ def test_the_norms_form_saves_for_the_administrator_and_refuses_others(
         "approved_to_started_days": 30,
         "started_to_commissioned_days": 200,
         "lead_cold_days": 21,  # the leads' norm shares the form
+        "stale_days": 60,  # and the warnings' norm
     }
     response = login(client, personas.zone_admin).post(f"{PAGE}?zone={world.zone_a.pk}", data)
     assert response.status_code == 302
     assert ProjectSettings.objects.get(zone=world.zone_a).signed_to_started_days == 50
     assert ProjectSettings.objects.get(zone=world.zone_a).lead_cold_days == 21
+    assert ProjectSettings.objects.get(zone=world.zone_a).stale_days == 60
     bad = login(client, personas.zone_admin).post(PAGE, {**data, "lead_to_signed_days": 0})
     assert bad.status_code == 400
     assert ProjectSettings.objects.get(zone=world.zone_a).lead_to_signed_days == 100

@@ -18,13 +18,13 @@ from kaifaqu.projects.services import project_advance, project_create, project_u
 
 LIST = reverse("projects:project-list")
 EXPORT = reverse("projects:project-export")
-# One more than the rows: each filter with choices (zones, parks, officers) reads them once.
-LIST_QUERIES = 8
+# The rows and their zones, and each filter with choices (zones, parks, officers) read once.
+LIST_QUERIES = 9
 # The details, the stage history and the timeline (one or two queries per source: stages,
 # task force, visits, issues, documents), the task force summary, the issue counts and the lead
 # the project came from (its follow-ups only when there is one), and on the timeline the
-# lead's follow-ups and the investment database registration.
-DETAIL_QUERIES = 16
+# lead's follow-ups and the investment database registration; the zone, fetched apart.
+DETAIL_QUERIES = 17
 
 
 def names(response: Any) -> list[str]:
