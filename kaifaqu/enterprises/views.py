@@ -81,7 +81,10 @@ class EnterpriseDetailView(RegistryDetailView):
         from kaifaqu.projects.selectors import project_list
         from kaifaqu.projects.views import RELATED_COLUMNS as PROJECT_COLUMNS
 
-        projects = project_list(user=self.request.user).filter(enterprise=obj)
+        # The enterprise's projects are of its zone: the table shows no zone to fetch.
+        projects = (
+            project_list(user=self.request.user).filter(enterprise=obj).prefetch_related(None)
+        )
         fields = describe(
             obj,
             [
