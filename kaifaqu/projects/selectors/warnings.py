@@ -189,10 +189,16 @@ def project_warning_counts(
 
 
 def project_warnings(
-    *, user: Any, today: date, zone: Zone | None = None, park: Park | None = None
+    *,
+    user: Any,
+    today: date,
+    zone: Zone | None = None,
+    park: Park | None = None,
+    limit: int | None = SHOWN,
 ) -> ProjectWarnings:
     """The warnings of the projects the user sees (of one zone or park, if given): the whole
-    counts, and the first `SHOWN` of each kind (the longest without progress, the most overdue)."""
+    counts, and the first `limit` of each kind (the longest without progress, the most overdue;
+    every one with `limit=None`, for a workbook)."""
     sets = _sets(user, today, zone, park)
     norms = _norms(sets.projects.order_by().values("zone_id"))
     stale = sets.stale.select_related("zone", "park")
@@ -203,7 +209,7 @@ def project_warnings(
             days=(today - project.last_progress).days,  # type: ignore[attr-defined]
             norm=norms.get(project.zone_id, DEFAULT_STALE_DAYS),
         )
-        for project in stale.order_by("last_progress", "name")[:SHOWN]
+        for project in stale.order_by("last_progress", "name")[:limit]
     ]
     return ProjectWarnings(
         today=today,
@@ -212,6 +218,6 @@ def project_warnings(
         stale_count=sets.stale.order_by().count(),
         overdue=[OverdueIssue(issue, issue.days_overdue(today)) for issue in sets.overdue[:SHOWN]],
         overdue_count=sets.overdue.order_by().count(),
-        missing=list(sets.missing[:SHOWN]),
+        missing=list(sets.missing[:limit]),
         missing_count=sets.missing.order_by().count(),
     )

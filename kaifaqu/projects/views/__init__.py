@@ -15,6 +15,7 @@ from kaifaqu.projects.views.documents import (
 from kaifaqu.projects.views.fai import (
     FaiDetailView,
     FaiEligibleView,
+    FaiListExportView,
     FaiListView,
     FaiMonthView,
     FaiTotalsView,
@@ -24,6 +25,7 @@ from kaifaqu.projects.views.issues import (
     IssueRaiseView,
     IssuesPageView,
     IssueStatusView,
+    OverdueIssuesExportView,
     OverdueIssuesView,
 )
 from kaifaqu.projects.views.leads import LEADS, LeadFunnelView, lead_urls
@@ -49,7 +51,7 @@ from kaifaqu.projects.views.taskforces import (
     TaskForcePageView,
     VisitRecordView,
 )
-from kaifaqu.projects.views.warnings import ProjectWarningsView
+from kaifaqu.projects.views.warnings import ProjectWarningsExportView, ProjectWarningsView
 
 __all__ = [
     "LEADS",
@@ -63,6 +65,7 @@ __all__ = [
     "DocumentsPageView",
     "FaiDetailView",
     "FaiEligibleView",
+    "FaiListExportView",
     "FaiListView",
     "FaiMonthView",
     "FaiTotalsView",
@@ -70,6 +73,7 @@ __all__ = [
     "IssueStatusView",
     "IssuesPageView",
     "LeadFunnelView",
+    "OverdueIssuesExportView",
     "OverdueIssuesView",
     "ProjectAdvanceView",
     "ProjectBoardView",
@@ -77,6 +81,7 @@ __all__ = [
     "ProjectDetailView",
     "ProjectImportTemplateView",
     "ProjectImportView",
+    "ProjectWarningsExportView",
     "ProjectWarningsView",
     "RoundCompareView",
     "RoundEntryAddView",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.contrib import messages
@@ -18,12 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import ScopeLevel, can_write
+from kaifaqu.core.views.export import xlsx_download
+from kaifaqu.core.views.tables import Column, verbose_label
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.forms import FaiMonthRowForm, FaiRegisterForm, FaiReportForm
 from kaifaqu.projects.models import FAI_THRESHOLD, FaiRegistration, FaiReport, Project
@@ -136,6 +139,72 @@ class FaiListView(FaiView):
             "query": _query(zone, month),
         }
         return TemplateResponse(request, self.template_name, context)
+
+
+def _plan_percent(registration: FaiRegistration) -> Decimal | None:
+    return percent_of_plan(
+        getattr(registration, "cumulative", None), registration.project.planned_investment
+    )
+
+
+REGISTER_COLUMNS = [
+    Column("project", gettext_lazy("Project"), attrgetter("project.name")),
+    Column("zone", gettext_lazy("Zone"), attrgetter("project.zone.name")),
+    Column(
+        "park",
+        gettext_lazy("Park"),
+        lambda registration: registration.project.park.name if registration.project.park else "",
+    ),
+    Column("stats_code", verbose_label(FaiRegistration, "stats_code"), attrgetter("stats_code")),
+    Column(
+        "registered_on",
+        verbose_label(FaiRegistration, "registered_on"),
+        attrgetter("registered_on"),
+    ),
+    Column(
+        "plan",
+        gettext_lazy("Planned total investment (万元)"),
+        attrgetter("project.planned_investment"),
+    ),
+    Column(
+        "cumulative",
+        gettext_lazy("Cumulative since the start (万元)"),
+        lambda registration: getattr(registration, "cumulative", None),
+    ),
+    Column("percent", gettext_lazy("Per cent of the plan"), _plan_percent),
+    Column(
+        "last_month",
+        gettext_lazy("Last reported month"),
+        lambda registration: (
+            registration.last_month.strftime("%Y-%m") if registration.last_month else ""
+        ),
+    ),
+    Column(
+        "reported",
+        gettext_lazy("Reported the month"),
+        lambda registration: str(_("Yes") if registration.reported else _("No")),
+    ),
+]
+
+
+class FaiListExportView(FaiView):
+    """The register of the zone (or every zone the user sees) as a workbook, for the month."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        _zones, zone = self.zones()
+        month = self.month()
+        return xlsx_download(
+            request=request,
+            filename=f"fai-register-{month}.xlsx",
+            what="fai register",
+            sheets=[
+                (
+                    str(_("Registered projects")),
+                    REGISTER_COLUMNS,
+                    fai_registrations(user=request.user, month=month, zone=zone),
+                )
+            ],
+        )
 
 
 def _query(zone: Zone | None, month: Month) -> str:

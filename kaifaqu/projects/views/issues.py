@@ -3,6 +3,7 @@ user sees."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,10 +13,13 @@ from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.permissions import can_write
+from kaifaqu.core.views.export import xlsx_download
+from kaifaqu.core.views.tables import Column
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.forms_taskforces import (
     IssueForm,
@@ -136,15 +140,13 @@ class OverdueIssuesView(LoginRequiredMixin, View):
 
     template_name = "projects/overdue_issues.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def filtered(self, request: HttpRequest) -> tuple[Any, Any, dict[str, str]]:
+        """Every overdue issue the user sees, those the filters keep, and the filters."""
         user: Any = request.user
         if not may_see_project_work(user):
             raise PermissionDenied(_("The zone's work on its projects is not shown to you."))
-        today = timezone.localdate()
-        every = overdue_issues(user, today)
+        every = overdue_issues(user, timezone.localdate())
         issues = every
-        zones = Zone.objects.for_user(user).order_by("name")
-        parks = Park.objects.for_user(user).select_related("zone").order_by("zone__name", "name")
         chosen = {
             "zone": request.GET.get("zone", ""),
             "park": request.GET.get("park", ""),
@@ -156,6 +158,14 @@ class OverdueIssuesView(LoginRequiredMixin, View):
             issues = issues.filter(project__park_id=int(chosen["park"]))
         if chosen["department"]:
             issues = issues.filter(department=chosen["department"])
+        return every, issues, chosen
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: Any = request.user
+        every, issues, chosen = self.filtered(request)
+        today = timezone.localdate()
+        zones = Zone.objects.for_user(user).order_by("name")
+        parks = Park.objects.for_user(user).select_related("zone").order_by("zone__name", "name")
         page = Paginator(issues, 50).get_page(request.GET.get("page"))
         rows = [
             {"issue": issue, "days_overdue": issue.days_overdue(today)}
@@ -177,4 +187,39 @@ class OverdueIssuesView(LoginRequiredMixin, View):
                 "departments": overdue_departments(every),
                 "chosen": chosen,
             },
+        )
+
+
+OVERDUE_COLUMNS = [
+    Column("problem", gettext_lazy("Problem"), attrgetter("problem")),
+    Column("project", gettext_lazy("Project"), attrgetter("project.name")),
+    Column("zone", gettext_lazy("Zone"), attrgetter("project.zone.name")),
+    Column(
+        "park",
+        gettext_lazy("Park"),
+        lambda issue: issue.project.park.name if issue.project.park else "",
+    ),
+    Column("department", gettext_lazy("Responsible department"), attrgetter("department")),
+    Column("owner", gettext_lazy("Owner"), lambda issue: str(issue.owner or "")),
+    Column("status", gettext_lazy("Status"), lambda issue: str(issue.get_status_display())),
+    Column("raised_on", gettext_lazy("Raised on"), attrgetter("raised_on")),
+    Column("due_on", gettext_lazy("Due"), attrgetter("due_on")),
+    Column(
+        "days",
+        gettext_lazy("Days overdue"),
+        lambda issue: issue.days_overdue(timezone.localdate()),
+    ),
+]
+
+
+class OverdueIssuesExportView(OverdueIssuesView):
+    """The overdue issues the filters keep, every one, as a workbook."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        _every, issues, _chosen = self.filtered(request)
+        return xlsx_download(
+            request=request,
+            filename=f"overdue-issues-{timezone.localdate().isoformat()}.xlsx",
+            what="overdue issues",
+            sheets=[(str(_("Overdue issues")), OVERDUE_COLUMNS, issues)],
         )

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views import View
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import ScopeLevel, can_write
 from kaifaqu.core.views import Column, Registry, RegistryDetailView, describe
-from kaifaqu.core.views.export import xlsx_bytes
+from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import attr, verbose_label
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.filters import RoundFilter
@@ -226,16 +226,12 @@ class RoundSummaryExportView(RoundDetailView):
         columns = [
             Column(f"c{index}", header, itemgetter(index)) for index, header in enumerate(headers)
         ]
-        content, _count = xlsx_bytes(
-            title=str(round), columns=columns, objects=_summary_rows(summary.places)
+        return xlsx_download(
+            request=request,
+            filename=f"round-{round.year}-{round.number}.xlsx",
+            what=f"round summary {round.pk}",
+            sheets=[(str(round), columns, _summary_rows(summary.places))],
         )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        filename = f"round-{round.year}-{round.number}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class RoundCompareView(LoginRequiredMixin, View):

@@ -3,6 +3,7 @@ reports, for the zones the user sees."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -11,17 +12,21 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.core.views.export import xlsx_download
+from kaifaqu.core.views.tables import Column
 from kaifaqu.geo.models import Zone
+from kaifaqu.projects.models import Project
 from kaifaqu.projects.selectors.warnings import DEFAULT_STALE_DAYS, project_warnings
 
 
 class ProjectWarningsView(LoginRequiredMixin, View):
     template_name = "projects/project_warnings.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def chosen(self, request: HttpRequest) -> tuple[list[Zone], Zone | None]:
         user: Any = request.user
         if user.scope.level == ScopeLevel.NONE:
             raise PermissionDenied(_("Project warnings are for the zones' and province's staff."))
@@ -33,7 +38,11 @@ class ProjectWarningsView(LoginRequiredMixin, View):
                 raise Http404
         elif len(zones) == 1:
             zone = zones[0]
-        warnings = project_warnings(user=user, today=timezone.localdate(), zone=zone)
+        return zones, zone
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        zones, zone = self.chosen(request)
+        warnings = project_warnings(user=request.user, today=timezone.localdate(), zone=zone)
         context = {
             "zones": zones,
             "zone": zone,
@@ -41,3 +50,61 @@ class ProjectWarningsView(LoginRequiredMixin, View):
             "default_norm": DEFAULT_STALE_DAYS,
         }
         return TemplateResponse(request, self.template_name, context)
+
+
+def _zone_park(project: Project) -> str:
+    return project.zone.name + (f" / {project.park.name}" if project.park else "")
+
+
+STALE_COLUMNS = [
+    Column("project", gettext_lazy("Project"), attrgetter("project.name")),
+    Column("place", gettext_lazy("Zone / park"), lambda row: _zone_park(row.project)),
+    Column("stage", gettext_lazy("Stage"), lambda row: str(row.project.get_stage_display())),
+    Column("last_progress", gettext_lazy("Last progress"), attrgetter("last_progress")),
+    Column("days", gettext_lazy("Days without progress"), attrgetter("days")),
+    Column("norm", gettext_lazy("Norm (days)"), attrgetter("norm")),
+]
+OVERDUE_COLUMNS = [
+    Column("problem", gettext_lazy("Problem"), attrgetter("issue.problem")),
+    Column("project", gettext_lazy("Project"), attrgetter("issue.project.name")),
+    Column("department", gettext_lazy("Responsible department"), attrgetter("issue.department")),
+    Column("due_on", gettext_lazy("Due"), attrgetter("issue.due_on")),
+    Column("days", gettext_lazy("Days overdue"), attrgetter("days")),
+]
+MISSING_COLUMNS = [
+    Column("project", gettext_lazy("Project"), attrgetter("name")),
+    Column("place", gettext_lazy("Zone / park"), _zone_park),
+    Column("stage", gettext_lazy("Stage"), lambda project: str(project.get_stage_display())),
+    Column(
+        "registered",
+        gettext_lazy("Investment database"),
+        lambda project: str(
+            _("Registered, not reported")
+            if project.fai_registered
+            else _("Eligible, not registered")
+        ),
+    ),
+]
+
+
+class ProjectWarningsExportView(ProjectWarningsView):
+    """Every warning (not only the first 200 of a kind) as a workbook of three sheets."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        _zones, zone = self.chosen(request)
+        today = timezone.localdate()
+        warnings = project_warnings(user=request.user, today=today, zone=zone, limit=None)
+        return xlsx_download(
+            request=request,
+            filename=f"project-warnings-{today.isoformat()}.xlsx",
+            what="project warnings",
+            sheets=[
+                (str(_("No progress (无进展)")), STALE_COLUMNS, warnings.stale),
+                (str(_("Overdue issues (问题逾期)")), OVERDUE_COLUMNS, warnings.overdue),
+                (
+                    str(_("No investment report for %(month)s") % {"month": warnings.report_month}),
+                    MISSING_COLUMNS,
+                    warnings.missing,
+                ),
+            ],
+        )
