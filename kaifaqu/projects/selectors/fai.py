@@ -8,6 +8,7 @@ A month or range nobody reported has no figure (None), not 0: a sum of nothing i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -313,3 +314,22 @@ def zone_fai_for_indicators(*, zone_id: int, month: Month) -> FaiFigures | None:
         reports=FaiReport.objects.filter(registration__project__zone_id=zone_id), month=month
     )
     return figures if figures.ytd_value is not None else None
+
+
+def zone_fai_by_month(
+    *, zone_ids: Iterable[int], years: Iterable[int]
+) -> dict[tuple[int, int], dict[int, Decimal]]:
+    """The 本月 sums of the zones' registered projects, (zone id, year) → {month number: 万元},
+    for the targets (statistics), whose caller has scoped the zones; one grouped query."""
+    rows = (
+        FaiReport.objects.filter(
+            registration__project__zone_id__in=list(zone_ids), month__year__in=list(years)
+        )
+        .values_list("registration__project__zone_id", "month")
+        .annotate(total=Sum("month_amount"))
+        .order_by()
+    )
+    sums: dict[tuple[int, int], dict[int, Decimal]] = {}
+    for zone_id, month, total in rows:
+        sums.setdefault((zone_id, month.year), {})[month.month] = total
+    return sums

@@ -115,3 +115,44 @@ def test_the_page_labels_the_computed_source(
     )
     assert response.status_code == 200
     assert 'data-testid="computed-source"' in response.content.decode()
+
+
+def test_the_targets_and_the_ranking_read_the_database_when_nothing_was_entered(
+    world: World, personas: Personas, reports: None
+) -> None:
+    from kaifaqu.statistics.selectors.targets import target_progress, zone_ranking
+    from kaifaqu.statistics.services import target_create
+
+    target_create(
+        by=None,
+        data={"zone": world.zone_a, "indicator": CODE, "year": 2025, "value": D("3200")},
+    )
+    (progress,) = target_progress(
+        user=personas.zone_admin, zone=world.zone_a, month=Month(2025, 3)
+    ).annual
+    # 1–3月 2025: 800 万元 of a 3,200 target = 25.0 %; against 350 last year: +128.6 %.
+    assert (progress.actual.value, progress.actual.months) == (D("800"), 3)
+    assert progress.completion_pct is not None and progress.completion_pct.quantize(D("0.1")) == D(
+        "25.0"
+    )
+    assert progress.actual.growth_pct is not None
+    assert progress.actual.growth_pct.quantize(D("0.1")) == D("128.6")
+    ranking = zone_ranking(user=personas.province_viewer, month=Month(2025, 3), indicator=CODE)
+    ranked = {row.zone.name: (row.value, row.value_rank) for row in ranking.rows}
+    # 甲 computed 800; 乙 has neither a figure nor a report: unranked.
+    assert ranked["甲开发区"] == (D("800"), 1)
+    assert ranked["乙开发区"] == (None, None)
+    # A figure the statistics bureau published for 1–3月 takes precedence.
+    reported_figure_record(
+        by=None,
+        zone=world.zone_a,
+        indicator=CODE,
+        year=2025,
+        months=3,
+        value=D("900"),
+        source="市统计局",
+    )
+    (progress,) = target_progress(
+        user=personas.zone_admin, zone=world.zone_a, month=Month(2025, 3)
+    ).annual
+    assert progress.actual.value == D("900")

@@ -39,6 +39,7 @@ from kaifaqu.statistics.indicators.catalogue import (
 )
 from kaifaqu.statistics.models import ReportedFigure, Target, TargetKind
 from kaifaqu.statistics.selectors.indicators import sees_everything
+from kaifaqu.statistics.selectors.indicators.table import FROM_PROJECTS
 from kaifaqu.statistics.selectors.targets.cells import (
     HUNDRED,
     CellKey,
@@ -196,6 +197,8 @@ class _Context:
     # (zone, indicator, year) → {months covered: value in 万元}
     figures: dict[tuple[int, str, int], dict[int, Decimal]]
     confidential: bool
+    # (zone, year) → {month: 本月 in 万元} of the zone's fixed-asset investment database
+    investment: dict[tuple[int, int], dict[int, Decimal]]
 
     @classmethod
     def load(
@@ -215,10 +218,16 @@ class _Context:
             "zone_id", "indicator", "year", "months", "value"
         ):
             figures.setdefault((zone_id, code, year), {})[months_covered] = value
+        # Imported here: statistics reads the projects' investment reports through this one
+        # narrow function (as the indicator table does), never the other way round.
+        from kaifaqu.projects.selectors.fai import zone_fai_by_month
+
+        years = {year for year in figure_years} | {year - 1 for year in figure_years}
         return cls(
             cells=cells if cells is not None else zone_cells(zone_ids=zone_ids, months=months),
             figures=figures,
             confidential=sees_everything(user),
+            investment=zone_fai_by_month(zone_ids=zone_ids, years=years),
         )
 
     def cell(self, zone_id: int, day: date, code: str) -> ZoneCell | None:
@@ -244,9 +253,14 @@ class _Context:
         )
 
     def entered(self, zone_id: int, month: Month, code: str, *, exact: bool = False) -> Actual:
-        """The figure of the year covering N months, else (unless `exact`) the latest covering
-        fewer."""
+        """The figure of the year covering N months; else, for 固定资产投资, the 1–N月 of the
+        zone's investment database (as the indicator table shows it); else (unless `exact`) the
+        latest figure covering fewer months."""
         this_year = self.figures.get((zone_id, code, month.year), {})
+        if month.month not in this_year and code in FROM_PROJECTS:
+            from_projects = self.from_projects(zone_id, month)
+            if from_projects is not None:
+                return from_projects
         covered = [m for m in this_year if m == month.month or (m < month.month and not exact)]
         if not covered:
             return Actual(source=ENTERED)
@@ -255,6 +269,21 @@ class _Context:
         base = self.figures.get((zone_id, code, month.year - 1), {}).get(months)
         return Actual(
             value=value, months=months, growth_pct=growth_pct(value, base), source=ENTERED
+        )
+
+    def from_projects(self, zone_id: int, month: Month) -> Actual | None:
+        """1–N月 固定资产投资 summed from the registered projects' monthly reports, against the same
+        months of the year before; None when no project reported in 1–N月."""
+        this_year = self.investment.get((zone_id, month.year), {})
+        reported = [amount for m, amount in this_year.items() if m <= month.month]
+        if not reported:
+            return None
+        value = sum(reported, Decimal(0))
+        last_year = self.investment.get((zone_id, month.year - 1), {})
+        before = [amount for m, amount in last_year.items() if m <= month.month]
+        base = sum(before, Decimal(0)) if before else None
+        return Actual(
+            value=value, months=month.month, growth_pct=growth_pct(value, base), source=ENTERED
         )
 
     def actual(self, zone_id: int, month: Month, code: str, *, exact: bool = False) -> Actual:

@@ -23,6 +23,7 @@ from kaifaqu.geo.models import Zone
 from kaifaqu.statistics.indicators.catalogue import BY_CODE, CATALOGUE, COMPUTED, ENTERED
 from kaifaqu.statistics.models import ReportedFigure
 from kaifaqu.statistics.selectors.indicators import sees_everything
+from kaifaqu.statistics.selectors.indicators.table import FROM_PROJECTS
 from kaifaqu.statistics.selectors.targets.cells import (
     growth_pct,
     reads_zone_figures,
@@ -119,12 +120,40 @@ def _entered_rows(user: Any, zones: list[Zone], month: Month, code: str) -> list
         )
         .values_list("zone_id", "year", "value")
     }
+    computed = _from_projects(zones, month) if code in FROM_PROJECTS else {}
     rows = []
     for zone in zones:
         value = figures.get((zone.pk, month.year))
         base = figures.get((zone.pk, month.year - 1))
+        if value is None and zone.pk in computed:
+            # No published figure for the period: the zone's investment database, both years
+            # (as the indicator table and the targets read it).
+            value, base = computed[zone.pk]
         rows.append(RankRow(zone, value, growth_pct(value, base), None, suppressed=False))
     return rows
+
+
+def _from_projects(zones: list[Zone], month: Month) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """Each zone's 1–N月 固定资产投资 from its investment database and the same months last year;
+    zones whose projects reported nothing in 1–N月 are left out."""
+    from kaifaqu.projects.selectors.fai import zone_fai_by_month
+
+    sums = zone_fai_by_month(
+        zone_ids=[zone.pk for zone in zones], years=[month.year, month.year - 1]
+    )
+    found: dict[int, tuple[Decimal, Decimal | None]] = {}
+    for zone in zones:
+        this_year = [a for m, a in sums.get((zone.pk, month.year), {}).items() if m <= month.month]
+        if not this_year:
+            continue
+        last_year = [
+            a for m, a in sums.get((zone.pk, month.year - 1), {}).items() if m <= month.month
+        ]
+        found[zone.pk] = (
+            sum(this_year, Decimal(0)),
+            sum(last_year, Decimal(0)) if last_year else None,
+        )
+    return found
 
 
 def _ranks(rows: list[RankRow], figure: Callable[[RankRow], Decimal | None]) -> dict[int, int]:
