@@ -12,37 +12,15 @@ from openpyxl.styles import Font
 
 from kaifaqu.core.views.tables import Column
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Excel's own limit on a sheet name.
 SHEET_NAME_MAX = 31
 
 
-def xlsx_bytes(
-    *, title: str, columns: Sequence[Column], objects: Iterable[Any]
-) -> tuple[bytes, int]:
-    """The workbook and the number of data rows written."""
-    # Write-only mode streams rows, so a province-wide list does not sit in memory as cells.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:SHEET_NAME_MAX])
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for obj in objects:
-        sheet.append([column.export_value(obj) for column in columns])
-        count += 1
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
-
-
 def xlsx_sheets(sheets: Sequence[tuple[str, Sequence[Column], Iterable[Any]]]) -> tuple[bytes, int]:
     """A workbook of several sheets (title, columns, rows); the number of data rows written."""
+    # Write-only mode streams rows, so a province-wide list does not sit in memory as cells.
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     count = 0
@@ -83,6 +61,6 @@ def xlsx_download(
         user=request.user,
         detail=f"{what}: {count} rows; {request.GET.urlencode()}",
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -19,7 +19,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,12 +30,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_htmx.middleware import HtmxDetails
 
-from kaifaqu.accounts.models import AccessEventKind
-from kaifaqu.accounts.services import access_event_record
 from kaifaqu.core.audit import history_for
 from kaifaqu.core.forms import add_service_errors, mark_invalid, style_filter_form
 from kaifaqu.core.permissions import can_create, can_write
-from kaifaqu.core.views.export import xlsx_bytes
+from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.history import history_rows
 from kaifaqu.core.views.tables import Column, table_rows
 
@@ -44,7 +42,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 50
 RESULTS_TARGET = "registry-results"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def paginate(queryset: Any, number: str | None) -> dict[str, Any]:
@@ -224,23 +221,19 @@ class RegistryExportView(RegistryListView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         filterset = self.get_filterset()
         queryset = self.filtered_queryset(filterset)
-        title = capfirst(str(self.model._meta.verbose_name_plural))
-        content, count = xlsx_bytes(
-            title=title,
-            columns=self.export_columns or self.columns,
-            objects=queryset.iterator(chunk_size=2000),
-        )
         meta = self.model._meta
-        access_event_record(
-            kind=AccessEventKind.EXPORT,
+        return xlsx_download(
             request=self.request,
-            user=self.request.user,  # type: ignore[arg-type]
-            detail=f"{meta.label_lower}: {count} rows; {self.request.GET.urlencode()}",
+            filename=f"{meta.model_name}-{timezone.localdate():%Y%m%d}.xlsx",
+            what=meta.label_lower,
+            sheets=[
+                (
+                    capfirst(str(meta.verbose_name_plural)),
+                    self.export_columns or self.columns,
+                    queryset.iterator(chunk_size=2000),
+                )
+            ],
         )
-        response = HttpResponse(content, content_type=XLSX_TYPE)
-        filename = f"{meta.model_name}-{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class RegistryObjectView(RegistryView):

@@ -24,6 +24,7 @@ from kaifaqu.projects.forms import ProjectSettingsForm
 from kaifaqu.projects.models import ProjectSettings
 from kaifaqu.projects.selectors import project_cycles
 from kaifaqu.projects.services import project_settings_for, project_settings_update
+from kaifaqu.projects.views.zones import zone_choice
 
 
 class CycleTimesView(LoginRequiredMixin, View):
@@ -50,16 +51,10 @@ class CycleTimesView(LoginRequiredMixin, View):
         return self._render(request, zones, zone, form, status=400)
 
     def _zones(self, request: HttpRequest) -> tuple[list[Zone], Zone | None]:
-        zones = list(Zone.objects.for_user(request.user).order_by("name"))
+        zones, zone = zone_choice(request)
         if not zones:
             raise Http404
-        chosen = request.GET.get("zone") or request.POST.get("zone")
-        if chosen:
-            zone = next((z for z in zones if str(z.pk) == chosen), None)
-            if zone is None:
-                raise Http404
-            return zones, zone
-        return zones, zones[0] if len(zones) == 1 else None
+        return zones, zone
 
     def _render(
         self,

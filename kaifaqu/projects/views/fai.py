@@ -45,6 +45,7 @@ from kaifaqu.projects.services import (
     fai_register,
     fai_report_record,
 )
+from kaifaqu.projects.views.zones import zone_choice
 
 
 def _plain(amount: Decimal) -> str:
@@ -74,16 +75,10 @@ class FaiView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def zones(self) -> tuple[list[Zone], Zone | None]:
-        zones = list(Zone.objects.for_user(self.request.user).order_by("name"))
+        zones, zone = zone_choice(self.request)
         if not zones:
             raise Http404
-        chosen = self.request.GET.get("zone") or self.request.POST.get("zone")
-        if chosen:
-            zone = next((z for z in zones if str(z.pk) == chosen), None)
-            if zone is None:
-                raise Http404
-            return zones, zone
-        return zones, zones[0] if len(zones) == 1 else None
+        return zones, zone
 
     def month(self) -> Month:
         value = self.request.GET.get("month") or self.request.POST.get("month")

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.core.lib.money import MoneyUnit
+from kaifaqu.core.views.export import XLSX_TYPE
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.imports import can_import_projects, projects_import
 from kaifaqu.projects.imports.template import TEMPLATE_FILENAME, template_workbook
-from kaifaqu.statistics.views.imports import XLSX, upload_field
+from kaifaqu.statistics.views.imports import upload_field
 
 UNITS = [(unit.value, unit.value) for unit in MoneyUnit]
 
@@ -80,6 +81,6 @@ class ProjectImportView(_ImporterOnly):
 
 class ProjectImportTemplateView(_ImporterOnly):
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(template_workbook(), content_type=XLSX)
+        response = HttpResponse(template_workbook(), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
         return response

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from kaifaqu.core.views.tables import Column
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.models import Project
 from kaifaqu.projects.selectors.warnings import DEFAULT_STALE_DAYS, project_warnings
+from kaifaqu.projects.views.zones import zone_choice
 
 
 class ProjectWarningsView(LoginRequiredMixin, View):
@@ -30,15 +31,7 @@ class ProjectWarningsView(LoginRequiredMixin, View):
         user: Any = request.user
         if user.scope.level == ScopeLevel.NONE:
             raise PermissionDenied(_("Project warnings are for the zones' and province's staff."))
-        zones = list(Zone.objects.for_user(user).order_by("name"))
-        zone = None
-        if request.GET.get("zone"):
-            zone = next((z for z in zones if str(z.pk) == request.GET["zone"]), None)
-            if zone is None:
-                raise Http404
-        elif len(zones) == 1:
-            zone = zones[0]
-        return zones, zone
+        return zone_choice(request)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zones, zone = self.chosen(request)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.core.lib.money import MoneyUnit
+from kaifaqu.core.views.export import XLSX_TYPE
 from kaifaqu.statistics.imports import (
     TEMPLATE_FILENAME,
     can_import_returns,
@@ -22,7 +23,6 @@ from kaifaqu.statistics.imports import (
     template_workbook,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNITS = [
     (MoneyUnit.YUAN.value, "元"),
     (MoneyUnit.THOUSAND.value, "千元"),
@@ -111,7 +111,7 @@ class ReturnImportView(_ImporterOnly):
 
 class ReturnImportTemplateView(_ImporterOnly):
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(template_workbook(), content_type=XLSX)
+        response = HttpResponse(template_workbook(), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
         return response
 
@@ -148,6 +148,6 @@ class ProxyImportView(_ProxyImporterOnly):
 
 class ProxyImportTemplateView(_ProxyImporterOnly):
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(proxies.template_workbook(), content_type=XLSX)
+        response = HttpResponse(proxies.template_workbook(), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{proxies.TEMPLATE_FILENAME}"'
         return response

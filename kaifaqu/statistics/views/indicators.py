@@ -28,8 +28,7 @@ from openpyxl.styles import Alignment, Font
 from kaifaqu.accounts.models import AccessEventKind
 from kaifaqu.accounts.services import access_event_record
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.views.export import SHEET_NAME_MAX
-from kaifaqu.core.views.registry import XLSX_TYPE
+from kaifaqu.core.views.export import SHEET_NAME_MAX, XLSX_TYPE
 from kaifaqu.core.views.tables import EMPTY, decimal_text
 from kaifaqu.statistics.indicators.catalogue import CATALOGUE, RETURNS_METHOD
 from kaifaqu.statistics.indicators.disclosure import DEFAULT_RULE, SUPPRESSED_MARK
