@@ -134,7 +134,13 @@ class _Ledger:
         return found[0].header if found else spec.ledger_spec().title(target)
 
     def load_references(self, rows: list[dict[str, Any]]) -> None:
-        """The parks, enterprises, industries and officers the rows name, in a few queries."""
+        """The projects, parks, enterprises, industries and officers the rows name, in a few
+        queries (a name is in the file once, so the projects found stay right while it runs)."""
+        names = {cells.text_of(self.cell(row, spec.NAME)[0]) for row in rows} - {""}
+        self.existing = {
+            project.name: project
+            for project in Project.objects.filter(zone=self.zone, name__in=names)
+        }
         self.parks = {header_key(park.name): park for park in Park.objects.filter(zone=self.zone)}
         named = {cells.text_of(self.cell(row, spec.ENTERPRISE)[0]) for row in rows} - {""}
         self.enterprises: dict[str, Enterprise | None] = {}
@@ -274,7 +280,7 @@ class _Ledger:
         if row is not None:
             point = transaction.savepoint()
             try:
-                existing = Project.objects.filter(zone=self.zone, name=row.name).first()
+                existing = self.existing.get(row.name)
                 if existing is None:
                     self._create(row)
                     result.created += 1

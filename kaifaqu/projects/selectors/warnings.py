@@ -19,7 +19,6 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.geo.models import Park, Zone
@@ -40,12 +39,6 @@ ACTIVE_STAGES: tuple[str, ...] = (*LIFECYCLE[:-1], Stage.STALLED)
 DEFAULT_STALE_DAYS = ProjectSettings._meta.get_field("stale_days").default  # type: ignore[union-attr]
 # A page shows the longest-idle first, at most this many a kind; the counts are whole.
 SHOWN = 200
-
-KIND_LABELS = {
-    "stale": _("No progress (无进展)"),
-    "overdue_issue": _("Overdue issue (问题逾期)"),
-    "missing_report": _("No monthly investment report (未报投资完成额)"),
-}
 
 
 @dataclass(frozen=True)
@@ -73,10 +66,6 @@ class ProjectWarnings:
     missing: list[Project] = field(default_factory=list)
     missing_count: int = 0
 
-    @property
-    def total(self) -> int:
-        return self.stale_count + self.overdue_count + self.missing_count
-
 
 def report_month_of(today: date) -> Month:
     """The month whose investment reports are due on `today`: the last complete one."""
@@ -100,11 +89,14 @@ def _idle_since(cutoff: date) -> Q:
     return Q(stage_since__lt=cutoff) & ~Exists(visited) & ~Exists(reported)
 
 
-def stale_projects(*, projects: QuerySet[Project], today: date) -> QuerySet[Project]:
+def stale_projects(
+    *, projects: QuerySet[Project], today: date, norms: dict[int, int] | None = None
+) -> QuerySet[Project]:
     """The projects (of `projects`) without progress for longer than their zone's norm,
     annotated with the day of their last progress (`last_progress`: the latest of their stage
     change, service visit and reported month); one query."""
-    norms = _norms(projects.order_by().values("zone_id"))
+    if norms is None:
+        norms = _norms(projects.order_by().values("zone_id"))
     condition = Q(zone_id__in=list(norms)) if norms else Q(pk__in=[])
     stale = ~condition & _idle_since(today - timedelta(days=DEFAULT_STALE_DAYS))
     for zone_id, days in norms.items():
@@ -138,7 +130,7 @@ class _Sets:
     overdue: QuerySet[ProjectIssue]
     missing: QuerySet[Project]
     month: Month
-    projects: QuerySet[Project]
+    norms: dict[int, int]  # the zones' norms that differ from the default
 
 
 def _sets(user: Any, today: date, zone: Zone | None, park: Park | None) -> _Sets:
@@ -154,12 +146,13 @@ def _sets(user: Any, today: date, zone: Zone | None, park: Park | None) -> _Sets
     missing = started_without_reports(user=user, month=month).filter(
         pk__in=projects.order_by().values("pk")
     )
+    norms = _norms(projects.order_by().values("zone_id"))
     return _Sets(
-        stale=stale_projects(projects=projects, today=today),
+        stale=stale_projects(projects=projects, today=today, norms=norms),
         overdue=issues,
         missing=missing,
         month=month,
-        projects=projects,
+        norms=norms,
     )
 
 
@@ -169,10 +162,6 @@ class WarningCounts:
     overdue: int
     missing: int
     report_month: Month
-
-    @property
-    def total(self) -> int:
-        return self.stale + self.overdue + self.missing
 
 
 def project_warning_counts(
@@ -200,14 +189,13 @@ def project_warnings(
     counts, and the first `limit` of each kind (the longest without progress, the most overdue;
     every one with `limit=None`, for a workbook)."""
     sets = _sets(user, today, zone, park)
-    norms = _norms(sets.projects.order_by().values("zone_id"))
     stale = sets.stale.select_related("zone", "park")
     rows = [
         StaleProject(
             project=project,
             last_progress=project.last_progress,  # type: ignore[attr-defined]
             days=(today - project.last_progress).days,  # type: ignore[attr-defined]
-            norm=norms.get(project.zone_id, DEFAULT_STALE_DAYS),
+            norm=sets.norms.get(project.zone_id, DEFAULT_STALE_DAYS),
         )
         for project in stale.order_by("last_progress", "name")[:limit]
     ]

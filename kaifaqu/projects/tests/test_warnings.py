@@ -155,3 +155,24 @@ def test_the_page_the_cockpit_card_and_the_api(
     assert client.get("/api/project-warnings/", {"zone": world.zone_b.pk}).status_code == 400
     client.force_login(personas.auditor)
     assert client.get(reverse("projects:warnings")).status_code == 403
+
+
+def test_a_stalled_project_is_warned_and_one_at_capacity_is_not(
+    world: World, personas: Personas
+) -> None:
+    project_advance(
+        project=world.project_a1,
+        to_stage=Stage.STALLED,
+        on=date(2025, 1, 20),
+        by=None,
+        note="缺资金",
+    )
+    project_advance(
+        project=world.project_a2,
+        to_stage=Stage.AT_CAPACITY,
+        on=date(2025, 1, 20),
+        by=None,
+        data={"total_investment": Decimal("3000")},
+    )
+    # Both moved on 2025-01-20, 101 days before TODAY: only the stalled one is expected to move.
+    assert stale_names(personas.zone_admin) == {"甲一扩建项目": 101}
