@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaifaqu.projects.models import (
+    FaiRegistration,
     IssueStatus,
     MemberRole,
     Project,
@@ -296,13 +297,9 @@ def follow_up_events(project: Project, user: Any) -> list[TimelineEvent]:
 
 def fai_events(project: Project, user: Any) -> list[TimelineEvent]:
     """The project's registration in the fixed-asset investment database (入库)."""
-    from kaifaqu.projects.models import FaiRegistration
-
-    registrations: Any = FaiRegistration.objects.filter(project=project).select_related(
-        "registered_by"
+    registrations = (
+        _scoped(FaiRegistration, user).filter(project=project).select_related("registered_by")
     )
-    if user is not None:
-        registrations = registrations.for_user(user)
     return [
         TimelineEvent(
             on=registration.registered_on,
