@@ -8,7 +8,7 @@ A month or range nobody reported has no figure (None), not 0: a sum of nothing i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -177,20 +177,23 @@ def _two_years(reports: QuerySet[FaiReport], month: Month) -> QuerySet[FaiReport
     )
 
 
-def _figures(month: Month, sums: dict[date, Decimal], projects: int) -> FaiFigures:
-    this_year = [m.first_day for m in month.year_to_date()]
-    last_year = [Month(month.year - 1, m.month).first_day for m in month.year_to_date()]
+def ytd_total(by_month: Mapping[int, Decimal], upto: int) -> Decimal | None:
+    """1–N月 of a year's monthly sums ({month number: 万元}); None when no month up to N has one
+    (nothing reported is not 0)."""
+    values = [amount for number, amount in by_month.items() if number <= upto]
+    return sum(values, Decimal(0)) if values else None
 
-    def total(days: list[date]) -> Decimal | None:
-        values = [sums[day] for day in days if day in sums]
-        return sum(values, Decimal(0)) if values else None
+
+def _figures(month: Month, sums: dict[date, Decimal], projects: int) -> FaiFigures:
+    def of_year(year: int) -> dict[int, Decimal]:
+        return {day.month: amount for day, amount in sums.items() if day.year == year}
 
     return FaiFigures(
         month=month,
         month_value=sums.get(month.first_day),
-        month_base=sums.get(last_year[-1]),
-        ytd_value=total(this_year),
-        ytd_base=total(last_year),
+        month_base=sums.get(Month(month.year - 1, month.month).first_day),
+        ytd_value=ytd_total(of_year(month.year), month.month),
+        ytd_base=ytd_total(of_year(month.year - 1), month.month),
         projects=projects,
     )
 

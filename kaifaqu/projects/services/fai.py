@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write
+from kaifaqu.core.services import model_update
 from kaifaqu.projects.models import (
     FAI_STAGES,
     FAI_THRESHOLD,
@@ -81,8 +82,7 @@ def fai_ineligible_reason(project: Project) -> str | None:
 
 def _plain(amount: Decimal) -> str:
     """500.0000 → 500, 499.9999 stays."""
-    text = format(amount.normalize(), "f")
-    return text
+    return format(amount.normalize(), "f")
 
 
 def _ensure_writer(by: Any, model: type[Any], project: Project) -> None:
@@ -112,20 +112,7 @@ def fai_register(
     reason = fai_ineligible_reason(project)
     if reason is not None:
         raise ValidationError({"project": reason})
-    started = project_started_on(project)
-    if registered_on > timezone.localdate():
-        raise ValidationError(
-            {"registered_on": _("The registration date cannot be in the future.")}
-        )
-    if started is not None and registered_on < started:
-        raise ValidationError(
-            {
-                "registered_on": _(
-                    "The registration date cannot be before %(date)s, when the project started."
-                )
-                % {"date": started.isoformat()}
-            }
-        )
+    _check_registered_on(project, registered_on)
     registration = FaiRegistration(
         project=project,
         registered_on=registered_on,
@@ -147,33 +134,29 @@ def fai_registration_update(
     project = registration.project
     _ensure_writer(by, FaiRegistration, project)
     if "registered_on" in data:
-        on = data["registered_on"]
-        started = project_started_on(project)
-        if on > timezone.localdate():
-            raise ValidationError(
-                {"registered_on": _("The registration date cannot be in the future.")}
-            )
-        if started is not None and on < started:
-            raise ValidationError(
-                {
-                    "registered_on": _(
-                        "The registration date cannot be before %(date)s, when the project started."
-                    )
-                    % {"date": started.isoformat()}
-                }
-            )
-    changed = []
-    for name in REGISTRATION_FIELDS:
-        if name in data:
-            value = data[name].strip() if isinstance(data[name], str) else data[name]
-            if getattr(registration, name) != value:
-                setattr(registration, name, value)
-                changed.append(name)
-    if changed:
-        registration.full_clean()
-        with acting_as(by):
-            registration.save(update_fields=[*changed, "updated_at"])
-    return registration
+        _check_registered_on(project, data["registered_on"])
+    stripped = {
+        name: value.strip() if isinstance(value, str) else value for name, value in data.items()
+    }
+    return model_update(instance=registration, fields=REGISTRATION_FIELDS, data=stripped, by=by)[0]
+
+
+def _check_registered_on(project: Project, on: date) -> None:
+    """Not in the future, not before the project started."""
+    if on > timezone.localdate():
+        raise ValidationError(
+            {"registered_on": _("The registration date cannot be in the future.")}
+        )
+    started = project_started_on(project)
+    if started is not None and on < started:
+        raise ValidationError(
+            {
+                "registered_on": _(
+                    "The registration date cannot be before %(date)s, when the project started."
+                )
+                % {"date": started.isoformat()}
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -275,7 +258,9 @@ def fai_report_record(
                 later_report.above_plan_note = ""
             elif not later_report.above_plan_note:
                 later_report.above_plan_note = given_note
-            later_report.full_clean()
+            # The chain keeps the month, the registration and cumulative ≥ month: no constraint
+            # to query again for each later month.
+            later_report.full_clean(validate_constraints=False)
             later_report.save(update_fields=["cumulative", "above_plan_note", "updated_at"])
     return ReportOutcome(report=report, rederived=moved)
 

@@ -5,7 +5,7 @@ see what."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -163,6 +163,12 @@ def test_the_registration_date_is_neither_before_the_start_nor_in_the_future(
     reg = fai_register(by=None, project=project, registered_on=date(2024, 3, 10))
     with pytest.raises(ValidationError):
         fai_registration_update(by=None, registration=reg, data={"registered_on": date(2024, 1, 1)})
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError) as future:
+        fai_registration_update(by=None, registration=reg, data={"registered_on": tomorrow})
+    assert future.value.message_dict["registered_on"] == ["入库日期不能晚于今天。"]
+    reg.refresh_from_db()
+    assert reg.registered_on == date(2024, 3, 10)
 
 
 def test_the_statistical_code_is_unique_when_given(world: World) -> None:

@@ -22,13 +22,20 @@ CODE = "fixed_asset_investment"
 
 @pytest.fixture
 def reports(world: World) -> None:
-    """Zone 甲, two projects. 2024: Feb 100, Mar 200 (one) and Mar 50 (two); 2025: Feb 300,
-    Mar 400 (one) and Mar 100 (two)."""
+    """Zone 甲, two projects. 2024: Feb 100, Mar 200, Apr 1000 (one) and Mar 50 (two); 2025: Feb
+    300, Mar 400, Apr 1000 (one) and Mar 100 (two). April lies beyond the 1–3月 the tests read."""
     for name, park, figures in [
         (
             "甲固投一",
             world.park_a1,
-            [("2024-02", "100"), ("2024-03", "200"), ("2025-02", "300"), ("2025-03", "400")],
+            [
+                ("2024-02", "100"),
+                ("2024-03", "200"),
+                ("2024-04", "1000"),
+                ("2025-02", "300"),
+                ("2025-03", "400"),
+                ("2025-04", "1000"),
+            ],
         ),
         ("甲固投二", world.park_a2, [("2024-03", "50"), ("2025-03", "100")]),
     ]:

@@ -274,14 +274,12 @@ class _Context:
     def from_projects(self, zone_id: int, month: Month) -> Actual | None:
         """1–N月 固定资产投资 summed from the registered projects' monthly reports, against the same
         months of the year before; None when no project reported in 1–N月."""
-        this_year = self.investment.get((zone_id, month.year), {})
-        reported = [amount for m, amount in this_year.items() if m <= month.month]
-        if not reported:
+        from kaifaqu.projects.selectors.fai import ytd_total
+
+        value = ytd_total(self.investment.get((zone_id, month.year), {}), month.month)
+        if value is None:
             return None
-        value = sum(reported, Decimal(0))
-        last_year = self.investment.get((zone_id, month.year - 1), {})
-        before = [amount for m, amount in last_year.items() if m <= month.month]
-        base = sum(before, Decimal(0)) if before else None
+        base = ytd_total(self.investment.get((zone_id, month.year - 1), {}), month.month)
         return Actual(
             value=value, months=month.month, growth_pct=growth_pct(value, base), source=ENTERED
         )

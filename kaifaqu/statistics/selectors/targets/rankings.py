@@ -136,23 +136,17 @@ def _entered_rows(user: Any, zones: list[Zone], month: Month, code: str) -> list
 def _from_projects(zones: list[Zone], month: Month) -> dict[int, tuple[Decimal, Decimal | None]]:
     """Each zone's 1–N月 固定资产投资 from its investment database and the same months last year;
     zones whose projects reported nothing in 1–N月 are left out."""
-    from kaifaqu.projects.selectors.fai import zone_fai_by_month
+    from kaifaqu.projects.selectors.fai import ytd_total, zone_fai_by_month
 
     sums = zone_fai_by_month(
         zone_ids=[zone.pk for zone in zones], years=[month.year, month.year - 1]
     )
     found: dict[int, tuple[Decimal, Decimal | None]] = {}
     for zone in zones:
-        this_year = [a for m, a in sums.get((zone.pk, month.year), {}).items() if m <= month.month]
-        if not this_year:
-            continue
-        last_year = [
-            a for m, a in sums.get((zone.pk, month.year - 1), {}).items() if m <= month.month
-        ]
-        found[zone.pk] = (
-            sum(this_year, Decimal(0)),
-            sum(last_year, Decimal(0)) if last_year else None,
-        )
+        value = ytd_total(sums.get((zone.pk, month.year), {}), month.month)
+        if value is not None:
+            base = ytd_total(sums.get((zone.pk, month.year - 1), {}), month.month)
+            found[zone.pk] = (value, base)
     return found
 
 
