@@ -20,9 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.utils.text import capfirst
-from django.utils.translation import gettext as _
-
 from kaifaqu.accounts.models import User
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.geo.models import Park, Zone
@@ -103,12 +100,10 @@ def demo_leads_load(
     rows: list[LeadRow],
     zone: Zone,
     parks: Mapping[str, Park],
-    tally: Counter[str],
-    echo: Echo,
-) -> dict[str, Lead]:
+) -> tuple[dict[str, Lead], Counter[str]]:
     """Create the missing leads with their follow-ups, drops and conversions to new projects.
     Returns the leads that are the origin of a projects.json project, by that project's name,
-    while still open (the project loader converts them)."""
+    while still open (the project loader converts them), and how many were created or left."""
     industries = IndustryClass.objects.in_bulk({row.industry for row in rows if row.industry})
     officers = {
         user.username: user
@@ -129,17 +124,7 @@ def demo_leads_load(
             outcomes["unchanged"] += 1
         if row.project and lead.status == LeadStatus.OPEN:
             origins[row.project] = lead
-    tally.update(outcomes)
-    echo(
-        _("%(what)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-        % {
-            "what": capfirst(Lead._meta.verbose_name_plural),
-            "created": outcomes["created"],
-            "updated": 0,
-            "unchanged": outcomes["unchanged"],
-        }
-    )
-    return origins
+    return origins, outcomes
 
 
 def _create(

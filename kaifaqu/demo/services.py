@@ -84,7 +84,8 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_rosters(dataset, enterprises, tally, echo)
         # The demo logins come before the leads, whose officers they are.
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
-        origins = demo_leads_load(rows=read_leads(), zone=zone, parks=parks, tally=tally, echo=echo)
+        origins, outcomes = demo_leads_load(rows=read_leads(), zone=zone, parks=parks)
+        _report(echo, Lead, outcomes, tally)
         _load_projects(dataset, zone, parks, enterprises, origins, tally, echo)
         _load_rounds(dataset, zone, regions, tally, echo)
         _load_fai(dataset, zone, tally, echo)

@@ -26,7 +26,7 @@ from kaifaqu.projects.models import (
     Stage,
     may_see_contacts,
 )
-from kaifaqu.projects.selectors import FunnelRow, lead_funnel, lead_list
+from kaifaqu.projects.selectors import FunnelRow, lead_follow_ups, lead_funnel, lead_list
 from kaifaqu.projects.services import (
     CONVERSION_STAGES,
     follow_up_add,
@@ -216,7 +216,7 @@ class LeadViewSet(ScopedViewSet):
     def follow_ups(self, request: Request, pk: str | None = None) -> Response:
         """The lead's follow-ups, oldest first (record one at /api/project-lead-follow-ups/)."""
         lead = self.get_object()
-        return Response(FollowUpSerializer(lead.follow_ups.order_by("on", "id"), many=True).data)
+        return Response(FollowUpSerializer(lead_follow_ups(lead=lead), many=True).data)
 
 
 class FollowUpViewSet(ScopedViewSet):

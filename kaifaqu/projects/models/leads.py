@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet, ScopeLevel
-from kaifaqu.projects.models.projects import MONEY, officers_of
+from kaifaqu.projects.models.projects import MONEY, officer_may_run
 
 if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
@@ -249,12 +249,8 @@ class Lead(TimeStampedModel):
             errors["industry"] = _("Choose a 4-digit industry class, not a broader heading.")
         if self.received_on and self.received_on > timezone.localdate():
             errors["received_on"] = _("A lead cannot be received in the future.")
-        if self.officer_id is not None and self.zone_id:
-            officer = officers_of([self.zone_id]).filter(pk=self.officer_id).first()
-            if officer is None or (
-                officer.scope_park_id is not None and officer.scope_park_id != self.park_id
-            ):
-                errors["officer"] = _("The officer must be a member of the zone's staff.")
+        if self.officer_id is not None and self.zone_id and not officer_may_run(self):
+            errors["officer"] = _("The officer must be a member of the zone's staff.")
         if errors:
             raise ValidationError(errors)
 

@@ -209,7 +209,7 @@ class Project(TimeStampedModel):
             errors["enterprise"] = _("The enterprise is registered in another zone.")
         if self.industry is not None and self.industry.level != IndustryLevel.CLASS:
             errors["industry"] = _("Choose a 4-digit industry class, not a broader heading.")
-        if self.officer_id is not None and self.zone_id and not _may_run(self):
+        if self.officer_id is not None and self.zone_id and not officer_may_run(self):
             errors["officer"] = _("The officer must be a member of the zone's staff.")
         if errors:
             raise ValidationError(errors)
@@ -230,12 +230,13 @@ def officers_of(zone_ids: Any) -> Any:
     ).order_by("first_name", "username")
 
 
-def _may_run(project: Project) -> bool:
-    """Whether the project's officer is staff of its zone (a park's staff: of its park)."""
-    officer = officers_of([project.zone_id]).filter(pk=project.officer_id).first()
+def officer_may_run(record: Any) -> bool:
+    """Whether a record's officer (a project's, a lead's: anything with zone_id, park_id and
+    officer_id) is staff of its zone (a park's staff: of its park)."""
+    officer = officers_of([record.zone_id]).filter(pk=record.officer_id).first()
     if officer is None:
         return False
-    return officer.scope_park_id is None or officer.scope_park_id == project.park_id
+    return officer.scope_park_id is None or officer.scope_park_id == record.park_id
 
 
 class StageChange(models.Model):

@@ -390,12 +390,20 @@ def test_a_conversion_is_dated_from_the_leads_arrival_up_to_today(
     personas: Personas, lead: Lead
 ) -> None:
     for on in (date(2025, 1, 5), timezone.localdate() + timedelta(days=1)):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             lead_convert(lead=lead, by=personas.zone_admin, on=on, data={})
-    with pytest.raises(ValidationError):  # 线索 is where the project starts, not where it goes
-        lead_convert(
-            lead=lead, by=personas.zone_admin, on=date(2025, 2, 3), data={}, stage=Stage.LEAD
+        # The lead's own rule, before any project is written (its wording, not the stage's).
+        assert refused.value.message_dict["on"][0] in (
+            f"日期不得早于线索接收日期{lead.received_on.isoformat()}。",
+            "日期不能晚于今天。",
         )
+    for stage in (Stage.LEAD, Stage.TERMINATED):
+        # 线索 is where the project starts, not where it goes; off the line is not a conversion.
+        with pytest.raises(ValidationError) as refused:
+            lead_convert(
+                lead=lead, by=personas.zone_admin, on=date(2025, 2, 3), data={}, stage=stage
+            )
+        assert "stage" in refused.value.message_dict
 
 
 def test_a_lead_without_an_amount_needs_the_projects_total_investment(

@@ -30,7 +30,7 @@ from kaifaqu.projects.forms import (
 )
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.projects.selectors import (
-    lead_follow_ups_for_project,
+    lead_follow_ups,
     lead_of_project,
     may_see_project_work,
     project_issue_counts,
@@ -199,7 +199,7 @@ class ProjectDetailView(RegistryDetailView):
             # The lead the project came from (招商线索) and how it was followed up.
             "origin_lead": origin_lead,
             "lead_follow_ups": (
-                lead_follow_ups_for_project(obj, user=user) if origin_lead is not None else []
+                lead_follow_ups(lead=origin_lead) if origin_lead is not None else []
             ),
             "stage_badge": STAGE_BADGE.get(obj.stage),
             "stage_changes": project_stage_history(project=obj),
