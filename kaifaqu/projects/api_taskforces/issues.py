@@ -16,12 +16,12 @@ from rest_framework.response import Response
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.projects.api_taskforces.common import ACTIVE_USERS, moved
 from kaifaqu.projects.models import (
-    PENDING,
     IssueStatus,
     Project,
     ProjectIssue,
     ServiceVisit,
 )
+from kaifaqu.projects.selectors.taskforces import overdue_q
 from kaifaqu.projects.services import (
     issue_raise,
     issue_transition,
@@ -42,8 +42,8 @@ class IssueFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: Any, name: str, value: bool | None) -> Any:
         if value is None:
             return queryset
-        overdue = {"status__in": PENDING, "due_on__lt": timezone.localdate()}
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+        overdue = overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class IssueSerializer(serializers.ModelSerializer[ProjectIssue]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -128,7 +128,9 @@ class TaskForceViewSet(
     filterset_class = ProjectWorkFilter
 
     def get_queryset(self) -> Any:
-        seats = TaskForceMember.objects.select_related("user").order_by("left_on", "role", "id")
+        seats = TaskForceMember.objects.select_related("user").order_by(
+            F("left_on").asc(nulls_first=True), "role", "id"
+        )
         return (
             TaskForce.objects.for_user(self.request.user)
             .select_related("project")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.projects.models import (
@@ -33,8 +33,9 @@ def may_see_project_work(user: Any) -> bool:
 def project_task_force(*, user: Any, project: Project) -> TaskForce | None:
     """The project's task force with its seats (current first, then past), if the user may see
     it."""
+    # Current seats (no leaving day) first on every database: PostgreSQL sorts nulls last.
     seats = TaskForceMember.objects.select_related("user").order_by(
-        "left_on", "role", "joined_on", "id"
+        F("left_on").asc(nulls_first=True), "role", "joined_on", "id"
     )
     return (
         TaskForce.objects.for_user(user)
@@ -60,7 +61,8 @@ def project_issues(*, user: Any, project: Project) -> QuerySet[ProjectIssue]:
         ProjectIssue.objects.for_user(user)
         .filter(project=project)
         .select_related("owner", "visit")
-        .order_by("resolved_on", "due_on", "id")
+        # Pending (not resolved) first on every database: PostgreSQL sorts nulls last.
+        .order_by(F("resolved_on").asc(nulls_first=True), "due_on", "id")
     )
 
 
@@ -73,13 +75,18 @@ def project_documents(*, user: Any, project: Project) -> QuerySet[ProjectDocumen
     )
 
 
+def overdue_q(today: date) -> Q:
+    """An issue overdue on `today`: pending (open or in progress) and due before it."""
+    return Q(status__in=PENDING, due_on__lt=today)
+
+
 def overdue_issues(user: Any, today: date) -> QuerySet[ProjectIssue]:
     """The issues the user may see that are overdue on `today`: not resolved or closed, and due
     before `today` (an issue due today is not yet overdue). Most overdue first (earliest due
     date); `issue.days_overdue(today)` gives the days."""
     return (
         ProjectIssue.objects.for_user(user)
-        .filter(status__in=PENDING, due_on__lt=today)
+        .filter(overdue_q(today))
         .select_related("project", "project__zone", "project__park", "owner")
         .order_by("due_on", "project__name", "id")
     )
@@ -103,7 +110,7 @@ def project_issue_counts(*, user: Any, project: Project, today: date) -> IssueCo
         .filter(project=project)
         .aggregate(
             pending=Count("pk", filter=Q(status__in=PENDING)),
-            overdue=Count("pk", filter=Q(status__in=PENDING, due_on__lt=today)),
+            overdue=Count("pk", filter=overdue_q(today)),
             settled=Count("pk", filter=~Q(status__in=PENDING)),
         )
     )

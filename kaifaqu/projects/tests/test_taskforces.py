@@ -163,10 +163,12 @@ def test_it_rejects_writers_without_the_role_or_the_scope(world: World, personas
 
 
 def test_it_needs_a_lead_and_refuses_a_future_date(world: World, personas: Personas) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         task_force_assign(
             by=personas.zone_admin, project=world.project_a1, lead=Person(), on=date(2025, 1, 1)
         )
+    # The service names the lead (the database's constraint alone would not).
+    assert "lead" in refused.value.message_dict
     with pytest.raises(ValidationError):
         task_force_assign(
             by=personas.zone_admin,
@@ -190,10 +192,11 @@ def test_dissolving_closes_every_seat_and_the_task_force_can_be_formed_again(
         task_force_dissolve(
             by=personas.zone_admin, task_force=task_force, on=date(2025, 6, 1), reason=" "
         )
-    with pytest.raises(ValidationError):  # not before it was formed
+    with pytest.raises(ValidationError) as refused:  # not before it was formed
         task_force_dissolve(
             by=personas.zone_admin, task_force=task_force, on=date(2025, 1, 1), reason="完成"
         )
+    assert "on" in refused.value.message_dict
     task_force_dissolve(
         by=personas.zone_admin, task_force=task_force, on=date(2025, 6, 1), reason="项目已投产"
     )
@@ -274,7 +277,7 @@ def test_resolving_or_closing_needs_the_resolution_and_a_day_after_it_was_raised
                 by=personas.zone_admin, issue=issue, to_status=to_status, resolution="已办"
             )
         assert "on" in refused.value.message_dict
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             issue_transition(
                 by=personas.zone_admin,
                 issue=issue,
@@ -282,6 +285,7 @@ def test_resolving_or_closing_needs_the_resolution_and_a_day_after_it_was_raised
                 on=date(2025, 1, 31),  # before it was raised
                 resolution="已办",
             )
+        assert "on" in refused.value.message_dict
     issue.refresh_from_db()
     assert issue.status == IssueStatus.OPEN
     # The database too refuses a settled issue without its day.
@@ -461,3 +465,40 @@ def test_changes_are_audited_as_the_person_who_made_them(world: World, personas:
     for record in (task_force, task_force.members.get(), issue):
         entry = LogEntry.objects.get_for_object(record).get()
         assert entry.actor == personas.park_user
+
+
+def test_the_issue_list_shows_pending_issues_first_on_every_database(
+    world: World, personas: Personas
+) -> None:
+    from kaifaqu.projects.selectors import project_issues
+
+    settled = issue_raise(
+        by=personas.zone_admin,
+        project=world.project_a1,
+        data={
+            "problem": "已办问题",
+            "department": "住建局",
+            "raised_on": date(2025, 1, 2),
+            "due_on": date(2025, 1, 10),
+        },
+    )
+    issue_transition(
+        by=personas.zone_admin,
+        issue=settled,
+        to_status=IssueStatus.RESOLVED,
+        on=date(2025, 1, 8),
+        resolution="已办结",
+    )
+    issue_raise(
+        by=personas.zone_admin,
+        project=world.project_a1,
+        data={
+            "problem": "待办问题",
+            "department": "供电公司",
+            "raised_on": date(2025, 1, 2),
+            "due_on": date(2025, 3, 1),
+        },
+    )
+    issues = project_issues(user=personas.zone_admin, project=world.project_a1)
+    # The pending one first although it is due later (PostgreSQL sorts an empty day last).
+    assert [issue.problem for issue in issues] == ["待办问题", "已办问题"]
