@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -26,6 +25,7 @@ from kaifaqu.projects.services import (
     document_add,
     document_remove,
 )
+from kaifaqu.projects.views.documents import document_file_response
 
 
 class DocumentSerializer(serializers.ModelSerializer[ProjectDocument]):
@@ -94,12 +94,4 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The document's file, as an attachment under its original name."""
-        document = self.get_object()
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        name = document.original_name or PurePosixPath(document.file.name or "").name
-        response = FileResponse(handle, as_attachment=True, filename=name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return document_file_response(self.get_object())

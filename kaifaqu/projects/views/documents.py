@@ -94,11 +94,17 @@ class DocumentDownloadView(ProjectWorkView):
         document = get_object_or_404(
             project_documents(user=request.user, project=project), pk=kwargs["document"]
         )
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        filename = document.original_name or PurePosixPath(document.file.name or "").name
-        response = FileResponse(handle, as_attachment=True, filename=filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return document_file_response(document)
+
+
+def document_file_response(document: ProjectDocument) -> FileResponse:
+    """The document's file as an attachment under its original name (the page's and the API's
+    download); a file gone from the disk is not found."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    filename = document.original_name or PurePosixPath(document.file.name or "").name
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

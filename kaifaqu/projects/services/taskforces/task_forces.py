@@ -166,15 +166,14 @@ def task_force_dissolve(*, by: Any, task_force: TaskForce, on: date, reason: str
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason why the task force is dissolved.")})
     not_in_future(on, "on")
-    latest_join = max(
-        (seat.joined_on for seat in task_force.members.filter(left_on__isnull=True)),
-        default=task_force.formed_on,
-    )
-    if on < max(latest_join, task_force.formed_on):
+    seats = list(task_force.members.filter(left_on__isnull=True))
+    last_change = max([seat.joined_on for seat in seats], default=task_force.formed_on)
+    last_change = max(last_change, task_force.formed_on)
+    if on < last_change:
         raise ValidationError(
             {
                 "on": _("The date cannot be before %(date)s, the task force's last change.")
-                % {"date": max(latest_join, task_force.formed_on).isoformat()}
+                % {"date": last_change.isoformat()}
             }
         )
     with acting_as(by):
@@ -182,7 +181,8 @@ def task_force_dissolve(*, by: Any, task_force: TaskForce, on: date, reason: str
         task_force.dissolved_reason = reason.strip()[:300]
         task_force.full_clean()
         task_force.save(update_fields=["dissolved_on", "dissolved_reason", "updated_at"])
-        for seat in task_force.members.filter(left_on__isnull=True):
+        # One save a seat: the change log keeps an entry for each.
+        for seat in seats:
             seat.left_on = on
             seat.save(update_fields=["left_on"])
     return task_force
