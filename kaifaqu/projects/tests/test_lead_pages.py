@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -259,3 +261,15 @@ def test_the_pages_run_a_fixed_number_of_queries_however_many_leads(
         client.get(first.get_absolute_url())
     with django_assert_max_num_queries(FUNNEL_QUERIES):
         client.get(reverse("projects:lead-funnel"), {"start": "2025-01-01"})
+
+
+def test_the_menu_names_the_project_pages_in_each_language(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    titles = re.compile(r'<span class="nav-link-title">([^<]+)</span>')
+    chinese = titles.findall(client.get(reverse("projects:lead-list")).content.decode())
+    assert {"招商线索", "三个一批", "固投入库"} <= set(chinese)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = titles.findall(client.get(reverse("projects:lead-list")).content.decode())
+    assert {"Leads", "Rounds", "FAI projects"} <= set(english)
