@@ -86,7 +86,7 @@ class Figures:
 
 
 def header() -> list[str]:
-    from kaifaqu.statistics.imports.template import template_headers
+    from kaifaqu.returns.imports.template import template_headers
 
     return template_headers()
 
@@ -99,7 +99,7 @@ def import_month() -> date:
 
 def synthetic_returns() -> Any:
     from kaifaqu.demo.province import PREFIX
-    from kaifaqu.statistics.models import Return
+    from kaifaqu.returns.models import Return
 
     return Return.objects.filter(enterprise__zone__name__startswith=PREFIX)
 
@@ -162,7 +162,7 @@ def reference_import(path: Path, limit: int) -> float:
     from kaifaqu.core.lib.money import MoneyUnit, to_wan
     from kaifaqu.core.lib.periods import Month
     from kaifaqu.enterprises.models import Enterprise
-    from kaifaqu.statistics.models import Return, ReturnSource, ReturnStatus
+    from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
 
     ids = dict(Enterprise.objects.values_list("uscc", "id"))
     start = time.perf_counter()
@@ -193,8 +193,8 @@ def clear_month() -> None:
     """Remove the import month from the province, in SQL (it is synthetic data)."""
     from django.db import connection
 
-    from kaifaqu.statistics.models import Return, ReturnLedger, ReviewFinding
-    from kaifaqu.statistics.services.ledger import ledger_rebuild
+    from kaifaqu.returns.models import Return, ReturnLedger, ReviewFinding
+    from kaifaqu.returns.services.ledger import ledger_rebuild
 
     month = synthetic_returns().filter(period=import_month())
     findings = ReviewFinding.objects.filter(return_record__in=month.values("pk"))
@@ -249,8 +249,8 @@ def run(
     """Create the province (if needed), write the workbook, and measure (a), (c), (b)."""
     from django.db import connection
 
-    from kaifaqu.statistics.imports import returns_import
-    from kaifaqu.statistics.models import ReviewFinding
+    from kaifaqu.returns.imports import returns_import
+    from kaifaqu.returns.models import ReviewFinding
 
     workdir.mkdir(parents=True, exist_ok=True)
     echo(f"the synthetic province ({rows:,} enterprises, {history} months before the import) …")

@@ -91,8 +91,8 @@ class Figures:
 
 
 def published_months() -> list[Any]:
-    from kaifaqu.statistics.models import Return, ReturnStatus
-    from kaifaqu.statistics.services.rollups import counted_months
+    from kaifaqu.indicators.services.rollups import counted_months
+    from kaifaqu.returns.models import Return, ReturnStatus
 
     accepted = Return.objects.filter(status=ReturnStatus.ACCEPTED)
     years = accepted.dates("period", "year")
@@ -108,8 +108,8 @@ def published_months() -> list[Any]:
 
 def ensure_rollups(months: list[Any], echo: Any) -> tuple[int, float]:
     """rollup_rebuild for the months without cells; gives their number and the seconds."""
-    from kaifaqu.statistics.models import IndicatorCell
-    from kaifaqu.statistics.services.rollups import rollup_rebuild
+    from kaifaqu.indicators.models import IndicatorCell
+    from kaifaqu.indicators.services.rollups import rollup_rebuild
 
     stored = set(IndicatorCell.objects.values_list("month", flat=True).distinct())
     missing = [month for month in months if month.first_day not in stored]
@@ -148,7 +148,7 @@ def slices(month: Any, zone: Any) -> dict[str, list[tuple[str, str]]]:
     """The slices each reader asks for: every zone-level and geography slice of the province
     (industry sections and divisions are the system administrator's only; left out to compare
     like with like), and the zone administrator's own zone, its parks and divisions."""
-    from kaifaqu.statistics.models import IndicatorCell, SliceKind
+    from kaifaqu.indicators.models import IndicatorCell, SliceKind
 
     kinds = [SliceKind.PROVINCE, SliceKind.CITY, SliceKind.ZONE, SliceKind.PARK]
     kinds.append(SliceKind.ZONE_DIVISION)
@@ -221,7 +221,7 @@ def run(
     from django.test import Client
 
     from kaifaqu.geo.models import Zone
-    from kaifaqu.statistics.models import IndicatorCell
+    from kaifaqu.indicators.models import IndicatorCell
 
     zones = zones or min(100, max(1, enterprises // 2_000))
     echo(f"the synthetic province ({zones} zones, {enterprises:,} enterprises, {months} months) …")

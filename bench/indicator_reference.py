@@ -1,7 +1,7 @@
 """The reference the indicator engine is measured against: the indicator table of a month written
 directly in polars, as plainly as it can be, from the facts' frames alone.
 
-It reads nothing of `kaifaqu.statistics.indicators.engine` but the `Facts` frames it is given, and
+It reads nothing of `kaifaqu.indicators.engine` but the `Facts` frames it is given, and
 follows the methods (口径) of the catalogue: the enterprises of the month's year's 规上工业 roster;
 1–N月 adds January..N (employees, a stock: month N's value); 同口径 bases are the same enterprises
 in the same months of the year before; January is not published, February only as 1–2月; value

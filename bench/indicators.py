@@ -113,8 +113,8 @@ def ensure_price_indexes(*, months: int, seed: int = 2025) -> int:
     and for a third of the divisions in most months: months are deflated by their division's
     index, by all industry's, or by 100. Written once; gives the rows written."""
     from kaifaqu.demo.province import LAST_MONTH
-    from kaifaqu.statistics.models import PriceIndex
-    from kaifaqu.statistics.models.indicators import industrial_divisions
+    from kaifaqu.indicators.models import PriceIndex
+    from kaifaqu.indicators.models.inputs import industrial_divisions
 
     periods = [LAST_MONTH.shift(-offset) for offset in range(months - 1, -1, -1)]
     if PriceIndex.objects.filter(source=PPI_SOURCE).exists():
@@ -238,8 +238,8 @@ def run(
     from django.db import connection
 
     from kaifaqu.core.lib.periods import Month
-    from kaifaqu.statistics.indicators.engine import indicator_table
-    from kaifaqu.statistics.indicators.facts import load_facts
+    from kaifaqu.indicators.engine import indicator_table
+    from kaifaqu.indicators.facts import load_facts
 
     zones = zones or min(100, max(1, enterprises // 2_000))
     echo(f"the synthetic province ({zones} zones, {enterprises:,} enterprises, {months} months) …")

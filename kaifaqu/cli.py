@@ -162,7 +162,7 @@ def import_returns(file: Path, unit: str, username: str | None) -> None:
     """Import a month of returns from an Excel workbook or CSV file (all or nothing)."""
     _setup_django()
     from kaifaqu.core.lib.money import MoneyUnit
-    from kaifaqu.statistics.imports import returns_import
+    from kaifaqu.returns.imports import returns_import
 
     by = _importer(username)
     with click.progressbar(length=100, label="reading", show_percent=True) as bar:
@@ -202,7 +202,7 @@ def import_proxies(file: Path, unit: str, source: str, username: str | None) -> 
     """Import the tax bureau's or the grid's monthly list (应纳税额, 用电量), all or nothing."""
     _setup_django()
     from kaifaqu.core.lib.money import MoneyUnit
-    from kaifaqu.statistics.imports.proxies import proxies_import
+    from kaifaqu.returns.imports.proxies import proxies_import
 
     with _refused_cleanly():
         result = proxies_import(
@@ -257,14 +257,14 @@ def rollup(months: tuple[str, ...], everything: bool) -> None:
         raise click.UsageError("give --month YYYY-MM (one or more) or --all")
     _setup_django()
     from kaifaqu.core.lib.periods import Month
-    from kaifaqu.statistics.services.rollups import rollup_rebuild
+    from kaifaqu.indicators.services.rollups import rollup_rebuild
 
     try:
         chosen = None if everything else [Month.parse(value) for value in months]
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     if everything:
-        from kaifaqu.statistics.services.ledger import ledger_rebuild
+        from kaifaqu.returns.services.ledger import ledger_rebuild
 
         click.echo(f"{ledger_rebuild()} ledger rows written")
     written = rollup_rebuild(months=chosen, echo=click.echo)

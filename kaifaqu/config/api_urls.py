@@ -2,6 +2,16 @@ from rest_framework.routers import DefaultRouter
 
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
+from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet
+from kaifaqu.indicators.api.table import (
+    IndicatorCatalogueViewSet,
+    IndicatorTableViewSet,
+)
+from kaifaqu.indicators.api.targets import (
+    TargetProgressViewSet,
+    WarningViewSet,
+    ZoneRankingViewSet,
+)
 from kaifaqu.projects.api import ProjectCycleViewSet, ProjectViewSet
 from kaifaqu.projects.api_fai import FaiRegistrationViewSet, FaiTotalsViewSet
 from kaifaqu.projects.api_leads import FollowUpViewSet, LeadFunnelViewSet, LeadViewSet
@@ -14,23 +24,12 @@ from kaifaqu.projects.api_taskforces import (
     TaskForceViewSet,
 )
 from kaifaqu.projects.api_warnings import ProjectWarningViewSet
-from kaifaqu.statistics.api import (
+from kaifaqu.returns.api import (
     CandidateViewSet,
     GapViewSet,
-    PriceIndexViewSet,
     ProxyFigureViewSet,
     ReturnViewSet,
     ReviewDecisionViewSet,
-    TargetViewSet,
-)
-from kaifaqu.statistics.api.indicator_table import (
-    IndicatorCatalogueViewSet,
-    IndicatorTableViewSet,
-)
-from kaifaqu.statistics.api.targets_progress import (
-    TargetProgressViewSet,
-    WarningViewSet,
-    ZoneRankingViewSet,
 )
 
 router = DefaultRouter()

@@ -121,21 +121,21 @@ WRITERS: dict[str, frozenset[str]] = {
     # A zone's norms for cycle times are the management committee's call.
     "projects.projectsettings": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN}),
     "enterprises.rosterentry": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
-    "statistics.reportedfigure": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "indicators.reportedfigure": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
     # Enterprises fill in their own returns; the statistics office imports and corrects them.
-    "statistics.return": frozenset(
+    "returns.return": frozenset(
         {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN, Role.ENTERPRISE_REPORTER}
     ),
-    "statistics.reviewdecision": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
-    "statistics.gap": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
-    "statistics.proxyfigure": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
-    "statistics.statisticssettings": frozenset(
+    "returns.reviewdecision": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "returns.gap": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "returns.proxyfigure": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "returns.statisticssettings": frozenset(
         {Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}
     ),
     # Price indexes hold for the whole province: a zone's users (statisticians included) would
     # change every zone's comparable-price growth, so only provincial offices enter them.
-    "statistics.priceindex": frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER}),
-    "statistics.target": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
+    "indicators.priceindex": frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER}),
+    "indicators.target": frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN}),
 }
 
 # Roles that may create new records (zones are created by the system administrator only).

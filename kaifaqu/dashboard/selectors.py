@@ -16,8 +16,8 @@ from django.db.models import Count, Max, Q, Subquery, Sum
 
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Zone
+from kaifaqu.indicators.models import Indicator, ReportedFigure
 from kaifaqu.projects.models import LIFECYCLE, Project, Stage
-from kaifaqu.statistics.models import Indicator, ReportedFigure
 
 ZERO = Decimal(0)
 

@@ -37,9 +37,9 @@ from kaifaqu.demo.bulk import bulk_session
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, Zone, ZoneLevel
 from kaifaqu.geo.services import region_create
-from kaifaqu.statistics.models import Return, ReturnSource, ReturnStatus
-from kaifaqu.statistics.models.ledger import LEDGER_FIELDS
-from kaifaqu.statistics.services.ledger import ledger_record, whole_units
+from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
+from kaifaqu.returns.models.ledger import LEDGER_FIELDS
+from kaifaqu.returns.services.ledger import ledger_record, whole_units
 
 PREFIX = "模拟"  # every synthetic zone's name starts with it; the demo's real-looking data never
 LAST_MONTH = Month(2024, 12)

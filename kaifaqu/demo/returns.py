@@ -15,8 +15,9 @@ from django.db.models import Q
 
 from kaifaqu.demo.returngen import GeneratedReturn, generate_returns, read_parameters
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.statistics.models import Return, ReturnSource, ReturnStatus, ValueAddedRate
-from kaifaqu.statistics.rates import load_value_added_rates
+from kaifaqu.indicators.models import ValueAddedRate
+from kaifaqu.indicators.rates import load_value_added_rates
+from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
 
 BATCH_SIZE = 500
 

@@ -40,6 +40,10 @@ from kaifaqu.geo.services import (
     zone_create,
     zone_update,
 )
+from kaifaqu.indicators.models import ReportedFigure, Target
+from kaifaqu.indicators.services import reported_figure_record
+from kaifaqu.indicators.services.inputs import target_create, target_update
+from kaifaqu.indicators.services.rollups import counted_months, rollup_rebuild
 from kaifaqu.projects.models import (
     FaiRegistration,
     FaiReport,
@@ -60,11 +64,9 @@ from kaifaqu.projects.services import (
     round_entry_add,
     round_update,
 )
-from kaifaqu.statistics.models import Gap, GapStatus, ReportedFigure, Return, Target
-from kaifaqu.statistics.review import review_returns
-from kaifaqu.statistics.services import gaps_refresh, reported_figure_record
-from kaifaqu.statistics.services.indicators import target_create, target_update
-from kaifaqu.statistics.services.rollups import counted_months, rollup_rebuild
+from kaifaqu.returns.models import Gap, GapStatus, Return
+from kaifaqu.returns.review import review_returns
+from kaifaqu.returns.services import gaps_refresh
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField
+from kaifaqu.core.api_fields import MonthField
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write
 from kaifaqu.geo.models import Park, Zone
@@ -30,7 +31,6 @@ from kaifaqu.projects.selectors import (
     zone_fai_by_park,
 )
 from kaifaqu.projects.services import fai_register, fai_registration_update, fai_report_record
-from kaifaqu.statistics.api.fields import MonthField
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:

@@ -3,41 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StatisticsConfig(AppConfig):
+    """The migrations of the former `statistics` app, split into `returns` and `indicators`.
+
+    Its tables now belong to those apps (same names: moved with SeparateDatabaseAndState, see
+    migrations/0014); the app stays installed so that databases created before the split, and new
+    ones, reach the same state through one migration history.
+    """
+
     name = "kaifaqu.statistics"
     label = "statistics"
-    verbose_name = _("Statistics")
-
-    def ready(self) -> None:
-        from auditlog.registry import auditlog
-        from django.db.models.signals import post_delete, post_save
-
-        from kaifaqu.statistics.models import (
-            Gap,
-            PriceIndex,
-            ProxyFigure,
-            ReportedFigure,
-            Return,
-            ReturnImport,
-            ReviewDecision,
-            StatisticsSettings,
-            Target,
-        )
-        from kaifaqu.statistics.services.ledger import on_return_deleted, on_return_saved
-
-        for model in (
-            ReportedFigure,
-            Return,
-            ReviewDecision,
-            Gap,
-            StatisticsSettings,
-            ProxyFigure,
-            ReturnImport,
-            PriceIndex,
-            Target,
-        ):
-            auditlog.register(model)
-        # The ledger mirrors the returns' figures (services/ledger.py).
-        post_save.connect(on_return_saved, sender=Return, dispatch_uid="statistics.ledger.saved")
-        post_delete.connect(
-            on_return_deleted, sender=Return, dispatch_uid="statistics.ledger.deleted"
-        )
+    verbose_name = _("Statistics (history)")

@@ -47,8 +47,10 @@ INSTALLED_APPS = [
     "kaifaqu.accounts",
     "kaifaqu.geo",
     "kaifaqu.enterprises",
-    "kaifaqu.projects",
     "kaifaqu.statistics",
+    "kaifaqu.returns",
+    "kaifaqu.indicators",
+    "kaifaqu.projects",
     "kaifaqu.dashboard",
     "kaifaqu.demo",
 ]
@@ -191,9 +193,9 @@ SPECTACULAR_SETTINGS = {
         "IndustryLevelEnum": "kaifaqu.core.models.IndustryLevel",
         "EnterpriseKindEnum": "kaifaqu.enterprises.models.EnterpriseKind",
         "EnterpriseStatusEnum": "kaifaqu.enterprises.models.EnterpriseStatus",
-        "ProxyKindEnum": "kaifaqu.statistics.models.ProxyKind",
+        "ProxyKindEnum": "kaifaqu.returns.models.ProxyKind",
         "MoneyUnitEnum": ["元", "千元", "万元", "亿元"],
-        "IndicatorUnitEnum": "kaifaqu.statistics.api.indicator_table.UNITS",
+        "IndicatorUnitEnum": "kaifaqu.indicators.api.table.UNITS",
         "DropReasonEnum": "kaifaqu.projects.models.DropReason",
     },
     "TAGS": [

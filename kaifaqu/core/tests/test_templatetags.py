@@ -46,11 +46,11 @@ def test_the_filters_work_in_templates() -> None:
 @pytest.mark.parametrize(
     ("view_name", "statistics", "targets"),
     [
-        ("statistics:return-list", "active", ""),
-        ("statistics:indicator-table", "", ""),
-        ("statistics:target-progress", "", "active"),
-        ("statistics:target-list", "", "active"),
-        ("statistics:zone-ranking", "", "active"),
+        ("indicators:priceindex-list", "active", ""),
+        ("indicators:indicator-table", "", ""),
+        ("indicators:target-progress", "", "active"),
+        ("indicators:target-list", "", "active"),
+        ("indicators:zone-ranking", "", "active"),
     ],
 )
 def test_a_nav_item_can_leave_out_the_sub_areas_that_have_their_own(
@@ -67,7 +67,7 @@ def test_a_nav_item_can_leave_out_the_sub_areas_that_have_their_own(
     tags = "{% load kfq %}"
     left = Template(
         tags
-        + "{% nav_active 'statistics:' '!statistics:indicator-' '!statistics:target-' '!statistics:zone-ranking' %}"
+        + "{% nav_active 'indicators:' '!indicators:indicator-' '!indicators:target-' '!indicators:zone-ranking' %}"
     )
-    right = Template(tags + "{% nav_active 'statistics:target-' 'statistics:zone-ranking' %}")
+    right = Template(tags + "{% nav_active 'indicators:target-' 'indicators:zone-ranking' %}")
     assert (left.render(context), right.render(context)) == (statistics, targets)

@@ -8,8 +8,8 @@ import pytest
 from kaifaqu.conftest import World
 from kaifaqu.enterprises.models import StatCategory
 from kaifaqu.enterprises.services import roster_entry_add
-from kaifaqu.statistics.models import Indicator
-from kaifaqu.statistics.services import reported_figure_record
+from kaifaqu.indicators.models import Indicator
+from kaifaqu.indicators.services import reported_figure_record
 
 ARTICLE = "《向“新”奋进 提质而“立”》"
 

@@ -25,6 +25,7 @@ from kaifaqu.core.permissions import Role
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, ZoneLevel
+from kaifaqu.indicators.models import Indicator, ReportedFigure
 from kaifaqu.projects.models import (
     LIFECYCLE,
     IssueStatus,
@@ -43,7 +44,6 @@ from kaifaqu.projects.selectors import (
     round_summary,
 )
 from kaifaqu.projects.services import project_advance
-from kaifaqu.statistics.models import Indicator, ReportedFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -377,7 +377,7 @@ def test_the_started_projects_of_500_wan_or_more_are_registered(zone: Zone) -> N
 
 def test_the_indicator_table_computes_the_first_quarters_investment(zone: Zone) -> None:
     from kaifaqu.core.lib.periods import Month
-    from kaifaqu.statistics.selectors.indicators import indicator_rows
+    from kaifaqu.indicators.selectors import indicator_rows
 
     user = User.objects.get(username="demo")
     table = indicator_rows(

@@ -23,19 +23,17 @@ from kaifaqu.demo.returngen import generate_returns, read_parameters
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Zone
-from kaifaqu.statistics.models import (
+from kaifaqu.indicators.models import IndicatorCell, Target, ValueAddedRate
+from kaifaqu.returns.models import (
     Gap,
     GapKind,
     GapStatus,
-    IndicatorCell,
     Return,
     ReturnSource,
     ReturnStatus,
     ReviewFinding,
-    Target,
-    ValueAddedRate,
 )
-from kaifaqu.statistics.review import hard_violations
+from kaifaqu.returns.review import hard_violations
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from kaifaqu.core.models import IndustryLevel
 from kaifaqu.demo.province import PREFIX, Summary, describe, generate_province
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.statistics.models import Return, ReturnStatus
+from kaifaqu.returns.models import Return, ReturnStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from kaifaqu.cli import main
 from kaifaqu.demo.province import PREFIX, Summary, generate_province
 from kaifaqu.enterprises.models import Enterprise, RosterEntry
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.statistics.models import Return
+from kaifaqu.returns.models import Return
 
 pytestmark = pytest.mark.django_db
 

@@ -182,7 +182,7 @@ def test_carry_forward_through_the_page(
 def test_the_office_lists_are_linked_for_the_office_only(
     client: Client, personas: Personas, rosters: None
 ) -> None:
-    candidates = reverse("statistics:candidate-list")
+    candidates = reverse("returns:candidate-list")
     client.force_login(personas.statistician)
     assert candidates in client.get(LIST, {"year": "2025"}).content.decode()
     client.force_login(personas.reporter)

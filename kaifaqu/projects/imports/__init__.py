@@ -36,10 +36,10 @@ from kaifaqu.projects.services import (
     project_create,
     project_update,
 )
-from kaifaqu.statistics.imports import ImportResult, RowError
-from kaifaqu.statistics.imports.errors import UnreadableFileError
-from kaifaqu.statistics.imports.headers import MatchedColumn, header_key
-from kaifaqu.statistics.imports.reading import ROW, read_upload
+from kaifaqu.returns.imports import ImportResult, RowError
+from kaifaqu.returns.imports.errors import UnreadableFileError
+from kaifaqu.returns.imports.headers import MatchedColumn, header_key
+from kaifaqu.returns.imports.reading import ROW, read_upload
 
 __all__ = ["ImportResult", "RowError", "can_import_projects", "projects_import"]
 

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.projects.models import Project, Stage
-from kaifaqu.statistics.imports.headers import FormSpec, header_key
+from kaifaqu.returns.imports.headers import FormSpec, header_key
 
 NAME = "name"
 PARK = "park"

@@ -10,10 +10,10 @@ import pytest
 
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
+from kaifaqu.indicators.selectors import indicator_rows
+from kaifaqu.indicators.services import reported_figure_record
 from kaifaqu.projects.models import Stage
 from kaifaqu.projects.services import fai_register, fai_report_record, project_create
-from kaifaqu.statistics.selectors.indicators import indicator_rows
-from kaifaqu.statistics.services import reported_figure_record
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -127,8 +127,8 @@ def test_the_page_labels_the_computed_source(
 def test_the_targets_and_the_ranking_read_the_database_when_nothing_was_entered(
     world: World, personas: Personas, reports: None
 ) -> None:
-    from kaifaqu.statistics.selectors.targets import target_progress, zone_ranking
-    from kaifaqu.statistics.services import target_create
+    from kaifaqu.indicators.selectors.targets import target_progress, zone_ranking
+    from kaifaqu.indicators.services import target_create
 
     target_create(
         by=None,

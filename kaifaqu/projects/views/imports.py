@@ -18,7 +18,7 @@ from kaifaqu.core.views.export import XLSX_TYPE
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.imports import can_import_projects, projects_import
 from kaifaqu.projects.imports.template import TEMPLATE_FILENAME, template_workbook
-from kaifaqu.statistics.views.imports import upload_field
+from kaifaqu.returns.views.imports import upload_field
 
 UNITS = [(unit.value, unit.value) for unit in MoneyUnit]
 

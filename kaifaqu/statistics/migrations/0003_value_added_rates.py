@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def load_rates(apps, schema_editor):
-    from kaifaqu.statistics.rates import load_value_added_rates
+    from kaifaqu.indicators.rates import load_value_added_rates
 
     load_value_added_rates(apps)
 

@@ -12,7 +12,7 @@ def build_ledger(apps, schema_editor):
         )
     if not apps.get_model("statistics", "Return").objects.exists():
         return
-    from kaifaqu.statistics.services.ledger import ledger_rebuild
+    from kaifaqu.returns.services.ledger import ledger_rebuild
 
     ledger_rebuild()
 

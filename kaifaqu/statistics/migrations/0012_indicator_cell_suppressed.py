@@ -7,7 +7,7 @@ def decide(apps, schema_editor):
     """Decide the stored months' disclosure control (every cell is hidden until decided)."""
     if not apps.get_model("statistics", "IndicatorCell").objects.exists():
         return
-    from kaifaqu.statistics.services.rollups import rollup_disclosure
+    from kaifaqu.indicators.services.rollups import rollup_disclosure
 
     rollup_disclosure()
 

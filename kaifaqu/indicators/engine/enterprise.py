@@ -1,0 +1,267 @@
+"""The enterprise level: each roster enterprise's months reduced to one wide row of measures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.indicators.catalogue import BY_CODE, COMPUTED, STOCK, VALUE_ADDED
+from kaifaqu.indicators.engine.schemas import (
+    INDUSTRY,
+    RATE_SCALE,
+    RETURN_FIELDS,
+    Facts,
+)
+
+
+def wide_column(code: str, measure: str) -> str:
+    return f"{code}__{measure}"
+
+
+def _effective_rates(rates: pl.DataFrame, year: int) -> pl.LazyFrame:
+    """Rates (whole ten-thousandths) for `year` and `year - 1`, each falling back on the other."""
+    scaled = rates.lazy().select(
+        pl.col("year").cast(pl.Int32),
+        "division",
+        (pl.col("rate").cast(pl.Float64) * RATE_SCALE).round(0).cast(pl.Int64).alias("rate_bp"),
+    )
+
+    def of_year(which: int, name: str) -> pl.LazyFrame:
+        return (
+            scaled.filter(pl.col("year") == which)
+            .select("division", pl.col("rate_bp").alias(name))
+            .unique(subset="division", keep="first", maintain_order=True)
+        )
+
+    this, prior = of_year(year, "this"), of_year(year - 1, "prior")
+    divisions = pl.concat([this.select("division"), prior.select("division")]).unique()
+    both = divisions.join(this, on="division", how="left").join(prior, on="division", how="left")
+    return pl.concat(
+        [
+            both.select(
+                "division",
+                pl.lit(year, dtype=pl.Int32).alias("year"),
+                pl.coalesce("this", "prior").alias("rate_bp"),
+            ),
+            both.select(
+                "division",
+                pl.lit(year - 1, dtype=pl.Int32).alias("year"),
+                pl.coalesce("prior", "this").alias("rate_bp"),
+            ),
+        ]
+    )
+
+
+def _half_up(amount: pl.Expr, rate_bp: pl.Expr) -> pl.Expr:
+    """amount × rate / 10,000 rounded half away from zero, in integers (exact)."""
+    half = RATE_SCALE // 2
+    return (
+        pl.when(amount >= 0)
+        .then((amount * rate_bp + half) // RATE_SCALE)
+        .otherwise(-((-amount * rate_bp + half) // RATE_SCALE))
+    )
+
+
+def _divide_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator (> 0) rounded half away from zero, in integers: a value added at
+    last year's prices is kept to the yuan, so every cell is the exact sum of its enterprises."""
+    return (
+        pl.when(numerator >= 0)
+        .then((2 * numerator + denominator) // (2 * denominator))
+        .otherwise(-((-2 * numerator + denominator) // (2 * denominator)))
+    )
+
+
+def slice_column(kind: str) -> str:
+    """The members' column holding a slice kind's key (section and division are also the
+    enterprise's own industry, which value added needs for every member)."""
+    return {"section": "section_key", "division": "division_key"}.get(kind, kind)
+
+
+def _on_roster(facts: Facts, year: int, category: str | None) -> pl.LazyFrame:
+    roster = facts.roster.lazy().filter(pl.col("year") == year)
+    if category is not None:
+        roster = roster.filter(pl.col("category") == category)
+    return roster.select("enterprise_id").unique()
+
+
+def _with_slice_keys(members: pl.LazyFrame, counted: pl.Expr) -> pl.LazyFrame:
+    """One column per slice kind but the categories', null where `counted` is false."""
+    region = pl.col("region_code")
+
+    def key(expr: pl.Expr) -> pl.Expr:
+        return pl.when(counted).then(expr)
+
+    return members.with_columns(
+        key(region.str.slice(0, 2)).alias("province"),
+        # A zone directly under a province has no city.
+        key(pl.when(region.str.slice(2, 2) != "00").then(region.str.slice(0, 4))).alias("city"),
+        key(pl.col("zone_id").cast(pl.Utf8)).alias("zone"),
+        key(pl.col("park_id").cast(pl.Utf8)).alias("park"),
+        key(pl.col("section")).alias("section_key"),
+        key(pl.col("division")).alias("division_key"),
+        key(pl.concat_str(pl.col("zone_id").cast(pl.Utf8), pl.lit(":"), "division")).alias(
+            "zone_division"
+        ),
+    )
+
+
+def roster_members(facts: Facts, year: int) -> pl.LazyFrame:
+    """The year's 规上工业 roster enterprises with their slice keys (one column per slice kind;
+    `section_key`/`division_key` for the section and division slices)."""
+    return _with_slice_keys(
+        facts.enterprises.lazy().join(
+            _on_roster(facts, year, INDUSTRY), on="enterprise_id", how="semi"
+        ),
+        pl.lit(True),
+    )
+
+
+def year_members(facts: Facts, year: int) -> pl.LazyFrame:
+    """Every enterprise on one of the year's rosters: the slice keys only for those on the
+    规上工业 roster (the others count in their categories' slices alone)."""
+    industry = _on_roster(facts, year, INDUSTRY).with_columns(pl.lit(True).alias("_industry"))
+    return _with_slice_keys(
+        facts.enterprises.lazy()
+        .join(_on_roster(facts, year, None), on="enterprise_id", how="semi")
+        .join(industry, on="enterprise_id", how="left"),
+        pl.col("_industry").fill_null(False),
+    ).drop("_industry")
+
+
+def category_keys(facts: Facts, year: int) -> pl.LazyFrame:
+    """(enterprise_id, category, zone_category) for each roster an enterprise is on in the year:
+    an enterprise on two rosters counts in both categories."""
+    return (
+        facts.roster.lazy()
+        .filter(pl.col("year") == year)
+        .select("enterprise_id", "category")
+        .unique()
+        .join(facts.enterprises.lazy().select("enterprise_id", "zone_id"), on="enterprise_id")
+        .select(
+            "enterprise_id",
+            "category",
+            pl.concat_str(pl.col("zone_id").cast(pl.Utf8), pl.lit(":"), "category").alias(
+                "zone_category"
+            ),
+        )
+    )
+
+
+def _paired(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """同口径 month by month: a figure of last year's month counts in the base only where the
+    enterprise reported that figure for the same month this year. A return missing this year then
+    takes its month out of the base as well, instead of showing as a fall (a firm new to the
+    roster, with no figures last year, still adds to this year's figure: it was not there)."""
+    month_of_year = pl.col("period").dt.month().alias("month_of_year")
+    reported = rows.filter(pl.col("period").dt.year() == year).select(
+        "enterprise_id",
+        month_of_year,
+        *(pl.col(name).is_not_null().alias(f"{name}|reported") for name in RETURN_FIELDS),
+    )
+    is_this_year = pl.col("period").dt.year() == year
+    return (
+        rows.with_columns(month_of_year)
+        .join(reported, on=["enterprise_id", "month_of_year"], how="left")
+        .with_columns(
+            pl.when(is_this_year | pl.col(f"{name}|reported").fill_null(False))
+            .then(pl.col(name))
+            .alias(name)
+            for name in RETURN_FIELDS
+        )
+        .drop("month_of_year", *(f"{name}|reported" for name in RETURN_FIELDS))
+    )
+
+
+def _monthly_rows(facts: Facts, month: Month, members: pl.LazyFrame) -> pl.LazyFrame:
+    """The members' returns of 1–N月 this year and last, with value added and its deflated form."""
+    year, last = month.year, month.month
+    this_year = pl.col("period").is_between(date(year, 1, 1), date(year, last, 1))
+    last_year = pl.col("period").is_between(date(year - 1, 1, 1), date(year - 1, last, 1))
+    ppi = facts.ppi.lazy().unique(subset=["period", "division"], keep="first", maintain_order=True)
+    ppi_division = ppi.filter(pl.col("division").is_not_null()).select(
+        "period", "division", pl.col("index").alias("ppi_division")
+    )
+    ppi_all = ppi.filter(pl.col("division").is_null()).select(
+        "period", pl.col("index").alias("ppi_all")
+    )
+    return (
+        _paired(
+            facts.returns.lazy()
+            .filter(this_year | last_year)
+            .join(members.select("enterprise_id", "division"), on="enterprise_id", how="inner"),
+            year,
+        )
+        .with_columns(pl.col("period").dt.year().cast(pl.Int32).alias("year"))
+        .join(_effective_rates(facts.rates, year), on=["year", "division"], how="left")
+        .with_columns(_half_up(pl.col("gross_output"), pl.col("rate_bp")).alias("value_added"))
+        .join(ppi_division, on=["period", "division"], how="left")
+        .join(ppi_all, on="period", how="left")
+        .with_columns(
+            _divide_half_up(
+                pl.col("value_added") * 10_000,
+                (pl.coalesce("ppi_division", "ppi_all", pl.lit(100.0)) * 100)
+                .round(0)
+                .cast(pl.Int64),
+            ).alias("value_added_comparable"),
+            (pl.col("year") == year).alias("is_this_year"),
+            (pl.col("period").dt.month() == last).alias("is_last_month"),
+        )
+    )
+
+
+def _masked(codes: tuple[str, ...]) -> list[pl.Expr]:
+    """For each indicator, its value in each measure's months (null outside them)."""
+    this, last = pl.col("is_this_year"), pl.col("is_last_month")
+    masks = {
+        "month_value": this & last,
+        "month_base": ~this & last,
+        "ytd_value": this,
+        "ytd_base": ~this,
+    }
+    stock_masks = {**masks, "ytd_value": this & last, "ytd_base": ~this & last}
+    exprs: list[pl.Expr] = []
+    for code in codes:
+        indicator = BY_CODE[code]
+        source = pl.col("value_added" if indicator.kind == VALUE_ADDED else str(indicator.field))
+        chosen = stock_masks if indicator.kind == STOCK else masks
+        exprs += [
+            pl.when(mask).then(source).alias(wide_column(code, measure))
+            for measure, mask in chosen.items()
+        ]
+        if indicator.kind == VALUE_ADDED:
+            comparable = pl.col("value_added_comparable")
+            exprs += [
+                pl.when(this).then(comparable).alias(wide_column(code, "ytd_comparable")),
+                pl.when(this & last).then(comparable).alias(wide_column(code, "month_comparable")),
+            ]
+    return exprs
+
+
+def enterprise_rows(
+    facts: Facts, month: Month, members: pl.LazyFrame, codes: tuple[str, ...]
+) -> pl.LazyFrame:
+    """One wide row per member: each indicator's measures, null where nothing was reported."""
+    masked = _masked(codes)
+    names = [expr.meta.output_name() for expr in masked]
+    per_enterprise = (
+        _monthly_rows(facts, month, members)
+        .select("enterprise_id", *masked)
+        .group_by("enterprise_id")
+        .agg(
+            pl.col(names).sum(),
+            pl.col(names).count().name.suffix("__n"),
+        )
+        # A sum over no reported value is null, not 0: the enterprise did not report it.
+        .select(
+            "enterprise_id",
+            *(pl.when(pl.col(f"{name}__n") > 0).then(pl.col(name)).alias(name) for name in names),
+        )
+    )
+    return members.join(per_enterprise, on="enterprise_id", how="left")
+
+
+def computed_codes() -> tuple[str, ...]:
+    return tuple(indicator.code for indicator in COMPUTED)

@@ -1,0 +1,145 @@
+"""Reading the indicator engine's facts from the database: a few queries straight into polars.
+
+Money is stored in 万元 with 4 decimals and electricity in 万千瓦时 with 4 decimals: × 10,000 they
+are whole yuan and kWh, carried as Int64 so that every sum is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db.models import Q
+
+from kaifaqu.core.frames import queryset_frame
+from kaifaqu.enterprises.models import Enterprise, RosterEntry
+from kaifaqu.indicators.engine import RETURN_FIELDS, RETURNS_SCHEMA, Facts, conform
+from kaifaqu.indicators.models import PriceIndex, ValueAddedRate
+from kaifaqu.returns.models import Return, ReturnStatus
+
+# Return fields stored with 4 decimals (万元, 万千瓦时) rather than as counts.
+_SCALED = tuple(name for name in RETURN_FIELDS if name != "employees")
+
+
+def _year_ranges(years: Iterable[int]) -> Q:
+    """Periods within the years, as date ranges (index-friendly, unlike period__year__in)."""
+    condition = Q()
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    for first, last in runs:
+        condition |= Q(period__gte=date(first, 1, 1), period__lte=date(last, 12, 1))
+    return condition
+
+
+def _returns(years: set[int] | None, roster: Any) -> pl.DataFrame:
+    queryset = Return.objects.filter(
+        status=ReturnStatus.ACCEPTED, enterprise_id__in=roster.values("enterprise_id")
+    )
+    if years is not None:
+        queryset = queryset.filter(_year_ranges(years))
+    frame = queryset_frame(
+        queryset,
+        {
+            "enterprise_id": ("enterprise_id", pl.Int64),
+            "period": ("period", pl.Date),
+            **{name: (name, pl.Float64) for name in _SCALED},
+            "employees": ("employees", pl.Int64),
+        },
+    )
+    # 4 decimals of 万 are whole units; rounding removes the binary fraction a float carries.
+    return conform(
+        frame.with_columns((pl.col(name) * 10_000).round(0).cast(pl.Int64) for name in _SCALED),
+        RETURNS_SCHEMA,
+    )
+
+
+def load_facts(
+    *,
+    years: Sequence[int] | None = None,
+    zone_ids: Sequence[int] | None = None,
+    ppi: pl.DataFrame | None = None,
+) -> Facts:
+    """The facts for the indicators of `years` (None: every year) in `zone_ids` (None: all zones).
+
+    Returns: accepted only, of the enterprises on a roster (四上, any category) of one of the
+    years, from the years and the year before each (the base of 同比 growth). Enterprises: those
+    on these rosters, with their zone's region code, park, industry class, division and section. Rates:
+    those of the years and the years before. Producer price indexes: the stored PriceIndex rows
+    of those years unless the caller passes `ppi` (PPI_SCHEMA); a month without one is deflated
+    by 100 (no price change).
+    """
+    wanted = set(years) if years is not None else None
+    with_base = {y for year in wanted for y in (year, year - 1)} if wanted is not None else None
+
+    roster = RosterEntry.objects.all()
+    if wanted is not None:
+        roster = roster.filter(year__in=sorted(wanted))
+    if zone_ids is not None:
+        roster = roster.filter(enterprise__zone_id__in=list(zone_ids))
+    roster_frame = queryset_frame(
+        roster,
+        {
+            "enterprise_id": ("enterprise_id", pl.Int64),
+            "year": ("year", pl.Int32),
+            "category": ("category", pl.Utf8),
+        },
+    ).unique()
+
+    enterprises = queryset_frame(
+        Enterprise.objects.filter(pk__in=roster.values("enterprise_id")),
+        {
+            "enterprise_id": ("id", pl.Int64),
+            "zone_id": ("zone_id", pl.Int64),
+            "park_id": ("park_id", pl.Int64),
+            "region_code": ("zone__region__code", pl.Utf8),
+            "industry": ("industry_id", pl.Utf8),
+            # class → group → division → section in GB/T 4754.
+            "division": ("industry__parent__parent_id", pl.Utf8),
+            "section": ("industry__parent__parent__parent_id", pl.Utf8),
+        },
+    )
+
+    rates = ValueAddedRate.objects.all()
+    if with_base is not None:
+        rates = rates.filter(year__in=sorted(with_base))
+    rates_frame = queryset_frame(
+        rates,
+        {
+            "year": ("year", pl.Int32),
+            "division": ("division_id", pl.Utf8),
+            "rate": ("rate", pl.Float64),
+        },
+    )
+
+    return Facts.of(
+        returns=_returns(with_base, roster),
+        enterprises=enterprises,
+        roster=roster_frame,
+        rates=rates_frame,
+        ppi=ppi if ppi is not None else price_indexes(wanted),
+    )
+
+
+def price_indexes(years: Iterable[int] | None = None) -> pl.DataFrame:
+    """The stored producer price indexes (上年同月=100) of these years, in PPI_SCHEMA; the index
+    of all industry has a null division."""
+    indexes = PriceIndex.objects.all()
+    if years is not None:
+        indexes = indexes.filter(_year_ranges(years))
+    frame = queryset_frame(
+        indexes,
+        {
+            "period": ("period", pl.Date),
+            "division": ("division", pl.Utf8),
+            "index": ("value", pl.Float64),
+        },
+    )
+    return frame.with_columns(
+        pl.when(pl.col("division") == "").then(None).otherwise(pl.col("division")).alias("division")
+    )

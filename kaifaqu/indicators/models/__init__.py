@@ -1,0 +1,34 @@
+"""Indicators: figures entered from other offices, price indexes, targets, value-added rates and
+the stored indicator table (roll-ups)."""
+
+from kaifaqu.indicators.models.figures import Indicator, ReportedFigure, ReportedFigureQuerySet
+from kaifaqu.indicators.models.inputs import (
+    IndicatorCode,
+    PriceIndex,
+    PriceIndexQuerySet,
+    Target,
+    TargetKind,
+    TargetQuerySet,
+    indicator_unit,
+    industrial_divisions,
+)
+from kaifaqu.indicators.models.rates import ValueAddedRate
+from kaifaqu.indicators.models.rollups import ZONE_KINDS, IndicatorCell, SliceKind
+
+__all__ = [
+    "ZONE_KINDS",
+    "Indicator",
+    "IndicatorCell",
+    "IndicatorCode",
+    "PriceIndex",
+    "PriceIndexQuerySet",
+    "ReportedFigure",
+    "ReportedFigureQuerySet",
+    "SliceKind",
+    "Target",
+    "TargetKind",
+    "TargetQuerySet",
+    "ValueAddedRate",
+    "indicator_unit",
+    "industrial_divisions",
+]

@@ -1,0 +1,49 @@
+"""Reads of the indicator pages and API: which slices a user may open (slices.py), the table of
+a slice as they may see it (table.py, masked as the roll-up decided: indicators/masking.py), and the enterprises behind a figure
+(drill.py, statistics office only)."""
+
+from kaifaqu.indicators.selectors.drill import (
+    Contribution,
+    DrillDown,
+    drillable_indicator,
+    indicator_contributions,
+)
+from kaifaqu.indicators.selectors.slices import (
+    Slice,
+    SliceGroup,
+    default_slice,
+    latest_month,
+    resolve_slice,
+    slice_options,
+    split_token,
+)
+from kaifaqu.indicators.selectors.table import (
+    OFFICE_ROLES,
+    IndicatorRow,
+    IndicatorTable,
+    indicator_rows,
+    period_label,
+    sees_everything,
+    slice_table,
+)
+
+__all__ = [
+    "OFFICE_ROLES",
+    "Contribution",
+    "DrillDown",
+    "IndicatorRow",
+    "IndicatorTable",
+    "Slice",
+    "SliceGroup",
+    "default_slice",
+    "drillable_indicator",
+    "indicator_contributions",
+    "indicator_rows",
+    "latest_month",
+    "period_label",
+    "resolve_slice",
+    "sees_everything",
+    "slice_options",
+    "slice_table",
+    "split_token",
+]

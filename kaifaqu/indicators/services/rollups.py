@@ -1,0 +1,368 @@
+"""Keeping the stored indicator table (`IndicatorCell`) equal to what the engine computes.
+
+- `rollup_rebuild(months)`: every cell of those months from the engine, one year's facts read once.
+- `rollup_zones(zone_ids, years)`: the incremental path, after returns of a few zones change. The
+  zone, park, zone×division and zone×category cells of those zones are recomputed from their own
+  enterprises; the cells above zones (province, city, section, division, category) of the same
+  months are then the sums of the stored zone-level cells. Every measure is an exact Int64 sum, enterprises a
+  count and top_value a maximum, so the sums equal what the engine gives the whole province.
+- `rollup_after_change(zone_ids, periods)`: which zones and years a change of counted returns
+  touches: the year of each period (its 1–N月 from that month on) and the year after (its bases).
+
+Each path also decides the month's disclosure control (`indicators/masking.py`) and stores it with
+the cells (`suppressed`): complementary suppression can move anywhere in a province when one zone
+changes, so the whole month is decided again. `rollup_disclosure(months)` does that alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from kaifaqu.core.frames import insert_frame, queryset_frame
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.models import IndustryClass, IndustryLevel
+from kaifaqu.geo.models import Park, Zone
+from kaifaqu.indicators.engine import (
+    COMPARABLE,
+    MEASURES,
+    TABLE_SCHEMA,
+    indicator_table,
+    is_published,
+)
+from kaifaqu.indicators.facts import load_facts
+from kaifaqu.indicators.masking import month_suppression
+from kaifaqu.indicators.models import ZONE_KINDS, IndicatorCell, SliceKind
+from kaifaqu.returns.models import Return, ReturnStatus
+
+Echo = Callable[[str], None]
+SUMMED = (*MEASURES, *COMPARABLE, "enterprises", "abs_value")
+CELL_COLUMNS = [*SUMMED, "top_value"]
+
+
+def counted_months(year: int) -> list[Month]:
+    """The months of a year the table is published for: February (1–2月) to the last month
+    with an accepted return anywhere."""
+    last = Return.objects.filter(status=ReturnStatus.ACCEPTED, period__year=year).aggregate(
+        Max("period")
+    )["period__max"]
+    if last is None:
+        return []
+    return [Month(year, number) for number in range(2, last.month + 1)]
+
+
+def rollup_rebuild(*, months: Sequence[Month] | None = None, echo: Echo | None = None) -> int:
+    """Recompute every cell of these months (all months with accepted returns when None)."""
+    if months is None:
+        years = sorted(
+            {
+                d.year
+                for d in Return.objects.filter(status=ReturnStatus.ACCEPTED).dates("period", "year")
+            }
+        )
+        months = [month for year in years for month in counted_months(year)]
+    written = 0
+    by_year: dict[int, list[Month]] = {}
+    for month in months:
+        by_year.setdefault(month.year, []).append(month)
+    for year, year_months in sorted(by_year.items()):
+        facts = load_facts(years=[year])
+        zone_of = _zone_of_keys()
+        for month in sorted(year_months):
+            table = indicator_table(facts, month) if is_published(month) else _empty()
+            rows = _with_disclosure(_rows(table, month, zone_of), zone_of)
+            if _unchanged(rows, month):
+                # A rebuild that changes nothing writes nothing (ids and all stay).
+                if echo:
+                    echo(f"{month}: {table.height} cells, unchanged")
+                continue
+            with transaction.atomic():
+                IndicatorCell.objects.filter(month=month.first_day).delete()
+                written += insert_frame(IndicatorCell, rows)
+            if echo:
+                echo(f"{month}: {table.height} cells")
+    return written
+
+
+def rollup_zones(*, zone_ids: Iterable[int], years: Iterable[int]) -> None:
+    """Bring the cells of these zones, and the cells above zones, up to date for these years."""
+    zone_ids = sorted(set(zone_ids))
+    zone_of = _zone_of_keys()
+    for year in sorted(set(years)):
+        months = counted_months(year)
+        if not months:
+            continue
+        facts = load_facts(years=[year], zone_ids=zone_ids)
+        for month in months:
+            table = indicator_table(facts, month).filter(
+                pl.col("slice_kind").is_in([kind.value for kind in ZONE_KINDS])
+            )
+            with transaction.atomic():
+                IndicatorCell.objects.filter(
+                    month=month.first_day,
+                    slice_kind__in=ZONE_KINDS,
+                    zone_id__in=zone_ids,
+                ).delete()
+                insert_frame(IndicatorCell, _rows(table, month, zone_of))
+                _rebuild_above_zones(month, zone_of)
+                _store_disclosure(month, zone_of)
+
+
+def rollup_after_change(*, zone_ids: Iterable[int], periods: Iterable[date]) -> None:
+    """The returns of these zones counted in statistics changed in these months."""
+    years = {period.year for period in periods}
+    this_year = timezone.localdate().year
+    touched = years | {year + 1 for year in years if year + 1 <= this_year}
+    rollup_zones(zone_ids=zone_ids, years=touched)
+
+
+def rollup_disclosure(*, months: Iterable[Month] | None = None) -> int:
+    """Decide disclosure control again for the stored cells of these months (None: all);
+    give the months decided."""
+    if months is None:
+        months = [Month.of(day) for day in IndicatorCell.objects.dates("month", "month")]
+    zone_of = _zone_of_keys()
+    decided = 0
+    for month in months:
+        with transaction.atomic():
+            _store_disclosure(month, zone_of)
+        decided += 1
+    return decided
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+# The cells disclosure control decides on; sections, divisions and categories add up every province's zones
+# and are not shown outside the statistics office (selectors/indicators/slices.py): they stay
+# hidden.
+_DECIDED = [
+    SliceKind.PROVINCE.value,
+    SliceKind.CITY.value,
+    SliceKind.ZONE.value,
+    SliceKind.PARK.value,
+    SliceKind.ZONE_DIVISION.value,
+    SliceKind.ZONE_CATEGORY.value,
+]
+_KEY = ["slice_kind", "slice_key", "indicator"]
+
+
+def _decisions(cells: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
+    """slice_kind, slice_key, indicator, suppressed of the month's cells that are decided on."""
+    zones = zone_of["zones"]
+    assert isinstance(zones, pl.DataFrame)
+    statuses = month_suppression(
+        cells.filter(pl.col("slice_kind").is_in(_DECIDED)),
+        zone_regions=dict(
+            zip(zones["zone_id"].to_list(), zones["region_code"].to_list(), strict=True)
+        ),
+    )
+    return pl.DataFrame(
+        [(*key, hidden) for key, hidden in statuses.items()],
+        schema={
+            "slice_kind": pl.Utf8,
+            "slice_key": pl.Utf8,
+            "indicator": pl.Utf8,
+            "suppressed": pl.Boolean,
+        },
+        orient="row",
+    )
+
+
+def _with_disclosure(rows: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
+    """The month's cell rows with their decision; a cell without one stays hidden."""
+    if rows.is_empty():
+        return rows.with_columns(pl.lit(True).alias("suppressed"))
+    return rows.join(_decisions(rows, zone_of), on=_KEY, how="left").with_columns(
+        pl.col("suppressed").fill_null(True)
+    )
+
+
+def _store_disclosure(month: Month, zone_of: dict[str, object]) -> None:
+    """Decide the month's stored cells again and store the decisions (ids kept)."""
+    stored = queryset_frame(
+        IndicatorCell.objects.filter(month=month.first_day),
+        {
+            "id": ("id", pl.Int64),
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "zone_id": ("zone_id", pl.Int64),
+            "indicator": ("indicator", pl.Utf8),
+            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+        },
+    )
+    shown = _with_disclosure(stored, zone_of).filter(~pl.col("suppressed"))["id"].to_list()
+    IndicatorCell.objects.filter(month=month.first_day).update(suppressed=True)
+    for start in range(0, len(shown), _UPDATE_CHUNK):
+        IndicatorCell.objects.filter(pk__in=shown[start : start + _UPDATE_CHUNK]).update(
+            suppressed=False
+        )
+
+
+_UPDATE_CHUNK = 10_000
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=TABLE_SCHEMA)
+
+
+def _zone_of_keys() -> dict[str, object]:
+    """What the zone-level cells' keys say about their zone, and the zones' regions."""
+    return {
+        "zones": pl.DataFrame(
+            list(Zone.objects.values_list("id", "region__code")),
+            schema={"zone_id": pl.Int64, "region_code": pl.Utf8},
+            orient="row",
+        ),
+        "parks": pl.DataFrame(
+            list(Park.objects.values_list("id", "zone_id")),
+            schema={"park_id": pl.Int64, "zone_id": pl.Int64},
+            orient="row",
+        ),
+        "sections": pl.DataFrame(
+            list(
+                IndustryClass.objects.filter(level=IndustryLevel.DIVISION).values_list(
+                    "code", "parent_id"
+                )
+            ),
+            schema={"division": pl.Utf8, "section": pl.Utf8},
+            orient="row",
+        ),
+    }
+
+
+def _rows(table: pl.DataFrame, month: Month, zone_of: dict[str, object]) -> pl.DataFrame:
+    """The engine's table as IndicatorCell rows (the zone of each zone-level cell attached)."""
+    parks = zone_of["parks"]
+    assert isinstance(parks, pl.DataFrame)
+    key = pl.col("slice_key")
+    with_zone = table.with_columns(
+        pl.when(pl.col("slice_kind") == SliceKind.ZONE.value)
+        .then(key.cast(pl.Int64, strict=False))
+        .when(
+            pl.col("slice_kind").is_in(
+                [SliceKind.ZONE_DIVISION.value, SliceKind.ZONE_CATEGORY.value]
+            )
+        )
+        .then(key.str.split(":").list.first().cast(pl.Int64, strict=False))
+        .alias("zone_id"),
+        pl.when(pl.col("slice_kind") == SliceKind.PARK.value)
+        .then(key.cast(pl.Int64, strict=False))
+        .alias("park_id"),
+    ).join(parks.rename({"zone_id": "park_zone"}), on="park_id", how="left")
+    return with_zone.select(
+        pl.lit(month.first_day).alias("month"),
+        "slice_kind",
+        "slice_key",
+        pl.coalesce("zone_id", "park_zone").alias("zone_id"),
+        "indicator",
+        *CELL_COLUMNS,
+    )
+
+
+def _unchanged(rows: pl.DataFrame, month: Month) -> bool:
+    keys = ["slice_kind", "slice_key", "indicator"]
+    stored = queryset_frame(
+        IndicatorCell.objects.filter(month=month.first_day),
+        {
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "zone_id": ("zone_id", pl.Int64),
+            "indicator": ("indicator", pl.Utf8),
+            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+            "suppressed": ("suppressed", pl.Boolean),
+        },
+    )
+    fresh = rows.select(stored.columns).cast(stored.schema)  # type: ignore[arg-type]
+    return stored.sort(keys).equals(fresh.sort(keys))
+
+
+def _sum_or_null(name: str) -> pl.Expr:
+    # The engine leaves a measure null where it is not published (February's month, comparable
+    # prices of other indicators than value added): a sum of nothing stays nothing.
+    return pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name)
+
+
+def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
+    """Province, city, section, division and category cells of the month as sums of the
+    zone-level cells."""
+    zones, sections = zone_of["zones"], zone_of["sections"]
+    assert isinstance(zones, pl.DataFrame) and isinstance(sections, pl.DataFrame)
+    columns = {name: (name, pl.Int64) for name in CELL_COLUMNS}
+    stored = queryset_frame(
+        IndicatorCell.objects.filter(
+            month=month.first_day,
+            slice_kind__in=[SliceKind.ZONE, SliceKind.ZONE_DIVISION, SliceKind.ZONE_CATEGORY],
+        ),
+        {
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "zone_id": ("zone_id", pl.Int64),
+            "indicator": ("indicator", pl.Utf8),
+            **columns,
+        },
+    )
+    region = pl.col("region_code")
+    by_zone = stored.filter(pl.col("slice_kind") == SliceKind.ZONE.value).join(
+        zones, on="zone_id", how="inner"
+    )
+    by_division = (
+        stored.filter(pl.col("slice_kind") == SliceKind.ZONE_DIVISION.value)
+        .with_columns(pl.col("slice_key").str.split(":").list.last().alias("division"))
+        .join(sections, on="division", how="left")
+    )
+    parts = [
+        (SliceKind.PROVINCE, by_zone.with_columns(region.str.slice(0, 2).alias("key"))),
+        (
+            SliceKind.CITY,
+            by_zone.filter(region.str.slice(2, 2) != "00").with_columns(
+                region.str.slice(0, 4).alias("key")
+            ),
+        ),
+        (SliceKind.SECTION, by_division.with_columns(pl.col("section").alias("key"))),
+        (SliceKind.DIVISION, by_division.with_columns(pl.col("division").alias("key"))),
+        (
+            SliceKind.CATEGORY,
+            stored.filter(pl.col("slice_kind") == SliceKind.ZONE_CATEGORY.value).with_columns(
+                pl.col("slice_key").str.split(":").list.last().alias("key")
+            ),
+        ),
+    ]
+    frames = [
+        frame.filter(pl.col("key").is_not_null())
+        .group_by("key", "indicator")
+        .agg(*(_sum_or_null(name) for name in SUMMED), pl.col("top_value").max())
+        .select(
+            pl.lit(month.first_day).alias("month"),
+            pl.lit(kind.value).alias("slice_kind"),
+            pl.col("key").alias("slice_key"),
+            pl.lit(None, dtype=pl.Int64).alias("zone_id"),
+            "indicator",
+            *CELL_COLUMNS,
+        )
+        for kind, frame in parts
+    ]
+    above = [kind for kind, _frame in parts]
+    IndicatorCell.objects.filter(month=month.first_day, slice_kind__in=above).delete()
+    rows = pl.concat([frame.cast({name: pl.Int64 for name in CELL_COLUMNS}) for frame in frames])
+    insert_frame(IndicatorCell, rows)
+
+
+def cells_of(*, month: Month, query: Q | None = None) -> pl.DataFrame:
+    """The stored cells of a month as a frame in the engine's column names (for checks)."""
+    queryset = IndicatorCell.objects.filter(month=month.first_day)
+    if query is not None:
+        queryset = queryset.filter(query)
+    return queryset_frame(
+        queryset,
+        {
+            "slice_kind": ("slice_kind", pl.Utf8),
+            "slice_key": ("slice_key", pl.Utf8),
+            "indicator": ("indicator", pl.Utf8),
+            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+        },
+    )

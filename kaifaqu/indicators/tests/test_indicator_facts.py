@@ -1,0 +1,135 @@
+"""Reading the indicator facts from the database: accepted returns of roster firms, exact units."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from kaifaqu.conftest import World
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.enterprises.models import RosterEntry, StatCategory
+from kaifaqu.indicators.engine import PPI_SCHEMA, RETURNS_SCHEMA, indicator_table
+from kaifaqu.indicators.facts import load_facts
+from kaifaqu.returns.models import ReturnStatus
+from kaifaqu.returns.tests.helpers import firm, stored_return
+
+ACCEPTED = ReturnStatus.ACCEPTED
+
+
+@pytest.fixture
+def stored(world: World) -> World:
+    for enterprise in (world.ent_a1, world.ent_a2, world.ent_b):
+        RosterEntry.objects.create(enterprise=enterprise, year=2025, category=StatCategory.INDUSTRY)
+    # On another roster (限上批发), not 规上工业.
+    RosterEntry.objects.create(enterprise=world.ent_c, year=2025, category=StatCategory.WHOLESALE)
+    a1 = world.ent_a1
+    stored_return(
+        a1,
+        date(2025, 1, 1),
+        status=ACCEPTED,
+        gross_output="123.4567",
+        electricity="12.3456",
+        total_profit="-1.5",
+        employees=35,
+    )
+    stored_return(a1, date(2024, 1, 1), status=ACCEPTED, gross_output="100")
+    # Not counted: awaiting review, sent back, outside the years, on no roster.
+    stored_return(a1, date(2025, 2, 1), status=ReturnStatus.SUBMITTED, gross_output="999")
+    stored_return(world.ent_a2, date(2025, 1, 1), status=ReturnStatus.RETURNED, gross_output="5")
+    stored_return(world.ent_b, date(2023, 1, 1), status=ACCEPTED, gross_output="7")
+    stored_return(world.ent_b, date(2025, 1, 1), status=ACCEPTED, gross_output="8")
+    stored_return(world.ent_c, date(2025, 1, 1), status=ACCEPTED, gross_output="9")
+    stored_return(firm(world.zone_a, 77), date(2025, 1, 1), status=ACCEPTED, gross_output="6")
+    return world
+
+
+def test_it_reads_only_accepted_returns_of_roster_firms_in_whole_units(stored: World) -> None:
+    facts = load_facts(years=[2025])
+    assert facts.returns.schema == pl.Schema(RETURNS_SCHEMA)
+    rows = {
+        (row["enterprise_id"], row["period"]): row
+        for row in facts.returns.sort("enterprise_id", "period").to_dicts()
+    }
+    a1, b, c = stored.ent_a1.pk, stored.ent_b.pk, stored.ent_c.pk
+    # The year asked for and the year before it (the base); 2023 is not read. 丙一 is on the
+    # 限上批发 roster: read for its category's slices.
+    assert set(rows) == {
+        (a1, date(2024, 1, 1)),
+        (a1, date(2025, 1, 1)),
+        (b, date(2025, 1, 1)),
+        (c, date(2025, 1, 1)),
+    }
+    january = rows[(a1, date(2025, 1, 1))]
+    # 123.4567 万元 = 1,234,567 yuan; 12.3456 万千瓦时 = 123,456 kWh; −1.5 万元 = −15,000 yuan.
+    assert january["gross_output"] == 1_234_567
+    assert january["electricity"] == 123_456
+    assert january["total_profit"] == -15_000
+    assert january["employees"] == 35
+    assert january["revenue"] is None
+    assert rows[(a1, date(2024, 1, 1))]["gross_output"] == 1_000_000
+
+
+def test_it_reads_the_roster_the_enterprises_and_the_rates(stored: World) -> None:
+    facts = load_facts(years=[2025])
+    a1, a2, b, c = stored.ent_a1.pk, stored.ent_a2.pk, stored.ent_b.pk, stored.ent_c.pk
+    assert sorted(facts.roster.rows()) == sorted(
+        [
+            (a1, 2025, "industry"),
+            (a2, 2025, "industry"),
+            (b, 2025, "industry"),
+            (c, 2025, "wholesale"),
+        ]
+    )
+    enterprises = {row["enterprise_id"]: row for row in facts.enterprises.to_dicts()}
+    assert set(enterprises) == {a1, a2, b, c}  # not the firm on no roster
+    assert enterprises[a1] == {
+        "enterprise_id": a1,
+        "zone_id": stored.zone_a.pk,
+        "park_id": stored.park_a1.pk,
+        "region_code": "140600",
+        "industry": "3011",
+        "division": "30",
+        "section": "C",
+    }
+    assert enterprises[b]["region_code"] == "140200"
+    # The shipped rates (migration) of the year and the year before: 30 非金属矿物制品业 0.2850.
+    assert set(facts.rates["year"].unique().to_list()) == {2024, 2025}
+    rate = facts.rates.filter((pl.col("year") == 2025) & (pl.col("division") == "30"))
+    assert rate["rate"].item() == pytest.approx(0.285)
+    assert facts.ppi.is_empty() and facts.ppi.schema == pl.Schema(PPI_SCHEMA)
+
+
+def test_it_limits_the_facts_to_the_zones_asked_for(stored: World) -> None:
+    facts = load_facts(years=[2025], zone_ids=[stored.zone_a.pk])
+    assert set(facts.enterprises["zone_id"].to_list()) == {stored.zone_a.pk}
+    assert set(facts.returns["enterprise_id"].to_list()) == {stored.ent_a1.pk}
+
+
+def test_it_passes_the_callers_price_index_through(stored: World) -> None:
+    ppi = pl.DataFrame({"period": [date(2025, 1, 1)], "division": ["30"], "index": [105.0]})
+    assert load_facts(years=[2025], ppi=ppi).ppi.rows() == [(date(2025, 1, 1), "30", 105.0)]
+
+
+def test_the_loaded_facts_give_the_zone_figures(stored: World) -> None:
+    # A firm of another division in zone 甲, on the roster, with an accepted return.
+    other = firm(stored.zone_a, 50, industry="3110")
+    RosterEntry.objects.create(enterprise=other, year=2025, category=StatCategory.INDUSTRY)
+    stored_return(other, date(2025, 2, 1), status=ACCEPTED, gross_output="10")
+    table = indicator_table(load_facts(years=[2025]), Month(2025, 2))
+    zone = table.filter(
+        (pl.col("slice_kind") == "zone")
+        & (pl.col("slice_key") == str(stored.zone_a.pk))
+        & (pl.col("indicator") == "gross_output")
+    ).row(0, named=True)
+    # 1–2月: 1,234,567 + 100,000 yuan against 1,000,000 (the submitted 999 万元 is not counted).
+    assert (zone["ytd_value"], zone["ytd_base"]) == (1_334_567, 1_000_000)
+    assert zone["enterprises"] == 2
+    value_added = table.filter(
+        (pl.col("slice_kind") == "zone_division")
+        & (pl.col("slice_key") == f"{stored.zone_a.pk}:30")
+        & (pl.col("indicator") == "value_added")
+    ).row(0, named=True)
+    # 1,234,567 × 0.2850 = 351,851.595 → 351,852; base 1,000,000 × 0.2850 = 285,000.
+    assert (value_added["ytd_value"], value_added["ytd_base"]) == (351_852, 285_000)

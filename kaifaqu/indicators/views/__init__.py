@@ -1,0 +1,1 @@
+"""Indicator pages, one module per area; `urls.py` imports the modules."""

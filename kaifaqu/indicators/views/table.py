@@ -1,0 +1,289 @@
+"""Indicator pages: the table of a slice and month, its Excel export, the catalogue (口径), and the
+enterprises behind a figure (statistics office only).
+
+The table reads the stored cells through `selectors.indicators`, which scopes the slice and masks
+what a reader outside the statistics office may not see; these views only pick the month and
+slice from the query and lay the rows out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from kaifaqu.accounts.models import AccessEventKind
+from kaifaqu.accounts.services import access_event_record
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.views.export import SHEET_NAME_MAX, XLSX_TYPE
+from kaifaqu.core.views.tables import EMPTY, decimal_text
+from kaifaqu.indicators.catalogue import CATALOGUE, RETURNS_METHOD
+from kaifaqu.indicators.disclosure import DEFAULT_RULE, SUPPRESSED_MARK
+from kaifaqu.indicators.selectors import (
+    IndicatorRow,
+    IndicatorTable,
+    Slice,
+    default_slice,
+    drillable_indicator,
+    indicator_contributions,
+    latest_month,
+    resolve_slice,
+    sees_everything,
+    slice_options,
+    slice_table,
+    split_token,
+)
+from kaifaqu.returns.views.access import chosen_month, ensure_office_reader
+
+
+def number_text(value: Decimal | int | None, places: int = 2) -> str:
+    if value is None:
+        return EMPTY
+    if isinstance(value, int):
+        return f"{value:,}"
+    return decimal_text(value, places)
+
+
+def growth_text(value: Decimal | None) -> str:
+    return decimal_text(value, 1)
+
+
+@dataclass(frozen=True)
+class RowTexts:
+    """A table row as the page shows it (units in the headers, 'pp' for a ratio's change)."""
+
+    row: IndicatorRow
+    month_value: str
+    month_growth: str
+    ytd_value: str
+    ytd_growth: str
+    comparable_growth: str
+    enterprises: str
+
+
+def row_texts(row: IndicatorRow) -> RowTexts:
+    places = 1 if row.growth_in_points else 2
+    return RowTexts(
+        row=row,
+        month_value=number_text(row.month_value, places),
+        month_growth=growth_text(row.month_growth),
+        ytd_value=number_text(row.ytd_value, places),
+        ytd_growth=growth_text(row.ytd_growth),
+        comparable_growth=growth_text(row.ytd_comparable_growth),
+        enterprises=number_text(row.enterprises),
+    )
+
+
+class IndicatorView(LoginRequiredMixin, View):
+    """What the indicator pages share: office readers only, and the month and slice asked for."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            ensure_office_reader(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def chosen(self) -> tuple[Month, Slice, Month | None]:
+        user = self.request.user
+        token = self.request.GET.get("slice", "")
+        chosen_slice = resolve_slice(user, *split_token(token)) if token else default_slice(user)
+        latest = latest_month(user)
+        fallback = latest or Month.of(timezone.localdate()).shift(-1)
+        return chosen_month(self.request.GET.get("month"), fallback), chosen_slice, latest
+
+
+def query_string(month: Month, chosen_slice: Slice, **extra: str) -> str:
+    return urlencode({"month": str(month), "slice": chosen_slice.token, **extra})
+
+
+class IndicatorTableView(IndicatorView):
+    template_name = "indicators/indicator_table.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        month, chosen_slice, latest = self.chosen()
+        table = slice_table(user=request.user, month=month, slice=chosen_slice)
+        query = query_string(month, chosen_slice)
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "table": table,
+                "rows": [row_texts(row) for row in table.rows],
+                "month": month,
+                "latest": latest,
+                "february": str(Month(month.year, 2)),
+                "chosen_slice": chosen_slice,
+                "slice_groups": slice_options(request.user, chosen_slice, month),
+                "query": query,
+                "export_url": f"{reverse('indicators:indicator-export')}?{query}",
+                "drill": sees_everything(request.user),
+                "rule_text": DEFAULT_RULE.description(),
+                "mark": SUPPRESSED_MARK,
+            },
+        )
+
+
+class IndicatorExportView(IndicatorView):
+    """The table as an Excel workbook, masked as on the page; logged as an export."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        month, chosen_slice, _latest = self.chosen()
+        table = slice_table(user=request.user, month=month, slice=chosen_slice)
+        content = table_workbook(table)
+        access_event_record(
+            kind=AccessEventKind.EXPORT,
+            request=request,
+            user=request.user,  # type: ignore[arg-type]
+            detail=f"indicator table {chosen_slice.token} {month}",
+        )
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        slug = chosen_slice.token.replace(":", "-")
+        response["Content-Disposition"] = f'attachment; filename="indicators-{slug}-{month}.xlsx"'
+        return response
+
+
+def table_workbook(table: IndicatorTable) -> bytes:
+    """A title line, the header, one row per indicator, and the notes: numbers stay numbers."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    title = f"{table.slice.label} {table.month}"
+    sheet.title = "".join(c for c in title if c not in "\\/?*[]:")[:SHEET_NAME_MAX]
+    bold = Font(bold=True)
+    sheet.append([f"{table.slice.label} · {table.month} · {table.period_label}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    header = [
+        _("Indicator"),
+        _("Unit"),
+        _("The month"),
+        _("Same month last year"),
+        _("Growth of the month"),
+        table.period_label,
+        _("Same months last year"),
+        _("Growth, %(months)s") % {"months": table.period_label},
+        _("Growth at comparable prices, %(months)s") % {"months": table.period_label},
+        _("Enterprises"),
+        _("Source"),
+    ]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    mark = str(SUPPRESSED_MARK)
+    for row in table.rows:
+        figures: list[Any]
+        if row.suppressed:
+            figures = [mark] * 8
+        else:
+            figures = [
+                row.month_value,
+                row.month_base,
+                row.month_growth,
+                row.ytd_value,
+                row.ytd_base,
+                row.ytd_growth,
+                row.ytd_comparable_growth,
+                row.enterprises,
+            ]
+        sheet.append(
+            [
+                str(row.indicator.name),
+                str(row.indicator.unit_label),
+                *figures,
+                row.source or str(row.indicator.source_label),
+            ]
+        )
+    sheet.append([])
+    notes = [_("Growth in per cent on the same months of the year before (同口径).")]
+    notes.append(
+        _("The product sales rate (产品销售率) is in per cent; its change in percentage points.")
+    )
+    if not table.published:
+        notes.append(_("January is published together with February, as 1–2月."))
+    if table.masked:
+        notes.append(f"{mark}: {DEFAULT_RULE.description()}")
+    for note in notes:
+        sheet.append([note])
+    sheet.column_dimensions["A"].width = 44
+    for letter in "BCDEFGHIJ":
+        sheet.column_dimensions[letter].width = 16
+    sheet.column_dimensions["K"].width = 40
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class IndicatorCatalogueView(IndicatorView):
+    template_name = "indicators/indicator_catalogue.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "catalogue": CATALOGUE,
+                "returns_method": RETURNS_METHOD,
+                "rule_text": DEFAULT_RULE.description(),
+            },
+        )
+
+
+class IndicatorDrillView(IndicatorView):
+    """The enterprises that make one figure, with 拉动 and 贡献率: the statistics office only."""
+
+    template_name = "indicators/indicator_drill.html"
+
+    def get(self, request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not sees_everything(request.user):
+            raise PermissionDenied(_("Enterprise figures are for the statistics office only."))
+        drillable_indicator(code)
+        month, chosen_slice, _latest = self.chosen()
+        cumulative = request.GET.get("period") != "month"
+        drill = indicator_contributions(
+            user=request.user, month=month, slice=chosen_slice, code=code, cumulative=cumulative
+        )
+        base_query = query_string(month, chosen_slice)
+        here = reverse("indicators:indicator-drill", args=[code])
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "drill": drill,
+                "rows": [
+                    {
+                        "row": row,
+                        "value": number_text(row.value),
+                        "base": number_text(row.base),
+                        "change": number_text(row.change),
+                        "pull": decimal_text(row.pull_pp, 2),
+                        "contribution": growth_text(row.contribution_pct),
+                        "share": growth_text(row.share_pct),
+                    }
+                    for row in drill.rows
+                ],
+                "total": {
+                    "value": number_text(drill.value),
+                    "base": number_text(drill.base),
+                    "growth": growth_text(drill.growth),
+                    # The contributions add up to 100 % of a change, the shares to the value.
+                    "contribution": "100.0" if drill.value != drill.base else EMPTY,
+                    "share": "100.0" if drill.value else EMPTY,
+                },
+                "table_url": f"{reverse('indicators:indicator-table')}?{base_query}",
+                "cumulative_url": f"{here}?{base_query}",
+                "month_url": f"{here}?{query_string(month, chosen_slice, period='month')}",
+                "monthly": month.month != 2,
+            },
+        )

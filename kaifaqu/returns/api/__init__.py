@@ -1,0 +1,13 @@
+"""The intake's REST API, one module per area; config/api_urls.py registers these viewsets."""
+
+from kaifaqu.returns.api.followup import CandidateViewSet, GapViewSet
+from kaifaqu.returns.api.proxies import ProxyFigureViewSet
+from kaifaqu.returns.api.returns import ReturnViewSet, ReviewDecisionViewSet
+
+__all__ = [
+    "CandidateViewSet",
+    "GapViewSet",
+    "ProxyFigureViewSet",
+    "ReturnViewSet",
+    "ReviewDecisionViewSet",
+]

@@ -1,0 +1,244 @@
+"""From a sheet's text cells to figures in whole units, on rows keyed by enterprise and month.
+
+Shared by every kind of import (monthly returns, the tax and electricity figures): every error of
+every row is collected, with its Excel row number, column and reason, before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.lib.money import MoneyUnit
+from kaifaqu.returns.imports import lookups
+from kaifaqu.returns.imports.errors import RowError
+from kaifaqu.returns.imports.headers import COUNT, PERIOD, USCC, FormSpec, MatchedColumn
+from kaifaqu.returns.imports.normalize import (
+    factor_of,
+    number_of,
+    periods_of,
+    text_of,
+    uscc_of,
+    whole_units,
+)
+from kaifaqu.returns.imports.reading import ROW, Sheet
+
+DECIMAL = pl.Decimal(38, 8)
+
+
+def row_errors(
+    frame: pl.DataFrame, column: str, code: str, message: Callable[[dict[str, Any]], str]
+) -> list[RowError]:
+    """One error per row of `frame` (which has ROW and what the message reads)."""
+    return [
+        RowError(row=row[ROW], column=column, code=code, message=message(row))
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def header_errors(columns: list[MatchedColumn], spec: FormSpec) -> list[RowError]:
+    """Missing key columns, two columns for one figure, no figure column at all."""
+    errors = []
+    targets = {c.target for c in columns}
+    for key in spec.required:
+        if key not in targets:
+            errors.append(
+                RowError(
+                    row=None,
+                    column=spec.title(key),
+                    code="missing_column",
+                    message=_("The file has no column %(column)s.") % {"column": spec.title(key)},
+                )
+            )
+    seen: dict[tuple[str, bool], MatchedColumn] = {}
+    for column in columns:
+        slot = (column.target, column.cumulative)
+        if slot in seen:
+            errors.append(
+                RowError(
+                    row=None,
+                    column=column.header,
+                    code="duplicate_column",
+                    message=_("The columns %(first)s and %(second)s give the same figure.")
+                    % {"first": seen[slot].header, "second": column.header},
+                )
+            )
+        seen[slot] = column
+    if not any(c.target in spec.fields for c in columns):
+        errors.append(
+            RowError(
+                row=None,
+                column="",
+                code="no_figures",
+                message=_(
+                    "No column of figures was recognized; download the template to see the headers."
+                ),
+            )
+        )
+    return errors
+
+
+@dataclass
+class Cells:
+    """The file's data rows: ROW, `uscc` (normalized), `period_text`, `k_<key>` for each text
+    key asked for, and for each figure column i its raw text r{i}, decimal d{i} and whole
+    units n{i} (yuan, kWh or heads). Blank rows are left out."""
+
+    frame: pl.DataFrame
+    values: list[MatchedColumn]
+    errors: list[RowError] = field(default_factory=list)
+
+
+def read_cells(
+    sheet: Sheet,
+    *,
+    spec: FormSpec,
+    unit: MoneyUnit,
+    limits: Mapping[str, int],
+    texts: Sequence[str] = (),
+) -> Cells:
+    """Typed figures of every row, and the errors of cells that are not numbers or too large."""
+    by_target = {(c.target, c.cumulative): c for c in sheet.columns}
+    uscc_column, period_column = by_target[(USCC, False)], by_target[(PERIOD, False)]
+    values = [c for c in sheet.columns if c.target in spec.fields]
+    keys = [by_target[(key, False)] for key in texts if (key, False) in by_target]
+
+    # Cells to typed columns. Numbers read as numbers are taken as they are; text is cleaned
+    # and parsed, and kept (t…) for the messages of cells that do not parse.
+    schema = sheet.frame.schema
+    cleaned: dict[MatchedColumn, pl.Expr] = {}
+    numbers: dict[MatchedColumn, pl.Expr] = {}
+    for c in values:
+        raw = pl.col(f"c{c.index}")
+        if schema[f"c{c.index}"].is_numeric():
+            numbers[c] = raw.cast(DECIMAL, strict=False)
+            continue
+        # Text, or dates, booleans, an empty column: parsed from their text.
+        cleaned[c] = text_of(c) if schema[f"c{c.index}"] == pl.Utf8 else raw.cast(pl.Utf8)
+        numbers[c] = number_of(cleaned[c])
+    frame = sheet.frame.select(
+        ROW,
+        uscc_of(pl.col(f"c{uscc_column.index}").cast(pl.Utf8)).alias("uscc"),
+        pl.col(f"c{period_column.index}").cast(pl.Utf8).str.strip_chars().alias("period_text"),
+        *(
+            pl.col(f"c{c.index}").cast(pl.Utf8).str.strip_chars().alias(f"k_{c.target}")
+            for c in keys
+        ),
+        *(pl.col(f"c{c.index}").cast(pl.Utf8).alias(f"r{c.index}") for c in values),
+        *(expr.alias(f"t{c.index}") for c, expr in cleaned.items()),
+        *(numbers[c].alias(f"d{c.index}") for c in values),
+    )
+    # Rows with nothing in them (a blank line, the end of a formatted range) are not data.
+    frame = frame.filter(
+        pl.any_horizontal(
+            pl.col("uscc").fill_null("") != "",
+            pl.col("period_text").is_not_null(),
+            *(pl.col(f"r{c.index}").is_not_null() for c in values),
+        )
+    )
+    frame = frame.with_columns(
+        whole_units(pl.col(f"d{c.index}"), factor_of(c, unit)).alias(f"n{c.index}") for c in values
+    )
+    errors: list[RowError] = []
+    for c in values:
+        bad = frame.filter(
+            pl.col(f"r{c.index}").is_not_null()
+            & pl.col(f"d{c.index}").is_null()
+            & (pl.col(f"t{c.index}").is_not_null() if c in cleaned else pl.lit(True))
+        )
+        errors += row_errors(
+            bad.select(ROW, pl.col(f"r{c.index}").alias("text")),
+            c.header,
+            "number",
+            lambda row: _("“%(value)s” is not a number.") % {"value": row["text"]},
+        )
+        too_big = frame.filter(
+            pl.col(f"d{c.index}").is_not_null()
+            & (pl.col(f"n{c.index}").is_null() | (pl.col(f"n{c.index}").abs() > limits[c.target]))
+        )
+        errors += row_errors(
+            too_big.select(ROW, pl.col(f"r{c.index}").alias("text")),
+            c.header,
+            "too_large",
+            lambda row: _("%(value)s is too large for this figure.") % {"value": row["text"]},
+        )
+        if c.measure == COUNT:
+            fractional = frame.filter(
+                pl.col(f"n{c.index}").is_not_null()
+                & (pl.col(f"n{c.index}").cast(DECIMAL) != pl.col(f"d{c.index}"))
+            )
+            errors += row_errors(
+                fractional.select(ROW, pl.col(f"r{c.index}").alias("text")),
+                c.header,
+                "not_whole",
+                lambda row: (
+                    _("A head count must be a whole number, not %(value)s.")
+                    % {"value": row["text"]}
+                ),
+            )
+    return Cells(frame=frame, values=values, errors=errors)
+
+
+def key_rows(
+    frame: pl.DataFrame, *, by: Any, uscc_column: MatchedColumn, period_column: MatchedColumn
+) -> tuple[pl.DataFrame, list[RowError]]:
+    """The rows with an enterprise of the user's scope and a month, one per enterprise and month
+    (adds `period`, `enterprise_id`, `zone_id`, `industry`, `established_on`), and the errors of the others."""
+    errors: list[RowError] = []
+    frame = frame.join(periods_of(frame["period_text"]), on="period_text", how="left")
+    errors += row_errors(
+        frame.filter(pl.col("uscc").fill_null("") == "").select(ROW),
+        uscc_column.header,
+        "no_uscc",
+        lambda row: _("The unified social credit code is missing."),
+    )
+    errors += row_errors(
+        frame.filter(pl.col("period").is_null()).select(ROW, "period_text"),
+        period_column.header,
+        "period",
+        lambda row: (
+            _("“%(value)s” is not a month (write 2025-03, 2025年3月 or 202503).")
+            % {"value": row["period_text"]}
+            if row["period_text"]
+            else _("The period is missing.")
+        ),
+    )
+    scope = lookups.enterprises_in_scope(by)
+    frame = frame.join(scope, on="uscc", how="left")
+    outside = frame.filter((pl.col("uscc").fill_null("") != "") & pl.col("enterprise_id").is_null())
+    if outside.height:
+        known = lookups.known_usccs(outside["uscc"].unique().to_list())
+        errors += row_errors(
+            outside.select(ROW, "uscc"),
+            uscc_column.header,
+            "enterprise",
+            lambda row: (
+                (
+                    _("The enterprise %(uscc)s is outside your scope.")
+                    if row["uscc"] in known
+                    else _("No enterprise with the code %(uscc)s is registered on the platform.")
+                )
+                % {"uscc": row["uscc"]}
+            ),
+        )
+    keyed = frame.filter(pl.col("enterprise_id").is_not_null() & pl.col("period").is_not_null())
+    first_row = keyed.group_by("enterprise_id", "period").agg(pl.col(ROW).min().alias("first"))
+    keyed = keyed.join(first_row, on=["enterprise_id", "period"])
+    errors += row_errors(
+        keyed.filter(pl.col(ROW) != pl.col("first")).select(ROW, "first", "uscc", "period"),
+        period_column.header,
+        "duplicate",
+        lambda row: (
+            _("%(uscc)s already has a row for %(period)s (row %(first)s).")
+            % {
+                "uscc": row["uscc"],
+                "period": row["period"].strftime("%Y-%m"),
+                "first": row["first"],
+            }
+        ),
+    )
+    return keyed.filter(pl.col(ROW) == pl.col("first")), errors

@@ -1,0 +1,72 @@
+"""The tax bureau's and the grid's monthly lists: their headers, and the downloadable template.
+
+One row per enterprise and month, found by its 统一社会信用代码 (the tax bureau's 纳税人识别号 is
+the same code) and 报告期 (所属期); 应纳税额 in money, 用电量 in 万千瓦时, either or both; 来源
+optional. Units come from the import form or a header suffix, as for returns.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from kaifaqu.returns.imports.headers import NAME, PERIOD, USCC, FormSpec
+from kaifaqu.returns.models import ProxyKind
+
+SOURCE = "source"
+TEMPLATE_FILENAME = "proxy-figures-template.xlsx"
+
+# Figures are named by their ProxyKind value: the column fills the figure of that kind.
+PROXIES = FormSpec(
+    fields={
+        ProxyKind.TAX.value: ("应纳税额", "应纳税额合计", "应纳税总额", "纳税额", "税额"),
+        ProxyKind.ELECTRICITY.value: ("用电量", "工业用电量", "月用电量", "用电量合计"),
+    },
+    keys={
+        USCC: ("统一社会信用代码", "社会信用代码", "信用代码", "纳税人识别号"),
+        NAME: ("单位名称", "单位详细名称", "企业名称", "纳税人名称", "户名"),
+        PERIOD: ("报告期", "所属期", "税款所属期", "所属月份", "用电月份", "统计期", "期别"),
+        SOURCE: ("来源", "数据来源"),
+    },
+    money=frozenset({ProxyKind.TAX.value}),
+    electricity=frozenset({ProxyKind.ELECTRICITY.value}),
+)
+# Largest value in whole yuan or kWh: ProxyFigure.value has 16 digits, 4 of them decimals.
+LIMIT = {kind: 10**16 - 1 for kind in PROXIES.fields}
+SOURCE_LENGTH = 200
+
+
+def template_headers() -> list[str]:
+    return [PROXIES.title(target) for target in (USCC, NAME, PERIOD, *PROXIES.fields, SOURCE)]
+
+
+def template_workbook() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "税电数据"
+    sheet.append(template_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("说明")
+    for line in (
+        _(
+            "应纳税额 is in the money unit chosen on the import form (万元 unless changed) unless "
+            "its header says otherwise, e.g. 应纳税额(元)."
+        ),
+        _("用电量 is in 万千瓦时 unless its header says otherwise, e.g. 用电量(千瓦时)."),
+        _(
+            "报告期 may be written 2025-03, 2025年3月, 202503, as a date, or as 2025-03-01至2025-03-31."
+        ),
+        _("Fill in 应纳税额, 用电量 or both; 来源 may be left empty."),
+        _("One row per enterprise and month; the enterprise is found by its 统一社会信用代码."),
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 110
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

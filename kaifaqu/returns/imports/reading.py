@@ -1,0 +1,233 @@
+"""Reading a workbook (fastexcel) or a CSV file (polars) into a frame of text cells.
+
+Every cell is read as text, so that the checks that follow can say which cell is wrong instead
+of a reader guessing a type for a whole column. Row numbers are kept as the user sees them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import fastexcel
+import polars as pl
+from django.utils.translation import gettext as _
+
+from kaifaqu.returns.imports.errors import UnreadableFileError
+from kaifaqu.returns.imports.headers import RETURNS, FormSpec, MatchedColumn, match_header
+
+ROW = "__row"
+# More rows than a province has enterprises in a month is not a returns file.
+MAX_ROWS = 500_000
+MAX_BYTES = 200 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass
+class Sheet:
+    frame: pl.DataFrame  # text columns c0…cN and ROW, the Excel row number
+    header_row: int  # the Excel row of the headers
+    columns: list[MatchedColumn]
+    ignored: list[str]
+
+
+def _is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def _excel_reader(data: bytes) -> Any:
+    try:
+        return fastexcel.read_excel(data)
+    except Exception as error:  # fastexcel raises its own error types for broken files
+        raise UnreadableFileError(
+            _("The file could not be read as an Excel workbook (%(error)s).") % {"error": error}
+        ) from error
+
+
+def _load(reader: Any, **options: Any) -> pl.DataFrame:
+    try:
+        return reader.load_sheet(0, **options).to_polars()  # type: ignore[no-any-return]
+    except Exception as error:  # a sheet calamine cannot decode
+        raise UnreadableFileError(
+            _("The file could not be read as an Excel workbook (%(error)s).") % {"error": error}
+        ) from error
+
+
+def _read_csv(data: bytes) -> pl.DataFrame:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    if "\x00" in text[:4096]:
+        raise UnreadableFileError(_("The file is neither an Excel workbook nor a CSV file."))
+    try:
+        return pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+        )
+    except Exception as error:  # polars raises ComputeError and others for malformed text
+        raise UnreadableFileError(
+            _("The file could not be read as CSV (%(error)s).") % {"error": error}
+        ) from error
+
+
+_FIRST_SHEET = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
+_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>(.*?)</row>', re.S)
+
+
+def _first_filled_row(data: bytes) -> int | None:
+    """The Excel row number of the first row with a value in the first sheet, read from the
+    start of its XML (a few kilobytes), or None when the workbook is laid out otherwise."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheet_id = _FIRST_SHEET.search(archive.read("xl/workbook.xml"))
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+            if sheet_id is None:
+                return None
+            target = re.search(
+                rb'<Relationship\b[^>]*?Id="'
+                + re.escape(sheet_id.group(1))
+                + rb'"[^>]*?Target="([^"]+)"',
+                rels,
+            ) or re.search(
+                rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="'
+                + re.escape(sheet_id.group(1))
+                + rb'"',
+                rels,
+            )
+            if target is None:
+                return None
+            path = target.group(1).decode().lstrip("/")
+            path = path if path.startswith("xl/") else "xl/" + path
+            with archive.open(path) as sheet:
+                head = sheet.read(256 * 1024)
+    except (KeyError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
+        return None
+    for row in _ROW.finditer(head):
+        if b"<v>" in row.group(2) or b"<v " in row.group(2) or b"<is>" in row.group(2):
+            return int(row.group(1))
+    return None
+
+
+def _read_below_first_row(
+    reader: Any, data: bytes, spec: FormSpec
+) -> tuple[int, list[MatchedColumn], list[str], pl.DataFrame] | None:
+    """The common layout, read in one pass: the headers in the sheet's first filled row."""
+    first = _first_filled_row(data) if _is_zip(data) else None
+    if first is None or first > HEADER_SEARCH_ROWS:
+        return None
+    body = _load(reader, header_row=0, schema_sample_rows=None)
+    matched = [match_header(i, name, spec) for i, name in enumerate(body.columns)]
+    if not any(m is not None and m.target == spec.anchor for m in matched):
+        return None
+    columns = [m for m in matched if m is not None]
+    ignored = [name for name, m in zip(body.columns, matched, strict=True) if m is None]
+    ignored = [name for name in ignored if not name.startswith("__UNNAMED__")]
+    return first, columns, ignored, _number_rows(body, first + 1)
+
+
+def _number_rows(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
+    return frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _too_many(rows: int) -> None:
+    if rows > MAX_ROWS:
+        raise UnreadableFileError(
+            _("The file has %(rows)s rows; at most %(max)s rows can be imported at once.")
+            % {"rows": rows, "max": MAX_ROWS}
+        )
+
+
+def read_sheet(file: IO[bytes], filename: str, spec: FormSpec = RETURNS) -> tuple[Sheet, bytes]:
+    """The file's table below its header row, the headers matched, and the raw bytes.
+
+    Workbooks: the first rows are read as text to find the header row, then the body with
+    each column's type inferred from ALL its rows (a column with any text cell stays text, so
+    no cell is silently lost); numbers stay numbers, text is parsed later with messages.
+    CSV files are read as text. ROW is the row number as Excel or an editor shows it.
+    """
+    data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UnreadableFileError(_("The file is larger than 200 MB."))
+    if not data.strip():
+        raise UnreadableFileError(_("The file is empty."))
+    name = filename.lower()
+    if _is_zip(data) or name.endswith((".xlsx", ".xlsm", ".xls")):
+        if not _is_zip(data) and data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise UnreadableFileError(
+                _("The file is not an Excel workbook although its name says so.")
+            )
+        reader = _excel_reader(data)
+        fast = _read_below_first_row(reader, data, spec)
+        if fast is not None:
+            header_row, columns, ignored, frame = fast
+        else:
+            head = _number_rows(
+                _load(
+                    reader, header_row=None, skip_rows=0, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
+                ),
+                1,
+            )
+            header_row, columns, ignored = locate_columns(head, spec)
+            names = [f"c{i}" for i in range(head.width - 1)]
+            body = _load(
+                reader,
+                header_row=None,
+                column_names=names,
+                skip_rows=header_row,
+                schema_sample_rows=None,
+            )
+            frame = _number_rows(body, header_row + 1)
+        _too_many(frame.height)
+    else:
+        text = _number_rows(_read_csv(data), 1)
+        header_row, columns, ignored = locate_columns(text, spec)
+        frame = text.slice(header_row)
+        _too_many(frame.height)
+    return Sheet(frame=frame, header_row=header_row, columns=columns, ignored=ignored), data
+
+
+def read_upload(
+    file: IO[bytes] | Path, filename: str, spec: FormSpec = RETURNS
+) -> tuple[Sheet, bytes]:
+    """read_sheet of an uploaded file or of a file on disk (the command line)."""
+    if isinstance(file, Path):
+        with file.open("rb") as handle:
+            return read_sheet(handle, filename, spec)
+    return read_sheet(file, filename, spec)
+
+
+def locate_columns(
+    frame: pl.DataFrame, spec: FormSpec = RETURNS
+) -> tuple[int, list[MatchedColumn], list[str]]:
+    """The header row (its row number, within the first rows), its matched and ignored headers."""
+    value_columns = [c for c in frame.columns if c != ROW]
+    head = frame.head(HEADER_SEARCH_ROWS)
+    for row in head.iter_rows(named=True):
+        matched = [match_header(i, row[c], spec) for i, c in enumerate(value_columns)]
+        if any(m is not None and m.target == spec.anchor for m in matched):
+            columns = [m for m in matched if m is not None]
+            ignored = [
+                str(row[c])
+                for c, m in zip(value_columns, matched, strict=True)
+                if m is None and row[c]
+            ]
+            return int(row[ROW]), columns, ignored
+    raise UnreadableFileError(
+        _(
+            "No header row with the column %(header)s was found in the first %(rows)s rows; "
+            "download the template to see the expected headers."
+        )
+        % {"header": spec.title(spec.anchor), "rows": HEADER_SEARCH_ROWS}
+    )

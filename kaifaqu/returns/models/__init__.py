@@ -1,0 +1,40 @@
+"""Intake: monthly returns, their review, the return ledger, imports, proxies and reporting gaps."""
+
+from kaifaqu.returns.models.gaps import Gap, GapKind, GapStatus
+from kaifaqu.returns.models.imports import ReturnImport
+from kaifaqu.returns.models.ledger import ReturnLedger
+from kaifaqu.returns.models.proxies import ProxyFigure, ProxyKind
+from kaifaqu.returns.models.returns import (
+    MONTHLY_FIELDS,
+    Return,
+    ReturnQuerySet,
+    ReturnSource,
+    ReturnStatus,
+)
+from kaifaqu.returns.models.review import (
+    ReviewDecision,
+    ReviewDecisionKind,
+    ReviewFinding,
+    Severity,
+    StatisticsSettings,
+)
+
+__all__ = [
+    "MONTHLY_FIELDS",
+    "Gap",
+    "GapKind",
+    "GapStatus",
+    "ProxyFigure",
+    "ProxyKind",
+    "Return",
+    "ReturnImport",
+    "ReturnLedger",
+    "ReturnQuerySet",
+    "ReturnSource",
+    "ReturnStatus",
+    "ReviewDecision",
+    "ReviewDecisionKind",
+    "ReviewFinding",
+    "Severity",
+    "StatisticsSettings",
+]

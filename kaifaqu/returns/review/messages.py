@@ -1,0 +1,51 @@
+"""A finding's message in the active language, from its rule's translatable template."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+
+from kaifaqu.returns.models import Return
+from kaifaqu.returns.review.rules import RULES_BY_CODE
+
+
+def _number(value: int | float | Decimal) -> str:
+    """A figure as typed: no float noise, no trailing zeros (121.5000 → 121.5)."""
+    try:
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        return str(value)
+    text = f"{exact:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _field_label(name: str) -> str:
+    try:
+        field = Return._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def finding_message(rule: str, params: dict[str, Any]) -> str:
+    """The finding's message in the active language, from a translatable template per rule."""
+    registered = RULES_BY_CODE.get(rule)
+    if registered is None:
+        return rule
+    shown: dict[str, Any] = {}
+    for key, value in params.items():
+        if key == "field" and isinstance(value, str):
+            shown[key] = _field_label(value)
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            shown[key] = _number(value)
+        else:
+            shown[key] = "" if value is None else value
+    template = str(registered.message)  # a lazy translation, rendered in the active language
+    try:
+        return template % shown
+    except (KeyError, TypeError, ValueError):
+        return template

@@ -1,0 +1,9 @@
+"""Reads of the intake, one module per area."""
+
+from kaifaqu.returns.selectors.returns import (
+    return_context,
+    returns_with_finding_counts,
+    review_queue,
+)
+
+__all__ = ["return_context", "returns_with_finding_counts", "review_queue"]

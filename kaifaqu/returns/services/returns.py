@@ -1,0 +1,308 @@
+"""Writes for monthly returns: draft → submit → accept or send back (审核), and zone settings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.audit import acting_as
+from kaifaqu.core.permissions import can_write, ensure_can_write
+from kaifaqu.core.services import model_create, model_update
+from kaifaqu.enterprises.models import Enterprise
+from kaifaqu.geo.models import Zone
+from kaifaqu.indicators.services.rollups import rollup_after_change
+from kaifaqu.returns.models import (
+    MONTHLY_FIELDS,
+    Return,
+    ReturnSource,
+    ReturnStatus,
+    ReviewDecision,
+    ReviewDecisionKind,
+    Severity,
+    StatisticsSettings,
+)
+from kaifaqu.returns.review import finding_message, hard_violations, review_returns
+
+EDITABLE = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+SETTINGS_FIELDS = (
+    "month_on_month_swing_pct",
+    "year_on_year_swing_pct",
+    "sales_over_output_max",
+    "own_history_factor",
+    "industry_factor",
+    "candidate_share_pct",
+    "deadline_working_day",
+)
+
+
+def _figures(values: Mapping[str, Decimal | int | None]) -> dict[str, Decimal | int | None]:
+    unknown = sorted(set(values) - set(MONTHLY_FIELDS))
+    if unknown:
+        raise ValidationError(
+            _("Unknown figures: %(names)s.") % {"names": ", ".join(unknown)}, code="unknown"
+        )
+    figures: dict[str, Decimal | int | None] = {}
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None or value == "":
+            figures[name] = None
+            continue
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            errors[name] = _("Enter a number.")
+            continue
+        if name == "employees":
+            if number != number.to_integral_value():
+                errors[name] = _("Enter a whole number of people.")
+                continue
+            figures[name] = int(number)
+        else:
+            figures[name] = number
+    if errors:
+        raise ValidationError(errors)
+    return figures
+
+
+def _ensure_enterprise_in_scope(by: Any, enterprise: Enterprise) -> None:
+    if not can_write(by, Return):
+        raise PermissionDenied(_("You may not change this record."))
+    if not Enterprise.objects.for_user(by).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied(_("This record is outside your scope."))
+
+
+@transaction.atomic
+def return_save(
+    *,
+    by: Any,
+    enterprise: Enterprise,
+    period: date,
+    values: Mapping[str, Decimal | int | None],
+    explanation: str = "",
+    source: str = ReturnSource.WEB,
+) -> Return:
+    """Create or update the month's return while it is a draft or has been sent back.
+
+    Only the figures named in `values` change. A submitted or accepted return is not changed.
+    """
+    _ensure_enterprise_in_scope(by, enterprise)
+    month = period.replace(day=1)
+    figures = _figures(values)
+    existing = (
+        Return.objects.select_for_update().filter(enterprise=enterprise, period=month).first()
+    )
+    data: dict[str, Any] = {**figures, "explanation": explanation, "source": source}
+    if existing is None:
+        return model_create(
+            model=Return,
+            data={"enterprise": enterprise, "period": month, "status": ReturnStatus.DRAFT, **data},
+            by=by,
+        )
+    if existing.status not in EDITABLE:
+        raise ValidationError(
+            _("This return has been %(status)s and can no longer be changed.")
+            % {"status": existing.get_status_display().lower()},
+            code="locked",
+        )
+    return model_update(instance=existing, fields=data.keys(), data=data, by=by)[0]
+
+
+def _locked(return_record: Return) -> Return:
+    return Return.objects.select_for_update().select_related("enterprise").get(pk=return_record.pk)
+
+
+def statistics_settings_for(zone: Zone) -> StatisticsSettings:
+    """The zone's review thresholds and deadline: the stored ones, or unsaved defaults."""
+    stored = StatisticsSettings.objects.filter(zone=zone).first()
+    return stored if stored is not None else StatisticsSettings(zone=zone)
+
+
+def _violations_error(record: Return, violations: pl.DataFrame) -> ValidationError:
+    errors: dict[str, list[str]] = {}
+    for row in violations.iter_rows(named=True):
+        field = row["field"] if row["field"] in MONTHLY_FIELDS else "__all__"
+        message = finding_message(row["rule"], json.loads(row["params"]))
+        errors.setdefault(field, []).append(message)
+    return ValidationError(errors)
+
+
+def return_hard_violations(return_record: Return, *, today: date | None = None) -> pl.DataFrame:
+    """The hard rules' violations of one stored return (see `review.hard_violations`)."""
+    frame = pl.DataFrame(
+        {
+            "row": [return_record.pk],
+            "period": [return_record.period],
+            "established_on": [return_record.enterprise.established_on],
+            **{
+                name: [None if value is None else float(value)]
+                for name in MONTHLY_FIELDS
+                for value in [getattr(return_record, name)]
+            },
+        },
+        schema={
+            "row": pl.Int64,
+            "period": pl.Date,
+            "established_on": pl.Date,
+            **dict.fromkeys(MONTHLY_FIELDS, pl.Float64),
+        },
+    )
+    settings = StatisticsSettings.objects.filter(zone_id=return_record.enterprise.zone_id).first()
+    return hard_violations(frame, settings=settings, today=today or timezone.localdate())
+
+
+@transaction.atomic
+def return_submit(*, by: Any, return_record: Return) -> Return:
+    """Submit a draft (or a sent-back return) for review.
+
+    Hard rules refuse it with a message per field; soft findings are stored for the reviewer.
+    """
+    ensure_can_write(by, return_record)
+    record = _locked(return_record)
+    if record.status not in EDITABLE:
+        raise ValidationError(
+            _("Only a draft or a return sent back can be submitted."), code="status"
+        )
+    violations = return_hard_violations(record)
+    if not violations.is_empty():
+        raise _violations_error(record, violations)
+    record.status = ReturnStatus.SUBMITTED
+    record.submitted_at = timezone.now()
+    record.submitted_by = by
+    record.full_clean()
+    with acting_as(by):
+        record.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    review_returns(return_ids=[record.pk])
+    return record
+
+
+@transaction.atomic
+def return_explain(
+    *, by: Any, return_record: Return, explanation: str, document: File[Any] | None = None
+) -> Return:
+    """Add the written explanation, or a supporting document, that warnings need.
+
+    Possible until the return is accepted, also while it awaits review.
+    """
+    ensure_can_write(by, return_record)
+    record = _locked(return_record)
+    if record.status == ReturnStatus.ACCEPTED:
+        raise ValidationError(
+            _("This return has been accepted and can no longer be changed."), code="locked"
+        )
+    record.explanation = explanation
+    fields = ["explanation", "updated_at"]
+    if document is not None:
+        record.supporting_document = document  # type: ignore[assignment]
+        fields.append("supporting_document")
+    record.full_clean()
+    with acting_as(by):
+        record.save(update_fields=fields)
+    return record
+
+
+def _ensure_reviewer(by: Any, return_record: Return) -> None:
+    if not can_write(by, ReviewDecision):
+        raise PermissionDenied(_("Only the statistics office reviews returns."))
+    if not Return.objects.for_user(by).filter(pk=return_record.pk).exists():
+        raise PermissionDenied(_("This record is outside your scope."))
+
+
+def _decide(*, by: Any, record: Return, kind: str, status: str, comment: str) -> ReviewDecision:
+    record.status = status
+    record.full_clean()
+    decision = ReviewDecision(return_record=record, kind=kind, comment=comment, by=by)
+    decision.full_clean()
+    with acting_as(by):
+        record.save(update_fields=["status", "updated_at"])
+        decision.save()
+    return decision
+
+
+@transaction.atomic
+def return_accept(*, by: Any, return_record: Return, comment: str = "") -> ReviewDecision:
+    """Accept a submitted return; warnings must have been explained (text or document)."""
+    _ensure_reviewer(by, return_record)
+    record = _locked(return_record)
+    if record.status != ReturnStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted return can be accepted."), code="status")
+    severities = set(record.findings.values_list("severity", flat=True))
+    if Severity.HARD in severities:
+        raise ValidationError(
+            _("This return breaks a rule that blocks acceptance."), code="hard_finding"
+        )
+    if (
+        Severity.SOFT in severities
+        and not record.explanation.strip()
+        and not record.supporting_document
+    ):
+        raise ValidationError(
+            {
+                "explanation": _(
+                    "This return raised warnings: it needs a written explanation or a "
+                    "supporting document before it can be accepted."
+                )
+            },
+            code="unexplained",
+        )
+    decision = _decide(
+        by=by,
+        record=record,
+        kind=ReviewDecisionKind.ACCEPTED,
+        status=ReturnStatus.ACCEPTED,
+        comment=comment.strip(),
+    )
+    # Counted in statistics from now on: the indicator table follows (this zone, this year and
+    # the next one's bases), whether the month is current or a late correction.
+    rollup_after_change(zone_ids=[record.enterprise.zone_id], periods=[record.period])
+    return decision
+
+
+@transaction.atomic
+def return_send_back(*, by: Any, return_record: Return, comment: str) -> ReviewDecision:
+    """Send a submitted return back to the enterprise with the reason, which it then sees."""
+    _ensure_reviewer(by, return_record)
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": _("Say why the return is sent back.")}, code="comment_required"
+        )
+    record = _locked(return_record)
+    if record.status != ReturnStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted return can be sent back."), code="status")
+    return _decide(
+        by=by,
+        record=record,
+        kind=ReviewDecisionKind.SENT_BACK,
+        status=ReturnStatus.RETURNED,
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def statistics_settings_update(
+    *, by: Any, zone: Zone, data: Mapping[str, Any]
+) -> StatisticsSettings:
+    """Change a zone's thresholds; the findings of its returns awaiting review follow them."""
+    if not can_write(by, StatisticsSettings):
+        raise PermissionDenied(_("You may not change this record."))
+    if not Zone.objects.for_user(by).filter(pk=zone.pk).exists():
+        raise PermissionDenied(_("This record is outside your scope."))
+    settings = statistics_settings_for(zone)
+    for name in SETTINGS_FIELDS:
+        if name in data:
+            setattr(settings, name, data[name])
+    settings.full_clean()
+    with acting_as(by):
+        settings.save()
+    waiting = Return.objects.filter(enterprise__zone=zone, status=ReturnStatus.SUBMITTED)
+    review_returns(return_ids=list(waiting.values_list("pk", flat=True)))
+    return settings

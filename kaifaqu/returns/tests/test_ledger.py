@@ -1,0 +1,197 @@
+"""The return ledger mirrors the returns' figures, whichever way the returns were written."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from kaifaqu.conftest import Personas, World
+from kaifaqu.returns.imports import returns_import
+from kaifaqu.returns.models import Return, ReturnLedger, ReturnStatus
+from kaifaqu.returns.models.ledger import BLOCK, LEDGER_FIELDS, NO_VALUE
+from kaifaqu.returns.selectors import ledger as selectors
+from kaifaqu.returns.selectors.ledger import (
+    ledger_months,
+    ledger_reuse,
+    ledger_sums,
+    month_figures,
+)
+from kaifaqu.returns.services.ledger import ledger_flush, ledger_rebuild
+from kaifaqu.returns.tests.helpers import firm, month, stored_return
+from kaifaqu.returns.tests.import_helpers import xlsx
+
+pytestmark = pytest.mark.django_db
+
+OUTPUT = LEDGER_FIELDS.index("gross_output")
+REVENUE = LEDGER_FIELDS.index("revenue")
+KEYS = ["统一社会信用代码", "报告期"]
+
+
+def ledger() -> dict[tuple[date, int], bytes]:
+    ledger_flush()
+    return {(row.period, row.block): bytes(row.figures) for row in ReturnLedger.objects.all()}
+
+
+def figures(enterprise_id: int, period: date) -> list[int]:
+    """An enterprise's figures in the stored ledger row of its month and block."""
+    ledger_flush()
+    row = ReturnLedger.objects.get(period=period, block=enterprise_id // BLOCK)
+    return row.enterprise_figures(enterprise_id).tolist()
+
+
+def assert_mirrors_returns() -> None:
+    """The ledger as kept equals the ledger rebuilt from the returns."""
+    kept = ledger()
+    ledger_rebuild()
+    assert kept == ledger()
+
+
+def test_a_row_holds_the_months_in_whole_yuan_and_nothing_where_nothing_was_given(
+    world: World,
+) -> None:
+    stored_return(world.ent_a1, month(2025, 1), gross_output="100.5", revenue="80")
+    stored_return(world.ent_a1, month(2025, 3), gross_output="0.0001")
+    january = figures(world.ent_a1.pk, month(2025, 1))
+    assert january[OUTPUT] == 1_005_000  # 100.5 万元
+    assert january[REVENUE] == 800_000
+    march = figures(world.ent_a1.pk, month(2025, 3))
+    assert march[OUTPUT] == 1  # one yuan
+    assert march[REVENUE] == NO_VALUE  # March: revenue not given
+    # February: no return of anyone in the block, so no row; the block's other slots are empty.
+    assert not ReturnLedger.objects.filter(period=month(2025, 2)).exists()
+    row = ReturnLedger.objects.get(period=month(2025, 1))
+    others = [i for i in range(BLOCK) if i != world.ent_a1.pk % BLOCK]
+    assert all(
+        row.enterprise_figures(row.block * BLOCK + i)[OUTPUT] == NO_VALUE for i in others[:50]
+    )
+
+
+def test_saves_updates_bulk_creates_and_deletes_are_carried_in(world: World) -> None:
+    record = stored_return(world.ent_a1, month(2025, 1), gross_output="100")
+    stored_return(world.ent_a2, month(2024, 12), gross_output="7")
+    record.gross_output = Decimal("120")
+    record.save()
+    assert_mirrors_returns()
+    Return.objects.filter(enterprise=world.ent_a2).update(gross_output=Decimal("9"))
+    assert_mirrors_returns()
+    Return.objects.bulk_create(
+        [Return(enterprise=world.ent_a1, period=month(2025, m), revenue=Decimal(m)) for m in (2, 3)]
+    )
+    assert_mirrors_returns()
+    record.delete()
+    assert_mirrors_returns()
+    Return.objects.filter(enterprise=world.ent_a1).delete()
+    ledger_flush()
+    assert not ReturnLedger.objects.filter(period__year=2025).exists()
+    assert_mirrors_returns()
+
+
+def test_a_status_change_leaves_the_ledger_alone(world: World) -> None:
+    record = stored_return(world.ent_a1, month(2025, 1), gross_output="100")
+    ledger_flush()
+    record.status = ReturnStatus.ACCEPTED
+    with CaptureQueriesContext(connection) as queries:
+        record.save(update_fields=["status"])
+        ledger_flush()
+    assert not [q for q in queries.captured_queries if ReturnLedger._meta.db_table in q["sql"]]
+
+
+def test_an_import_carries_its_months_in(world: World, personas: Personas) -> None:
+    stored_return(world.ent_a1, month(2025, 1), gross_output="100")
+    stored_return(world.ent_a1, month(2025, 2), gross_output="50")
+    rows = [
+        [world.ent_a1.uscc, "2025-02", 600],  # a correction of a stored month
+        [world.ent_a1.uscc, "2025-03", 700],
+        [world.ent_a2.uscc, "2025-03", 10],
+    ]
+    result = returns_import(
+        by=personas.statistician,
+        file=xlsx([*KEYS, "工业总产值(当年价格)"], rows),
+        filename="returns.xlsx",
+        today=date(2025, 6, 1),
+    )
+    assert result.errors == []
+    assert (result.created, result.updated) == (2, 1)
+    outputs = [figures(world.ent_a1.pk, month(2025, m))[OUTPUT] for m in (1, 2, 3)]
+    assert outputs == [1_000_000, 600_000, 700_000]
+    assert figures(world.ent_a2.pk, month(2025, 3))[OUTPUT] == 10_000  # 10 千元
+    assert_mirrors_returns()
+
+
+def test_months_and_sums_read_from_the_ledger(world: World) -> None:
+    for number, output in ((1, "100"), (2, "50"), (4, "80")):
+        stored_return(world.ent_a1, month(2025, number), gross_output=output)
+    stored_return(world.ent_a2, month(2024, 12), gross_output="7", revenue="3")
+    ids = [world.ent_a1.pk, world.ent_a2.pk]
+    months = ledger_months(ids, first=month(2024, 12), last=month(2025, 4), fields=["gross_output"])
+    assert sorted(months.rows()) == [
+        (world.ent_a1.pk, month(2025, 1), 1_000_000),
+        (world.ent_a1.pk, month(2025, 2), 500_000),
+        (world.ent_a1.pk, month(2025, 4), 800_000),
+        (world.ent_a2.pk, month(2024, 12), 70_000),
+    ]
+    sums = ledger_sums(ids, year=2025, before_month=4, fields=["gross_output", "revenue"])
+    # January to March: 100 + 50 万元; revenue never given, summed as nothing.
+    assert sums.rows() == [(world.ent_a1.pk, 1_500_000, 0)]
+
+
+def test_rows_kept_for_reuse_see_the_ledgers_own_writes(world: World, personas: Personas) -> None:
+    stored_return(world.ent_a1, month(2025, 1), gross_output="100")
+    with transaction.atomic(), ledger_reuse():
+        before = ledger_months([world.ent_a1.pk], first=month(2025, 1), last=month(2025, 2))
+        Return.objects.create(enterprise=world.ent_a1, period=month(2025, 2), gross_output=5)
+        after = ledger_months([world.ent_a1.pk], first=month(2025, 1), last=month(2025, 2))
+    assert before.height == 1
+    assert after["gross_output"].to_list() == [1_000_000, 50_000]
+
+
+def test_a_month_is_stored_as_its_first_day(world: World) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Return.objects.create(enterprise=world.ent_a1, period=date(2025, 3, 15))
+    Return.objects.create(enterprise=world.ent_a1, period=date(2025, 3, 1))
+
+
+def test_enterprises_of_other_blocks_are_kept_apart(world: World) -> None:
+    """Enterprises whose ids fall in different blocks: each month's rows are read and written by
+    block, a save rewrites its own block's row only, and reads gather across blocks."""
+    near = world.ent_a1
+    far = firm(world.zone_a, 900, id=(near.pk // BLOCK + 3) * BLOCK + 7)
+    farther = firm(world.zone_a, 901, id=(near.pk // BLOCK + 9) * BLOCK)
+    for enterprise, output in ((near, "1"), (far, "2"), (farther, "3")):
+        stored_return(enterprise, month(2025, 5), gross_output=output)
+    before = ledger()
+    assert sorted(block for _period, block in before) == [
+        near.pk // BLOCK,
+        far.pk // BLOCK,
+        farther.pk // BLOCK,
+    ]
+    stored_return(far, month(2025, 6), gross_output="5")
+    record = Return.objects.get(enterprise=far, period=month(2025, 5))
+    record.gross_output = Decimal("20")
+    record.save()
+    after = ledger()
+    changed = {key for key in after if before.get(key) != after[key]}
+    assert changed == {(month(2025, 5), far.pk // BLOCK), (month(2025, 6), far.pk // BLOCK)}
+    ids = [farther.pk, near.pk, far.pk, far.pk + 1]
+    values = month_figures(month(2025, 5), ids, [OUTPUT])[:, 0].tolist()
+    assert values == [30_000, 10_000, 200_000, NO_VALUE]
+    assert_mirrors_returns()
+
+
+def test_scattered_blocks_are_read_from_the_whole_month(world: World, monkeypatch) -> None:
+    """More runs of blocks than a query lists: the month is read and the wanted blocks kept."""
+    first = world.ent_a1
+    second = firm(world.zone_a, 902, id=(first.pk // BLOCK + 2) * BLOCK + 1)
+    third = firm(world.zone_a, 903, id=(first.pk // BLOCK + 4) * BLOCK + 1)
+    for enterprise in (first, second, third):
+        stored_return(enterprise, month(2025, 1), revenue="4")
+    monkeypatch.setattr(selectors, "MAX_RUNS", 1)
+    values = month_figures(month(2025, 1), [third.pk, first.pk], [REVENUE])[:, 0].tolist()
+    assert values == [40_000, 40_000]
+    Return.objects.filter(enterprise__in=[first, third]).update(revenue=Decimal("6"))
+    assert month_figures(month(2025, 1), [first.pk, second.pk, third.pk], [REVENUE])[
+        :, 0
+    ].tolist() == [60_000, 40_000, 60_000]
+    assert_mirrors_returns()

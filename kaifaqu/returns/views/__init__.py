@@ -1,0 +1,1 @@
+"""Intake pages, one module per area; `urls.py` imports the modules."""

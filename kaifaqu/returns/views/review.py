@@ -1,0 +1,140 @@
+"""The review queue (审核): submitted returns of the user's scope, accepted or sent back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from kaifaqu.core.forms import style_filter_form
+from kaifaqu.core.views.registry import paginate, scope_filter_choices
+from kaifaqu.returns.models import ReturnStatus, ReviewDecision
+from kaifaqu.returns.selectors.return_lists import return_list
+from kaifaqu.returns.selectors.returns import review_queue
+from kaifaqu.returns.services import return_accept, return_send_back
+from kaifaqu.returns.views.return_forms import DecisionForm, ReturnFilter, SendBackForm
+from kaifaqu.returns.views.return_pages import finding_rows
+from kaifaqu.returns.views.returns import STATUS_BADGE, month_text
+
+QUEUE_TARGET = "review-queue"
+DECISIONS = frozenset({"accept", "send-back"})
+
+
+def ensure_reviewer(user: Any) -> None:
+    from kaifaqu.core.permissions import can_write
+
+    if not can_write(user, ReviewDecision):
+        raise PermissionDenied(_("Only the statistics office reviews returns."))
+
+
+class QueueFilter(ReturnFilter):
+    class Meta(ReturnFilter.Meta):
+        fields = ["q", "month", "park", "findings"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters.pop("status", None)
+        self.form.fields.pop("status", None)
+
+
+class ReviewQueueView(LoginRequiredMixin, View):
+    template_name = "returns/review_queue.html"
+    results_template_name = "returns/_review_queue_results.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            ensure_reviewer(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def queue(self) -> TemplateResponse:
+        request = self.request
+        # Warnings first within a month, as the selector orders them.
+        queryset = review_queue(user=request.user, filters={})
+        filterset = QueueFilter(request.GET, queryset=queryset, request=request)
+        scope_filter_choices(filterset, request.user)
+        style_filter_form(filterset.form)
+        records = filterset.qs if filterset.is_valid() else queryset.none()
+        pages = paginate(records, request.GET.get("page"))
+        items = [
+            {
+                "record": record,
+                "month": month_text(record.period),
+                "status_badge": STATUS_BADGE.get(record.status),
+                "findings": (findings := finding_rows(record)),
+                "unexplained": any(not f.is_hard for f in findings)
+                and not (record.explanation or record.supporting_document),
+                "decision_form": DecisionForm(prefix=f"decide-{record.pk}"),
+            }
+            for record in pages["page_obj"].object_list
+        ]
+        context = {
+            **pages,
+            "items": items,
+            "filter_form": filterset.form,
+            "results_target": QUEUE_TARGET,
+            "results_template": self.results_template_name,
+        }
+        htmx = getattr(request, "htmx", None)
+        if htmx and htmx.target == QUEUE_TARGET and not htmx.history_restore_request:
+            # Messages of a decision go with the redrawn queue, not a page.
+            return TemplateResponse(
+                request, self.results_template_name, {**context, "partial": True}
+            )
+        return TemplateResponse(request, self.template_name, context)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self.queue()
+
+
+class ReviewDecideView(ReviewQueueView):
+    """Accept or send back one return; the queue is drawn again (by htmx) or reloaded."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+        if action not in DECISIONS:
+            raise Http404
+        record = get_object_or_404(
+            return_list(user=request.user).filter(status=ReturnStatus.SUBMITTED), pk=pk
+        )
+        name = f"{record.enterprise.name} {record.period:%Y-%m}"
+        if action == "accept":
+            form: DecisionForm | SendBackForm = DecisionForm(
+                data=request.POST, prefix=f"decide-{pk}"
+            )
+        else:
+            form = SendBackForm(data=request.POST, prefix=f"decide-{pk}")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, str(error))
+        else:
+            comment = form.cleaned_data["comment"]
+            try:
+                if action == "accept":
+                    return_accept(by=request.user, return_record=record, comment=comment)
+                    messages.success(request, _("%(name)s was accepted.") % {"name": name})
+                else:
+                    return_send_back(by=request.user, return_record=record, comment=comment)
+                    messages.success(
+                        request,
+                        _("%(name)s was sent back to the enterprise.") % {"name": name},
+                    )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(
+                        request,
+                        _("%(name)s: %(reason)s") % {"name": name, "reason": message},
+                    )
+        htmx = getattr(request, "htmx", None)
+        if htmx:
+            return self.queue()
+        return HttpResponseRedirect(reverse("returns:review-queue"))

@@ -1,9 +1,0 @@
-"""Reads of statistics, one module per area."""
-
-from kaifaqu.statistics.selectors.returns import (
-    return_context,
-    returns_with_finding_counts,
-    review_queue,
-)
-
-__all__ = ["return_context", "returns_with_finding_counts", "review_queue"]

@@ -1,1 +1,0 @@
-"""Statistics pages, one module per area; `urls.py` imports the modules."""
