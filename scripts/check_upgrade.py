@@ -193,7 +193,9 @@ def check(old_tree: Path, url: str) -> int:
         problems.append("the demo wrote no audit-log entries: nothing was checked")
     for table, rows in after.items():
         if table not in {"django_session", "axes_accesslog"} and again.get(table) != rows:
-            problems.append(f"{table}: loading the demo again changed {rows} rows to {again[table]}")
+            problems.append(
+                f"{table}: loading the demo again changed {rows} rows to {again[table]}"
+            )
 
     checked = sum(rows for table, rows in before.items() if table.startswith("statistics_"))
     if problems:
