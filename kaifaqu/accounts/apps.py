@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from kaifaqu.accounts import signals  # noqa: F401
+        from kaifaqu.accounts.services import export_access_record
+        from kaifaqu.core.audit import EXPORT_RECORDERS
+
+        EXPORT_RECORDERS.register("access log", export_access_record)

@@ -71,3 +71,14 @@ def user_token(*, user: User) -> str:
     token, _created = Token.objects.get_or_create(user=user)
     access_event_record(kind=AccessEventKind.TOKEN, user=user, detail="kfq token")
     return token.key
+
+
+def export_access_record(request: HttpRequest, detail: str) -> None:
+    """The access log's entry for an export (registered with core.audit.EXPORT_RECORDERS)."""
+    user = getattr(request, "user", None)
+    access_event_record(
+        kind=AccessEventKind.EXPORT,
+        request=request,
+        user=user if isinstance(user, User) else None,
+        detail=detail,
+    )

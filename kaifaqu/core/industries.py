@@ -6,6 +6,8 @@ from typing import Any
 
 from django.apps.registry import Apps
 
+from kaifaqu.core.models import IndustryClass
+
 TABLE = Path(__file__).resolve().parent / "data" / "gbt4754_2017.csv"
 
 
@@ -16,7 +18,6 @@ def read_table() -> list[dict[str, str]]:
 
 def load_industry_classes(apps: Apps | None = None) -> int:
     """Insert the rows that are missing; existing rows are left untouched. Returns rows added."""
-    from kaifaqu.core.models import IndustryClass
 
     model: Any = apps.get_model("core", "IndustryClass") if apps else IndustryClass
     existing = set(model.objects.values_list("code", flat=True))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaifaqu.core.lib.money import MoneyUnit, to_wan
+from kaifaqu.demo.leads import read_leads
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -397,7 +398,6 @@ def _check_references(dataset: Dataset) -> None:
     for entry in dataset.rosters:
         _check_in(entry.uscc, usccs, "USCC", "rosters.csv")
     # A lead converted in leads.json becomes a project of its title (lead_convert).
-    from kaifaqu.demo.leads import read_leads
 
     converted = {row.title for row in read_leads() if "convert" in row.outcome}
     for registration in dataset.fai:

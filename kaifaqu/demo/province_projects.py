@@ -20,8 +20,17 @@ from kaifaqu.core.frames import insert_frame, timestamps
 from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.demo.bulk import analyze
 from kaifaqu.demo.province import PREFIX
-from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.models import LIFECYCLE, Project, Stage, StageChange
+from kaifaqu.geo.models import Park, Region, Zone
+from kaifaqu.projects.models import (
+    LIFECYCLE,
+    Project,
+    Round,
+    RoundEntry,
+    RoundStatus,
+    Stage,
+    StageChange,
+)
+from kaifaqu.projects.models.rounds import LIST_AMOUNT, LIST_STAGE
 
 NAME_PREFIX = f"{PREFIX}项目"
 FIRST_DAY = date(2022, 1, 1)
@@ -157,9 +166,6 @@ ROUND_YEAR = 2024
 def generate_rounds(*, year: int = ROUND_YEAR) -> int:
     """The province's four "三个一批" rounds of a year (one a quarter), each list holding every
     synthetic project that entered its stage in the quarter (once); give the entries written."""
-    from kaifaqu.geo.models import Region
-    from kaifaqu.projects.models import Round, RoundEntry, RoundStatus
-    from kaifaqu.projects.models.rounds import LIST_AMOUNT, LIST_STAGE
 
     province = Region.objects.get(code="140000")
     if Round.objects.filter(province=province, year=year).exists():

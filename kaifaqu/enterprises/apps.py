@@ -14,3 +14,9 @@ class EnterprisesConfig(AppConfig):
 
         auditlog.register(Enterprise)
         auditlog.register(RosterEntry)
+
+        from kaifaqu.core.views.related import register_related
+        from kaifaqu.enterprises.views import related_records
+
+        for records in related_records():
+            register_related(records)

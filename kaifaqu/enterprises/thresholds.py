@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from django.apps.registry import Apps
+from django.db.models import Q
 
-from kaifaqu.enterprises.models import StatCategory
+from kaifaqu.enterprises.models import CategoryThreshold, StatCategory
 
 TABLE = Path(__file__).resolve().parent / "data" / "category_thresholds.csv"
 
@@ -134,9 +135,6 @@ def pick_threshold(
 
 
 def thresholds_for_year(year: int) -> list[ThresholdRow]:
-    from django.db.models import Q
-
-    from kaifaqu.enterprises.models import CategoryThreshold
 
     query = CategoryThreshold.objects.filter(valid_from__lte=year).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=year)
@@ -170,7 +168,6 @@ def read_table() -> list[dict[str, str]]:
 
 def load_category_thresholds(apps: Apps | None = None) -> int:
     """Insert the shipped versions that are missing; existing rows are left untouched."""
-    from kaifaqu.enterprises.models import CategoryThreshold
 
     model: Any = apps.get_model("enterprises", "CategoryThreshold") if apps else CategoryThreshold
     existing = set(model.objects.values_list("category", "industry_scope", "valid_from"))

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
-from kaifaqu.core.views.tables import attr, decimal_text, related_table, verbose_label
+from kaifaqu.core.views.related import RelatedRecords, related_cards
+from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
 from kaifaqu.enterprises.filters import EnterpriseFilter
 from kaifaqu.enterprises.forms import EnterpriseForm
 from kaifaqu.enterprises.models import Enterprise, EnterpriseStatus
@@ -28,7 +29,6 @@ STATUS_BADGE: dict[str, str] = {
     EnterpriseStatus.SUSPENDED: "bg-yellow-lt",
     EnterpriseStatus.CLOSED: "bg-secondary-lt",
 }
-RELATED_LIMIT = 20
 
 
 def _label(name: str) -> Any:
@@ -77,14 +77,6 @@ class EnterpriseDetailView(RegistryDetailView):
     template_name = "enterprises/enterprise_detail.html"
 
     def get_context_data(self, obj: Enterprise) -> dict[str, Any]:
-        # Imported here: projects depend on enterprises, not the other way round.
-        from kaifaqu.projects.selectors import project_list
-        from kaifaqu.projects.views import RELATED_COLUMNS as PROJECT_COLUMNS
-
-        # The enterprise's projects are of its zone: the table shows no zone to fetch.
-        projects = (
-            project_list(user=self.request.user).filter(enterprise=obj).prefetch_related(None)
-        )
         fields = describe(
             obj,
             [
@@ -104,8 +96,8 @@ class EnterpriseDetailView(RegistryDetailView):
         fields.insert(2, DetailField(label=str(_label("industry")), text=path))
         return {
             "fields": fields,
-            "projects": related_table(PROJECT_COLUMNS, projects[:RELATED_LIMIT]),
-            "project_total": projects.count(),
+            # The enterprise's projects, registered by the projects app (core/views/related.py).
+            "related": related_cards(user=self.request.user, obj=obj),
         }
 
 
@@ -140,3 +132,33 @@ class IndustrySearchView(LoginRequiredMixin, View):
                 "limit": INDUSTRY_SEARCH_LIMIT,
             },
         )
+
+
+def related_records() -> list[RelatedRecords]:
+    """What the zone and park pages (geo) list of the enterprises; registered at start-up."""
+    return [
+        RelatedRecords(
+            host="geo.zone",
+            name="enterprises",
+            title=gettext_lazy("Enterprises"),
+            empty="",
+            rows=lambda user: Enterprise.objects.for_user(user),
+            columns=[],
+            lookup="zone",
+            list_url_name="enterprises:enterprise-list",
+        ),
+        RelatedRecords(
+            host="geo.park",
+            name="enterprises",
+            title=gettext_lazy("Enterprises"),
+            empty=gettext_lazy("No enterprises in this park that you can see."),
+            rows=lambda user: (
+                Enterprise.objects.for_user(user)
+                .select_related("industry", "park")
+                .order_by("name")
+            ),
+            columns=[c for c in COLUMNS if c.name not in {"park", "uscc"}],
+            lookup="park",
+            list_url_name="enterprises:enterprise-list",
+        ),
+    ]

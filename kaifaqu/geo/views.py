@@ -5,11 +5,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
+from kaifaqu.core.views.related import related_cards, related_counts
 from kaifaqu.core.views.tables import attr, decimal_text, related_table, verbose_label
-from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo import selectors
 from kaifaqu.geo.filters import ParkFilter, RegionFilter, ZoneFilter
 from kaifaqu.geo.forms import ParkForm, RegionForm, ZoneForm
@@ -22,9 +21,6 @@ from kaifaqu.geo.services import (
     zone_create,
     zone_update,
 )
-from kaifaqu.projects.models import Project
-
-RELATED_LIMIT = 20
 
 
 def _area(obj: Zone | Park) -> str:
@@ -137,25 +133,21 @@ class ZoneDetailView(RegistryDetailView):
 
     def get_context_data(self, obj: Zone) -> dict[str, Any]:
         user = self.request.user
-        enterprises = selectors.enterprise_counts_by_park(user=user, zone=obj)
-        projects = selectors.project_counts_by_park(user=user, zone=obj)
+        # The records other apps keep of the zone (enterprises, projects), counted per park.
+        counted = related_counts(user=user, obj=obj, by="park")
         count_columns = [
             PARK_COLUMNS[0],
             _area_column(Park),
-            Column(
-                "enterprises",
-                gettext_lazy("Enterprises"),
-                lambda park: enterprises.get(park.pk, 0),
-                numeric=True,
-            ),
-            Column(
-                "projects",
-                gettext_lazy("Projects"),
-                lambda park: projects.get(park.pk, 0),
-                numeric=True,
+            *(
+                Column(
+                    records.name,
+                    records.title,
+                    lambda park, by_park=by_park: by_park.get(park.pk, 0),
+                    numeric=True,
+                )
+                for records, by_park in counted
             ),
         ]
-        zone_filter = f"?zone={obj.pk}"
         return {
             "fields": describe(
                 obj,
@@ -179,17 +171,14 @@ class ZoneDetailView(RegistryDetailView):
             ),
             "counts": [
                 DetailField(
-                    label=capfirst(str(Enterprise._meta.verbose_name_plural)),
-                    text=str(sum(enterprises.values())),
-                    url=reverse("enterprises:enterprise-list") + zone_filter,
+                    label=capfirst(str(records.rows(user).model._meta.verbose_name_plural)),
+                    text=str(sum(by_park.values())),
+                    url=f"{reverse(records.list_url_name)}?zone={obj.pk}"
+                    if records.list_url_name
+                    else None,
                     numeric=True,
-                ),
-                DetailField(
-                    label=capfirst(str(Project._meta.verbose_name_plural)),
-                    text=str(sum(projects.values())),
-                    url=reverse("projects:project-list") + zone_filter,
-                    numeric=True,
-                ),
+                )
+                for records, by_park in counted
             ],
             "parks": related_table(count_columns, selectors.parks_of_zone(user=user, zone=obj)),
         }
@@ -215,14 +204,7 @@ class ParkDetailView(RegistryDetailView):
     template_name = "geo/park_detail.html"
 
     def get_context_data(self, obj: Park) -> dict[str, Any]:
-        # Imported here: those views import geo, and a list of a park's records reuses their columns.
-        from kaifaqu.enterprises.views import COLUMNS as ENTERPRISE_COLUMNS
-        from kaifaqu.projects.views import RELATED_COLUMNS as PROJECT_COLUMNS
-
         user = self.request.user
-        enterprises = selectors.park_enterprises(user=user, park=obj)
-        projects = selectors.park_projects(user=user, park=obj)
-        park_filter = f"?park={obj.pk}"
         fields = describe(obj, ["name", "zone"])
         fields.append(
             DetailField(label=str(verbose_label(Park, "area_km2")), text=_area(obj), numeric=True)
@@ -237,15 +219,8 @@ class ParkDetailView(RegistryDetailView):
             )
         return {
             "fields": fields,
-            "enterprises": related_table(
-                [c for c in ENTERPRISE_COLUMNS if c.name not in {"park", "uscc"}],
-                enterprises[:RELATED_LIMIT],
-            ),
-            "enterprise_total": enterprises.count(),
-            "enterprise_list_url": reverse("enterprises:enterprise-list") + park_filter,
-            "projects": related_table(PROJECT_COLUMNS, projects[:RELATED_LIMIT]),
-            "project_total": projects.count(),
-            "project_list_url": reverse("projects:project-list") + park_filter,
+            # The park's enterprises and projects, registered by their apps (core/views/related.py).
+            "related": related_cards(user=user, obj=obj),
         }
 
 

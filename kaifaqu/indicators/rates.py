@@ -7,6 +7,8 @@ from typing import Any
 
 from django.apps.registry import Apps
 
+from kaifaqu.indicators.models import ValueAddedRate
+
 TABLE = Path(__file__).resolve().parent / "data" / "value_added_rates.csv"
 
 
@@ -20,7 +22,6 @@ def load_value_added_rates(apps: Apps | None = None) -> int:
 
     A rate a statistics office entered is never overwritten. Returns the number of rows added.
     """
-    from kaifaqu.indicators.models import ValueAddedRate
 
     model: Any = apps.get_model("statistics", "ValueAddedRate") if apps else ValueAddedRate
     existing = set(model.objects.values_list("division_id", "year"))

@@ -39,3 +39,15 @@ class ProjectsConfig(AppConfig):
         auditlog.register(ServiceVisit, m2m_fields={"participants"})
         auditlog.register(ProjectIssue)
         auditlog.register(ProjectDocument)
+
+        from kaifaqu.indicators.models import Indicator
+        from kaifaqu.indicators.sources import COMPUTED_SOURCES
+        from kaifaqu.projects.selectors.fai import FaiIndicatorSource
+
+        COMPUTED_SOURCES.register(Indicator.FIXED_ASSET_INVESTMENT, FaiIndicatorSource())
+
+        from kaifaqu.core.views.related import register_related
+        from kaifaqu.projects.views.registry import related_records
+
+        for records in related_records():
+            register_related(records)

@@ -1,8 +1,10 @@
 """Months and 1–N月 ranges. A month is the date of its first day. No Django imports."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 _PATTERNS = (
     re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$"),
@@ -46,3 +48,10 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+def ytd_total(by_month: Mapping[int, Decimal], upto: int) -> Decimal | None:
+    """1–N月 of a year's monthly sums ({month number: value}); None when no month up to N has
+    one (nothing reported is not 0)."""
+    values = [amount for number, amount in by_month.items() if number <= upto]
+    return sum(values, Decimal(0)) if values else None

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from kaifaqu.core.audit import export_record
 from kaifaqu.core.views.tables import Column
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,16 +52,8 @@ def xlsx_download(
     the query that chose them)."""
     from django.http import HttpResponse
 
-    from kaifaqu.accounts.models import AccessEventKind
-    from kaifaqu.accounts.services import access_event_record
-
     content, count = xlsx_sheets(sheets)
-    access_event_record(
-        kind=AccessEventKind.EXPORT,
-        request=request,
-        user=request.user,
-        detail=f"{what}: {count} rows; {request.GET.urlencode()}",
-    )
+    export_record(request=request, detail=f"{what}: {count} rows; {request.GET.urlencode()}")
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -19,7 +19,6 @@ from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import Role
@@ -36,6 +35,7 @@ from kaifaqu.indicators.disclosure import DEFAULT_RULE, DisclosureRule
 from kaifaqu.indicators.engine import COMPARABLE, MEASURES, is_published
 from kaifaqu.indicators.models import IndicatorCell, ReportedFigure, SliceKind
 from kaifaqu.indicators.selectors.slices import Slice, resolve_slice
+from kaifaqu.indicators.sources import COMPUTED_SOURCES, ComputedSource
 
 # Figures of any cell, unmasked: the statistics office (统计部门) and the system administrator.
 OFFICE_ROLES: frozenset[str] = frozenset({Role.STATISTICIAN, Role.SYSTEM_ADMIN})
@@ -284,8 +284,9 @@ def _entered_row(
     row = IndicatorRow(indicator, available=_available(indicator, slice))
     figure = entered.get((indicator.code, month.year))
     if figure is None:
-        if indicator.code in FROM_PROJECTS and slice.kind == SliceKind.ZONE:
-            return _from_projects(row, slice, month)
+        source = COMPUTED_SOURCES.get(indicator.code)
+        if source is not None and slice.kind == SliceKind.ZONE and slice.zone_id is not None:
+            return _computed(row, source, slice.zone_id, month)
         return row
     value, source = figure
     base = entered.get((indicator.code, month.year - 1))
@@ -299,22 +300,12 @@ def _entered_row(
     )
 
 
-# Entered indicators a zone can also compute from its own records when no figure was entered for
-# the period: 固定资产投资 from the fixed-asset investment database (projects app). A published
-# figure, when entered, stays the one shown: it is the official one.
-FROM_PROJECTS = frozenset({"fixed_asset_investment"})
-
-
-def _from_projects(row: IndicatorRow, slice: Slice, month: Month) -> IndicatorRow:
-    """The zone's 固定资产投资 of the month and 1–N月 from its registered projects' reports, with
-    the same period of the year before for growth, the source naming the database."""
-    # Imported here: projects' selectors import geo and core only, never statistics, and
-    # statistics reads this one figure from them through this narrow function.
-    from kaifaqu.projects.selectors.fai import zone_fai_for_indicators
-
-    if slice.zone_id is None:
-        return row
-    figures = zone_fai_for_indicators(zone_id=slice.zone_id, month=month)
+def _computed(
+    row: IndicatorRow, source: ComputedSource, zone_id: int, month: Month
+) -> IndicatorRow:
+    """The zone's figures of the month and 1–N月 computed from its own records (sources.py),
+    with the same period of the year before for growth, the source naming those records."""
+    figures = source.zone_figures(zone_id=zone_id, month=month)
     if figures is None:
         return row
     return replace(
@@ -325,12 +316,7 @@ def _from_projects(row: IndicatorRow, slice: Slice, month: Month) -> IndicatorRo
         ytd_base=_wan(figures.ytd_base),
         month_growth=growth(figures.month_value, figures.month_base),
         ytd_growth=growth(figures.ytd_value, figures.ytd_base),
-        source=ngettext(
-            "Fixed-asset investment project database (固定资产投资项目库, %(count)s project)",
-            "Fixed-asset investment project database (固定资产投资项目库, %(count)s projects)",
-            figures.projects,
-        )
-        % {"count": figures.projects},
+        source=figures.source,
         computed=True,
     )
 

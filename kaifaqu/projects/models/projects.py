@@ -7,11 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
-from kaifaqu.core.permissions import ScopedQuerySet
+from kaifaqu.core.permissions import WRITERS, ScopedQuerySet
 
 if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
@@ -218,10 +220,6 @@ class Project(TimeStampedModel):
 def officers_of(zone_ids: Any) -> Any:
     """The active users who may run projects of these zones: the project writers whose scope is
     one of the zones or a park in one of them."""
-    from django.db.models import Q
-
-    from kaifaqu.accounts.models import User
-    from kaifaqu.core.permissions import WRITERS
 
     return User.objects.filter(
         Q(scope_zone__in=zone_ids) | Q(scope_park__zone__in=zone_ids),

@@ -8,7 +8,7 @@ A month or range nobody reported has no figure (None), not 0: a sum of nothing i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,9 +26,11 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.utils.translation import ngettext
 
-from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.lib.periods import Month, ytd_total
 from kaifaqu.geo.models import Park, Zone
+from kaifaqu.indicators.sources import ComputedFigures, ZoneMonths
 from kaifaqu.projects.models import (
     FAI_STAGES,
     FAI_THRESHOLD,
@@ -175,13 +177,6 @@ def _two_years(reports: QuerySet[FaiReport], month: Month) -> QuerySet[FaiReport
         Q(month__gte=Month(month.year, 1).first_day, month__lte=month.first_day)
         | Q(month__gte=Month(month.year - 1, 1).first_day, month__lte=last_year.first_day)
     )
-
-
-def ytd_total(by_month: Mapping[int, Decimal], upto: int) -> Decimal | None:
-    """1–N月 of a year's monthly sums ({month number: 万元}); None when no month up to N has one
-    (nothing reported is not 0)."""
-    values = [amount for number, amount in by_month.items() if number <= upto]
-    return sum(values, Decimal(0)) if values else None
 
 
 def _figures(month: Month, sums: dict[date, Decimal], projects: int) -> FaiFigures:
@@ -336,3 +331,28 @@ def zone_fai_by_month(
     for zone_id, month, total in rows:
         sums.setdefault((zone_id, month.year), {})[month.month] = total
     return sums
+
+
+class FaiIndicatorSource:
+    """固定资产投资 from the investment database, for the indicator table, the targets and the
+    rankings when no published figure was entered (registered in ProjectsConfig.ready)."""
+
+    def zone_figures(self, *, zone_id: int, month: Month) -> ComputedFigures | None:
+        figures = zone_fai_for_indicators(zone_id=zone_id, month=month)
+        if figures is None:
+            return None
+        return ComputedFigures(
+            month_value=figures.month_value,
+            month_base=figures.month_base,
+            ytd_value=figures.ytd_value,
+            ytd_base=figures.ytd_base,
+            source=ngettext(
+                "Fixed-asset investment project database (固定资产投资项目库, %(count)s project)",
+                "Fixed-asset investment project database (固定资产投资项目库, %(count)s projects)",
+                figures.projects,
+            )
+            % {"count": figures.projects},
+        )
+
+    def zone_months(self, *, zone_ids: Iterable[int], years: Iterable[int]) -> ZoneMonths:
+        return zone_fai_by_month(zone_ids=zone_ids, years=years)

@@ -31,6 +31,7 @@ from kaifaqu.projects.models import (
     TaskForce,
     TaskForceMember,
 )
+from kaifaqu.projects.selectors.leads import lead_follow_ups_for_project
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,6 @@ def document_events(project: Project, user: Any) -> list[TimelineEvent]:
 
 def follow_up_events(project: Project, user: Any) -> list[TimelineEvent]:
     """How the zone courted the investor before the project was registered (招商线索跟进)."""
-    from kaifaqu.projects.selectors.leads import lead_follow_ups_for_project
 
     return [
         TimelineEvent(

@@ -20,6 +20,7 @@ from kaifaqu.core.views import (
     RegistryDetailView,
     describe,
 )
+from kaifaqu.core.views.related import RelatedRecords
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label, wan_text, yi_text
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.forms import (
@@ -340,3 +341,39 @@ PROJECTS = Registry(
     ),
     create_links=(("projects:project-import", gettext_lazy("Import a ledger (导入台账)")),),
 )
+
+
+def related_records() -> list[RelatedRecords]:
+    """What the zone, park (geo) and enterprise pages list of the projects; registered at
+    start-up. The rows are of one zone: the table shows no zone to fetch."""
+    return [
+        RelatedRecords(
+            host="geo.zone",
+            name="projects",
+            title=gettext_lazy("Projects"),
+            empty="",
+            rows=lambda user: Project.objects.for_user(user),
+            columns=[],
+            lookup="zone",
+            list_url_name="projects:project-list",
+        ),
+        RelatedRecords(
+            host="geo.park",
+            name="projects",
+            title=gettext_lazy("Projects"),
+            empty=gettext_lazy("No projects in this park that you can see."),
+            rows=lambda user: project_list(user=user).prefetch_related(None),
+            columns=RELATED_COLUMNS,
+            lookup="park",
+            list_url_name="projects:project-list",
+        ),
+        RelatedRecords(
+            host="enterprises.enterprise",
+            name="projects",
+            title=gettext_lazy("Projects"),
+            empty=gettext_lazy("No projects of this enterprise that you can see."),
+            rows=lambda user: project_list(user=user).prefetch_related(None),
+            columns=RELATED_COLUMNS,
+            lookup="enterprise",
+        ),
+    ]

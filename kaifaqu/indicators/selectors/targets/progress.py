@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.lib.periods import Month, ytd_total
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.catalogue import (
     BY_CODE,
@@ -39,7 +39,6 @@ from kaifaqu.indicators.catalogue import (
 )
 from kaifaqu.indicators.models import ReportedFigure, Target, TargetKind
 from kaifaqu.indicators.selectors import sees_everything
-from kaifaqu.indicators.selectors.table import FROM_PROJECTS
 from kaifaqu.indicators.selectors.targets.cells import (
     HUNDRED,
     CellKey,
@@ -48,6 +47,7 @@ from kaifaqu.indicators.selectors.targets.cells import (
     reads_zone_figures,
     zone_cells,
 )
+from kaifaqu.indicators.sources import COMPUTED_SOURCES, ZoneMonths
 
 TWELVE = Decimal(12)
 ORDER = {indicator.code: index for index, indicator in enumerate(CATALOGUE)}
@@ -197,8 +197,9 @@ class _Context:
     # (zone, indicator, year) → {months covered: value in 万元}
     figures: dict[tuple[int, str, int], dict[int, Decimal]]
     confidential: bool
-    # (zone, year) → {month: 本月 in 万元} of the zone's fixed-asset investment database
-    investment: dict[tuple[int, int], dict[int, Decimal]]
+    # indicator → (zone, year) → {month: 本月 in 万元} computed from the zone's own records
+    # (sources.py: 固定资产投资 from the investment database)
+    computed_months: dict[str, ZoneMonths]
 
     @classmethod
     def load(
@@ -218,16 +219,15 @@ class _Context:
             "zone_id", "indicator", "year", "months", "value"
         ):
             figures.setdefault((zone_id, code, year), {})[months_covered] = value
-        # Imported here: statistics reads the projects' investment reports through this one
-        # narrow function (as the indicator table does), never the other way round.
-        from kaifaqu.projects.selectors.fai import zone_fai_by_month
-
         years = {year for year in figure_years} | {year - 1 for year in figure_years}
         return cls(
             cells=cells if cells is not None else zone_cells(zone_ids=zone_ids, months=months),
             figures=figures,
             confidential=sees_everything(user),
-            investment=zone_fai_by_month(zone_ids=zone_ids, years=years),
+            computed_months={
+                code: source.zone_months(zone_ids=zone_ids, years=years)
+                for code, source in COMPUTED_SOURCES.items()
+            },
         )
 
     def cell(self, zone_id: int, day: date, code: str) -> ZoneCell | None:
@@ -257,10 +257,10 @@ class _Context:
         zone's investment database (as the indicator table shows it); else (unless `exact`) the
         latest figure covering fewer months."""
         this_year = self.figures.get((zone_id, code, month.year), {})
-        if month.month not in this_year and code in FROM_PROJECTS:
-            from_projects = self.from_projects(zone_id, month)
-            if from_projects is not None:
-                return from_projects
+        if month.month not in this_year and code in self.computed_months:
+            from_records = self.from_records(zone_id, month, code)
+            if from_records is not None:
+                return from_records
         covered = [m for m in this_year if m == month.month or (m < month.month and not exact)]
         if not covered:
             return Actual(source=ENTERED)
@@ -271,15 +271,15 @@ class _Context:
             value=value, months=months, growth_pct=growth_pct(value, base), source=ENTERED
         )
 
-    def from_projects(self, zone_id: int, month: Month) -> Actual | None:
-        """1–N月 固定资产投资 summed from the registered projects' monthly reports, against the same
-        months of the year before; None when no project reported in 1–N月."""
-        from kaifaqu.projects.selectors.fai import ytd_total
-
-        value = ytd_total(self.investment.get((zone_id, month.year), {}), month.month)
+    def from_records(self, zone_id: int, month: Month, code: str) -> Actual | None:
+        """1–N月 summed from the zone's own records (固定资产投资: the registered projects'
+        monthly reports), against the same months of the year before; None when nothing was
+        reported in 1–N月."""
+        by_year = self.computed_months[code]
+        value = ytd_total(by_year.get((zone_id, month.year), {}), month.month)
         if value is None:
             return None
-        base = ytd_total(self.investment.get((zone_id, month.year - 1), {}), month.month)
+        base = ytd_total(by_year.get((zone_id, month.year - 1), {}), month.month)
         return Actual(
             value=value, months=month.month, growth_pct=growth_pct(value, base), source=ENTERED
         )

@@ -18,17 +18,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.lib.periods import Month, ytd_total
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.catalogue import BY_CODE, CATALOGUE, COMPUTED, ENTERED
 from kaifaqu.indicators.models import ReportedFigure
 from kaifaqu.indicators.selectors import sees_everything
-from kaifaqu.indicators.selectors.table import FROM_PROJECTS
 from kaifaqu.indicators.selectors.targets.cells import (
     growth_pct,
     reads_zone_figures,
     zone_cells,
 )
+from kaifaqu.indicators.sources import COMPUTED_SOURCES, ComputedSource
 
 # Additive indicators: a ratio (产品销售率) ranks nothing that adds up across enterprises.
 RANKABLE: tuple[str, ...] = tuple(
@@ -120,7 +120,8 @@ def _entered_rows(user: Any, zones: list[Zone], month: Month, code: str) -> list
         )
         .values_list("zone_id", "year", "value")
     }
-    computed = _from_projects(zones, month) if code in FROM_PROJECTS else {}
+    source = COMPUTED_SOURCES.get(code)
+    computed = _from_records(source, zones, month) if source is not None else {}
     rows = []
     for zone in zones:
         value = figures.get((zone.pk, month.year))
@@ -133,12 +134,12 @@ def _entered_rows(user: Any, zones: list[Zone], month: Month, code: str) -> list
     return rows
 
 
-def _from_projects(zones: list[Zone], month: Month) -> dict[int, tuple[Decimal, Decimal | None]]:
-    """Each zone's 1–N月 固定资产投资 from its investment database and the same months last year;
-    zones whose projects reported nothing in 1–N月 are left out."""
-    from kaifaqu.projects.selectors.fai import ytd_total, zone_fai_by_month
-
-    sums = zone_fai_by_month(
+def _from_records(
+    source: ComputedSource, zones: list[Zone], month: Month
+) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """Each zone's 1–N月 computed from its own records (固定资产投资: its investment database) and
+    the same months last year; zones with nothing reported in 1–N月 are left out."""
+    sums = source.zone_months(
         zone_ids=[zone.pk for zone in zones], years=[month.year, month.year - 1]
     )
     found: dict[int, tuple[Decimal, Decimal | None]] = {}

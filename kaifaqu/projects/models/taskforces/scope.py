@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import Role, ScopedQuerySet
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ TASK_FORCE_ROLES = frozenset(
 def task_force_staff(project: Project) -> Any:
     """The active users who may sit on the project's task force: its zone's leadership and
     project staff, and the service centre of the project's own park."""
-    from kaifaqu.accounts.models import User
 
     in_park = Q(scope_park=project.park_id) if project.park_id else Q(pk__in=[])
     return User.objects.filter(
