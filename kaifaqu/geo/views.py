@@ -5,6 +5,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.related import related_cards, related_counts
@@ -128,6 +129,13 @@ REGIONS = Registry(
 # Zones
 
 
+def _count_column(name: str, label: StrOrPromise, by_park: dict[Any, int]) -> Column:
+    def count(park: Park) -> int:
+        return by_park.get(park.pk, 0)
+
+    return Column(name, label, count, numeric=True)
+
+
 class ZoneDetailView(RegistryDetailView):
     template_name = "geo/zone_detail.html"
 
@@ -138,15 +146,7 @@ class ZoneDetailView(RegistryDetailView):
         count_columns = [
             PARK_COLUMNS[0],
             _area_column(Park),
-            *(
-                Column(
-                    records.name,
-                    records.title,
-                    lambda park, by_park=by_park: by_park.get(park.pk, 0),
-                    numeric=True,
-                )
-                for records, by_park in counted
-            ),
+            *(_count_column(records.name, records.title, by_park) for records, by_park in counted),
         ]
         return {
             "fields": describe(

@@ -284,9 +284,9 @@ def _entered_row(
     row = IndicatorRow(indicator, available=_available(indicator, slice))
     figure = entered.get((indicator.code, month.year))
     if figure is None:
-        source = COMPUTED_SOURCES.get(indicator.code)
-        if source is not None and slice.kind == SliceKind.ZONE and slice.zone_id is not None:
-            return _computed(row, source, slice.zone_id, month)
+        computed = COMPUTED_SOURCES.get(indicator.code)
+        if computed is not None and slice.kind == SliceKind.ZONE and slice.zone_id is not None:
+            return _computed(row, computed, slice.zone_id, month)
         return row
     value, source = figure
     base = entered.get((indicator.code, month.year - 1))
