@@ -7,11 +7,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.models import AccessEvent
-from kaifaqu.core.permissions import AUDIT_READERS
+from kaifaqu.core.permissions import user_may
 
 
 def may_read_access_log(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role in AUDIT_READERS)
+    return user_may(user, "accounts.read_access_log")
 
 
 def access_event_list(*, user: Any) -> QuerySet[AccessEvent]:

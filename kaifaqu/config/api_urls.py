@@ -12,18 +12,18 @@ from kaifaqu.indicators.api.targets import (
     WarningViewSet,
     ZoneRankingViewSet,
 )
-from kaifaqu.projects.api import ProjectCycleViewSet, ProjectViewSet
-from kaifaqu.projects.api_fai import FaiRegistrationViewSet, FaiTotalsViewSet
-from kaifaqu.projects.api_leads import FollowUpViewSet, LeadFunnelViewSet, LeadViewSet
-from kaifaqu.projects.api_rounds import RoundViewSet
-from kaifaqu.projects.api_taskforces import (
+from kaifaqu.projects.api.fai import FaiRegistrationViewSet, FaiTotalsViewSet
+from kaifaqu.projects.api.leads import FollowUpViewSet, LeadFunnelViewSet, LeadViewSet
+from kaifaqu.projects.api.projects import ProjectCycleViewSet, ProjectViewSet
+from kaifaqu.projects.api.rounds import RoundViewSet
+from kaifaqu.projects.api.taskforces import (
     DocumentViewSet,
     IssueViewSet,
     ProjectTimelineViewSet,
     ServiceVisitViewSet,
     TaskForceViewSet,
 )
-from kaifaqu.projects.api_warnings import ProjectWarningViewSet
+from kaifaqu.projects.api.warnings import ProjectWarningViewSet
 from kaifaqu.returns.api import (
     CandidateViewSet,
     GapViewSet,

@@ -16,7 +16,7 @@ class EnterprisesConfig(AppConfig):
         auditlog.register(RosterEntry)
 
         from kaifaqu.core.views.related import register_related
-        from kaifaqu.enterprises.views import related_records
+        from kaifaqu.enterprises.views.enterprises import related_records
 
         for records in related_records():
             register_related(records)

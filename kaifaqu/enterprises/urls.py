@@ -1,6 +1,7 @@
 from django.urls import path
 
-from kaifaqu.enterprises import roster_views, views
+from kaifaqu.enterprises.views import enterprises as views
+from kaifaqu.enterprises.views import rosters as roster_views
 
 app_name = "enterprises"
 urlpatterns = [

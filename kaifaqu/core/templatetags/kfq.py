@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 
 from kaifaqu.core.lib.money import MoneyUnit, format_amount, from_wan
-from kaifaqu.core.permissions import AUDIT_READERS
+from kaifaqu.core.permissions import user_may
 
 register = template.Library()
 
@@ -66,4 +66,4 @@ def nav_active(context: template.Context, *prefixes: str) -> str:
 
 @register.filter
 def reads_access_log(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role in AUDIT_READERS)
+    return user_may(user, "accounts.read_access_log")

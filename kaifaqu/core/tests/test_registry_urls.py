@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 
 from kaifaqu.core.views import RegistryListView
-from kaifaqu.enterprises.views import ENTERPRISES
+from kaifaqu.enterprises.views.enterprises import ENTERPRISES
 from kaifaqu.geo.views import PARKS, REGIONS, ZONES
 from kaifaqu.projects.views import PROJECTS
 

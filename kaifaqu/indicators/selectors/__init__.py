@@ -18,7 +18,6 @@ from kaifaqu.indicators.selectors.slices import (
     split_token,
 )
 from kaifaqu.indicators.selectors.table import (
-    OFFICE_ROLES,
     IndicatorRow,
     IndicatorTable,
     indicator_rows,
@@ -28,7 +27,6 @@ from kaifaqu.indicators.selectors.table import (
 )
 
 __all__ = [
-    "OFFICE_ROLES",
     "Contribution",
     "DrillDown",
     "IndicatorRow",

@@ -21,7 +21,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import Role
+from kaifaqu.core.permissions import user_may
 from kaifaqu.indicators.catalogue import (
     CATALOGUE,
     COMPUTED,
@@ -37,8 +37,6 @@ from kaifaqu.indicators.models import IndicatorCell, ReportedFigure, SliceKind
 from kaifaqu.indicators.selectors.slices import Slice, resolve_slice
 from kaifaqu.indicators.sources import COMPUTED_SOURCES, ComputedSource
 
-# Figures of any cell, unmasked: the statistics office (统计部门) and the system administrator.
-OFFICE_ROLES: frozenset[str] = frozenset({Role.STATISTICIAN, Role.SYSTEM_ADMIN})
 VALUE_PLACES = Decimal("0.01")
 PERCENT_PLACES = Decimal("0.1")
 COMPUTED_CODES = frozenset(indicator.code for indicator in COMPUTED)
@@ -58,7 +56,8 @@ _FIELDS: dict[str, Any] = {
 
 def sees_everything(user: Any) -> bool:
     """Whether the user sees every figure unmasked (and the enterprises behind them)."""
-    return bool(getattr(user, "is_authenticated", False) and user.role in OFFICE_ROLES)
+    # 统计法: the statistics office only (the permission table's indicators.see_unmasked).
+    return user_may(user, "indicators.see_unmasked")
 
 
 def period_label(month: Month) -> str:

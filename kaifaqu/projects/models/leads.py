@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
-from kaifaqu.core.permissions import ScopedQuerySet, ScopeLevel
+from kaifaqu.core.permissions import ScopedQuerySet, ScopeLevel, user_may
 from kaifaqu.projects.models.projects import MONEY, officer_may_run
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email")
 def may_see_contacts(user: Any, lead: Lead) -> bool:
     """Whether the user works the lead: the platform's administrator, the staff of the lead's
     zone, or of its park. A provincial or city office sees the lead but not whom to call."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user_may(user, "projects.see_lead_contacts"):
         return False
     scope = user.scope
     if scope.level == ScopeLevel.ALL:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
-from kaifaqu.core.permissions import WRITERS, ScopedQuerySet
+from kaifaqu.core.permissions import ScopedQuerySet, roles_that_may
 
 if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
@@ -224,7 +224,7 @@ def officers_of(zone_ids: Any) -> Any:
     return User.objects.filter(
         Q(scope_zone__in=zone_ids) | Q(scope_park__zone__in=zone_ids),
         is_active=True,
-        role__in=WRITERS["projects.project"],
+        role__in=roles_that_may("projects.project.change"),
     ).order_by("first_name", "username")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.core.permissions import user_may
 from kaifaqu.projects.models import (
     PENDING,
     Project,
@@ -25,9 +25,7 @@ def may_see_project_work(user: Any) -> bool:
     """Whether the user sees the zone's work on the projects it sees (task force, visits, issues,
     documents): everyone but an enterprise's reporter, as `ProjectWorkQuerySet.for_user` has it;
     for the tabs and links of the pages, which must not offer what would be empty."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.scope.level not in (ScopeLevel.ENTERPRISE, ScopeLevel.NONE)
+    return user_may(user, "projects.see_zone_work")
 
 
 def project_task_force(*, user: Any, project: Project) -> TaskForce | None:

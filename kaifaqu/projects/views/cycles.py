@@ -20,7 +20,7 @@ from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.core.permissions import can_write
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.cycles import SPANS, ProjectCycle, medians, overdue, span_summary
-from kaifaqu.projects.forms import ProjectSettingsForm
+from kaifaqu.projects.forms.projects import ProjectSettingsForm
 from kaifaqu.projects.models import ProjectSettings
 from kaifaqu.projects.selectors import project_cycles
 from kaifaqu.projects.services import project_settings_for, project_settings_update

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.permissions import can_write
-from kaifaqu.projects.forms_taskforces import (
+from kaifaqu.projects.forms.taskforces import (
     DocumentForm,
 )
 from kaifaqu.projects.models import (

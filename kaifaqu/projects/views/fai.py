@@ -28,7 +28,7 @@ from kaifaqu.core.permissions import ScopeLevel, can_write
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import Column, verbose_label
 from kaifaqu.geo.models import Zone
-from kaifaqu.projects.forms import FaiMonthRowForm, FaiRegisterForm, FaiReportForm
+from kaifaqu.projects.forms.fai import FaiMonthRowForm, FaiRegisterForm, FaiReportForm
 from kaifaqu.projects.models import FAI_THRESHOLD, FaiRegistration, FaiReport, Project
 from kaifaqu.projects.selectors import (
     fai_eligible_projects,

@@ -21,7 +21,7 @@ from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import Column
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.forms_taskforces import (
+from kaifaqu.projects.forms.taskforces import (
     IssueForm,
     IssueStatusForm,
 )

@@ -30,7 +30,7 @@ from kaifaqu.core.views.registry import RegistryHistoryView, paginate
 from kaifaqu.core.views.tables import attr, verbose_label, wan_text
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.filters import LeadFilter
-from kaifaqu.projects.forms_leads import FollowUpForm, LeadConvertForm, LeadDropForm, LeadForm
+from kaifaqu.projects.forms.leads import FollowUpForm, LeadConvertForm, LeadDropForm, LeadForm
 from kaifaqu.projects.models import CONTACT_FIELDS, Lead, LeadStatus, may_see_contacts
 from kaifaqu.projects.selectors import FUNNEL_STEPS, lead_follow_ups, lead_funnel, lead_list
 from kaifaqu.projects.services import (

@@ -23,7 +23,7 @@ from kaifaqu.core.views import (
 from kaifaqu.core.views.related import RelatedRecords
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label, wan_text, yi_text
 from kaifaqu.projects.filters import ProjectFilter
-from kaifaqu.projects.forms import (
+from kaifaqu.projects.forms.projects import (
     ProjectAdvanceForm,
     ProjectCreateForm,
     ProjectForm,

@@ -23,7 +23,7 @@ from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import attr, verbose_label
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.filters import RoundFilter
-from kaifaqu.projects.forms import RoundEntryForm, RoundForm
+from kaifaqu.projects.forms.rounds import RoundEntryForm, RoundForm
 from kaifaqu.projects.models import LIST_AMOUNT, Project, Round, RoundEntry, RoundList
 from kaifaqu.projects.selectors import (
     PlaceSummary,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import RegistryObjectView
-from kaifaqu.projects.forms_taskforces import (
+from kaifaqu.projects.forms.taskforces import (
     ServiceVisitForm,
     TaskForceDissolveForm,
     TaskForceForm,

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from kaifaqu.accounts.models import User
-from kaifaqu.core.permissions import WRITERS, Role
+from kaifaqu.core.permissions import Role, roles_that_may
 from kaifaqu.geo.models import Zone
 from kaifaqu.returns.models import Gap
 
@@ -21,5 +21,5 @@ def gap_list(*, user: Any) -> QuerySet[Gap]:
 
 def gap_assignees(*, zone: Zone) -> QuerySet[User]:
     """The people of a zone who may follow up its gaps."""
-    roles = WRITERS["returns.gap"] - {Role.SYSTEM_ADMIN}
+    roles = roles_that_may("returns.gap.change") - {Role.SYSTEM_ADMIN}
     return User.objects.filter(is_active=True, role__in=roles, scope_zone=zone).order_by("username")

@@ -218,13 +218,13 @@ def test_the_month_defaults_to_the_latest_one_not_yet_submitted(
 
 
 def test_the_default_month_is_last_month_for_a_new_reporter() -> None:
-    from kaifaqu.returns.views.return_forms import default_period
+    from kaifaqu.returns.forms.returns import default_period
 
     assert default_period(today=date(2025, 4, 8), statuses={}) == Month(2025, 3)
 
 
 def test_the_default_month_goes_back_to_a_month_missing_or_sent_back() -> None:
-    from kaifaqu.returns.views.return_forms import default_period
+    from kaifaqu.returns.forms.returns import default_period
 
     statuses: dict[date, str] = {
         date(2025, 1, 1): ReturnStatus.ACCEPTED,

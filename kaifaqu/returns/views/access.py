@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.core.permissions import ensure_may
 from kaifaqu.geo.models import Zone
-
-# Enterprises and the 三员 administrators without business data do not see these lists.
-OFFICE_LEVELS: frozenset[str] = frozenset(
-    {ScopeLevel.ALL, ScopeLevel.REGION, ScopeLevel.ZONE, ScopeLevel.PARK}
-)
 
 
 def ensure_office_reader(user: Any) -> None:
-    if user.is_authenticated and user.scope.level not in OFFICE_LEVELS:
-        raise PermissionDenied(_("This list is for the statistics office."))
+    ensure_may(user, "core.see_office_work", _("This list is for the statistics office."))
 
 
 def chosen_zone(user: Any, value: str | None) -> tuple[Zone, list[Zone]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,43 +15,21 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
-from kaifaqu.core.forms import StyledForm
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import paginate
-from kaifaqu.returns.models import Gap, GapKind, GapStatus
+from kaifaqu.returns.forms.gaps import (
+    ASSIGNEE_ME,
+    ASSIGNEE_NOBODY,
+    GapCloseForm,
+    GapFilterForm,
+)
+from kaifaqu.returns.models import Gap, GapStatus
 from kaifaqu.returns.selectors.gaps import gap_assignees, gap_list
 from kaifaqu.returns.services import gap_assign, gap_close, gaps_refresh
 from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_office_reader
-
-ANY = [("", gettext_lazy("All"))]
-ASSIGNEE_ME = "me"
-ASSIGNEE_NOBODY = "nobody"
-
-
-class GapFilterForm(StyledForm):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"), choices=ANY + GapKind.choices, required=False
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"), choices=ANY + GapStatus.choices, required=False
-    )
-    assignee = forms.ChoiceField(
-        label=gettext_lazy("Assigned to"),
-        choices=[
-            *ANY,
-            (ASSIGNEE_ME, gettext_lazy("Me")),
-            (ASSIGNEE_NOBODY, gettext_lazy("Nobody")),
-        ],
-        required=False,
-    )
-
-
-class GapCloseForm(StyledForm):
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=2000)
 
 
 def filtered(queryset: QuerySet[Gap], form: GapFilterForm, user: Any) -> QuerySet[Gap]:

@@ -21,12 +21,12 @@ from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import paginate
 from kaifaqu.geo.models import Zone
+from kaifaqu.returns.forms.proxies import ProxyFigureForm, ProxyFilterForm
 from kaifaqu.returns.imports.proxies import can_import_proxies
 from kaifaqu.returns.models import ProxyFigure
 from kaifaqu.returns.selectors.proxies import proxy_figure_list
 from kaifaqu.returns.services import proxy_figure_record
 from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_office_reader
-from kaifaqu.returns.views.proxy_forms import ProxyFigureForm, ProxyFilterForm
 
 # How many months the list shows unless asked otherwise: the window of the candidate list.
 DEFAULT_MONTHS = 12

@@ -34,6 +34,14 @@ from kaifaqu.core.views import (
     RegistryView,
 )
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
+from kaifaqu.returns.forms.returns import (
+    UNIT_OF_FIELD,
+    DocumentForm,
+    ReturnFilter,
+    ReturnForm,
+    default_period,
+    month_or_none,
+)
 from kaifaqu.returns.imports import can_import_returns
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
@@ -50,14 +58,6 @@ from kaifaqu.returns.selectors.return_lists import (
     return_months,
 )
 from kaifaqu.returns.services import return_explain, return_save, return_submit
-from kaifaqu.returns.views.return_forms import (
-    UNIT_OF_FIELD,
-    DocumentForm,
-    ReturnFilter,
-    ReturnForm,
-    default_period,
-    month_or_none,
-)
 from kaifaqu.returns.views.return_pages import decisions_of, figure_rows, finding_rows
 
 STATUS_BADGE: dict[str, str] = {

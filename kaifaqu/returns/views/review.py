@@ -16,11 +16,11 @@ from django.views import View
 
 from kaifaqu.core.forms import style_filter_form
 from kaifaqu.core.views.registry import paginate, scope_filter_choices
+from kaifaqu.returns.forms.returns import DecisionForm, ReturnFilter, SendBackForm
 from kaifaqu.returns.models import ReturnStatus, ReviewDecision
 from kaifaqu.returns.selectors.return_lists import return_list
 from kaifaqu.returns.selectors.returns import review_queue
 from kaifaqu.returns.services import return_accept, return_send_back
-from kaifaqu.returns.views.return_forms import DecisionForm, ReturnFilter, SendBackForm
 from kaifaqu.returns.views.return_pages import finding_rows
 from kaifaqu.returns.views.returns import STATUS_BADGE, month_text
 

@@ -15,9 +15,9 @@ from django.views import View
 
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import can_write
+from kaifaqu.returns.forms.returns import StatisticsSettingsForm
 from kaifaqu.returns.models import StatisticsSettings
 from kaifaqu.returns.services import statistics_settings_for, statistics_settings_update
-from kaifaqu.returns.views.return_forms import StatisticsSettingsForm
 
 
 class StatisticsSettingsView(LoginRequiredMixin, View):

@@ -22,9 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.permissions import user_may
 from kaifaqu.indicators.catalogue import BY_CODE, DISPLAY_SCALE, VALUE_ADDED
 from kaifaqu.indicators.models import IndicatorCell, SliceKind
-from kaifaqu.returns.views.access import OFFICE_LEVELS
 
 HUNDRED = Decimal(100)
 PROVINCE, CITY, ZONE = SliceKind.PROVINCE.value, SliceKind.CITY.value, SliceKind.ZONE.value
@@ -32,7 +32,7 @@ PROVINCE, CITY, ZONE = SliceKind.PROVINCE.value, SliceKind.CITY.value, SliceKind
 
 def reads_zone_figures(user: Any) -> bool:
     """Zone figures are the office's: enterprise users and the 三员 administrators get none."""
-    return bool(getattr(user, "is_authenticated", False) and user.scope.level in OFFICE_LEVELS)
+    return user_may(user, "core.see_office_work")
 
 
 def to_unit(code: str, whole: int | None) -> Decimal | None:

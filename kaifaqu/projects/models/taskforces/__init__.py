@@ -20,7 +20,6 @@ from kaifaqu.projects.models.taskforces.issues import (
     ServiceVisit,
 )
 from kaifaqu.projects.models.taskforces.scope import (
-    TASK_FORCE_ROLES,
     ProjectWorkQuerySet,
     TaskForceMemberQuerySet,
     task_force_staff,
@@ -31,7 +30,6 @@ __all__ = [
     "DOCUMENT_EXTENSIONS",
     "PENDING",
     "SETTLED",
-    "TASK_FORCE_ROLES",
     "DocumentKind",
     "IssueStatus",
     "MemberRole",

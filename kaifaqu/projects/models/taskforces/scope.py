@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from kaifaqu.accounts.models import User
-from kaifaqu.core.permissions import Role, ScopedQuerySet
+from kaifaqu.core.permissions import ScopedQuerySet, roles_that_may
 
 if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
@@ -46,13 +46,6 @@ class TaskForceMemberQuerySet(ScopedQuerySet):
         return self.none()
 
 
-# Who of a zone's users may sit on a project's task force: its leadership and the staff who run
-# projects (a park's service centre only for projects of its park).
-TASK_FORCE_ROLES = frozenset(
-    {Role.ZONE_LEADER, Role.ZONE_ADMIN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE}
-)
-
-
 def task_force_staff(project: Project) -> Any:
     """The active users who may sit on the project's task force: its zone's leadership and
     project staff, and the service centre of the project's own park."""
@@ -61,5 +54,5 @@ def task_force_staff(project: Project) -> Any:
     return User.objects.filter(
         Q(scope_zone=project.zone_id) | in_park,
         is_active=True,
-        role__in=TASK_FORCE_ROLES,
+        role__in=roles_that_may("projects.sit_on_task_force"),
     ).order_by("first_name", "username")

@@ -1,7 +1,7 @@
 """Writes for 专班陪跑: a project's task force (formed, changed, dissolved), its service visits,
 its issue list (问题清单) and its documents (项目文件).
 
-Who may write: the roles of `WRITERS` for each model, on projects their scope shows them (a
+Who may write: the roles the permission table (core/permissions/policy.py) gives each model, on projects their scope shows them (a
 park's service centre: its park's projects). Every write is audited as the person who made it.
 """
 

@@ -21,22 +21,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from kaifaqu.core.forms import add_service_errors, mark_invalid
-from kaifaqu.core.permissions import ScopeLevel, can_write
+from kaifaqu.core.permissions import can_write, user_may
 from kaifaqu.core.views import Column, RegistryCreateView, RegistryExportView, RegistryListView
 from kaifaqu.core.views.tables import Cell, attr, verbose_label
 from kaifaqu.enterprises.filters import RosterFilter
-from kaifaqu.enterprises.models import RosterEntry
-from kaifaqu.enterprises.roster_forms import (
+from kaifaqu.enterprises.forms.rosters import (
     RosterCarryForwardForm,
     RosterEntryForm,
     RosterExitForm,
 )
+from kaifaqu.enterprises.models import RosterEntry
 from kaifaqu.enterprises.selectors import roster_counts, roster_list
 from kaifaqu.enterprises.services import roster_carry_forward, roster_entry_add, roster_exit
-
-OFFICE_LEVELS: frozenset[str] = frozenset(
-    {ScopeLevel.ALL, ScopeLevel.REGION, ScopeLevel.ZONE, ScopeLevel.PARK}
-)
 
 
 def _label(name: str) -> Any:
@@ -125,7 +121,7 @@ class RosterListView(RosterViews, RegistryListView):
             context["counts"] = roster_counts(entries=self.filtered_queryset(context["filterset"]))
         # The statistics office's follow-up lists, for those who may read them.
         user: Any = self.request.user
-        context["office"] = user.scope.level in OFFICE_LEVELS
+        context["office"] = user_may(user, "core.see_office_work")
         if writer:
             context["carry_forward_form"] = RosterCarryForwardForm(
                 user=self.request.user,

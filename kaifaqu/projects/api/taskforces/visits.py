@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
-from kaifaqu.projects.api_taskforces.common import ACTIVE_USERS, ProjectWorkFilter, moved
+from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter, moved
 from kaifaqu.projects.models import (
     Project,
     ProjectIssue,

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.api import ProjectSerializer
+from kaifaqu.projects.api.projects import ProjectSerializer
 from kaifaqu.projects.filters import LeadFilter
 from kaifaqu.projects.models import (
     CONTACT_FIELDS,

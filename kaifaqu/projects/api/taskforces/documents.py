@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
-from kaifaqu.projects.api_taskforces.common import ProjectWorkFilter
+from kaifaqu.projects.api.taskforces.common import ProjectWorkFilter
 from kaifaqu.projects.models import (
     DocumentKind,
     Project,

@@ -2,11 +2,11 @@
 download) and a project's timeline. Every write goes through the services of
 `services/taskforces.py`; every read starts from for_user."""
 
-from kaifaqu.projects.api_taskforces.documents import DocumentViewSet
-from kaifaqu.projects.api_taskforces.issues import IssueViewSet
-from kaifaqu.projects.api_taskforces.task_forces import TaskForceViewSet
-from kaifaqu.projects.api_taskforces.timeline import ProjectTimelineViewSet
-from kaifaqu.projects.api_taskforces.visits import ServiceVisitViewSet
+from kaifaqu.projects.api.taskforces.documents import DocumentViewSet
+from kaifaqu.projects.api.taskforces.issues import IssueViewSet
+from kaifaqu.projects.api.taskforces.task_forces import TaskForceViewSet
+from kaifaqu.projects.api.taskforces.timeline import ProjectTimelineViewSet
+from kaifaqu.projects.api.taskforces.visits import ServiceVisitViewSet
 
 __all__ = [
     "DocumentViewSet",

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.forms import ScopedModelForm, StyledForm, StyledModelForm
 from kaifaqu.core.views.tables import verbose_label
-from kaifaqu.enterprises.forms import IndustryField
-from kaifaqu.projects.forms import DATE_INPUT
+from kaifaqu.enterprises.forms.enterprises import IndustryField
+from kaifaqu.projects.forms.projects import DATE_INPUT
 from kaifaqu.projects.models import (
     DropReason,
     FollowUp,

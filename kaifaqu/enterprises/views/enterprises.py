@@ -12,7 +12,7 @@ from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView
 from kaifaqu.core.views.related import RelatedRecords, related_cards
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
 from kaifaqu.enterprises.filters import EnterpriseFilter
-from kaifaqu.enterprises.forms import EnterpriseForm
+from kaifaqu.enterprises.forms.enterprises import EnterpriseForm
 from kaifaqu.enterprises.models import Enterprise, EnterpriseStatus
 from kaifaqu.enterprises.selectors import (
     INDUSTRY_SEARCH_LIMIT,

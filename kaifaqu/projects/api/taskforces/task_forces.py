@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
-from kaifaqu.projects.api_taskforces.common import ACTIVE_USERS, ProjectWorkFilter
+from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter
 from kaifaqu.projects.models import (
     Project,
     TaskForce,

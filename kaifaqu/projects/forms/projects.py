@@ -1,5 +1,5 @@
-"""Project forms: register, edit (everything but the stage) and move to another stage; rounds;
-the fixed-asset investment database."""
+"""Project forms: register, edit (everything but the stage), move to another stage, correct a
+stage date, and the zone's norms."""
 
 from typing import Any
 
@@ -11,18 +11,12 @@ from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.forms import ScopedModelForm, StyledForm, StyledModelForm
 from kaifaqu.core.lib import uscc
-from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.core.views.tables import verbose_label
-from kaifaqu.enterprises.forms import IndustryField
+from kaifaqu.enterprises.forms.enterprises import IndustryField
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.geo.models import Region, RegionLevel
 from kaifaqu.projects.models import (
-    FaiRegistration,
-    FaiReport,
     Project,
     ProjectSettings,
-    Round,
     Stage,
     StageChange,
 )
@@ -30,7 +24,6 @@ from kaifaqu.projects.selectors import officer_choices
 from kaifaqu.projects.services import (
     NORM_FIELDS,
     PROJECT_FIELDS,
-    ROUND_FIELDS,
     STAGE_DATA_FIELDS,
     allowed_next_stages,
 )
@@ -166,124 +159,3 @@ class StageChangeCorrectForm(StyledForm):
             (change.pk, f"{change.on:%Y-%m-%d} {change.get_to_stage_display()}")
             for change in project.stage_changes.order_by("on", "id")
         ]
-
-
-class RoundForm(ScopedModelForm):
-    """Open or change a "三个一批" round; a province's office chooses its own province."""
-
-    class Meta:
-        model = Round
-        fields = ROUND_FIELDS
-        widgets = {
-            "window_start": forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
-            "held_on": forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        provinces = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
-        scope = self.user.scope
-        if scope.level == ScopeLevel.REGION and scope.region is not None:
-            provinces = provinces.filter(code__startswith=scope.region.prefix[:2])
-        self.fields["province"].queryset = provinces  # type: ignore[attr-defined]
-        if not self.is_bound and not self.instance.pk and provinces.count() == 1:
-            self.initial.setdefault("province", provinces.first())
-
-
-class RoundEntryForm(StyledForm):
-    """Put one of the zone's eligible projects on one list of the round."""
-
-    project = forms.ModelChoiceField(label=gettext_lazy("Project"), queryset=Project.objects.none())
-    expected_annual_output = forms.DecimalField(
-        label=gettext_lazy("Expected annual output (万元)"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=4,
-        help_text=gettext_lazy("Optional; the project's own figure when left empty."),
-    )
-
-    def __init__(self, *args: Any, eligible: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = eligible  # type: ignore[attr-defined]
-
-
-# --- the fixed-asset investment database (固定资产投资入库) ---------------------------------------
-
-
-class MonthField(forms.CharField):
-    """A month typed as 2025-03 (a browser's month input), 2025年3月 or 202503: its first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2025-03"})
-
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return Month.parse(text).first_day
-        except ValueError as error:
-            raise ValidationError(
-                _('"%(value)s" is not a month; write it as 2025-03.') % {"value": text}
-            ) from error
-
-    def prepare_value(self, value: Any) -> Any:
-        return f"{value:%Y-%m}" if hasattr(value, "year") else value
-
-
-def _money(label: Any, required: bool = True, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=0,
-        max_digits=16,
-        decimal_places=4,
-        help_text=help_text,
-    )
-
-
-class FaiRegisterForm(StyledForm):
-    """Register an eligible project in the database (入库)."""
-
-    registered_on = forms.DateField(
-        label=verbose_label(FaiRegistration, "registered_on"),
-        widget=forms.DateInput(**DATE_INPUT),  # type: ignore[arg-type]
-    )
-    stats_code = forms.CharField(
-        label=verbose_label(FaiRegistration, "stats_code"), required=False, max_length=40
-    )
-
-
-class FaiReportForm(StyledForm):
-    """A month's investment completed; the cumulative is derived when left empty."""
-
-    month = MonthField(label=gettext_lazy("Month"))
-    month_amount = _money(verbose_label(FaiReport, "month_amount"))
-    cumulative = _money(
-        verbose_label(FaiReport, "cumulative"),
-        required=False,
-        help_text=gettext_lazy(
-            "Leave empty to derive it: the previous report's plus this month's. A first report "
-            "may include what was invested before reporting began."
-        ),
-    )
-    above_plan_note = forms.CharField(
-        label=verbose_label(FaiReport, "above_plan_note"),
-        required=False,
-        max_length=300,
-        help_text=gettext_lazy(
-            "Needed only when the total since the start goes above the planned total investment."
-        ),
-    )
-
-
-class FaiMonthRowForm(StyledForm):
-    """One registered project's line on the month's entry page (all fields optional: an empty
-    line is not reported)."""
-
-    month_amount = _money(verbose_label(FaiReport, "month_amount"), required=False)
-    cumulative = _money(verbose_label(FaiReport, "cumulative"), required=False)
-    above_plan_note = forms.CharField(
-        label=verbose_label(FaiReport, "above_plan_note"), required=False, max_length=300
-    )

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
-from kaifaqu.projects.api_taskforces.common import ACTIVE_USERS, moved
+from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, moved
 from kaifaqu.projects.models import (
     IssueStatus,
     Project,

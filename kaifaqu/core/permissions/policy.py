@@ -1,0 +1,143 @@
+"""Who may do what: the one table of role × action.
+
+Which rows a user sees is decided by each model's queryset (`for_user`, scoping.py); which actions
+a role may take is decided here, and nowhere else. Services, views, the API, imports and the CLI
+ask `user_may(user, action)` (or `ensure_may`, which refuses); a rule that also depends on the
+record (a lead's contacts: only its own zone's or park's staff) asks the table first and then
+compares the record with the user's scope.
+
+Actions are named `<app>.<what>`; writes of a model are `<app>.<model>.change` and
+`<app>.<model>.add`, so that `can_write(user, Model)` reads the same table. The whole table is
+printed in docs/areas/accounts-and-audit.md, and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.core.permissions.roles import Role
+
+SYSTEM, SECURITY, AUDIT = Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN
+PROVINCE, LEADER, ADMIN = Role.PROVINCE_OFFICER, Role.ZONE_LEADER, Role.ZONE_ADMIN
+STATISTICIAN, OFFICER, PARK = Role.STATISTICIAN, Role.INVESTMENT_OFFICER, Role.PARK_SERVICE
+PLATFORM, REPORTER = Role.PLATFORM_COMPANY, Role.ENTERPRISE_REPORTER
+
+# Everyone who works in an office of the zones (not an enterprise, not the 三员 log readers).
+OFFICES = frozenset({SYSTEM, PROVINCE, LEADER, ADMIN, STATISTICIAN, OFFICER, PARK})
+# The zone's staff who run projects and leads (a park's service centre: its park's).
+PROJECT_STAFF = frozenset({SYSTEM, ADMIN, OFFICER, PARK})
+# The statistics office of a zone (and the platform's administrator).
+STATISTICS_OFFICE = frozenset({SYSTEM, ADMIN, STATISTICIAN})
+
+
+def _writes(model: str, roles: frozenset[str], *, add: frozenset[str] | None = None) -> dict:
+    return {f"{model}.change": roles, f"{model}.add": roles if add is None else add}
+
+
+POLICY: dict[str, frozenset[str]] = {
+    # The offices' working lists and figures (candidates, gaps, proxies, the roster's follow-up,
+    # zone figures of targets and warnings): not for enterprises or the 三员 log readers.
+    "core.see_office_work": OFFICES,
+    # Registries. Zones are created by the system administrator only.
+    **_writes("geo.region", frozenset({SYSTEM})),
+    **_writes("geo.zone", frozenset({SYSTEM, ADMIN}), add=frozenset({SYSTEM})),
+    **_writes("geo.park", frozenset({SYSTEM, ADMIN})),
+    **_writes("enterprises.enterprise", frozenset({SYSTEM, ADMIN, STATISTICIAN, OFFICER, PARK})),
+    **_writes("enterprises.rosterentry", STATISTICS_OFFICE),
+    # Monthly returns: enterprises fill in their own; the statistics office imports and reviews.
+    **_writes("returns.return", frozenset({SYSTEM, ADMIN, STATISTICIAN, REPORTER})),
+    **_writes("returns.reviewdecision", STATISTICS_OFFICE),
+    **_writes("returns.gap", STATISTICS_OFFICE),
+    **_writes("returns.proxyfigure", STATISTICS_OFFICE),
+    **_writes("returns.statisticssettings", STATISTICS_OFFICE),
+    "returns.import": STATISTICS_OFFICE,
+    "returns.import_proxies": STATISTICS_OFFICE,
+    # Indicators. Price indexes hold for the whole province: a zone's users (statisticians
+    # included) would change every zone's comparable-price growth.
+    **_writes("indicators.reportedfigure", STATISTICS_OFFICE),
+    **_writes("indicators.priceindex", frozenset({SYSTEM, PROVINCE})),
+    **_writes("indicators.target", STATISTICS_OFFICE),
+    # 统计法: figures of any cell unmasked, and the enterprises behind a figure — the
+    # statistics office only; leadership and other offices see published aggregates.
+    "indicators.see_unmasked": frozenset({SYSTEM, STATISTICIAN}),
+    # Projects, leads and the zone's work on them.
+    **_writes("projects.project", PROJECT_STAFF),
+    **_writes("projects.lead", PROJECT_STAFF),
+    **_writes("projects.followup", PROJECT_STAFF),
+    "projects.import_ledger": PROJECT_STAFF,
+    # "三个一批" rounds are the province's; each zone's project staff put projects on the lists.
+    **_writes("projects.round", frozenset({SYSTEM, PROVINCE})),
+    **_writes("projects.roundentry", frozenset({SYSTEM, ADMIN, OFFICER})),
+    # The fixed-asset investment database: project staff, and the statistician who answers for
+    # the figures to the statistics bureau.
+    **_writes("projects.fairegistration", PROJECT_STAFF | {STATISTICIAN}),
+    **_writes("projects.faireport", PROJECT_STAFF | {STATISTICIAN}),
+    # 专班陪跑: task forces, visits, issue lists and documents are kept by the project staff.
+    **{
+        action: roles
+        for name in ("taskforce", "taskforcemember", "servicevisit", "projectissue")
+        for action, roles in _writes(f"projects.{name}", PROJECT_STAFF).items()
+    },
+    **_writes("projects.projectdocument", PROJECT_STAFF),
+    # Who may sit on a task force: the zone's leadership and project staff.
+    "projects.sit_on_task_force": frozenset({LEADER, ADMIN, OFFICER, PARK}),
+    # The zone's work on a project (task force, visits, issues, documents) is shown to offices.
+    "projects.see_zone_work": OFFICES,
+    # A lead's contact person: the staff of its zone or park (checked against the lead).
+    "projects.see_lead_contacts": frozenset({SYSTEM, LEADER, ADMIN, STATISTICIAN, OFFICER, PARK}),
+    # A zone's norms for cycle times are the management committee's call.
+    **_writes("projects.projectsettings", frozenset({SYSTEM, ADMIN})),
+    # 三员分立: the access log is read by the system, security and audit administrators.
+    "accounts.read_access_log": frozenset({SYSTEM, SECURITY, AUDIT}),
+}
+
+
+def user_may(user: Any, action: str) -> bool:
+    """Whether the user's role may take the action (an unknown action is a programming error)."""
+    if action not in POLICY:
+        raise KeyError(f"no such action in the permission table: {action!r}")
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and user.role in POLICY[action]
+    )
+
+
+def ensure_may(user: Any, action: str, message: Any = None) -> None:
+    """Refuse (PermissionDenied, in the user's language) unless the user may take the action."""
+    if not user_may(user, action):
+        raise PermissionDenied(message or _("You may not do this."))
+
+
+def roles_that_may(action: str) -> frozenset[str]:
+    """The roles of an action, for queries that list the users who may take it."""
+    return POLICY[action]
+
+
+def model_label(model: type[models.Model] | models.Model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def can_write(user: Any, model: type[models.Model] | models.Model) -> bool:
+    action = f"{model_label(model)}.change"
+    return action in POLICY and user_may(user, action)
+
+
+def can_create(user: Any, model: type[models.Model]) -> bool:
+    action = f"{model_label(model)}.add"
+    return action in POLICY and user_may(user, action)
+
+
+def ensure_can_write(user: Any, instance: models.Model) -> None:
+    """Raise PermissionDenied unless the user may change this (existing or new) record."""
+    model = type(instance)
+    allowed = can_write(user, model) if instance.pk else can_create(user, model)
+    if not allowed:
+        raise PermissionDenied(_("You may not change this record."))
+    manager = model._default_manager
+    if instance.pk and not manager.for_user(user).filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
+        raise PermissionDenied(_("This record is outside your scope."))

@@ -1,0 +1,1 @@
+"""Enterprise and roster forms."""

@@ -1,0 +1,1 @@
+"""Enterprise and roster pages; `urls.py` imports the modules."""

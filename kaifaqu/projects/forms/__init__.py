@@ -1,0 +1,1 @@
+"""Project forms, one module per area."""
