@@ -85,6 +85,10 @@ class ImportKind:
     def form_spec(self) -> FormSpec:
         return self.spec if isinstance(self.spec, FormSpec) else self.spec()
 
+    def run(self, **arguments: Any) -> ImportResult:
+        """Import a file of this kind: `run_import(kind, by=…, file=…, filename=…, …)`."""
+        return run_import(self, **arguments)
+
 
 class KindAlreadyRegisteredError(Exception):
     pass

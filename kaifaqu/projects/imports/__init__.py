@@ -14,8 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +30,6 @@ from kaifaqu.core.imports import (
     ImportPage,
     ImportResult,
     RowError,
-    run_import,
 )
 from kaifaqu.core.imports import values as cells
 from kaifaqu.core.imports.headers import MatchedColumn, header_key
@@ -65,14 +63,6 @@ _UNDATED_OK = frozenset({Stage.LEAD, Stage.NEGOTIATING})
 
 def can_import_projects(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and can_create(user, Project))
-
-
-def projects_import(
-    *, by: Any, zone: Zone, file: IO[bytes] | Path, filename: str, unit: MoneyUnit = MoneyUnit.WAN
-) -> ImportResult:
-    """Read a ledger and register or update the zone's projects in it, or change nothing and
-    return every error with its row number."""
-    return run_import(PROJECTS_IMPORT, by=by, file=file, filename=filename, unit=unit, zone=zone)
 
 
 def _check_zone(*, by: Any, zone: Zone) -> None:
@@ -527,3 +517,6 @@ PROJECTS_IMPORT = ImportKind(
         done_link=("projects:project-list", gettext_lazy("Projects")),
     ),
 )
+# projects_import(*, by, zone, file, filename, unit=万元): read a ledger and register or update
+# the zone's projects in it, or change nothing and return every error with its row number.
+projects_import = PROJECTS_IMPORT.run

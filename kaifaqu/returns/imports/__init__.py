@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import polars as pl
 from django.db import transaction
@@ -26,7 +25,6 @@ from kaifaqu.core.imports import (
     ImportPage,
     ImportResult,
     RowError,
-    run_import,
 )
 from kaifaqu.core.imports.reading import Sheet
 from kaifaqu.core.lib.money import MoneyUnit
@@ -88,31 +86,6 @@ def _as_stored(written: pl.DataFrame) -> pl.DataFrame:
         "industry",
         "period",
         *(pl.col(name) / 10_000 for name in SOFT_FIELDS),
-    )
-
-
-def returns_import(
-    *,
-    by: Any,
-    file: BinaryIO | Path,
-    filename: str,
-    unit: MoneyUnit = MoneyUnit.THOUSAND,
-    progress: Progress | None = None,
-    today: date | None = None,
-) -> ImportResult:
-    """Import the returns of a workbook or CSV file; nothing is written when any row is wrong.
-
-    `by` None is the platform itself (benchmarks, the demo loader); a person must be an importer
-    and can only import returns of enterprises in their scope.
-    """
-    return run_import(
-        RETURNS_IMPORT,
-        by=by,
-        file=file,
-        filename=filename,
-        unit=unit,
-        progress=progress,
-        today=today,
     )
 
 
@@ -232,3 +205,8 @@ RETURNS_IMPORT = ImportKind(
         done_link=("returns:review-queue", gettext_lazy("Review queue")),
     ),
 )
+# returns_import(*, by, file, filename, unit=千元, progress=None, today=None): import the returns
+# of a workbook or CSV file; nothing is written when any row is wrong. `by` None is the platform
+# itself (benchmarks, the demo loader); a person must be an importer and can only import returns
+# of enterprises in their scope.
+returns_import = RETURNS_IMPORT.run

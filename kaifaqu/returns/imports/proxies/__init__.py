@@ -1,16 +1,15 @@
 """Importing a month of tax (应纳税额) or electricity (用电量) figures: all or nothing.
 
 The tax bureau's and the grid's lists stand in for revenue of firms that do not report (上规入统).
-They are read with the returns import's machinery (tolerant headers, periods, USCC, units, every
-bad row reported), with a `FormSpec` of their own; each row gives one figure per kind. Figures
+They are read with the import framework (`core.imports`: tolerant headers, periods, USCC, units,
+every bad row reported), with a `FormSpec` of their own and the returns' key checks; each row gives one figure per kind. Figures
 equal to the stored ones are left alone: importing the same file again changes nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from django import forms
 from django.db import transaction
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaifaqu.core.imports import ImportKind, ImportOption, ImportPage, ImportResult, run_import
+from kaifaqu.core.imports import ImportKind, ImportOption, ImportPage, ImportResult
 from kaifaqu.core.imports.reading import Sheet
 from kaifaqu.core.imports.views import ImportForm
 from kaifaqu.core.lib.money import MoneyUnit
@@ -34,33 +33,6 @@ __all__ = ["PROXIES_IMPORT", "can_import_proxies", "proxies_import"]
 def can_import_proxies(user: Any) -> bool:
     """Whoever may enter a figure by hand may import a list (the statistics office)."""
     return can_write(user, ProxyFigure)
-
-
-def proxies_import(
-    *,
-    by: Any,
-    file: BinaryIO | Path,
-    filename: str,
-    unit: MoneyUnit = MoneyUnit.WAN,
-    source: str = "",
-    today: date | None = None,
-) -> ImportResult:
-    """Import the figures of a workbook or CSV file; nothing is written when any row is wrong.
-
-    `unit` is the money unit of 应纳税额 unless its header says otherwise; `source` is written
-    on the figures of rows without a 来源; when neither is given, the file's name is written
-    on new or changed figures only (a figure of the same value keeps the source it has).
-    `by` None is the platform itself; a person must be a writer of proxy figures, in scope.
-    """
-    return run_import(
-        PROXIES_IMPORT,
-        by=by,
-        file=file,
-        filename=filename,
-        unit=unit,
-        source=source,
-        today=today,
-    )
 
 
 def write(
@@ -151,3 +123,10 @@ PROXIES_IMPORT = ImportKind(
         links=(("returns:proxy-list", gettext_lazy("Tax and electricity figures")),),
     ),
 )
+# proxies_import(*, by, file, filename, unit=万元, source="", today=None): import the figures of
+# a workbook or CSV file; nothing is written when any row is wrong. `unit` is the money unit of
+# 应纳税额 unless its header says otherwise; `source` is written on the figures of rows without a
+# 来源; when neither is given, the file's name is written on new or changed figures only (a figure
+# of the same value keeps the source it has). `by` None is the platform itself; a person must be
+# a writer of proxy figures, in scope.
+proxies_import = PROXIES_IMPORT.run
