@@ -139,12 +139,11 @@ def _kind_command(spec: Any) -> click.Command:
         click.Option(["--as", "username"], help="Import as this user (their scope applies)."),
     ]
     for option in spec.options:
+        # A required option has no default at all (click takes any default as given).
+        default = {} if option.required else {"default": option.default}
         params.append(
             click.Option(
-                [f"--{option.name}"],
-                required=option.required,
-                default=option.default,
-                help=str(option.help),
+                [f"--{option.name}"], required=option.required, help=str(option.help), **default
             )
         )
 
