@@ -171,7 +171,13 @@ def _kind_command(spec: Any) -> click.Command:
             )
         _report(result)
 
-    return click.Command(name=spec.kind, params=params, callback=run, help=str(spec.page.title))
+    return click.Command(
+        name=spec.kind,
+        params=params,
+        callback=run,
+        help=str(spec.page.title),
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 
 
 @contextmanager
