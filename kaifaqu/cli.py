@@ -2,7 +2,7 @@
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -102,9 +102,104 @@ def manage(args: tuple[str, ...]) -> None:
     execute_from_command_line(["kfq manage", *args])
 
 
-@main.group(name="import")
-def import_group() -> None:
-    """Import data files: a month of returns, the tax bureau's or the grid's list, a project ledger."""
+@main.command(
+    name="import",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.argument("kind")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def import_command(kind: str, args: tuple[str, ...]) -> None:
+    """Import a data file of a KIND, all or nothing: returns (a month of returns), proxies (the
+    tax bureau's or the grid's list), projects (a zone's project ledger).
+
+    `kfq import KIND --help` lists the options of a kind.
+    """
+    _setup_django()
+    from kaifaqu.core.imports.registry import UnknownKindError, get_kind
+
+    try:
+        spec = get_kind(kind)
+    except UnknownKindError as unknown:
+        raise click.ClickException(str(unknown)) from unknown
+    _kind_command(spec).main(list(args), prog_name=f"kfq import {kind}", standalone_mode=False)
+
+
+def _kind_command(spec: Any) -> click.Command:
+    """The options of one kind of import: the file, its money unit, who imports, its own."""
+    params: list[click.Parameter] = [
+        click.Argument(["file"], type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.Option(
+            ["--unit"],
+            type=click.Choice([unit.value for unit in spec.units]),
+            default=spec.default_unit.value,
+            show_default=True,
+            help=str(spec.unit_label or "Money unit of the figures")
+            + ", unless a column header says otherwise.",
+        ),
+        click.Option(["--as", "username"], help="Import as this user (their scope applies)."),
+    ]
+    for option in spec.options:
+        # A required option has no default at all (click takes any default as given).
+        default = {} if option.required else {"default": option.default}
+        params.append(
+            click.Option(
+                [f"--{option.name}"], required=option.required, help=str(option.help), **default
+            )
+        )
+
+    def run(file: Path, unit: str, username: str | None, **given: str) -> None:
+        from kaifaqu.core.imports import run_import
+        from kaifaqu.core.lib.money import MoneyUnit
+
+        options: dict[str, Any] = {}
+        for option in spec.options:
+            value = given[option.name]
+            try:
+                options[option.name] = option.resolve(value) if option.resolve else value
+            except ValueError as error:
+                raise click.ClickException(str(error)) from error
+        by = _importer(username)
+        with _progress(spec.phases) as progress, _refused_cleanly():
+            result = run_import(
+                spec,
+                by=by,
+                file=file,
+                filename=file.name,
+                unit=MoneyUnit(unit),
+                progress=progress,
+                **options,
+            )
+        _report(result)
+
+    return click.Command(
+        name=spec.kind,
+        params=params,
+        callback=run,
+        help=str(spec.page.title),
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+@contextmanager
+def _progress(phases: Mapping[str, int]) -> Iterator[Any]:
+    """A progress bar through a kind's phases (name → percent at its end), or None."""
+    if not phases:
+        yield None
+        return
+    starts = dict(zip(phases, [0, *phases.values()], strict=False))
+    with click.progressbar(length=100, label="reading", show_percent=True) as bar:
+        position = 0
+
+        def progress(stage: str, done: int, total: int) -> None:
+            nonlocal position
+            bar.label = stage
+            start, target = starts[stage], phases[stage]
+            share = start + (target - start) * (done / total if total else 1)
+            bar.update(max(0, int(share) - position))
+            position = max(position, int(share))
+
+        yield progress
+        bar.update(100 - position)
 
 
 def _importer(username: str | None) -> Any:
@@ -141,108 +236,6 @@ def _report(result: Any) -> None:
         f"{result.rows} rows: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged"
     )
-
-
-MONEY_UNITS = click.Choice(["元", "千元", "万元"])
-AS_USER = click.option("--as", "username", help="Import as this user (their scope applies).")
-FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-
-
-@import_group.command(name="returns")
-@FILE
-@click.option(
-    "--unit",
-    type=MONEY_UNITS,
-    default="千元",
-    show_default=True,
-    help="Money unit of the figures, unless a column header says otherwise.",
-)
-@AS_USER
-def import_returns(file: Path, unit: str, username: str | None) -> None:
-    """Import a month of returns from an Excel workbook or CSV file (all or nothing)."""
-    _setup_django()
-    from kaifaqu.core.lib.money import MoneyUnit
-    from kaifaqu.returns.imports import returns_import
-
-    by = _importer(username)
-    with click.progressbar(length=100, label="reading", show_percent=True) as bar:
-        position = 0
-
-        def progress(stage: str, done: int, total: int) -> None:
-            nonlocal position
-            bar.label = stage
-            target = {"read": 10, "validate": 40, "write": 90, "review": 100}[stage]
-            start = {"read": 0, "validate": 10, "write": 40, "review": 90}[stage]
-            share = start + (target - start) * (done / total if total else 1)
-            bar.update(max(0, int(share) - position))
-            position = max(position, int(share))
-
-        with _refused_cleanly():
-            result = returns_import(
-                by=by, file=file, filename=file.name, unit=MoneyUnit(unit), progress=progress
-            )
-        bar.update(100 - position)
-    _report(result)
-
-
-@import_group.command(name="proxies")
-@FILE
-@click.option(
-    "--unit",
-    type=MONEY_UNITS,
-    default="万元",
-    show_default=True,
-    help="Money unit of 应纳税额, unless its column header says otherwise.",
-)
-@click.option(
-    "--source", default="", help="Source written on rows without a 来源 (default: the file's name)."
-)
-@AS_USER
-def import_proxies(file: Path, unit: str, source: str, username: str | None) -> None:
-    """Import the tax bureau's or the grid's monthly list (应纳税额, 用电量), all or nothing."""
-    _setup_django()
-    from kaifaqu.core.lib.money import MoneyUnit
-    from kaifaqu.returns.imports.proxies import proxies_import
-
-    with _refused_cleanly():
-        result = proxies_import(
-            by=_importer(username),
-            file=file,
-            filename=file.name,
-            unit=MoneyUnit(unit),
-            source=source,
-        )
-    _report(result)
-
-
-@import_group.command(name="projects")
-@FILE
-@click.option(
-    "--zone", "zone_name", required=True, help="The zone whose ledger this is (its name)."
-)
-@click.option(
-    "--unit",
-    type=click.Choice(["元", "千元", "万元", "亿元"]),
-    default="万元",
-    show_default=True,
-    help="Money unit of the figures, unless a column header says otherwise.",
-)
-@AS_USER
-def import_projects(file: Path, zone_name: str, unit: str, username: str | None) -> None:
-    """Import a zone's project ledger (项目台账) from an Excel workbook or CSV file (all or nothing)."""
-    _setup_django()
-    from kaifaqu.core.lib.money import MoneyUnit
-    from kaifaqu.geo.models import Zone
-    from kaifaqu.projects.imports import projects_import
-
-    zone = Zone.objects.filter(name=zone_name).first()
-    if zone is None:
-        raise click.ClickException(f"no zone named {zone_name!r}")
-    with _refused_cleanly():
-        result = projects_import(
-            by=_importer(username), zone=zone, file=file, filename=file.name, unit=MoneyUnit(unit)
-        )
-    _report(result)
 
 
 @main.command()

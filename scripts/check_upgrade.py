@@ -136,6 +136,18 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="PostgreSQL server to use (else SQLite)")
     options = parser.parse_args()
 
+    known = subprocess.run(["git", "cat-file", "-e", f"{options.rev}^{{commit}}"], cwd=ROOT)
+    if known.returncode != 0:
+        shallow = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        if shallow == "true":
+            print(f"upgrade check skipped: {options.rev[:10]} is not in this shallow clone")
+            return 0
+        raise SystemExit(f"upgrade check: no commit {options.rev} in this repository")
     with tempfile.TemporaryDirectory(prefix="kfq-upgrade-") as temp:
         old_tree = Path(temp) / "before"
         old_tree.mkdir()

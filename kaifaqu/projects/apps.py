@@ -10,6 +10,8 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from kaifaqu.core.imports import register
+        from kaifaqu.projects.imports import PROJECTS_IMPORT
         from kaifaqu.projects.models import (
             FaiRegistration,
             FaiReport,
@@ -26,6 +28,7 @@ class ProjectsConfig(AppConfig):
             TaskForceMember,
         )
 
+        register(kind="projects", spec=PROJECTS_IMPORT)
         auditlog.register(Project)
         auditlog.register(StageChange)
         auditlog.register(Round)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kaifaqu.core.imports.views import ImportTemplateView, ImportView
 from kaifaqu.projects import views
 
 app_name = "projects"
@@ -7,10 +8,10 @@ urlpatterns = [
     # Before the registry's "<pk>/" pages.
     path("cycle-times/", views.CycleTimesView.as_view(), name="cycle-times"),
     path("board/", views.ProjectBoardView.as_view(), name="board"),
-    path("import/", views.ProjectImportView.as_view(), name="project-import"),
+    path("import/", ImportView.as_view(kind="projects"), name="project-import"),
     path(
         "import/template.xlsx",
-        views.ProjectImportTemplateView.as_view(),
+        ImportTemplateView.as_view(kind="projects"),
         name="project-import-template",
     ),
     path("fai/", views.FaiListView.as_view(), name="fai-list"),

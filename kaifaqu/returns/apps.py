@@ -11,6 +11,9 @@ class ReturnsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_delete, post_save
 
+        from kaifaqu.core.imports import register
+        from kaifaqu.returns.imports import RETURNS_IMPORT
+        from kaifaqu.returns.imports.proxies import PROXIES_IMPORT
         from kaifaqu.returns.models import (
             Gap,
             ProxyFigure,
@@ -21,6 +24,8 @@ class ReturnsConfig(AppConfig):
         )
         from kaifaqu.returns.services.ledger import on_return_deleted, on_return_saved
 
+        register(kind="returns", spec=RETURNS_IMPORT)
+        register(kind="proxies", spec=PROXIES_IMPORT)
         for model in (Return, ReviewDecision, Gap, StatisticsSettings, ProxyFigure, ReturnImport):
             auditlog.register(model)
         # The ledger mirrors the returns' figures (services/ledger.py).

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from kaifaqu.returns.views import candidates, gaps, imports, proxies, returns, review
+from kaifaqu.core.imports.views import ImportTemplateView, ImportView
+from kaifaqu.returns.views import candidates, gaps, proxies, returns, review
 from kaifaqu.returns.views import settings as settings_views
 
 app_name = "returns"
@@ -14,10 +15,10 @@ urlpatterns = [
     path(
         "returns/<int:pk>/document/", returns.ReturnDocumentView.as_view(), name="return-document"
     ),
-    path("returns/import/", imports.ReturnImportView.as_view(), name="return-import"),
+    path("returns/import/", ImportView.as_view(kind="returns"), name="return-import"),
     path(
         "returns/import/template/",
-        imports.ReturnImportTemplateView.as_view(),
+        ImportTemplateView.as_view(kind="returns"),
         name="return-import-template",
     ),
     path("review/", review.ReviewQueueView.as_view(), name="review-queue"),
@@ -35,10 +36,10 @@ urlpatterns = [
     path("gaps/<int:pk>/close/", gaps.GapCloseView.as_view(), name="gap-close"),
     # Tax and electricity figures that stand in for the revenue of firms that do not report.
     path("proxies/", proxies.ProxyListView.as_view(), name="proxy-list"),
-    path("proxies/import/", imports.ProxyImportView.as_view(), name="proxy-import"),
+    path("proxies/import/", ImportView.as_view(kind="proxies"), name="proxy-import"),
     path(
         "proxies/import/template/",
-        imports.ProxyImportTemplateView.as_view(),
+        ImportTemplateView.as_view(kind="proxies"),
         name="proxy-import-template",
     ),
 ]

@@ -20,6 +20,13 @@ _TO_WAN = {
     MoneyUnit.WAN: Decimal("1"),
     MoneyUnit.YI: Decimal("10000"),
 }
+# Whole yuan per unit (imports carry money as whole yuan, exactly).
+YUAN_PER_UNIT = {
+    MoneyUnit.YUAN: 1,
+    MoneyUnit.THOUSAND: 1_000,
+    MoneyUnit.WAN: 10_000,
+    MoneyUnit.YI: 100_000_000,
+}
 
 
 def to_wan(amount: Decimal | int | str, unit: MoneyUnit) -> Decimal:

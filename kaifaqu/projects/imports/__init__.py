@@ -14,21 +14,33 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaifaqu.core.imports import (
+    ImportKind,
+    ImportOption,
+    ImportPage,
+    ImportResult,
+    RowError,
+)
+from kaifaqu.core.imports import values as cells
+from kaifaqu.core.imports.headers import MatchedColumn, header_key
+from kaifaqu.core.imports.reading import ROW, Sheet
+from kaifaqu.core.imports.views import ImportForm
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.models import IndustryClass, IndustryLevel
-from kaifaqu.core.permissions import can_create
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.imports import cells, spec
+from kaifaqu.projects.imports import spec
+from kaifaqu.projects.imports.template import TEMPLATE
 from kaifaqu.projects.models import LIFECYCLE, Project, Stage, officers_of
 from kaifaqu.projects.services import (
     allowed_next_stages,
@@ -36,12 +48,8 @@ from kaifaqu.projects.services import (
     project_create,
     project_update,
 )
-from kaifaqu.returns.imports import ImportResult, RowError
-from kaifaqu.returns.imports.errors import UnreadableFileError
-from kaifaqu.returns.imports.headers import MatchedColumn, header_key
-from kaifaqu.returns.imports.reading import ROW, read_upload
 
-__all__ = ["ImportResult", "RowError", "can_import_projects", "projects_import"]
+__all__ = ["PROJECTS_IMPORT", "ImportResult", "RowError", "projects_import"]
 
 # A ledger is a zone's projects: a few thousand rows at most.
 MAX_LEDGER_ROWS = 20_000
@@ -52,24 +60,13 @@ _DATED_LIKE = {Stage.BUILDING: Stage.STARTED, Stage.AT_CAPACITY: Stage.COMMISSIO
 _UNDATED_OK = frozenset({Stage.LEAD, Stage.NEGOTIATING})
 
 
-def can_import_projects(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and can_create(user, Project))
+def _check_zone(*, by: Any, zone: Zone) -> None:
+    if not Zone.objects.for_user(by).filter(pk=zone.pk).exists():
+        raise PermissionDenied(_("This zone is outside your scope."))
 
 
-def projects_import(
-    *, by: Any, zone: Zone, file: IO[bytes] | Path, filename: str, unit: MoneyUnit = MoneyUnit.WAN
-) -> ImportResult:
-    """Read a ledger and register or update the zone's projects in it, or change nothing and
-    return every error with its row number."""
-    if by is not None:
-        if not can_import_projects(by):
-            raise PermissionDenied(_("You may not import projects."))
-        if not Zone.objects.for_user(by).filter(pk=zone.pk).exists():
-            raise PermissionDenied(_("This zone is outside your scope."))
-    try:
-        sheet, _data = read_upload(file, filename, spec.ledger_spec())
-    except UnreadableFileError as error:
-        return ImportResult.rejected(error.message)
+def write(sheet: Sheet, *, by: Any, filename: str, unit: MoneyUnit, zone: Zone) -> ImportResult:
+    """Every row through the services, each in a savepoint; all rolled back when one fails."""
     if sheet.frame.height > MAX_LEDGER_ROWS:
         return ImportResult.rejected(
             _("A ledger has at most %(max)s rows; this file has %(rows)s.")
@@ -443,3 +440,78 @@ def _industry_code(text: str) -> str:
     """'C3011' or '3011' → '3011'."""
     text = text.strip().upper()
     return text[1:] if len(text) == 5 and text[0].isalpha() else text
+
+
+def _zone_named(name: str) -> Zone:
+    zone = Zone.objects.filter(name=name).first()
+    if zone is None:
+        raise ValueError(f"no zone named {name!r}")
+    return zone
+
+
+class ProjectImportForm(ImportForm):
+    zone = forms.ModelChoiceField(
+        label=gettext_lazy("Zone"),
+        queryset=Zone.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    field_order = ["file", "zone", "unit"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zones = Zone.objects.for_user(self.user).order_by("name")
+        field: Any = self.fields["zone"]
+        field.queryset = zones
+        if len(zones) == 1:
+            # A zone's or a park's staff import into their own zone: nothing to choose.
+            field.initial = zones[0]
+            field.widget = forms.HiddenInput()
+
+    def options(self) -> dict[str, Any]:
+        return {**super().options(), "zone": self.cleaned_data["zone"]}
+
+
+PROJECTS_IMPORT = ImportKind(
+    kind="projects",
+    spec=spec.ledger_spec,
+    write=write,
+    action="projects.import_ledger",
+    refusal=gettext_lazy("You may not import projects."),
+    check=_check_zone,
+    template=TEMPLATE,
+    template_url="projects:project-import-template",
+    units=tuple(MoneyUnit),
+    default_unit=MoneyUnit.WAN,
+    unit_help=gettext_lazy("A unit in a column header, e.g. 总投资(亿元), wins."),
+    options=(
+        ImportOption(
+            name="zone",
+            help=gettext_lazy("The zone whose ledger this is (its name)."),
+            required=True,
+            resolve=_zone_named,
+        ),
+    ),
+    form_class=ProjectImportForm,
+    page=ImportPage(
+        title=gettext_lazy("Import a project ledger"),
+        pretitle=gettext_lazy("Projects"),
+        pretitle_url="projects:project-list",
+        help=gettext_lazy(
+            "One row per project, found by its 项目名称 within the zone. A new project is "
+            "registered with its stage history from the ledger's dates (签约日期, 备案日期, "
+            "开工日期, 投产日期) up to its 项目阶段; a project already on the platform takes the "
+            "ledger's figures and moves on when the ledger shows it further along. Headers are "
+            "matched whatever their spacing, brackets or unit suffix, and a list exported from "
+            "this platform can be imported back; unknown columns are ignored. The template's "
+            "second sheet explains every column."
+        ),
+        done=gettext_lazy(
+            "%(rows)s rows read: %(created)s projects registered, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        ),
+        done_link=("projects:project-list", gettext_lazy("Projects")),
+    ),
+)
+# projects_import(*, by, zone, file, filename, unit=万元): read a ledger and register or update
+# the zone's projects in it, or change nothing and return every error with its row number.
+projects_import = PROJECTS_IMPORT.run

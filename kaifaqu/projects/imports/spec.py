@@ -13,8 +13,8 @@ from functools import lru_cache
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.imports.headers import FormSpec, header_key
 from kaifaqu.projects.models import Project, Stage
-from kaifaqu.returns.imports.headers import FormSpec, header_key
 
 NAME = "name"
 PARK = "park"

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import io
+from django.utils.translation import gettext_lazy as _
 
-from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from kaifaqu.core.imports.template import ImportTemplate
 from kaifaqu.projects.imports import spec
-
-TEMPLATE_FILENAME = "project-ledger-template.xlsx"
 
 _COLUMNS = (
     spec.NAME,
@@ -51,17 +46,14 @@ def template_headers() -> list[str]:
     return headers
 
 
-def template_workbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "项目台账"
-    sheet.append(template_headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    notes = workbook.create_sheet("填写说明")
-    for line in (
+TEMPLATE = ImportTemplate(
+    filename="project-ledger-template.xlsx",
+    sheet="项目台账",
+    headers=template_headers,
+    notes_sheet="填写说明",
+    notes_width=120,
+    freeze="B2",
+    notes=(
         _(
             "One row per project of the zone; a project already on the platform is found by its name."
         ),
@@ -92,9 +84,5 @@ def template_workbook() -> bytes:
             "A project already on the platform takes the ledger's figures and moves on to a later "
             "stage; it never moves back, and dates already recorded are corrected on its page."
         ),
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 120
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    ),
+)

@@ -20,7 +20,6 @@ from kaifaqu.projects.views.fai import (
     FaiMonthView,
     FaiTotalsView,
 )
-from kaifaqu.projects.views.imports import ProjectImportTemplateView, ProjectImportView
 from kaifaqu.projects.views.issues import (
     IssueRaiseView,
     IssuesPageView,
@@ -79,8 +78,6 @@ __all__ = [
     "ProjectBoardView",
     "ProjectCreateView",
     "ProjectDetailView",
-    "ProjectImportTemplateView",
-    "ProjectImportView",
     "ProjectWarningsExportView",
     "ProjectWarningsView",
     "RoundCompareView",

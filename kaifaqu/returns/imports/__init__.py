@@ -1,7 +1,7 @@
 """Importing a month of returns from an Excel workbook or a CSV file: all or nothing.
 
-`returns_import` reads the file (fastexcel or polars), matches its headers tolerantly, turns cells
-into figures in the stored units, derives 本月 from 1–本月累计 (or checks them), runs the review's
+`returns_import` reads the file through the import framework (`core.imports`: fastexcel or
+polars, headers matched tolerantly, cells turned into figures in the stored units); `write` derives 本月 from 1–本月累计 (or checks them), runs the review's
 hard rules, and only when no row has an error writes every new or changed return in one
 transaction, set-based. Rows equal to the stored return are left alone: importing the same file
 again changes nothing.
@@ -9,28 +9,30 @@ again changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.audit import acting_as
+from kaifaqu.core.imports import (
+    ImportKind,
+    ImportPage,
+    ImportResult,
+    RowError,
+)
+from kaifaqu.core.imports.reading import Sheet
 from kaifaqu.core.lib.money import MoneyUnit
-from kaifaqu.core.permissions import Role
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.indicators.services.rollups import rollup_after_change
 from kaifaqu.returns.imports import lookups, writer
-from kaifaqu.returns.imports.errors import RowError, UnreadableFileError
-from kaifaqu.returns.imports.reading import read_upload
-from kaifaqu.returns.imports.template import TEMPLATE_FILENAME, template_workbook
+from kaifaqu.returns.imports.spec import RETURNS
+from kaifaqu.returns.imports.template import TEMPLATE
 from kaifaqu.returns.imports.validation import prepare
 from kaifaqu.returns.models import ReturnImport, ReturnStatus
 from kaifaqu.returns.models.ledger import LEDGER_FIELDS
@@ -40,45 +42,13 @@ from kaifaqu.returns.selectors.ledger import ledger_reuse
 from kaifaqu.returns.services.ledger import ledger_record
 
 __all__ = [
-    "IMPORTERS",
-    "TEMPLATE_FILENAME",
+    "RETURNS_IMPORT",
     "ImportResult",
     "RowError",
-    "can_import_returns",
     "returns_import",
-    "template_workbook",
 ]
 
-# Who imports whole months: the statistics office of a zone, its administrator, the platform.
-# Enterprise reporters write their own return in the browser, never a file for others.
-IMPORTERS = frozenset({Role.SYSTEM_ADMIN, Role.ZONE_ADMIN, Role.STATISTICIAN})
 Progress = Callable[[str, int, int], None]
-
-
-def can_import_returns(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and getattr(user, "role", None) in IMPORTERS
-    )
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @classmethod
-    def rejected(cls, message: str, code: str = "file") -> ImportResult:
-        """The result of a file refused as a whole (unreadable, no rows)."""
-        return cls(errors=[RowError(row=None, column="", code=code, message=message)])
 
 
 def _uncount(before: pl.DataFrame) -> None:
@@ -105,30 +75,18 @@ def _as_stored(written: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def returns_import(
+def write(
+    sheet: Sheet,
     *,
     by: Any,
-    file: BinaryIO | Path,
     filename: str,
-    unit: MoneyUnit = MoneyUnit.THOUSAND,
+    unit: MoneyUnit,
     progress: Progress | None = None,
     today: date | None = None,
 ) -> ImportResult:
-    """Import the returns of a workbook or CSV file; nothing is written when any row is wrong.
-
-    `by` None is the platform itself (benchmarks, the demo loader); a person must be an importer
-    and can only import returns of enterprises in their scope.
-    """
-    if by is not None and not can_import_returns(by):
-        raise PermissionDenied(_("You may not import returns."))
+    """Check every row of the sheet and, when none is wrong, write the new and changed returns
+    set-based, in one transaction (the returns' writer of the import framework)."""
     today = today or timezone.localdate()
-    if progress:
-        progress("read", 0, 1)
-    try:
-        sheet, data = read_upload(file, filename)
-    except UnreadableFileError as rejected:
-        return ImportResult.rejected(rejected.message)
-
     with transaction.atomic(), ledger_reuse():
         prepared = prepare(sheet, by=by, unit=unit, today=today, progress=progress)
         rows = prepared.rows
@@ -187,7 +145,7 @@ def returns_import(
                 ReturnImport.objects.create(
                     by=by,
                     file_name=filename[:255],
-                    sha256=hashlib.sha256(data).hexdigest(),
+                    sha256=sheet.sha256,
                     unit=unit.value,
                     rows=rows,
                     created=plan.created.height,
@@ -200,3 +158,43 @@ def returns_import(
             updated=plan.updated.height,
             unchanged=plan.unchanged,
         )
+
+
+RETURNS_IMPORT = ImportKind(
+    kind="returns",
+    spec=RETURNS,
+    write=write,
+    # Whole months: the statistics office of a zone, its administrator, the platform. Enterprise
+    # reporters write their own return in the browser, never a file for others.
+    action="returns.import",
+    refusal=gettext_lazy("You may not import returns."),
+    template=TEMPLATE,
+    template_url="returns:return-import-template",
+    units=(MoneyUnit.YUAN, MoneyUnit.THOUSAND, MoneyUnit.WAN),
+    default_unit=MoneyUnit.THOUSAND,
+    unit_help=gettext_lazy(
+        "As on the national forms, 千元; a unit in a column header, e.g. 营业收入(万元), wins."
+    ),
+    phases={"read": 10, "validate": 40, "write": 90, "review": 100},
+    page=ImportPage(
+        title=gettext_lazy("Import returns"),
+        pretitle=gettext_lazy("Monthly returns"),
+        help=gettext_lazy(
+            "One row per enterprise and month, found by its 统一社会信用代码 and 报告期 (2025-03, "
+            "2025年3月 or 202503). Give each figure for the month, from January to the month "
+            "(columns ending in 1-本月累计), or both: the missing one is derived from the months "
+            "stored before. Headers are matched whatever their spacing, brackets or unit suffix; "
+            "unknown columns are ignored."
+        ),
+        done=gettext_lazy(
+            "%(rows)s rows read: %(created)s returns created, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        ),
+        done_link=("returns:review-queue", gettext_lazy("Review queue")),
+    ),
+)
+# returns_import(*, by, file, filename, unit=千元, progress=None, today=None): import the returns
+# of a workbook or CSV file; nothing is written when any row is wrong. `by` None is the platform
+# itself (benchmarks, the demo loader); a person must be an importer and can only import returns
+# of enterprises in their scope.
+returns_import = RETURNS_IMPORT.run

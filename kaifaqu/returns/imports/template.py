@@ -1,17 +1,12 @@
-"""The downloadable template: the national forms' headers, and a sheet saying the unit."""
+"""The downloadable template of a month of returns: the national forms' headers, and the notes."""
 
 from __future__ import annotations
 
-import io
+from django.utils.translation import gettext_lazy as _
 
-from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from kaifaqu.returns.imports.headers import CUMULATIVE_SUFFIX, FIELD_TITLE, KEY_TITLE
+from kaifaqu.core.imports.template import ImportTemplate
+from kaifaqu.returns.imports.spec import CUMULATIVE_SUFFIX, FIELD_TITLE, KEY_TITLE
 from kaifaqu.returns.models import MONTHLY_FIELDS
-
-TEMPLATE_FILENAME = "returns-template.xlsx"
 
 
 def template_headers() -> list[str]:
@@ -21,17 +16,11 @@ def template_headers() -> list[str]:
     return keys + months + cumulated
 
 
-def template_workbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "月度报表"
-    sheet.append(template_headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("说明")
-    for line in (
+TEMPLATE = ImportTemplate(
+    filename="returns-template.xlsx",
+    sheet="月度报表",
+    headers=template_headers,
+    notes=(
         _(
             "Money is in 千元 (thousand yuan) unless the import form or a column header says otherwise, e.g. 营业收入(万元)."
         ),
@@ -41,9 +30,5 @@ def template_workbook() -> bytes:
             "Give each figure for the month, or from January to the month (columns ending in 1-本月累计), or both."
         ),
         _("One row per enterprise and month; the enterprise is found by its 统一社会信用代码."),
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    ),
+)

@@ -11,20 +11,15 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.imports.cells import header_errors, read_cells, row_errors
+from kaifaqu.core.imports.errors import RowError
+from kaifaqu.core.imports.headers import PERIOD, USCC, MatchedColumn
+from kaifaqu.core.imports.reading import ROW, Sheet
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.returns.imports import lookups
-from kaifaqu.returns.imports.cells import header_errors, key_rows, read_cells, row_errors
-from kaifaqu.returns.imports.errors import RowError
-from kaifaqu.returns.imports.headers import (
-    FIELD_TITLE,
-    KEY_TITLE,
-    PERIOD,
-    RETURNS,
-    USCC,
-    MatchedColumn,
-)
+from kaifaqu.returns.imports.keys import key_rows
 from kaifaqu.returns.imports.normalize import LIMIT, cumulative, derive_months, monthly
-from kaifaqu.returns.imports.reading import ROW, Sheet
+from kaifaqu.returns.imports.spec import FIELD_TITLE, KEY_TITLE, RETURNS
 from kaifaqu.returns.models import MONTHLY_FIELDS, StatisticsSettings
 from kaifaqu.returns.models.returns import SUMMED_FIELDS
 from kaifaqu.returns.review import finding_message, hard_violations

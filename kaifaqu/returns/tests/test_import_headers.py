@@ -1,13 +1,17 @@
 """Tolerant header matching and period parsing of the returns import (pure functions)."""
 
 from datetime import date
+from functools import partial
 
 import pytest
 
+from kaifaqu.core.imports.headers import match_header as match_in
+from kaifaqu.core.imports.units import parse_period
 from kaifaqu.core.lib.money import MoneyUnit
-from kaifaqu.returns.imports.headers import match_header
-from kaifaqu.returns.imports.normalize import parse_period
+from kaifaqu.returns.imports.spec import RETURNS
 from kaifaqu.returns.imports.template import template_headers
+
+match_header = partial(match_in, spec=RETURNS)
 
 
 @pytest.mark.parametrize(

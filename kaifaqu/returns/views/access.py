@@ -13,7 +13,9 @@ from kaifaqu.geo.models import Zone
 
 
 def ensure_office_reader(user: Any) -> None:
-    ensure_may(user, "core.see_office_work", _("This list is for the statistics office."))
+    """Refuse a signed-in user outside the offices; one signed out is sent to sign in."""
+    if user.is_authenticated:
+        ensure_may(user, "core.see_office_work", _("This list is for the statistics office."))
 
 
 def chosen_zone(user: Any, value: str | None) -> tuple[Zone, list[Zone]]:

@@ -18,11 +18,10 @@ from django.views import View
 
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import can_write
+from kaifaqu.core.permissions import can_write, user_may
 from kaifaqu.core.views.registry import paginate
 from kaifaqu.geo.models import Zone
 from kaifaqu.returns.forms.proxies import ProxyFigureForm, ProxyFilterForm
-from kaifaqu.returns.imports.proxies import can_import_proxies
 from kaifaqu.returns.models import ProxyFigure
 from kaifaqu.returns.selectors.proxies import proxy_figure_list
 from kaifaqu.returns.services import proxy_figure_record
@@ -136,7 +135,7 @@ class ProxyListView(LoginRequiredMixin, View):
                 "figures": pages["page_obj"].object_list,
                 "writer": entry_form is not None,
                 "entry_form": entry_form,
-                "importer": can_import_proxies(request.user),
+                "importer": user_may(request.user, "returns.import_proxies"),
             },
             status=status,
         )

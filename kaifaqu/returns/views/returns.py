@@ -24,7 +24,7 @@ from django.views import View
 
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import can_write
+from kaifaqu.core.permissions import can_write, user_may
 from kaifaqu.core.views import (
     Column,
     RegistryDetailView,
@@ -42,7 +42,6 @@ from kaifaqu.returns.forms.returns import (
     default_period,
     month_or_none,
 )
-from kaifaqu.returns.imports import can_import_returns
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
     Return,
@@ -163,7 +162,7 @@ class ReturnViews(RegistryView):
             "list_url": reverse(self.url_name("list")),
             "create_url": None,
             "reviews_returns": can_write(user, ReviewDecision),
-            "imports_returns": can_import_returns(user),
+            "imports_returns": user_may(user, "returns.import"),
             "edits_settings": can_write(user, StatisticsSettings)
             and getattr(user.scope, "zone", None) is not None,  # type: ignore[union-attr]
         }

@@ -1,73 +1,44 @@
 """Importing a month of tax (应纳税额) or electricity (用电量) figures: all or nothing.
 
 The tax bureau's and the grid's lists stand in for revenue of firms that do not report (上规入统).
-They are read with the returns import's machinery (tolerant headers, periods, USCC, units, every
-bad row reported), with a `FormSpec` of their own; each row gives one figure per kind. Figures
+They are read with the import framework (`core.imports`: tolerant headers, periods, USCC, units,
+every bad row reported), with a `FormSpec` of their own and the returns' key checks; each row gives one figure per kind. Figures
 equal to the stored ones are left alone: importing the same file again changes nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaifaqu.core.imports import ImportKind, ImportOption, ImportPage, ImportResult
+from kaifaqu.core.imports.reading import Sheet
+from kaifaqu.core.imports.views import ImportForm
 from kaifaqu.core.lib.money import MoneyUnit
-from kaifaqu.core.permissions import can_write
-from kaifaqu.returns.imports import ImportResult
-from kaifaqu.returns.imports.errors import UnreadableFileError
 from kaifaqu.returns.imports.proxies import writer
-from kaifaqu.returns.imports.proxies.spec import (
-    PROXIES,
-    SOURCE_LENGTH,
-    TEMPLATE_FILENAME,
-    template_workbook,
-)
+from kaifaqu.returns.imports.proxies.spec import PROXIES, SOURCE_LENGTH, TEMPLATE
 from kaifaqu.returns.imports.proxies.validation import prepare
-from kaifaqu.returns.imports.reading import read_upload
-from kaifaqu.returns.models import ProxyFigure
 
-__all__ = [
-    "TEMPLATE_FILENAME",
-    "can_import_proxies",
-    "proxies_import",
-    "template_workbook",
-]
+__all__ = ["PROXIES_IMPORT", "proxies_import"]
 
 
-def can_import_proxies(user: Any) -> bool:
-    """Whoever may enter a figure by hand may import a list (the statistics office)."""
-    return can_write(user, ProxyFigure)
-
-
-def proxies_import(
+def write(
+    sheet: Sheet,
     *,
     by: Any,
-    file: BinaryIO | Path,
     filename: str,
-    unit: MoneyUnit = MoneyUnit.WAN,
+    unit: MoneyUnit,
     source: str = "",
     today: date | None = None,
 ) -> ImportResult:
-    """Import the figures of a workbook or CSV file; nothing is written when any row is wrong.
-
-    `unit` is the money unit of 应纳税额 unless its header says otherwise; `source` is written
-    on the figures of rows without a 来源; when neither is given, the file's name is written
-    on new or changed figures only (a figure of the same value keeps the source it has).
-    `by` None is the platform itself; a person must be a writer of proxy figures, in scope.
-    """
-    if by is not None and not can_import_proxies(by):
-        raise PermissionDenied(_("You may not import tax or electricity figures."))
+    """Check every row of the list and, when none is wrong, write what differs."""
     today = today or timezone.localdate()
-    try:
-        sheet, _data = read_upload(file, filename, PROXIES)
-    except UnreadableFileError as rejected:
-        return ImportResult.rejected(rejected.message)
     with transaction.atomic():
         prepared = prepare(
             sheet,
@@ -90,3 +61,65 @@ def proxies_import(
             updated=plan.updated.height,
             unchanged=plan.unchanged,
         )
+
+
+class ProxyImportForm(ImportForm):
+    source = forms.CharField(
+        label=gettext_lazy("Source"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "Written on the figures of rows without a 来源 of their own; the file's name when "
+            "left empty."
+        ),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def options(self) -> dict[str, Any]:
+        return {**super().options(), "source": self.cleaned_data["source"]}
+
+
+PROXIES_IMPORT = ImportKind(
+    kind="proxies",
+    spec=PROXIES,
+    write=write,
+    action="returns.import_proxies",
+    refusal=gettext_lazy("You may not import tax or electricity figures."),
+    template=TEMPLATE,
+    template_url="returns:proxy-import-template",
+    units=(MoneyUnit.YUAN, MoneyUnit.THOUSAND, MoneyUnit.WAN),
+    default_unit=MoneyUnit.WAN,
+    unit_label=gettext_lazy("Money unit of 应纳税额"),
+    unit_help=gettext_lazy("A unit in the column header, e.g. 应纳税额(元), wins."),
+    options=(
+        ImportOption(
+            name="source",
+            help=gettext_lazy("Source written on rows without a 来源 (default: the file's name)."),
+        ),
+    ),
+    form_class=ProxyImportForm,
+    page=ImportPage(
+        title=gettext_lazy("Import tax and electricity figures"),
+        pretitle=gettext_lazy("Tax and electricity figures"),
+        help=gettext_lazy(
+            "The tax bureau's or the power grid's list of a month: one row per enterprise and "
+            "month, found by its 统一社会信用代码 (or 纳税人识别号) and 报告期 (所属期: 2025-03, "
+            "2025年3月, 202503 or 2025-03-01至2025-03-31), with 应纳税额, 用电量 or both, and "
+            "optionally 来源. Headers are matched whatever their spacing, brackets or unit "
+            "suffix; unknown columns are ignored."
+        ),
+        done=gettext_lazy(
+            "%(rows)s rows read: %(created)s figures created, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        ),
+        done_link=("returns:candidate-list", gettext_lazy("Candidates (上规入统)")),
+        links=(("returns:proxy-list", gettext_lazy("Tax and electricity figures")),),
+    ),
+)
+# proxies_import(*, by, file, filename, unit=万元, source="", today=None): import the figures of
+# a workbook or CSV file; nothing is written when any row is wrong. `unit` is the money unit of
+# 应纳税额 unless its header says otherwise; `source` is written on the figures of rows without a
+# 来源; when neither is given, the file's name is written on new or changed figures only (a figure
+# of the same value keeps the source it has). `by` None is the platform itself; a person must be
+# a writer of proxy figures, in scope.
+proxies_import = PROXIES_IMPORT.run

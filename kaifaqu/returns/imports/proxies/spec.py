@@ -7,17 +7,13 @@ optional. Units come from the import form or a header suffix, as for returns.
 
 from __future__ import annotations
 
-import io
+from django.utils.translation import gettext_lazy as _
 
-from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from kaifaqu.returns.imports.headers import NAME, PERIOD, USCC, FormSpec
+from kaifaqu.core.imports.headers import NAME, PERIOD, USCC, FormSpec
+from kaifaqu.core.imports.template import ImportTemplate
 from kaifaqu.returns.models import ProxyKind
 
 SOURCE = "source"
-TEMPLATE_FILENAME = "proxy-figures-template.xlsx"
 
 # Figures are named by their ProxyKind value: the column fills the figure of that kind.
 PROXIES = FormSpec(
@@ -43,17 +39,11 @@ def template_headers() -> list[str]:
     return [PROXIES.title(target) for target in (USCC, NAME, PERIOD, *PROXIES.fields, SOURCE)]
 
 
-def template_workbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "税电数据"
-    sheet.append(template_headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("说明")
-    for line in (
+TEMPLATE = ImportTemplate(
+    filename="proxy-figures-template.xlsx",
+    sheet="税电数据",
+    headers=template_headers,
+    notes=(
         _(
             "应纳税额 is in the money unit chosen on the import form (万元 unless changed) unless "
             "its header says otherwise, e.g. 应纳税额(元)."
@@ -64,9 +54,5 @@ def template_workbook() -> bytes:
         ),
         _("Fill in 应纳税额, 用电量 or both; 来源 may be left empty."),
         _("One row per enterprise and month; the enterprise is found by its 统一社会信用代码."),
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    ),
+)

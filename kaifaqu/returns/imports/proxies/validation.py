@@ -9,13 +9,14 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.imports.cells import header_errors, read_cells, row_errors
+from kaifaqu.core.imports.errors import RowError
+from kaifaqu.core.imports.headers import PERIOD, USCC
+from kaifaqu.core.imports.reading import ROW, Sheet
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.returns.imports.cells import header_errors, key_rows, read_cells, row_errors
-from kaifaqu.returns.imports.errors import RowError
-from kaifaqu.returns.imports.headers import PERIOD, USCC
+from kaifaqu.returns.imports.keys import key_rows
 from kaifaqu.returns.imports.proxies.spec import LIMIT, PROXIES, SOURCE, SOURCE_LENGTH
-from kaifaqu.returns.imports.reading import ROW, Sheet
 
 FIGURES_SCHEMA = {
     ROW: pl.Int64,

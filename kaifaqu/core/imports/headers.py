@@ -2,9 +2,8 @@
 
 Files from other offices differ: spaces, full-width brackets and dashes, a unit suffix such as
 (千元) or (万千瓦时), the column order. A header is reduced to a key (NFKC, no spaces, one kind of
-dash, unit suffix removed) and looked up among the names of a `FormSpec`: the national forms'
-names and a few aliases for monthly returns (`RETURNS`); other kinds of file (the tax bureau's
-and the grid's lists, see `imports.proxies`) declare a spec of their own.
+dash, unit suffix removed) and looked up among the names of a `FormSpec`, which each kind of
+file declares (the returns' national forms, the tax bureau's list, a project ledger…).
 """
 
 from __future__ import annotations
@@ -15,34 +14,10 @@ from dataclasses import dataclass, field
 
 from kaifaqu.core.lib.money import MoneyUnit
 
+# The usual key columns of a file of enterprises' monthly figures.
 USCC = "uscc"
 NAME = "name"
 PERIOD = "period"
-
-# The national forms' names first (they are the template's headers), then aliases seen in files.
-FIELD_HEADERS: dict[str, tuple[str, ...]] = {
-    "gross_output": ("工业总产值(当年价格)", "工业总产值", "工业总产值(现价)"),
-    "sales_output": ("工业销售产值", "工业销售产值(当年价格)"),
-    "export_delivery": ("出口交货值",),
-    "revenue": ("营业收入", "主营业务收入"),
-    "total_profit": ("利润总额",),
-    "vat_payable": ("应交增值税", "本年应交增值税"),
-    "taxes": ("税金总额", "税金", "税金及附加"),
-    "electricity": ("用电量", "工业用电量"),
-    "employees": ("从业人员期末人数", "从业人员", "期末从业人员"),
-}
-KEY_HEADERS: dict[str, tuple[str, ...]] = {
-    USCC: ("统一社会信用代码", "社会信用代码", "信用代码"),
-    NAME: ("单位详细名称", "单位名称", "企业名称"),
-    PERIOD: ("报告期", "统计期", "报告期别", "期别"),
-}
-REQUIRED = (USCC, PERIOD)
-CUMULATIVE_SUFFIX = "1-本月累计"
-# Fields whose unit is money; electricity is in 万千瓦时, employees a head count.
-MONEY_FIELDS = frozenset(FIELD_HEADERS) - {"electricity", "employees"}
-# The name of the template's header of a field, used in messages.
-FIELD_TITLE = {field: names[0] for field, names in FIELD_HEADERS.items()}
-KEY_TITLE = {key: names[0] for key, names in KEY_HEADERS.items()}
 
 _MONEY_SUFFIX = {
     "元": MoneyUnit.YUAN,
@@ -115,16 +90,6 @@ class FormSpec:
         return ELECTRICITY if target in self.electricity else COUNT
 
 
-RETURNS = FormSpec(
-    fields=FIELD_HEADERS,
-    keys=KEY_HEADERS,
-    money=MONEY_FIELDS,
-    electricity=frozenset({"electricity"}),
-    cumulative=frozenset(FIELD_HEADERS) - {"employees"},
-    stocks=frozenset({"employees"}),
-)
-
-
 @dataclass(frozen=True)
 class MatchedColumn:
     index: int
@@ -136,7 +101,7 @@ class MatchedColumn:
     measure: str = ""  # MONEY, ELECTRICITY or COUNT for a figure; empty for a key
 
 
-def match_header(index: int, text: object, spec: FormSpec = RETURNS) -> MatchedColumn | None:
+def match_header(index: int, text: object, spec: FormSpec) -> MatchedColumn | None:
     """The column a header names, or None for a column to ignore."""
     key = header_key(text)
     if not key:

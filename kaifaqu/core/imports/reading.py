@@ -1,11 +1,17 @@
-"""Reading a workbook (fastexcel) or a CSV file (polars) into a frame of text cells.
+"""Reading a workbook (fastexcel) or a CSV file (polars) into a frame of cells, for every kind
+of import.
 
-Every cell is read as text, so that the checks that follow can say which cell is wrong instead
-of a reader guessing a type for a whole column. Row numbers are kept as the user sees them.
+Workbook columns keep the type fastexcel infers from all their rows; CSV cells are read as text,
+so that the checks that follow can say which cell is wrong instead of a reader guessing a type for
+a whole column. A CSV file's encoding is UTF-8 (with or without a BOM) or, as Chinese offices'
+tools write it, GBK / GB18030 (detected with charset-normalizer). Row numbers are kept as the user
+sees them. Reading is bounded: at most MAX_BYTES are read, MAX_ROWS rows kept, and the header row
+is looked for in the first HEADER_SEARCH_ROWS rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -15,13 +21,14 @@ from typing import IO, Any
 
 import fastexcel
 import polars as pl
+from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 
-from kaifaqu.returns.imports.errors import UnreadableFileError
-from kaifaqu.returns.imports.headers import RETURNS, FormSpec, MatchedColumn, match_header
+from kaifaqu.core.imports.errors import UnreadableFileError
+from kaifaqu.core.imports.headers import FormSpec, MatchedColumn, match_header
 
 ROW = "__row"
-# More rows than a province has enterprises in a month is not a returns file.
+# More rows than a province has enterprises in a month is not a file to import.
 MAX_ROWS = 500_000
 MAX_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
@@ -33,6 +40,7 @@ class Sheet:
     header_row: int  # the Excel row of the headers
     columns: list[MatchedColumn]
     ignored: list[str]
+    sha256: str = ""  # of the file's bytes
 
 
 def _is_zip(data: bytes) -> bool:
@@ -57,15 +65,40 @@ def _load(reader: Any, **options: Any) -> pl.DataFrame:
         ) from error
 
 
-def _read_csv(data: bytes) -> pl.DataFrame:
-    for encoding in ("utf-8-sig", "gb18030"):
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_DETECT_BYTES = 1024 * 1024
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with a BOM or without), UTF-16 with its BOM, GBK or
+    GB18030 (GB18030 contains GBK and GB2312), or what charset-normalizer finds.
+
+    Files from Chinese offices are UTF-8 or GBK: a file that decodes as GB18030 is read as
+    GB18030 before any guess, because detectors often take short Chinese texts for Big5 or
+    Shift-JIS. charset-normalizer names the encoding of the rest (a Windows-1252 export, UTF-16
+    without a BOM), from the file's first megabyte."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    for encoding in ("utf-8", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise UnreadableFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    best = from_bytes(data[:_DETECT_BYTES]).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise UnreadableFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+
+
+def _read_csv(data: bytes) -> pl.DataFrame:
+    text = decode_text(data)
     if "\x00" in text[:4096]:
         raise UnreadableFileError(_("The file is neither an Excel workbook nor a CSV file."))
     try:
@@ -149,8 +182,8 @@ def _too_many(rows: int) -> None:
         )
 
 
-def read_sheet(file: IO[bytes], filename: str, spec: FormSpec = RETURNS) -> tuple[Sheet, bytes]:
-    """The file's table below its header row, the headers matched, and the raw bytes.
+def read_sheet(file: IO[bytes], filename: str, spec: FormSpec) -> Sheet:
+    """The file's table below its header row, the headers matched, and the file's checksum.
 
     Workbooks: the first rows are read as text to find the header row, then the body with
     each column's type inferred from ALL its rows (a column with any text cell stays text, so
@@ -195,12 +228,16 @@ def read_sheet(file: IO[bytes], filename: str, spec: FormSpec = RETURNS) -> tupl
         header_row, columns, ignored = locate_columns(text, spec)
         frame = text.slice(header_row)
         _too_many(frame.height)
-    return Sheet(frame=frame, header_row=header_row, columns=columns, ignored=ignored), data
+    return Sheet(
+        frame=frame,
+        header_row=header_row,
+        columns=columns,
+        ignored=ignored,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
 
 
-def read_upload(
-    file: IO[bytes] | Path, filename: str, spec: FormSpec = RETURNS
-) -> tuple[Sheet, bytes]:
+def read_upload(file: IO[bytes] | Path, filename: str, spec: FormSpec) -> Sheet:
     """read_sheet of an uploaded file or of a file on disk (the command line)."""
     if isinstance(file, Path):
         with file.open("rb") as handle:
@@ -209,7 +246,7 @@ def read_upload(
 
 
 def locate_columns(
-    frame: pl.DataFrame, spec: FormSpec = RETURNS
+    frame: pl.DataFrame, spec: FormSpec
 ) -> tuple[int, list[MatchedColumn], list[str]]:
     """The header row (its row number, within the first rows), its matched and ignored headers."""
     value_columns = [c for c in frame.columns if c != ROW]
