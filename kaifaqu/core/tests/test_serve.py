@@ -47,7 +47,7 @@ def test_kfq_serve_answers_with_gunicorn_pages_and_their_static_files(tmp_path: 
     }
     env |= {"DJANGO_SETTINGS_MODULE": "kaifaqu.config.settings.local", "KFQ_VAR_DIR": str(tmp_path)}
     subprocess.run(
-        [kfq, "manage", "migrate", "--verbosity", "0"],
+        [kfq, "manage", "migrate", "--verbosity", "0", "--skip-checks"],
         env=env,
         check=True,
         capture_output=True,
