@@ -79,17 +79,78 @@ def token(username: str) -> None:
     click.echo(user_token(user=user))
 
 
+def _default_workers() -> int:
+    """Gunicorn's rule of thumb, 2 × cores + 1, capped at 9 so a large machine's memory is spared."""
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
 @main.command()
 @click.option(
     "--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000"
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(port: str, host: str) -> None:
-    """Serve the platform with Django's server (for the embedded, single-machine setup)."""
-    _setup_django()
-    from django.core.management import call_command
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=_default_workers,
+    show_default="2 × cores + 1, at most 9",
+    help="Worker processes of gunicorn.",
+)
+@click.option(
+    "--threads", type=click.IntRange(min=1), default=4, show_default=True, help="Per worker."
+)
+@click.option("--dev", is_flag=True, help="Django's development server, reloading on changes.")
+def serve(port: str, host: str, workers: int, threads: int, dev: bool) -> None:
+    """Serve the platform with gunicorn (also in the embedded, single-machine setup).
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    Static files are served by WhiteNoise; the access log goes to standard output.
+    """
+    _setup_django()
+    if dev:
+        from django.core.management import call_command
+
+        call_command("runserver", f"{host}:{port}", use_reloader=True)
+        return
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    if (
+        not getattr(settings, "WHITENOISE_USE_FINDERS", settings.DEBUG)
+        and not Path(settings.STATIC_ROOT).is_dir()
+    ):
+        click.echo(
+            f"warning: {settings.STATIC_ROOT} does not exist: run `kfq manage collectstatic`",
+            err=True,
+        )
+
+    class Gunicorn(BaseApplication):
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "accesslog": "-",
+                "errorlog": "-",
+                "proc_name": "kfq",
+                # Django is set up once, then each worker is forked from it.
+                "preload_app": True,
+                # Long pages (imports, exports) may take a while; gunicorn's 30 s is too short.
+                "timeout": 120,
+                # The control socket sits at one path per user: two servers would share it.
+                "control_socket_disable": True,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> WSGIHandler:
+            application = WSGIHandler()
+            connections.close_all()  # no connection of the master is inherited by a worker
+            return application
+
+    Gunicorn().run()
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
