@@ -32,6 +32,7 @@ from kaifaqu.returns.models import (
     StatisticsSettings,
 )
 from kaifaqu.returns.review import finding_message, hard_violations, review_returns
+from kaifaqu.returns.services.ledger import ledger_update
 
 EDITABLE = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 SETTINGS_FIELDS = (
@@ -103,18 +104,21 @@ def return_save(
     )
     data: dict[str, Any] = {**figures, "explanation": explanation, "source": source}
     if existing is None:
-        return model_create(
+        record = model_create(
             model=Return,
             data={"enterprise": enterprise, "period": month, "status": ReturnStatus.DRAFT, **data},
             by=by,
         )
-    if existing.status not in EDITABLE:
-        raise ValidationError(
-            _("This return has been %(status)s and can no longer be changed.")
-            % {"status": existing.get_status_display().lower()},
-            code="locked",
-        )
-    return model_update(instance=existing, fields=data.keys(), data=data, by=by)[0]
+    else:
+        if existing.status not in EDITABLE:
+            raise ValidationError(
+                _("This return has been %(status)s and can no longer be changed.")
+                % {"status": existing.get_status_display().lower()},
+                code="locked",
+            )
+        record = model_update(instance=existing, fields=data.keys(), data=data, by=by)[0]
+    ledger_update([(enterprise.pk, month)])
+    return record
 
 
 def _locked(return_record: Return) -> Return:
