@@ -26,7 +26,6 @@ from kaifaqu.core.audit import acting_as
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.permissions import Role
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.indicators.services.rollups import rollup_after_change
 from kaifaqu.returns.imports import lookups, writer
 from kaifaqu.returns.imports.errors import RowError, UnreadableFileError
 from kaifaqu.returns.imports.reading import read_upload
@@ -37,6 +36,7 @@ from kaifaqu.returns.models.ledger import LEDGER_FIELDS
 from kaifaqu.returns.review import review_returns
 from kaifaqu.returns.review.engine import SOFT_FIELDS
 from kaifaqu.returns.selectors.ledger import ledger_reuse
+from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_record
 
 __all__ = [
@@ -83,13 +83,18 @@ class ImportResult:
 
 def _uncount(before: pl.DataFrame) -> None:
     """Accepted returns the file changed are submitted again, out of the indicator table until
-    accepted anew: bring the table up to date for their zones and months."""
+    accepted anew: mark their zones' months for the indicator table to follow."""
     left = before.filter(pl.col("status") == ReturnStatus.ACCEPTED.value)
     if left.is_empty():
         return
-    zones = Enterprise.objects.filter(pk__in=left["enterprise_id"].unique().to_list())
-    rollup_after_change(
-        zone_ids=set(zones.values_list("zone_id", flat=True)), periods=left["period"].unique()
+    zone_of = dict(
+        Enterprise.objects.filter(pk__in=left["enterprise_id"].unique().to_list()).values_list(
+            "pk", "zone_id"
+        )
+    )
+    returns_changed(
+        (zone_of[enterprise_id], period)
+        for enterprise_id, period in left.select("enterprise_id", "period").unique().iter_rows()
     )
 
 
