@@ -1,6 +1,7 @@
 """`kfq`: the one command-line entry point for every job a person runs from a shell."""
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -92,6 +93,8 @@ def serve(port: str, host: str) -> None:
     from django.core.management import call_command
 
     worker = start_worker()
+    # Stopped by a service manager (SIGTERM) as by Ctrl-C: the worker is stopped with the server.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     try:
         call_command("runserver", f"{host}:{port}", use_reloader=False)
     finally:
