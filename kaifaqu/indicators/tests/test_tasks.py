@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from kaifaqu.cli import main
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.hooks import on_returns_changed
 from kaifaqu.core.jobs import job_advance, job_start
@@ -22,6 +24,7 @@ from kaifaqu.core.models import JobProgress
 from kaifaqu.enterprises.models import RosterEntry, StatCategory
 from kaifaqu.indicators.models import IndicatorCell
 from kaifaqu.indicators.services import rollups
+from kaifaqu.indicators.services.inputs import price_index_create
 from kaifaqu.indicators.services.rollups import ROLLUP_JOB, cells_of, rollup_rebuild
 from kaifaqu.indicators.tasks import rollup_enqueue
 from kaifaqu.returns.models import ChangedMonth, Return, ReturnStatus
@@ -215,7 +218,49 @@ def test_the_table_page_shows_the_update_while_months_are_marked(
     assert "0 of 2 months" in polled.content.decode()
     job = job_start(label=ROLLUP_JOB, total=2)
     job_advance(job, done=1)
-    assert "1 of 2" in client.get(status).content.decode()
+    assert "已完成 1 / 2 个月" in client.get(status).content.decode()  # Chinese by default
     JobProgress.objects.all().delete()
     ChangedMonth.objects.all().delete()
     assert client.get(status).content.decode().strip() == ""
+
+
+def test_a_price_index_rebuilds_its_months_in_the_background(
+    accepted: None,
+    database_tasks: None,
+    personas: Personas,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    value_added = (pl.col("slice_kind") == "province") & (pl.col("indicator") == "value_added")
+
+    def comparable() -> int:
+        return int(cells_of(month=Month(2025, 3)).filter(value_added)["ytd_comparable"].item())
+
+    before = comparable()
+    price_index_create(
+        by=personas.sysadmin,
+        data={
+            "period": date(2025, 3, 1),
+            "division": "",
+            "value": Decimal("110"),
+            "source": "省统计局",
+        },
+    )
+    assert comparable() == before
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "kaifaqu.indicators.tasks.rollup_months_task"
+    assert queued.args_kwargs["kwargs"] == {"months": ["2025-03"]}
+    run_worker(monkeypatch)
+    # March ÷ 1.10 firm by firm (test_rollups.py): 1,710,000 instead of 1,881,000 yuan.
+    assert comparable() == before - 1_881_000 + 1_710_000
+
+
+def test_kfq_rollup_changed_does_the_workers_job_in_the_terminal(
+    accepted: None, database_tasks: None, world: World, personas: Personas
+) -> None:
+    return_accept(by=personas.statistician, return_record=resubmitted(world, "150"))
+    result = CliRunner().invoke(main, ["rollup", "--changed"])
+    assert result.exit_code == 0, result.output
+    assert "2 months written" in result.output
+    assert province_output(Month(2025, 3)) == 20_200_000
+    assert not ChangedMonth.objects.exists()
+    assert CliRunner().invoke(main, ["rollup", "--changed", "--all"]).exit_code == 2
