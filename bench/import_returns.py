@@ -184,6 +184,8 @@ def reference_import(path: Path, limit: int) -> float:
                 **values,
             )
         workbook.close()
+        # The naive reference writes no ledger rows (a service would call ledger_update); it is
+        # rolled back anyway.
         elapsed = time.perf_counter() - start
         transaction.set_rollback(True)
     return elapsed
@@ -201,7 +203,7 @@ def clear_month() -> None:
     findings._raw_delete(findings.db)  # type: ignore[attr-defined]
     month = month.model.objects.filter(pk__in=list(month.values_list("pk", flat=True)))
     month._raw_delete(month.db)  # type: ignore[attr-defined]
-    # A raw delete sends no signals: the ledger's month is rebuilt (to nothing).
+    # Returns written outside the services: the ledger's month is rebuilt (to nothing).
     ledger_rebuild(periods=[import_month()])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # The deleted month's 200,000 row versions stay in the tables and indexes until a vacuum:

@@ -1,6 +1,8 @@
 """`kfq`: the one command-line entry point for every job a person runs from a shell."""
 
 import os
+import signal
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -103,14 +105,28 @@ def _default_workers() -> int:
 def serve(port: str, host: str, workers: int, threads: int, dev: bool) -> None:
     """Serve the platform with gunicorn (also in the embedded, single-machine setup).
 
-    Static files are served by WhiteNoise; the access log goes to standard output.
+    Static files are served by WhiteNoise; the access log goes to standard output. The
+    background worker (`kfq worker`: roll-ups after accepted returns, …) runs beside it.
     """
     _setup_django()
-    if dev:
-        from django.core.management import call_command
+    # The background worker runs beside the server (one, in the process that is not the
+    # reloader's child: `--dev` re-runs this command in a child that must not start another).
+    worker = None if os.environ.get("RUN_MAIN") == "true" else start_worker()
+    # Stopped by a service manager (SIGTERM) as by Ctrl-C: the worker is stopped with the server.
+    try:
+        if dev:
+            from django.core.management import call_command
 
-        call_command("runserver", f"{host}:{port}", use_reloader=True)
-        return
+            signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+            call_command("runserver", f"{host}:{port}", use_reloader=True)
+            return
+        _serve_with_gunicorn(host=host, port=port, workers=workers, threads=threads)
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+
+
+def _serve_with_gunicorn(*, host: str, port: str, workers: int, threads: int) -> None:
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connections
@@ -150,7 +166,51 @@ def serve(port: str, host: str, workers: int, threads: int, dev: bool) -> None:
             connections.close_all()  # no connection of the master is inherited by a worker
             return application
 
-    Gunicorn().run()
+    Gunicorn().run()  # gunicorn stops on SIGTERM (gracefully) and on Ctrl-C
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """Start `kfq worker` as a child process, with this process's settings and environment."""
+    return subprocess.Popen([sys.executable, "-m", "kaifaqu.cli", "worker", "--no-reload"])
+
+
+def stop_worker(worker: subprocess.Popen[bytes], *, grace: float = 30) -> None:
+    """Ask the worker to stop (it finishes the task it is running) and wait; kill it after
+    `grace` seconds."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@main.command()
+@click.option(
+    "--interval", default=1.0, show_default=True, help="Seconds between looks for new tasks."
+)
+@click.option("--batch", is_flag=True, help="Run the tasks waiting now, then stop.")
+@click.option(
+    "--reload/--no-reload",
+    default=None,
+    help="Restart on code changes (default: when DEBUG is on, as in `make run`).",
+)
+def worker(interval: float, batch: bool, reload: bool | None) -> None:
+    """Run the background tasks (roll-ups after accepted returns, …): django-tasks' database
+    worker. `kfq serve` starts one; under systemd, run it as its own service."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker",
+        interval=interval,
+        batch=batch,
+        reload=settings.DEBUG if reload is None else reload,
+        startup_delay=not batch,
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -304,25 +364,49 @@ def _report(result: Any) -> None:
     "--month", "months", multiple=True, help="A month to rebuild, e.g. 2025-03 (repeatable)."
 )
 @click.option("--all", "everything", is_flag=True, help="Every month with accepted returns.")
-def rollup(months: tuple[str, ...], everything: bool) -> None:
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Only the months marked since accepted returns changed (what the worker does).",
+)
+def rollup(months: tuple[str, ...], everything: bool, changed: bool) -> None:
     """Rebuild the indicator table (roll-ups) from the accepted returns; with --all, the return
-    ledger (the returns' figures by month and block of enterprises) as well."""
-    if bool(months) == everything:
-        raise click.UsageError("give --month YYYY-MM (one or more) or --all")
+    ledger (the returns' figures by month and block of enterprises) as well. Runs the worker's
+    task code here, with a progress bar."""
+    if (bool(months) + everything + changed) != 1:
+        raise click.UsageError("give --month YYYY-MM (one or more), --all or --changed")
     _setup_django()
     from kaifaqu.core.lib.periods import Month
-    from kaifaqu.indicators.services.rollups import rollup_rebuild
+    from kaifaqu.indicators.tasks import run_rollup_marked, run_rollup_months
 
     try:
-        chosen = None if everything else [Month.parse(value) for value in months]
+        for value in months:
+            Month.parse(value)
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     if everything:
         from kaifaqu.returns.services.ledger import ledger_rebuild
 
         click.echo(f"{ledger_rebuild()} ledger rows written")
-    written = rollup_rebuild(months=chosen, echo=click.echo)
-    click.echo(f"{written} cells written")
+    lines: list[str] = []
+    with click.progressbar(length=1, label="months", show_pos=True) as bar:
+        shown = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            bar.length = max(total, 1)
+            bar.update(done - shown)
+            shown = done
+
+        if changed:
+            written = run_rollup_marked(progress=progress)
+        else:
+            written = run_rollup_months(
+                months=list(months) or None, progress=progress, echo=lines.append
+            )
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{written} {'months' if changed else 'cells'} written")
 
 
 if __name__ == "__main__":

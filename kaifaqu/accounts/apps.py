@@ -10,6 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from kaifaqu.accounts import signals  # noqa: F401
         from kaifaqu.accounts.services import export_access_record
-        from kaifaqu.core.audit import EXPORT_RECORDERS
+        from kaifaqu.core.hooks import on_export
 
-        EXPORT_RECORDERS.register("access log", export_access_record)
+        on_export.register(export_access_record)

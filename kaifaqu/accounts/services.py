@@ -73,8 +73,8 @@ def user_token(*, user: User) -> str:
     return token.key
 
 
-def export_access_record(request: HttpRequest, detail: str) -> None:
-    """The access log's entry for an export (registered with core.audit.EXPORT_RECORDERS)."""
+def export_access_record(*, request: HttpRequest, detail: str) -> None:
+    """The access log's entry for an export (the receiver of core.hooks.on_export)."""
     user = getattr(request, "user", None)
     access_event_record(
         kind=AccessEventKind.EXPORT,

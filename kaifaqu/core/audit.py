@@ -1,6 +1,6 @@
 """Change history (django-auditlog) and the actor of writes made outside a browser session."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -8,20 +8,15 @@ from auditlog.context import auditlog_value, set_extra_data
 from auditlog.models import LogEntry
 from django.db import models
 
-from kaifaqu.core.registry import Registry
-
-# Who records an export in the access log (accounts, at start-up): request, what was exported.
-EXPORT_RECORDERS: Registry[Callable[[Any, str], None]] = Registry("export recorders")
+from kaifaqu.core.hooks import on_export
 
 
 def export_record(*, request: Any, detail: str) -> None:
     """Record an export (what, how many rows, the query that chose them) in the access log."""
-    recorders = EXPORT_RECORDERS.values()
-    if not recorders:
+    if not on_export.receivers:
         # An export that nobody records would break the 等保 audit duty silently.
-        raise RuntimeError("no export recorder is registered (accounts app not installed?)")
-    for record in recorders:
-        record(request, detail)
+        raise RuntimeError("no receiver of on_export (accounts app not installed?)")
+    on_export.fire(request=request, detail=detail)
 
 
 @contextmanager

@@ -47,3 +47,23 @@ class IndustryClass(models.Model):
         while node.parent_id is not None:
             node = node.parent  # type: ignore[assignment]
         return node.code
+
+
+class JobProgress(models.Model):
+    """How far a long job (a background task, or the same code run by `kfq`) has come: written by
+    the job, read by the pages (htmx polling) and the terminal."""
+
+    task_id = models.CharField(_("task"), max_length=64, unique=True)
+    label = models.CharField(_("job"), max_length=100, db_index=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job progress")
+        verbose_name_plural = _("job progress")
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.done}/{self.total}"

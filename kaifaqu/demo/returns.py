@@ -18,6 +18,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.indicators.models import ValueAddedRate
 from kaifaqu.indicators.rates import load_value_added_rates
 from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
+from kaifaqu.returns.services.ledger import ledger_update
 
 BATCH_SIZE = 500
 
@@ -43,9 +44,10 @@ def demo_returns_load() -> tuple[Counter[str], list[Return]]:
         Return.objects.filter(enterprise__uscc__in=usccs).values_list("enterprise__uscc", "period")
     )
     missing = [row for row in rows if (row.uscc, row.period.first_day) not in existing]
-    Return.objects.bulk_create(
+    created = Return.objects.bulk_create(
         [_instance(row, enterprises[row.uscc]) for row in missing], batch_size=BATCH_SIZE
     )
+    ledger_update((record.enterprise_id, record.period) for record in created)
     outcomes = Counter({"created": len(missing), "unchanged": len(rows) - len(missing)})
     # The submitted returns created now, for review (few: the cases of data/returns.json).
     submitted = Q(pk__in=[])

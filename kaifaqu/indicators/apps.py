@@ -14,3 +14,9 @@ class IndicatorsConfig(AppConfig):
 
         for model in (ReportedFigure, PriceIndex, Target):
             auditlog.register(model)
+        # Returns counted in statistics changed (marked by the returns services): the indicator
+        # table follows in the background (indicators/tasks.py).
+        from kaifaqu.core.hooks import on_returns_changed
+        from kaifaqu.indicators.tasks import rollup_enqueue
+
+        on_returns_changed.register(rollup_enqueue)

@@ -10,6 +10,11 @@ urlpatterns = [
     # Indicators: the table of a slice and month, its export, the catalogue, the enterprises.
     path("indicators/", table.IndicatorTableView.as_view(), name="indicator-table"),
     path(
+        "indicators/status/",
+        table.IndicatorTableStatusView.as_view(),
+        name="indicator-table-status",
+    ),
+    path(
         "indicators/export/",
         table.IndicatorExportView.as_view(),
         name="indicator-export",

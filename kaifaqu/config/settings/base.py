@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kaifaqu.core",
     "kaifaqu.accounts",
     "kaifaqu.geo",
@@ -105,6 +107,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Long jobs (roll-ups after accepted returns) run as background tasks: django-tasks with its
+# database backend (SQLite and PostgreSQL alike), run by `kfq worker` (which `kfq serve` starts).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

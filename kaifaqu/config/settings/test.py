@@ -12,3 +12,6 @@ LANGUAGE_CODE = "zh-hans"
 # Serve static files from the app directories: the suite does not run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run where they are enqueued, so a test sees a roll-up's result at once; tests of the
+# background path switch to the database backend themselves (indicators/tests/test_tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

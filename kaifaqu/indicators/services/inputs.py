@@ -13,7 +13,7 @@ from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.geo.models import RegionLevel
 from kaifaqu.indicators.models import PriceIndex, Target
-from kaifaqu.indicators.services.rollups import counted_months, rollup_rebuild
+from kaifaqu.indicators.services.rollups import counted_months
 
 PRICE_INDEX_FIELDS = ("period", "division", "value", "source", "note")
 TARGET_FIELDS = (
@@ -51,9 +51,14 @@ def price_index_update(*, by: Any, priceindex: PriceIndex, data: dict[str, Any])
 
 def _deflate_again(period: date) -> None:
     """Value added at comparable prices of the index's month and the 1–N月 after it changes, in
-    every zone: those months of the indicator table are rebuilt (a province-wide job)."""
+    every zone: those months of the indicator table are rebuilt (a province-wide job), in the
+    background."""
+    # tasks.py imports the services package: imported here, not at the top.
+    from kaifaqu.indicators.tasks import rollup_months_task
+
     months = [month for month in counted_months(period.year) if month.first_day >= period]
-    rollup_rebuild(months=months)
+    if months:
+        rollup_months_task.enqueue(months=[str(month) for month in months])
 
 
 def target_create(*, by: Any, data: dict[str, Any]) -> Target:

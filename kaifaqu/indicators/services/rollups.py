@@ -8,6 +8,9 @@
   count and top_value a maximum, so the sums equal what the engine gives the whole province.
 - `rollup_after_change(zone_ids, periods)`: which zones and years a change of counted returns
   touches: the year of each period (its 1–N月 from that month on) and the year after (its bases).
+- `rollup_marked()`: the same for the (zone, month) pairs the returns services marked
+  (`returns.ChangedMonth`), run by the background task (indicators/tasks.py); it removes the marks
+  it handled, and only those: a month marked again while it ran stays marked for the next run.
 
 Each path also decides the month's disclosure control (`indicators/masking.py`) and stores it with
 the cells (`suppressed`): complementary suppression can move anywhere in a province when one zone
@@ -38,9 +41,12 @@ from kaifaqu.indicators.engine import (
 from kaifaqu.indicators.facts import load_facts
 from kaifaqu.indicators.masking import month_suppression
 from kaifaqu.indicators.models import ZONE_KINDS, IndicatorCell, SliceKind
-from kaifaqu.returns.models import Return, ReturnStatus
+from kaifaqu.returns.models import ChangedMonth, Return, ReturnStatus
 
 Echo = Callable[[str], None]
+# The label of the roll-up jobs' progress (core.JobProgress), read by the table's status element.
+ROLLUP_JOB = "indicators.rollup"
+Progress = Callable[[int, int], None]  # (done, total)
 SUMMED = (*MEASURES, *COMPARABLE, "enterprises", "abs_value")
 CELL_COLUMNS = [*SUMMED, "top_value"]
 
@@ -56,17 +62,20 @@ def counted_months(year: int) -> list[Month]:
     return [Month(year, number) for number in range(2, last.month + 1)]
 
 
-def rollup_rebuild(*, months: Sequence[Month] | None = None, echo: Echo | None = None) -> int:
-    """Recompute every cell of these months (all months with accepted returns when None)."""
+def rollup_rebuild(
+    *,
+    months: Sequence[Month] | None = None,
+    echo: Echo | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Recompute every cell of these months (all months with accepted returns when None);
+    `progress(done, total)` is called as months are done."""
     if months is None:
-        years = sorted(
-            {
-                d.year
-                for d in Return.objects.filter(status=ReturnStatus.ACCEPTED).dates("period", "year")
-            }
-        )
-        months = [month for year in years for month in counted_months(year)]
+        months = all_counted_months()
     written = 0
+    done = 0
+    if progress:
+        progress(done, len(months))
     by_year: dict[int, list[Month]] = {}
     for month in months:
         by_year.setdefault(month.year, []).append(month)
@@ -80,17 +89,34 @@ def rollup_rebuild(*, months: Sequence[Month] | None = None, echo: Echo | None =
                 # A rebuild that changes nothing writes nothing (ids and all stay).
                 if echo:
                     echo(f"{month}: {table.height} cells, unchanged")
-                continue
-            with transaction.atomic():
-                IndicatorCell.objects.filter(month=month.first_day).delete()
-                written += insert_frame(IndicatorCell, rows)
-            if echo:
-                echo(f"{month}: {table.height} cells")
+            else:
+                with transaction.atomic():
+                    IndicatorCell.objects.filter(month=month.first_day).delete()
+                    written += insert_frame(IndicatorCell, rows)
+                if echo:
+                    echo(f"{month}: {table.height} cells")
+            done += 1
+            if progress:
+                progress(done, len(months))
     return written
 
 
-def rollup_zones(*, zone_ids: Iterable[int], years: Iterable[int]) -> None:
-    """Bring the cells of these zones, and the cells above zones, up to date for these years."""
+def all_counted_months() -> list[Month]:
+    """Every month the table is published for, of every year with accepted returns."""
+    years = sorted(
+        {
+            d.year
+            for d in Return.objects.filter(status=ReturnStatus.ACCEPTED).dates("period", "year")
+        }
+    )
+    return [month for year in years for month in counted_months(year)]
+
+
+def rollup_zones(
+    *, zone_ids: Iterable[int], years: Iterable[int], step: Callable[[], None] | None = None
+) -> None:
+    """Bring the cells of these zones, and the cells above zones, up to date for these years
+    (`step` is called after each month written)."""
     zone_ids = sorted(set(zone_ids))
     zone_of = _zone_of_keys()
     for year in sorted(set(years)):
@@ -111,14 +137,70 @@ def rollup_zones(*, zone_ids: Iterable[int], years: Iterable[int]) -> None:
                 insert_frame(IndicatorCell, _rows(table, month, zone_of))
                 _rebuild_above_zones(month, zone_of)
                 _store_disclosure(month, zone_of)
+            if step is not None:
+                step()
+
+
+def touched_years(periods: Iterable[date]) -> set[int]:
+    """The years a change of counted returns in these months touches: each month's year (its
+    1–N月 from that month on) and the year after (its bases), up to this year."""
+    years = {period.year for period in periods}
+    this_year = timezone.localdate().year
+    return years | {year + 1 for year in years if year + 1 <= this_year}
 
 
 def rollup_after_change(*, zone_ids: Iterable[int], periods: Iterable[date]) -> None:
     """The returns of these zones counted in statistics changed in these months."""
-    years = {period.year for period in periods}
-    this_year = timezone.localdate().year
-    touched = years | {year + 1 for year in years if year + 1 <= this_year}
-    rollup_zones(zone_ids=zone_ids, years=touched)
+    rollup_zones(zone_ids=zone_ids, years=touched_years(periods))
+
+
+def marked_plan(marks: Iterable[tuple[int, date]]) -> dict[int, set[int]]:
+    """Year → zones to roll up, for these marked (zone_id, month) pairs."""
+    plan: dict[int, set[int]] = {}
+    for zone_id, period in marks:
+        for year in touched_years([period]):
+            plan.setdefault(year, set()).add(zone_id)
+    return plan
+
+
+def marked_months_total(plan: dict[int, set[int]]) -> int:
+    """The months a roll-up of this plan writes (for progress: N of M months)."""
+    return sum(len(counted_months(year)) for year in plan)
+
+
+def rollup_marked(*, progress: Progress | None = None) -> int:
+    """Roll up the zones and years of the marked months (`returns.ChangedMonth`), then remove
+    the marks read, unless marked again meanwhile; give the months written. `progress(done,
+    total)` is called as months are written."""
+    marks = list(ChangedMonth.objects.values_list("pk", "zone_id", "period", "marked_at"))
+    if not marks:
+        if progress:
+            progress(0, 0)
+        return 0
+    plan = marked_plan((zone_id, period) for _pk, zone_id, period, _at in marks)
+    total = marked_months_total(plan)
+    done = 0
+    if progress:
+        progress(done, total)
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    for year, zone_ids in sorted(plan.items()):
+        rollup_zones(zone_ids=zone_ids, years=[year], step=step)
+    # Only the marks as read: a month marked again since has a later marked_at and stays.
+    for start in range(0, len(marks), _DELETE_CHUNK):
+        handled = Q(pk__in=[])
+        for pk, _zone_id, _period, marked_at in marks[start : start + _DELETE_CHUNK]:
+            handled |= Q(pk=pk, marked_at=marked_at)
+        ChangedMonth.objects.filter(handled).delete()
+    return done
+
+
+_DELETE_CHUNK = 500
 
 
 def rollup_disclosure(*, months: Iterable[Month] | None = None) -> int:

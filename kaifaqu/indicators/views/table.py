@@ -46,6 +46,7 @@ from kaifaqu.indicators.selectors import (
     slice_table,
     split_token,
 )
+from kaifaqu.indicators.selectors.status import table_status
 from kaifaqu.returns.views.access import chosen_month, ensure_office_reader
 
 
@@ -131,8 +132,17 @@ class IndicatorTableView(IndicatorView):
                 "drill": sees_everything(request.user),
                 "rule_text": DEFAULT_RULE.description(),
                 "mark": SUPPRESSED_MARK,
+                "status": table_status(),
             },
         )
+
+
+class IndicatorTableStatusView(IndicatorView):
+    """The table's status element, polled by htmx every 2 s while the table is updating; empty
+    (and so removed, which ends the polling) once it is up to date."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return TemplateResponse(request, "indicators/table_status.html", {"status": table_status()})
 
 
 class IndicatorExportView(IndicatorView):

@@ -29,7 +29,6 @@ from kaifaqu.core.imports import (
 from kaifaqu.core.imports.reading import Sheet
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.indicators.services.rollups import rollup_after_change
 from kaifaqu.returns.imports import lookups, writer
 from kaifaqu.returns.imports.spec import RETURNS
 from kaifaqu.returns.imports.template import TEMPLATE
@@ -39,6 +38,7 @@ from kaifaqu.returns.models.ledger import LEDGER_FIELDS
 from kaifaqu.returns.review import review_returns
 from kaifaqu.returns.review.engine import SOFT_FIELDS
 from kaifaqu.returns.selectors.ledger import ledger_reuse
+from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_record
 
 __all__ = [
@@ -53,13 +53,18 @@ Progress = Callable[[str, int, int], None]
 
 def _uncount(before: pl.DataFrame) -> None:
     """Accepted returns the file changed are submitted again, out of the indicator table until
-    accepted anew: bring the table up to date for their zones and months."""
+    accepted anew: mark their zones' months for the indicator table to follow."""
     left = before.filter(pl.col("status") == ReturnStatus.ACCEPTED.value)
     if left.is_empty():
         return
-    zones = Enterprise.objects.filter(pk__in=left["enterprise_id"].unique().to_list())
-    rollup_after_change(
-        zone_ids=set(zones.values_list("zone_id", flat=True)), periods=left["period"].unique()
+    zone_of = dict(
+        Enterprise.objects.filter(pk__in=left["enterprise_id"].unique().to_list()).values_list(
+            "pk", "zone_id"
+        )
+    )
+    returns_changed(
+        (zone_of[enterprise_id], period)
+        for enterprise_id, period in left.select("enterprise_id", "period").unique().iter_rows()
     )
 
 

@@ -1,5 +1,6 @@
 """Intake: monthly returns, their review, the return ledger, imports, proxies and reporting gaps."""
 
+from kaifaqu.returns.models.changes import ChangedMonth
 from kaifaqu.returns.models.gaps import Gap, GapKind, GapStatus
 from kaifaqu.returns.models.imports import ReturnImport
 from kaifaqu.returns.models.ledger import ReturnLedger
@@ -21,6 +22,7 @@ from kaifaqu.returns.models.review import (
 
 __all__ = [
     "MONTHLY_FIELDS",
+    "ChangedMonth",
     "Gap",
     "GapKind",
     "GapStatus",

@@ -13,8 +13,8 @@ The ledger is derived, never entered: each row mirrors the figures of its month'
 enterprises with ids from block × BLOCK to block × BLOCK + BLOCK − 1, whatever their status,
 packed as BLOCK × LEDGER_FIELDS little-endian int64 in whole units (yuan, kWh); slot
 id − block × BLOCK holds enterprise id's figures, NO_VALUE for a figure not given or an
-enterprise without a return. It is kept up to date by services/ledger.py (signals for single
-saves, explicit calls for bulk writes) and can be rebuilt from the returns at any time
+enterprise without a return. It is kept up to date by services/ledger.py, called explicitly by
+every service that writes returns (no signals), and can be rebuilt from the returns at any time
 (`kfq rollup --all`).
 """
 

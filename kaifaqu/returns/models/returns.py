@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -72,27 +71,6 @@ class ReturnQuerySet(ScopedQuerySet):
 
     def in_enterprise(self, enterprise: Enterprise) -> ReturnQuerySet:
         return self.filter(enterprise=enterprise)
-
-    # Bulk writes send no signals: they mark the return ledger themselves (services/ledger.py).
-
-    def update(self, **kwargs: Any) -> int:
-        from kaifaqu.returns.services.ledger import ledger_mark, ledger_touched_by
-
-        if not ledger_touched_by(kwargs):
-            return super().update(**kwargs)
-        keys = list(self.values_list("enterprise_id", "period").distinct())
-        count = super().update(**kwargs)
-        ledger_mark(keys)
-        if {"period", "enterprise", "enterprise_id"} & set(kwargs):
-            ledger_mark(self.values_list("enterprise_id", "period").distinct())
-        return count
-
-    def bulk_create(self, objs: Iterable[Return], *args: Any, **kwargs: Any) -> list[Return]:
-        from kaifaqu.returns.services.ledger import ledger_mark
-
-        created = super().bulk_create(objs, *args, **kwargs)
-        ledger_mark((obj.enterprise_id, obj.period) for obj in created)
-        return created
 
 
 class Return(TimeStampedModel):

@@ -132,10 +132,6 @@ def month_blocks(period: date, blocks: Iterable[int]) -> dict[int, Any]:
 def months_blocks(periods: Iterable[date], blocks: Iterable[int]) -> dict[date, dict[int, Any]]:
     """These blocks of these months that have a row, by month (from what is kept, when it has
     them; what is missing is read in one query)."""
-    from kaifaqu.returns.services.ledger import ledger_flush
-
-    # Saves not yet carried into the ledger (marks inside a transaction) are carried now.
-    ledger_flush()
     months = sorted(set(periods))
     wanted = sorted(set(blocks))
     kept = _kept.get()

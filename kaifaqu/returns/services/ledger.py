@@ -1,21 +1,23 @@
 """Keeping the return ledger (models/ledger.py) equal to the returns.
 
-Three ways in, one rule: a ledger row is the figures of its month's returns of its block of
-enterprises.
+One rule: a ledger row is the figures of its month's returns of its block of enterprises. The
+ledger is written by the services that write returns, in the same transaction, explicitly: no
+signal, no queryset override (issue 13). Three ways in:
 
-- `ledger_record`: an import, which writes returns set-based, hands over what it wrote; the
-  month's rows are updated from the ledger itself, without reading the month's returns again.
-- marks: a return saved or deleted through the ORM (a reporter's form, a review decision, the
-  admin, a test's factory: signals) or written by `Return.objects.bulk_create` / `.update()`
-  (ReturnQuerySet) marks its (month, block); the marks are carried into the ledger when the
-  transaction commits, or earlier by any ledger read inside it (`ledger_flush`).
+- `ledger_update(keys)`: a service that wrote a few returns (a reporter's form, the demo loader's
+  bulk create) names the (enterprise_id, month) pairs it wrote; their (month, block) rows are
+  rebuilt from the returns at once, so a read later in the same transaction sees them.
+- `ledger_record(written)`: an import, which writes returns set-based, hands over what it wrote;
+  the month's rows are updated from the ledger itself, without reading the month's returns again.
 - `ledger_rebuild`: from the returns, for chosen enterprises and months or all of them (bulk
   loaders, `kfq rollup --all`, the migration that created the ledger).
+
+A status change (submit, accept, send back) does not touch the figures and needs no call.
+`returns/tests/test_ledger.py` checks every service that writes returns against a rebuild.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -40,16 +42,6 @@ from kaifaqu.returns.selectors.ledger import (
     month_blocks,
 )
 
-# Fields whose change changes the ledger; a save limited to others (a status) leaves it alone.
-_TOUCHING = frozenset({*LEDGER_FIELDS, "period", "enterprise", "enterprise_id"})
-_marks = threading.local()
-
-
-def _pending() -> set[tuple[date, int]]:
-    if not hasattr(_marks, "keys"):
-        _marks.keys = set()
-    return _marks.keys  # type: ignore[no-any-return]
-
 
 def _month(period: date | str) -> date:
     if isinstance(period, date):
@@ -57,47 +49,15 @@ def _month(period: date | str) -> date:
     return date(int(str(period)[:4]), int(str(period)[5:7]), 1)
 
 
-def ledger_mark(keys: Iterable[tuple[int, date | str]]) -> None:
-    """Note that returns of these (enterprise_id, month) changed: carried into the ledger when
-    the transaction commits, or by the next ledger read, whichever comes first."""
-    pending = _pending()
+def ledger_update(keys: Iterable[tuple[int, date | str]]) -> int:
+    """The returns of these (enterprise_id, month) were written (created, changed or deleted):
+    rebuild their ledger rows from the returns now; give the rows written."""
+    by_month: dict[date, set[int]] = {}
     for enterprise_id, period in keys:
-        pending.add((_month(period), enterprise_id // BLOCK))
-    if connection.in_atomic_block:
-        transaction.on_commit(ledger_flush)
-    else:
-        ledger_flush()
-
-
-def ledger_flush() -> None:
-    """Carry the marked (month, block) pairs into the ledger, from the returns."""
-    keys = _pending()
-    if not keys:
-        return
-    marked = sorted(keys)
-    keys.clear()
-    by_month: dict[date, list[int]] = {}
-    for period, block in marked:
-        by_month.setdefault(period, []).append(block)
-    for period, blocks in by_month.items():
-        _rebuild_month(period, blocks)
-
-
-def ledger_touched_by(names: Iterable[str]) -> bool:
-    """Whether writing these fields of a return changes the ledger."""
-    return bool(_TOUCHING.intersection(names))
-
-
-def on_return_saved(
-    sender: Any, instance: Return, update_fields: Any = None, **kwargs: Any
-) -> None:
-    if update_fields is not None and not ledger_touched_by(update_fields):
-        return
-    ledger_mark([(instance.enterprise_id, instance.period)])
-
-
-def on_return_deleted(sender: Any, instance: Return, **kwargs: Any) -> None:
-    ledger_mark([(instance.enterprise_id, instance.period)])
+        by_month.setdefault(_month(period), set()).add(enterprise_id // BLOCK)
+    return sum(
+        _rebuild_month(period, sorted(blocks)) for period, blocks in sorted(by_month.items())
+    )
 
 
 def whole_units(frame: pl.DataFrame, fields: Iterable[str] = LEDGER_FIELDS) -> pl.DataFrame:

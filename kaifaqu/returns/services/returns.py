@@ -20,7 +20,6 @@ from kaifaqu.core.permissions import can_write, ensure_can_write
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
-from kaifaqu.indicators.services.rollups import rollup_after_change
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
     Return,
@@ -32,6 +31,8 @@ from kaifaqu.returns.models import (
     StatisticsSettings,
 )
 from kaifaqu.returns.review import finding_message, hard_violations, review_returns
+from kaifaqu.returns.services.changes import returns_changed
+from kaifaqu.returns.services.ledger import ledger_update
 
 EDITABLE = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 SETTINGS_FIELDS = (
@@ -103,18 +104,21 @@ def return_save(
     )
     data: dict[str, Any] = {**figures, "explanation": explanation, "source": source}
     if existing is None:
-        return model_create(
+        record = model_create(
             model=Return,
             data={"enterprise": enterprise, "period": month, "status": ReturnStatus.DRAFT, **data},
             by=by,
         )
-    if existing.status not in EDITABLE:
-        raise ValidationError(
-            _("This return has been %(status)s and can no longer be changed.")
-            % {"status": existing.get_status_display().lower()},
-            code="locked",
-        )
-    return model_update(instance=existing, fields=data.keys(), data=data, by=by)[0]
+    else:
+        if existing.status not in EDITABLE:
+            raise ValidationError(
+                _("This return has been %(status)s and can no longer be changed.")
+                % {"status": existing.get_status_display().lower()},
+                code="locked",
+            )
+        record = model_update(instance=existing, fields=data.keys(), data=data, by=by)[0]
+    ledger_update([(enterprise.pk, month)])
+    return record
 
 
 def _locked(return_record: Return) -> Return:
@@ -262,8 +266,9 @@ def return_accept(*, by: Any, return_record: Return, comment: str = "") -> Revie
         comment=comment.strip(),
     )
     # Counted in statistics from now on: the indicator table follows (this zone, this year and
-    # the next one's bases), whether the month is current or a late correction.
-    rollup_after_change(zone_ids=[record.enterprise.zone_id], periods=[record.period])
+    # the next one's bases), whether the month is current or a late correction, in the
+    # background: the month is marked and the roll-up task enqueued (indicators/tasks.py).
+    returns_changed([(record.enterprise.zone_id, record.period)])
     return decision
 
 

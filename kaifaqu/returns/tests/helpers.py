@@ -9,6 +9,7 @@ from kaifaqu.core.models import IndustryClass
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
 from kaifaqu.returns.models import Return, ReturnStatus
+from kaifaqu.returns.services.ledger import ledger_update
 
 
 def month(year: int, number: int) -> date:
@@ -22,12 +23,16 @@ def stored_return(
     status: str = ReturnStatus.SUBMITTED,
     **values: Any,
 ) -> Return:
-    return Return.objects.create(
+    """A return written as a loader writes one: the row, then its ledger row (the services that
+    write returns keep the ledger themselves; so does this helper)."""
+    record = Return.objects.create(
         enterprise=enterprise,
         period=period,
         status=status,
         **{name: Decimal(str(value)) for name, value in values.items()},
     )
+    ledger_update([(enterprise.pk, period)])
+    return record
 
 
 def firm(zone: Zone, serial: int, industry: str = "3011", **extra: Any) -> Enterprise:
