@@ -1,4 +1,4 @@
-"""`python -m bench [--only import|indicators|latency|projects] [--rows N] [--history MONTHS]
+"""`python -m bench [--only import|indicators|latency|projects|accept] [--rows N] [--history MONTHS]
 [--months MONTHS] [--requests N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
 (default: a SQLite file of its own per benchmark and shape of province under var/bench/, never
 the platform's database)."""
@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "var" / "bench"
-BENCHMARKS = ("import", "indicators", "latency", "projects")
+BENCHMARKS = ("import", "indicators", "latency", "projects", "accept")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
                 requests=min(args.requests, 200), enterprises=args.rows, months=args.months
             ).report()
         )
+    elif args.only == "accept":
+        from bench import accept
+
+        # The indicator benchmark's province (same file); its last month's returns accepted again.
+        print(accept.run(enterprises=args.rows, months=args.months).report())
     elif args.only == "latency":
         from bench import indicator_latency
 

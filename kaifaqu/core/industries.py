@@ -18,7 +18,6 @@ def read_table() -> list[dict[str, str]]:
 
 def load_industry_classes(apps: Apps | None = None) -> int:
     """Insert the rows that are missing; existing rows are left untouched. Returns rows added."""
-
     model: Any = apps.get_model("core", "IndustryClass") if apps else IndustryClass
     existing = set(model.objects.values_list("code", flat=True))
     rows = [row for row in read_table() if row["code"] not in existing]

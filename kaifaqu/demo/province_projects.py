@@ -166,7 +166,6 @@ ROUND_YEAR = 2024
 def generate_rounds(*, year: int = ROUND_YEAR) -> int:
     """The province's four "三个一批" rounds of a year (one a quarter), each list holding every
     synthetic project that entered its stage in the quarter (once); give the entries written."""
-
     province = Region.objects.get(code="140000")
     if Round.objects.filter(province=province, year=year).exists():
         return RoundEntry.objects.filter(round__province=province, round__year=year).count()

@@ -135,7 +135,6 @@ def pick_threshold(
 
 
 def thresholds_for_year(year: int) -> list[ThresholdRow]:
-
     query = CategoryThreshold.objects.filter(valid_from__lte=year).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=year)
     )
@@ -168,7 +167,6 @@ def read_table() -> list[dict[str, str]]:
 
 def load_category_thresholds(apps: Apps | None = None) -> int:
     """Insert the shipped versions that are missing; existing rows are left untouched."""
-
     model: Any = apps.get_model("enterprises", "CategoryThreshold") if apps else CategoryThreshold
     existing = set(model.objects.values_list("category", "industry_scope", "valid_from"))
     new = []

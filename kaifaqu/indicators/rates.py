@@ -22,7 +22,6 @@ def load_value_added_rates(apps: Apps | None = None) -> int:
 
     A rate a statistics office entered is never overwritten. Returns the number of rows added.
     """
-
     model: Any = apps.get_model("statistics", "ValueAddedRate") if apps else ValueAddedRate
     existing = set(model.objects.values_list("division_id", "year"))
     rows = [row for row in read_rates() if (row["division"], int(row["year"])) not in existing]

@@ -24,6 +24,7 @@ from kaifaqu.indicators.services.rollups import (
     rollup_disclosure,
     rollup_rebuild,
 )
+from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted
 from kaifaqu.returns.imports import returns_import
 from kaifaqu.returns.models import Return, ReturnStatus
 from kaifaqu.returns.services import return_accept
@@ -37,25 +38,7 @@ KEYS = ["slice_kind", "slice_key", "indicator"]
 def accepted(world: World) -> None:
     """甲一, 甲二 (zone 甲) and 乙一 (zone 乙) on the 2024 and 2025 rosters, with accepted returns
     for January to March of both years: gross output 100 × (1 + firm) in 2024, +10 % in 2025."""
-    firms = [world.ent_a1, world.ent_a2, world.ent_b]
-    for year in (2024, 2025):
-        RosterEntry.objects.bulk_create(
-            RosterEntry(enterprise=firm, year=year, category=StatCategory.INDUSTRY)
-            for firm in firms
-        )
-        Return.objects.bulk_create(
-            Return(
-                enterprise=firm,
-                period=date(year, number, 1),
-                status=ReturnStatus.ACCEPTED,
-                gross_output=Decimal(100 * (index + 1)) * (Decimal("1.1") if year == 2025 else 1),
-                revenue=Decimal(90 * (index + 1)),
-                electricity=Decimal("10"),
-                employees=50,
-            )
-            for index, firm in enumerate(firms)
-            for number in (1, 2, 3)
-        )
+    three_firms_accepted(world)
 
 
 def stored(month: Month) -> pl.DataFrame:

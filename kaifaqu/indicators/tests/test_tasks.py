@@ -21,12 +21,12 @@ from kaifaqu.core.hooks import on_returns_changed
 from kaifaqu.core.jobs import job_advance, job_start
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import JobProgress
-from kaifaqu.enterprises.models import RosterEntry, StatCategory
 from kaifaqu.indicators.models import IndicatorCell
 from kaifaqu.indicators.services import rollups
 from kaifaqu.indicators.services.inputs import price_index_create
 from kaifaqu.indicators.services.rollups import ROLLUP_JOB, cells_of, rollup_rebuild
 from kaifaqu.indicators.tasks import rollup_enqueue
+from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted
 from kaifaqu.returns.models import ChangedMonth, Return, ReturnStatus
 from kaifaqu.returns.services import return_accept
 from kaifaqu.returns.services.changes import returns_changed
@@ -43,25 +43,7 @@ MONTHS = [Month(2024, 2), Month(2024, 3), Month(2025, 2), Month(2025, 3)]
 def accepted(world: World) -> None:
     """甲一, 甲二 (zone 甲) and 乙一 (zone 乙) with accepted returns for January to March of 2024
     and 2025: gross output 100 × (1 + firm) 万元 a month in 2024, +10 % in 2025; the table built."""
-    firms = [world.ent_a1, world.ent_a2, world.ent_b]
-    for year in (2024, 2025):
-        RosterEntry.objects.bulk_create(
-            RosterEntry(enterprise=firm, year=year, category=StatCategory.INDUSTRY)
-            for firm in firms
-        )
-        Return.objects.bulk_create(
-            Return(
-                enterprise=firm,
-                period=date(year, number, 1),
-                status=ReturnStatus.ACCEPTED,
-                gross_output=Decimal(100 * (index + 1)) * (Decimal("1.1") if year == 2025 else 1),
-                revenue=Decimal(90 * (index + 1)),
-                electricity=Decimal("10"),
-                employees=50,
-            )
-            for index, firm in enumerate(firms)
-            for number in (1, 2, 3)
-        )
+    three_firms_accepted(world)
     rollup_rebuild()
 
 

@@ -220,7 +220,6 @@ class Project(TimeStampedModel):
 def officers_of(zone_ids: Any) -> Any:
     """The active users who may run projects of these zones: the project writers whose scope is
     one of the zones or a park in one of them."""
-
     return User.objects.filter(
         Q(scope_zone__in=zone_ids) | Q(scope_park__zone__in=zone_ids),
         is_active=True,

@@ -278,7 +278,6 @@ def document_events(project: Project, user: Any) -> list[TimelineEvent]:
 
 def follow_up_events(project: Project, user: Any) -> list[TimelineEvent]:
     """How the zone courted the investor before the project was registered (招商线索跟进)."""
-
     return [
         TimelineEvent(
             on=follow_up.on,

@@ -13,8 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReturnSource, ReturnStatus
 
 Progress = Callable[[str, int, int], None]
@@ -277,10 +280,6 @@ def log_updates(
     The upsert bypasses the ORM, so django-auditlog's signals do not see it; the entries are
     written here in bulk, in the same form. New returns are recorded by the `ReturnImport`.
     """
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from kaifaqu.enterprises.models import Enterprise
 
     if not updated.height:
         return

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from kaifaqu.core.forms import style_filter_form
+from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import paginate, scope_filter_choices
 from kaifaqu.returns.forms.returns import DecisionForm, ReturnFilter, SendBackForm
 from kaifaqu.returns.models import ReturnStatus, ReviewDecision
@@ -29,8 +30,6 @@ DECISIONS = frozenset({"accept", "send-back"})
 
 
 def ensure_reviewer(user: Any) -> None:
-    from kaifaqu.core.permissions import can_write
-
     if not can_write(user, ReviewDecision):
         raise PermissionDenied(_("Only the statistics office reviews returns."))
 

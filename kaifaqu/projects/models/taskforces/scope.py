@@ -49,7 +49,6 @@ class TaskForceMemberQuerySet(ScopedQuerySet):
 def task_force_staff(project: Project) -> Any:
     """The active users who may sit on the project's task force: its zone's leadership and
     project staff, and the service centre of the project's own park."""
-
     in_park = Q(scope_park=project.park_id) if project.park_id else Q(pk__in=[])
     return User.objects.filter(
         Q(scope_zone=project.zone_id) | in_park,
