@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,11 +21,15 @@ STALE_AFTER = timedelta(minutes=10)
 KEPT_FOR = timedelta(days=7)
 
 
-def job_start(*, label: str, total: int, task_id: str | None = None) -> JobProgress:
+def job_start(
+    *, label: str, total: int, task_id: str | None = None, user: Any = None
+) -> JobProgress:
     JobProgress.objects.filter(finished_at__lt=timezone.now() - KEPT_FOR).delete()
+    defaults: dict[str, Any] = {"label": label, "done": 0, "total": total, "finished_at": None}
+    if user is not None:
+        defaults["user"] = user
     job, _created = JobProgress.objects.update_or_create(
-        task_id=task_id or uuid.uuid4().hex,
-        defaults={"label": label, "done": 0, "total": total, "finished_at": None},
+        task_id=task_id or uuid.uuid4().hex, defaults=defaults
     )
     return job
 
@@ -38,10 +43,14 @@ def job_advance(job: JobProgress, *, done: int, total: int | None = None) -> Non
     job.save(update_fields=fields)
 
 
-def job_finish(job: JobProgress) -> None:
+def job_finish(job: JobProgress, *, outcome: Any = None) -> None:
     job.done = job.total
     job.finished_at = timezone.now()
-    job.save(update_fields=["done", "finished_at", "updated_at"])
+    fields = ["done", "finished_at", "updated_at"]
+    if outcome is not None:
+        job.outcome = outcome
+        fields.append("outcome")
+    job.save(update_fields=fields)
 
 
 def job_running(label: str) -> JobProgress | None:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,17 @@ class JobProgress(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Who started it (an import's page shows its progress and result to that user only), and
+    # what came of it, for the page to show once it is done (an import's counts or errors).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    outcome = models.JSONField(_("outcome"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("job progress")

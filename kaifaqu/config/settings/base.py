@@ -154,6 +154,9 @@ STATIC_ROOT = Path(os.environ.get("KFQ_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("KFQ_MEDIA_ROOT", VAR_DIR / "media"))
 # The largest project document (项目文件) a user may upload, in MB.
 KFQ_DOCUMENT_MAX_MB = int(os.environ.get("KFQ_DOCUMENT_MAX_MB", "20"))
+# An uploaded import larger than this runs in the background (core/imports/background.py), its
+# progress shown on the page; a smaller one is imported in the request.
+KFQ_IMPORT_BACKGROUND_BYTES = int(os.environ.get("KFQ_IMPORT_BACKGROUND_BYTES", str(1024 * 1024)))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

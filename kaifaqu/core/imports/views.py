@@ -8,14 +8,17 @@ from typing import Any
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kaifaqu.core.imports.background import JOB_LABEL, import_start, in_background, result_of
 from kaifaqu.core.imports.registry import ImportKind, get_kind, run_import
 from kaifaqu.core.imports.template import template_workbook
 from kaifaqu.core.lib.money import MoneyUnit
+from kaifaqu.core.models import JobProgress
 from kaifaqu.core.permissions import user_may
 from kaifaqu.core.views.export import XLSX_TYPE
 
@@ -72,28 +75,71 @@ class ImportView(_KindView):
         return form_class(*args, kind=self.spec, user=request.user)
 
     def render(
-        self, request: HttpRequest, form: ImportForm, result: Any = None, status: int = 200
+        self,
+        request: HttpRequest,
+        form: ImportForm,
+        result: Any = None,
+        status: int = 200,
+        error_total: int | None = None,
     ) -> HttpResponse:
         page = self.spec.page
         done = ""
         if result is not None and not result.errors:
             counts = {name: getattr(result, name) for name in ("rows", "created", "updated")}
             done = str(page.done) % {**counts, "unchanged": result.unchanged}
-        context = {"form": form, "result": result, "page": page, "done": done, "kind": self.spec}
+        errors = len(result.errors) if result is not None else 0
+        context = {
+            "form": form,
+            "result": result,
+            "page": page,
+            "done": done,
+            "kind": self.spec,
+            # A background import keeps the first ERRORS_KEPT errors of a file with more.
+            "error_total": errors if error_total is None else error_total,
+            "errors_left_out": (error_total or errors) - errors,
+        }
         return TemplateResponse(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        if "job" in request.GET:
+            return self.job(request, request.GET["job"])
         return self.render(request, self.form(request))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponseBase:
         form = self.form(request, request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, form)
         upload = form.cleaned_data["file"]
+        if in_background(upload.size):
+            job = import_start(self.spec, by=request.user, upload=upload, options=form.options())
+            return HttpResponseRedirect(f"{request.path}?job={job.task_id}")
         result = run_import(
             self.spec, by=request.user, file=upload, filename=upload.name, **form.options()
         )
         return self.render(request, form, result, status=400 if result.errors else 200)
+
+    def job(self, request: HttpRequest, task_id: str) -> HttpResponse:
+        """A file imported in the background: its progress (redrawn by htmx until it is done),
+        then its result; only for whoever uploaded it."""
+        job = get_object_or_404(
+            JobProgress,
+            task_id=task_id,
+            user=request.user,
+            label=JOB_LABEL.format(kind=self.spec.kind),
+        )
+        if request.GET.get("partial"):
+            if job.finished_at is not None:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = f"{request.path}?job={job.task_id}"
+                return response
+            return TemplateResponse(request, "core/_import_progress.html", {"job": job})
+        if job.finished_at is None or job.outcome is None:
+            context = {"page": self.spec.page, "kind": self.spec, "job": job}
+            return TemplateResponse(request, self.template_name, context)
+        result = result_of(job.outcome)
+        return self.render(
+            request, self.form(request), result, error_total=job.outcome["error_count"]
+        )
 
 
 class ImportTemplateView(_KindView):

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from kaifaqu.cli import main
@@ -21,6 +20,7 @@ from kaifaqu.core.hooks import on_returns_changed
 from kaifaqu.core.jobs import job_advance, job_start
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import JobProgress
+from kaifaqu.core.tests.task_helpers import DATABASE_TASKS, run_worker
 from kaifaqu.indicators.models import IndicatorCell
 from kaifaqu.indicators.services import rollups
 from kaifaqu.indicators.services.inputs import price_index_create
@@ -33,9 +33,6 @@ from kaifaqu.returns.services.changes import returns_changed
 
 pytestmark = pytest.mark.django_db
 KEYS = ["slice_kind", "slice_key", "indicator"]
-DATABASE_TASKS = override_settings(
-    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-)
 MONTHS = [Month(2024, 2), Month(2024, 3), Month(2025, 2), Month(2025, 3)]
 
 
@@ -71,22 +68,6 @@ def province_output(month: Month) -> int:
         (pl.col("slice_kind") == "province") & (pl.col("indicator") == "gross_output")
     )
     return int(cells["ytd_value"].item())
-
-
-def run_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """django-tasks-db's worker, in batch mode: every task waiting, then it stops. (It closes
-    old connections between tasks; the test's transaction must stay open, so not here.)"""
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def test_the_hook_is_filled_by_indicators_at_start_up() -> None:
