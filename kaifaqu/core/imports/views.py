@@ -16,7 +16,7 @@ from django.views import View
 from kaifaqu.core.imports.registry import ImportKind, get_kind, run_import
 from kaifaqu.core.imports.template import template_workbook
 from kaifaqu.core.lib.money import MoneyUnit
-from kaifaqu.core.permissions import user_may
+from kaifaqu.core.permissions import AskingUser, user_may
 from kaifaqu.core.views.export import XLSX_TYPE
 
 
@@ -36,7 +36,7 @@ class ImportForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: Any, kind: ImportKind, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: ImportKind, user: AskingUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.user = user
@@ -90,9 +90,10 @@ class ImportView(_KindView):
         if not form.is_valid():
             return self.render(request, form)
         upload = form.cleaned_data["file"]
-        result = run_import(
-            self.spec, by=request.user, file=upload, filename=upload.name, **form.options()
-        )
+        user = request.user
+        if not user.is_authenticated:  # LoginRequiredMixin let no signed-out visitor this far
+            raise PermissionDenied
+        result = run_import(self.spec, by=user, file=upload, filename=upload.name, **form.options())
         return self.render(request, form, result, status=400 if result.errors else 200)
 
 
