@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.permissions import can_write
 from kaifaqu.projects.forms.taskforces import (
@@ -50,7 +51,9 @@ class DocumentsPageView(ProjectWorkView):
 class DocumentUploadView(DocumentsPageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(ProjectDocument)
         form = DocumentForm(data=request.POST, files=request.FILES)
@@ -73,7 +76,9 @@ class DocumentUploadView(DocumentsPageView):
 class DocumentRemoveView(DocumentsPageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(ProjectDocument)
         document = get_object_or_404(
@@ -92,7 +97,7 @@ class DocumentDownloadView(ProjectWorkView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         project = self.get_object()
         document = get_object_or_404(
-            project_documents(user=request.user, project=project), pk=kwargs["document"]
+            project_documents(user=self.request.user, project=project), pk=kwargs["document"]
         )
         return document_file_response(document)
 

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 from django.db import connection
 
+from kaifaqu.accounts.models import User
 from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReturnSource, ReturnStatus
 
 Progress = Callable[[str, int, int], None]
@@ -81,7 +82,7 @@ def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
 def upsert(
     frame: pl.DataFrame,
     *,
-    by: Any,
+    by: User,
     now: datetime,
     progress: Progress | None,
     done: int,
@@ -270,7 +271,7 @@ def _shown(whole: int | None, field: str) -> str:
 
 
 def log_updates(
-    *, updated: pl.DataFrame, before: pl.DataFrame, by: Any, now: datetime, file_name: str
+    *, updated: pl.DataFrame, before: pl.DataFrame, by: User, now: datetime, file_name: str
 ) -> None:
     """One change-log entry per updated return with each changed figure's old and new value.
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import style_filter_form
 from kaifaqu.core.views.registry import paginate, scope_filter_choices
 from kaifaqu.returns.forms.returns import DecisionForm, ReturnFilter, SendBackForm
@@ -28,7 +30,7 @@ QUEUE_TARGET = "review-queue"
 DECISIONS = frozenset({"accept", "send-back"})
 
 
-def ensure_reviewer(user: Any) -> None:
+def ensure_reviewer(user: User) -> None:
     from kaifaqu.core.permissions import can_write
 
     if not can_write(user, ReviewDecision):
@@ -46,6 +48,7 @@ class QueueFilter(ReturnFilter):
 
 
 class ReviewQueueView(LoginRequiredMixin, View):
+    request: AuthenticatedHttpRequest
     template_name = "returns/review_queue.html"
     results_template_name = "returns/_review_queue_results.html"
 
@@ -99,7 +102,7 @@ class ReviewDecideView(ReviewQueueView):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    def post(self, request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponseBase:
         if action not in DECISIONS:
             raise Http404
         record = get_object_or_404(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import can_write
 from kaifaqu.returns.forms.returns import StatisticsSettingsForm
@@ -39,7 +40,9 @@ class StatisticsSettingsView(LoginRequiredMixin, View):
         instance = statistics_settings_for(zone)
         return self.render(zone, StatisticsSettingsForm(instance=instance))
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         zone = self.zone()
         form = StatisticsSettingsForm(data=request.POST, instance=statistics_settings_for(zone))
         if form.is_valid():
