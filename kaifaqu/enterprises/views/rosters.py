@@ -186,7 +186,7 @@ class RosterExitView(LoginRequiredMixin, View):
             },
         )
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self.page(self.entry(), RosterExitForm())
 
     def post(

@@ -144,7 +144,7 @@ class IndicatorTableStatusView(IndicatorView):
     """The table's status element, polled by htmx every 2 s while the table is updating; empty
     (and so removed, which ends the polling) once it is up to date."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return TemplateResponse(request, "indicators/table_status.html", {"status": table_status()})
 
 
@@ -241,7 +241,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
 class IndicatorCatalogueView(IndicatorView):
     template_name = "indicators/indicator_catalogue.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return TemplateResponse(
             request,
             self.template_name,

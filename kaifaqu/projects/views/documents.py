@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -94,10 +94,10 @@ class DocumentDownloadView(ProjectWorkView):
 
     tab = "documents"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         project = self.get_object()
         document = get_object_or_404(
-            project_documents(user=self.request.user, project=project), pk=kwargs["document"]
+            project_documents(user=request.user, project=project), pk=kwargs["document"]
         )
         return document_file_response(document)
 

@@ -291,7 +291,7 @@ class FaiDetailView(FaiView):
             pk=self.kwargs["pk"],
         )
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         registration = self.registration()
         initial: dict[str, Any] = {"month": self.month().first_day}
         chosen = request.GET.get("month")
@@ -372,7 +372,7 @@ class FaiMonthView(FaiView):
 
     template_name = "projects/fai_month.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self._render(request, None)
 
     def post(

@@ -93,7 +93,7 @@ class ReviewQueueView(LoginRequiredMixin, View):
             )
         return TemplateResponse(request, self.template_name, context)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self.queue()
 
 
