@@ -70,7 +70,8 @@ def user_token(*, user: User) -> str:
     """The user's API token, created on first use."""
     token, _created = Token.objects.get_or_create(user=user)
     access_event_record(kind=AccessEventKind.TOKEN, user=user, detail="kfq token")
-    return token.key
+    key: str = token.key  # authtoken's Token is untyped
+    return key
 
 
 def export_access_record(*, request: HttpRequest, detail: str) -> None:

@@ -5,17 +5,17 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from kaifaqu.accounts.models import AccessEventKind
+from kaifaqu.accounts.models import AccessEventKind, User
 from kaifaqu.accounts.services import access_event_record
 
 
 @receiver(user_logged_in, dispatch_uid="kfq_access_login")
-def _log_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _log_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     access_event_record(kind=AccessEventKind.LOGIN, request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="kfq_access_logout")
-def _log_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _log_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         access_event_record(kind=AccessEventKind.LOGOUT, request=request, user=user)
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from kaifaqu.accounts.filters import AccessEventFilter
 from kaifaqu.accounts.forms import SignInForm
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.models import AccessEventKind
 from kaifaqu.accounts.selectors import access_event_list
 from kaifaqu.accounts.services import access_event_record
@@ -38,7 +39,7 @@ def lockout_response(
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = access_event_list(user=request.user)
     filterset = AccessEventFilter(request.GET or None, queryset=events)
     style_filter_form(filterset.form)

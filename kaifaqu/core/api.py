@@ -33,15 +33,17 @@ class ScopedRelatedFieldMixin:
         return queryset.for_user(getattr(request, "user", None))
 
 
-class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyRelatedField(
+    ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField[models.Model]
+):
     pass
 
 
-class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
+class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField[models.Model]):
     pass
 
 
-class IndustryClassField(serializers.PrimaryKeyRelatedField):
+class IndustryClassField(serializers.PrimaryKeyRelatedField[IndustryClass]):
     """A GB/T 4754-2017 class given by its 4-digit code, e.g. "3011"; broader headings are refused."""
 
     default_error_messages = {
@@ -58,7 +60,8 @@ class IndustryClassField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> IndustryClass:
-        industry: IndustryClass = super().to_internal_value(str(data).strip())
+        # The stubs type a related field's input as the model; it is the key ("3011").
+        industry = super().to_internal_value(str(data).strip())  # type: ignore[arg-type]
         if industry.level != IndustryLevel.CLASS:
             self.fail("not_class", code=industry.code, name=industry.name)
         return industry
@@ -69,7 +72,7 @@ class ScopedViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Any],
 ):
     """List, retrieve, create and update; no delete. Subclasses name their services.
 
@@ -84,12 +87,12 @@ class ScopedViewSet(
     update_service: Callable[..., models.Model]
     update_service_argument: str
     select_related: Sequence[str] = ()
-    prefetch_related: Sequence[str | models.Prefetch] = ()
+    prefetch_related: Sequence[str | models.Prefetch[Any]] = ()
     pagination_class = ApiPagination
 
     def get_queryset(self) -> models.QuerySet[Any]:
         model = self.queryset.model
-        queryset = model._default_manager.for_user(self.request.user)  # type: ignore[attr-defined]
+        queryset = model._default_manager.for_user(self.request.user)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:

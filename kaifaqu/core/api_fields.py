@@ -28,7 +28,7 @@ class MonthFormField(forms.CharField):
             ) from error
 
 
-class MonthFilter(django_filters.Filter):
+class MonthFilter(django_filters.Filter):  # type: ignore[misc]  # django-filter has no types
     field_class = MonthFormField
 
 

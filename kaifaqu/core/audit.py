@@ -9,6 +9,7 @@ from auditlog.models import LogEntry
 from django.db import models
 
 from kaifaqu.core.hooks import on_export
+from kaifaqu.core.permissions import ScopedUser
 
 
 def export_record(*, request: Any, detail: str) -> None:
@@ -20,7 +21,7 @@ def export_record(*, request: Any, detail: str) -> None:
 
 
 @contextmanager
-def acting_as(user: Any) -> Iterator[None]:
+def acting_as(user: ScopedUser | None) -> Iterator[None]:
     """Attribute log entries written inside the block to `user`.
 
     AuditlogMiddleware knows the session user, but token-authenticated API calls are authenticated
@@ -47,4 +48,7 @@ def acting_as(user: Any) -> Iterator[None]:
 
 
 def history_for(instance: models.Model) -> models.QuerySet[LogEntry]:
-    return LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-timestamp")
+    entries: models.QuerySet[LogEntry] = LogEntry.objects.get_for_object(
+        instance
+    )  # auditlog: untyped
+    return entries.select_related("actor").order_by("-timestamp")

@@ -16,7 +16,7 @@ class UsccFormField(forms.CharField):
         return uscc.normalize(text) if text else text
 
 
-class UsccField(models.CharField):
+class UsccField(models.CharField[str, str]):
     """统一社会信用代码, stored normalized so that uniqueness means the same code."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

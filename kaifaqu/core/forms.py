@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.permissions import ScopedUser
+
 ANY_LABEL = _("All")
 
 
@@ -103,7 +105,7 @@ class StyledForm(forms.Form):
         style_form(self)
 
 
-class StyledModelForm(forms.ModelForm):
+class StyledModelForm(forms.ModelForm[Any]):
     """A model form used for its fields and checks only: the view saves through a service."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,7 +119,7 @@ class StyledModelForm(forms.ModelForm):
 class ScopedModelForm(StyledModelForm):
     """Every choice of a scoped record (zone, park, enterprise) lists only what the user can see."""
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         new = not self.is_bound and not self.instance.pk

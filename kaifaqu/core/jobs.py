@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from kaifaqu.core.models import JobProgress
+from kaifaqu.core.permissions import ScopedUser
 
 # A job not heard from for this long is taken for dead (its worker stopped) and not shown.
 STALE_AFTER = timedelta(minutes=10)
@@ -22,7 +23,7 @@ KEPT_FOR = timedelta(days=7)
 
 
 def job_start(
-    *, label: str, total: int, task_id: str | None = None, user: Any = None
+    *, label: str, total: int, task_id: str | None = None, user: ScopedUser | None = None
 ) -> JobProgress:
     JobProgress.objects.filter(finished_at__lt=timezone.now() - KEPT_FOR).delete()
     defaults: dict[str, Any] = {"label": label, "done": 0, "total": total, "finished_at": None}

@@ -13,19 +13,19 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.audit import acting_as
-from kaifaqu.core.permissions import can_create, ensure_can_write
+from kaifaqu.core.permissions import ScopedUser, can_create, ensure_can_write
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _ensure_in_scope_after_save(by: Any, instance: models.Model) -> None:
+def _ensure_in_scope_after_save(by: ScopedUser, instance: models.Model) -> None:
     manager = type(instance)._default_manager
     if not manager.for_user(by).filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
         raise PermissionDenied(_("This record would fall outside your scope."))
 
 
 @transaction.atomic
-def model_create(*, model: type[M], data: Mapping[str, Any], by: Any) -> M:
+def model_create(*, model: type[M], data: Mapping[str, Any], by: ScopedUser | None) -> M:
     """Validate and insert; a person may only create what their scope will then show them."""
     if by is not None and not can_create(by, model):
         raise PermissionDenied(_("You may not create this kind of record."))
@@ -40,7 +40,7 @@ def model_create(*, model: type[M], data: Mapping[str, Any], by: Any) -> M:
 
 @transaction.atomic
 def model_update(
-    *, instance: M, fields: Iterable[str], data: Mapping[str, Any], by: Any
+    *, instance: M, fields: Iterable[str], data: Mapping[str, Any], by: ScopedUser | None
 ) -> tuple[M, bool]:
     """Set the given fields from data, validate, and save only what changed, in scope before and after."""
     if by is not None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, Subquery, Sum
 
+from kaifaqu.accounts.models import User
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.indicators.models import Indicator, ReportedFigure
@@ -79,12 +80,12 @@ class ZoneHome:
         )
 
 
-def zone_get(*, user: Any, pk: int) -> Zone | None:
+def zone_get(*, user: User, pk: int) -> Zone | None:
     """The zone if it is in the user's scope; a zone outside it does not exist for them."""
     return Zone.objects.for_user(user).select_related("region__parent").filter(pk=pk).first()
 
 
-def zone_home(*, user: Any, zone: Zone) -> ZoneHome:
+def zone_home(*, user: User, zone: Zone) -> ZoneHome:
     parks = list(Park.objects.for_user(user).filter(zone=zone).order_by("position", "name"))
     by_park: dict[int | None, Tally] = defaultdict(Tally)
 
@@ -164,7 +165,7 @@ def zone_home(*, user: Any, zone: Zone) -> ZoneHome:
     )
 
 
-def _latest_figures(user: Any, zone: Zone) -> tuple[list[ReportedFigure], int | None]:
+def _latest_figures(user: User, zone: Zone) -> tuple[list[ReportedFigure], int | None]:
     """The zone's figures of its latest year; of an indicator, the one covering the most months."""
     figures = ReportedFigure.objects.for_user(user).filter(zone=zone)
     latest_year = figures.order_by("-year").values("year")[:1]
@@ -175,7 +176,7 @@ def _latest_figures(user: Any, zone: Zone) -> tuple[list[ReportedFigure], int | 
     return ordered, (ordered[0].year if ordered else None)
 
 
-def _latest_industry_roster(user: Any, zone: Zone) -> tuple[int | None, int]:
+def _latest_industry_roster(user: User, zone: Zone) -> tuple[int | None, int]:
     """How many enterprises are on the latest year's roster of above-scale industry (规上工业)."""
     latest = (
         RosterEntry.objects.for_user(user)
@@ -232,7 +233,7 @@ class ZoneOverview:
         return sum((value for value in values if value is not None), ZERO)
 
 
-def zone_overview(*, user: Any) -> ZoneOverview:
+def zone_overview(*, user: User) -> ZoneOverview:
     """The zones in the user's scope with their parks, enterprises, projects and latest GDP."""
     zones = list(
         Zone.objects.for_user(user)

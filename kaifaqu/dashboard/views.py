@@ -1,23 +1,19 @@
 """The home page: a zone's page for users of one zone, an overview of zones for the others."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kaifaqu.accounts.models import User
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.dashboard.charts import park_chart, stage_chart
 from kaifaqu.dashboard.selectors import zone_get, zone_home, zone_overview
 from kaifaqu.projects.selectors import project_warning_counts
 
 
-class AuthenticatedRequest(HttpRequest):
-    user: User
-
-
 @login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     zone_id = user.home_zone_id
     if zone_id is not None:
@@ -33,11 +29,11 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def zone_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def zone_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _zone_page(request, pk)
 
 
-def _zone_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _zone_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     zone = zone_get(user=user, pk=pk)
     if zone is None:

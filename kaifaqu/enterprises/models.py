@@ -101,7 +101,7 @@ class CategoryThreshold(models.Model):
         return f"{self.get_category_display()} {self.industry_scope} {self.valid_from}"
 
 
-class EnterpriseQuerySet(ScopedQuerySet):
+class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
     def in_region(self, region: Region) -> EnterpriseQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)
 
@@ -204,7 +204,7 @@ class RosterEntryKind(models.TextChoices):
     MONTHLY = "monthly", _("Newly commissioned, monthly entry (新开业月度入库)")
 
 
-class RosterEntryQuerySet(ScopedQuerySet):
+class RosterEntryQuerySet(ScopedQuerySet["RosterEntry"]):
     def in_region(self, region: Region) -> RosterEntryQuerySet:
         return self.filter(enterprise__zone__region__code__startswith=region.prefix)
 

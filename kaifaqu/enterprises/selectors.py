@@ -1,21 +1,20 @@
 """Reads of enterprises and of the industry table; every business read starts from for_user."""
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 
 INDUSTRY_SEARCH_LIMIT = 20
 
 
-def enterprise_list(*, user: Any) -> QuerySet[Enterprise]:
+def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     """Enterprises the user can see, with what a list row shows joined in."""
     return Enterprise.objects.for_user(user).select_related("industry", "zone", "park")
 
 
-def enterprise_detail(*, user: Any) -> QuerySet[Enterprise]:
+def enterprise_detail(*, user: User) -> QuerySet[Enterprise]:
     """As the list, with the whole industry path (class › group › division › section) joined."""
     return Enterprise.objects.for_user(user).select_related(
         "industry__parent__parent__parent", "zone", "park"
@@ -51,7 +50,7 @@ def industry_by_code(code: str) -> IndustryClass | None:
     return IndustryClass.objects.filter(code=code.strip()).first()
 
 
-def roster_list(*, user: Any) -> QuerySet[RosterEntry]:
+def roster_list(*, user: User) -> QuerySet[RosterEntry]:
     """Roster entries the user can see, with the enterprise and its park joined in."""
     return RosterEntry.objects.for_user(user).select_related("enterprise__park", "enterprise__zone")
 

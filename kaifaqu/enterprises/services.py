@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.permissions import can_create
 from kaifaqu.core.services import model_create, model_update
@@ -30,18 +31,20 @@ ENTERPRISE_FIELDS = (
 )
 
 
-def enterprise_create(*, by: Any, data: dict[str, Any]) -> Enterprise:
+def enterprise_create(*, by: User | None, data: dict[str, Any]) -> Enterprise:
     fields = {key: value for key, value in data.items() if key in ENTERPRISE_FIELDS}
     return model_create(model=Enterprise, data=fields, by=by)
 
 
-def enterprise_update(*, by: Any, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
+def enterprise_update(
+    *, by: User | None, enterprise: Enterprise, data: dict[str, Any]
+) -> Enterprise:
     return model_update(instance=enterprise, fields=ENTERPRISE_FIELDS, data=data, by=by)[0]
 
 
 def roster_entry_add(
     *,
-    by: Any,
+    by: User | None,
     enterprise: Enterprise,
     year: int,
     category: str,
@@ -77,7 +80,7 @@ def roster_entry_add(
     )
 
 
-def roster_exit(*, by: Any, entry: RosterEntry, on: date, reason: str) -> RosterEntry:
+def roster_exit(*, by: User | None, entry: RosterEntry, on: date, reason: str) -> RosterEntry:
     """Take an enterprise off a roster from a date, with the reason (e.g. revenue below threshold)."""
     if not reason.strip():
         raise ValidationError({"exit_reason": _("Give the reason for the exit.")})
@@ -92,7 +95,7 @@ def roster_exit(*, by: Any, entry: RosterEntry, on: date, reason: str) -> Roster
 
 
 @transaction.atomic
-def roster_carry_forward(*, by: Any, zone: Zone, from_year: int, to_year: int) -> int:
+def roster_carry_forward(*, by: User | None, zone: Zone, from_year: int, to_year: int) -> int:
     """Annual entry: carry the zone's entries of a year that did not exit into the next year.
 
     Set-based and idempotent: entries already on the new roster are left as they are. Returns

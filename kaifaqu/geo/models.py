@@ -44,7 +44,7 @@ def region_prefix(code: str) -> str:
     )
 
 
-class RegionQuerySet(ScopedQuerySet):
+class RegionQuerySet(ScopedQuerySet["Region"]):
     # Administrative codes are public reference data: every signed-in user may read them all.
     def in_region(self, region: Region) -> RegionQuerySet:
         return self.all()
@@ -130,7 +130,7 @@ class ZoneLevel(models.TextChoices):
     PROVINCIAL = "provincial", _("Provincial")
 
 
-class ZoneQuerySet(ScopedQuerySet):
+class ZoneQuerySet(ScopedQuerySet["Zone"]):
     def in_region(self, region: Region) -> ZoneQuerySet:
         return self.filter(region__code__startswith=region.prefix)
 
@@ -192,7 +192,7 @@ class Zone(TimeStampedModel):
             raise ValidationError({"region": _("A zone lies in a city or county, not a province.")})
 
 
-class ParkQuerySet(ScopedQuerySet):
+class ParkQuerySet(ScopedQuerySet["Park"]):
     def in_region(self, region: Region) -> ParkQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)
 

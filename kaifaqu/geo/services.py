@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.permissions import ScopedUser
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.geo.models import Park, Region, Zone
 
@@ -36,34 +37,34 @@ PARK_FIELDS = (
 )
 
 
-def region_create(*, by: Any, data: dict[str, Any]) -> Region:
+def region_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Region:
     return model_create(model=Region, data=_pick(data, REGION_FIELDS), by=by)
 
 
-def region_update(*, by: Any, region: Region, data: dict[str, Any]) -> Region:
+def region_update(*, by: ScopedUser | None, region: Region, data: dict[str, Any]) -> Region:
     return model_update(instance=region, fields=REGION_FIELDS, data=data, by=by)[0]
 
 
-def zone_create(*, by: Any, data: dict[str, Any]) -> Zone:
+def zone_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Zone:
     return model_create(model=Zone, data=_pick(data, ZONE_FIELDS), by=by)
 
 
 @transaction.atomic
-def zone_update(*, by: Any, zone: Zone, data: dict[str, Any]) -> Zone:
+def zone_update(*, by: ScopedUser | None, zone: Zone, data: dict[str, Any]) -> Zone:
     zone, _changed = model_update(instance=zone, fields=ZONE_FIELDS, data=data, by=by)
     _check_park_areas(zone)
     return zone
 
 
 @transaction.atomic
-def park_create(*, by: Any, data: dict[str, Any]) -> Park:
+def park_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Park:
     park = model_create(model=Park, data=_pick(data, PARK_FIELDS), by=by)
     _check_park_areas(park.zone)
     return park
 
 
 @transaction.atomic
-def park_update(*, by: Any, park: Park, data: dict[str, Any]) -> Park:
+def park_update(*, by: ScopedUser | None, park: Park, data: dict[str, Any]) -> Park:
     park, _changed = model_update(instance=park, fields=PARK_FIELDS, data=data, by=by)
     _check_park_areas(park.zone)
     return park

@@ -4,7 +4,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Django classes that django-stubs types as generic (CharField[str, str], ModelForm[Zone]) may
+# then be subscripted at run time as they are in annotations (strict mypy, pyproject.toml).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "kaifaqu"

@@ -27,6 +27,7 @@ from kaifaqu.core.imports.registry import ImportKind, get_kind, run_import
 from kaifaqu.core.jobs import job_advance, job_finish, job_start
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.models import JobProgress
+from kaifaqu.core.permissions import ScopedUser
 
 JOB_LABEL = "import.{kind}"
 # Errors kept for the page: a file of a province can have an error on every one of 200,000
@@ -91,7 +92,7 @@ def result_of(outcome: Mapping[str, Any]) -> ImportResult:
 
 
 def import_start(
-    spec: ImportKind, *, by: Any, upload: UploadedFile, options: Mapping[str, Any]
+    spec: ImportKind, *, by: ScopedUser, upload: UploadedFile, options: Mapping[str, Any]
 ) -> JobProgress:
     """Keep the upload, record the job as the uploader's and queue the import."""
     folder = Path(settings.MEDIA_ROOT) / "imports"

@@ -23,7 +23,7 @@ from kaifaqu.core.imports.headers import FormSpec
 from kaifaqu.core.imports.reading import Sheet, read_upload
 from kaifaqu.core.imports.template import ImportTemplate
 from kaifaqu.core.lib.money import MoneyUnit
-from kaifaqu.core.permissions import user_may
+from kaifaqu.core.permissions import ScopedUser, user_may
 
 if TYPE_CHECKING:
     from kaifaqu.core.imports.views import ImportForm
@@ -139,7 +139,7 @@ def kinds() -> list[str]:
 def run_import(
     spec: ImportKind,
     *,
-    by: Any,
+    by: ScopedUser | None,
     file: IO[bytes] | Path,
     filename: str,
     unit: MoneyUnit | None = None,

@@ -19,7 +19,7 @@ from kaifaqu.core.imports.registry import ImportKind, get_kind, run_import
 from kaifaqu.core.imports.template import template_workbook
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.models import JobProgress
-from kaifaqu.core.permissions import user_may
+from kaifaqu.core.permissions import AskingUser, user_may
 from kaifaqu.core.views.export import XLSX_TYPE
 
 
@@ -39,7 +39,7 @@ class ImportForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: Any, kind: ImportKind, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: ImportKind, user: AskingUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.user = user
@@ -110,12 +110,13 @@ class ImportView(_KindView):
         if not form.is_valid():
             return self.render(request, form)
         upload = form.cleaned_data["file"]
+        user = request.user
+        if not user.is_authenticated:  # LoginRequiredMixin let no signed-out visitor this far
+            raise PermissionDenied
         if in_background(upload.size):
-            job = import_start(self.spec, by=request.user, upload=upload, options=form.options())
+            job = import_start(self.spec, by=user, upload=upload, options=form.options())
             return HttpResponseRedirect(f"{request.path}?job={job.task_id}")
-        result = run_import(
-            self.spec, by=request.user, file=upload, filename=upload.name, **form.options()
-        )
+        result = run_import(self.spec, by=user, file=upload, filename=upload.name, **form.options())
         return self.render(request, form, result, status=400 if result.errors else 200)
 
     def job(self, request: HttpRequest, task_id: str) -> HttpResponse:

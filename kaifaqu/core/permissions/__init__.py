@@ -11,12 +11,22 @@ from kaifaqu.core.permissions.policy import (
     roles_that_may,
     user_may,
 )
-from kaifaqu.core.permissions.roles import SCOPE_OF_ROLE, Role, Scope, ScopedUser, ScopeLevel
+from kaifaqu.core.permissions.roles import (
+    SCOPE_OF_ROLE,
+    AskingUser,
+    HasRole,
+    Role,
+    Scope,
+    ScopedUser,
+    ScopeLevel,
+)
 from kaifaqu.core.permissions.scoping import ScopedQuerySet, visible_for_request
 
 __all__ = [
     "POLICY",
     "SCOPE_OF_ROLE",
+    "AskingUser",
+    "HasRole",
     "Role",
     "Scope",
     "ScopeLevel",

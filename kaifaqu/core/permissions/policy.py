@@ -13,13 +13,13 @@ printed in docs/areas/accounts-and-audit.md, and a test keeps the two equal.
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.permissions.roles import Role
+from kaifaqu.core.permissions.roles import AskingUser, HasRole, Role
 
 SYSTEM, SECURITY, AUDIT = Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN
 PROVINCE, LEADER, ADMIN = Role.PROVINCE_OFFICER, Role.ZONE_LEADER, Role.ZONE_ADMIN
@@ -34,7 +34,9 @@ PROJECT_STAFF = frozenset({SYSTEM, ADMIN, OFFICER, PARK})
 STATISTICS_OFFICE = frozenset({SYSTEM, ADMIN, STATISTICIAN})
 
 
-def _writes(model: str, roles: frozenset[str], *, add: frozenset[str] | None = None) -> dict:
+def _writes(
+    model: str, roles: frozenset[str], *, add: frozenset[str] | None = None
+) -> dict[str, frozenset[str]]:
     return {f"{model}.change": roles, f"{model}.add": roles if add is None else add}
 
 
@@ -96,18 +98,18 @@ POLICY: dict[str, frozenset[str]] = {
 }
 
 
-def user_may(user: Any, action: str) -> bool:
+def user_may(user: HasRole | AnonymousUser | None, action: str) -> bool:
     """Whether the user's role may take the action (an unknown action is a programming error)."""
     if action not in POLICY:
         raise KeyError(f"no such action in the permission table: {action!r}")
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-        and user.role in POLICY[action]
-    )
+    if user is None or isinstance(user, AnonymousUser):
+        return False
+    return bool(user.is_authenticated and user.is_active and user.role in POLICY[action])
 
 
-def ensure_may(user: Any, action: str, message: Any = None) -> None:
+def ensure_may(
+    user: HasRole | AnonymousUser | None, action: str, message: str | Promise | None = None
+) -> None:
     """Refuse (PermissionDenied, in the user's language) unless the user may take the action."""
     if not user_may(user, action):
         raise PermissionDenied(message or _("You may not do this."))
@@ -122,17 +124,17 @@ def model_label(model: type[models.Model] | models.Model) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def can_write(user: Any, model: type[models.Model] | models.Model) -> bool:
+def can_write(user: AskingUser, model: type[models.Model] | models.Model) -> bool:
     action = f"{model_label(model)}.change"
     return action in POLICY and user_may(user, action)
 
 
-def can_create(user: Any, model: type[models.Model]) -> bool:
+def can_create(user: AskingUser, model: type[models.Model]) -> bool:
     action = f"{model_label(model)}.add"
     return action in POLICY and user_may(user, action)
 
 
-def ensure_can_write(user: Any, instance: models.Model) -> None:
+def ensure_can_write(user: AskingUser, instance: models.Model) -> None:
     """Raise PermissionDenied unless the user may change this (existing or new) record."""
     model = type(instance)
     allowed = can_write(user, model) if instance.pk else can_create(user, model)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,10 +62,34 @@ class Scope:
     enterprise: Enterprise | None = None
 
 
-class ScopedUser(Protocol):
-    is_authenticated: bool
-    is_active: bool
-    role: str
+class HasRole(Protocol):
+    """What the permission table reads of a user: signed in, active, and the role."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+class ScopedUser(HasRole, Protocol):
+    """The acting user as core sees it: a role and the scope it works in.
+
+    accounts.User satisfies it; core may not import accounts (layers), so core's services and
+    permission checks are typed with this protocol. A signed-out visitor (AnonymousUser) has no
+    role: functions that accept one say so (`AskingUser`).
+    """
+
+    @property
+    def pk(self) -> Any: ...
 
     @property
     def scope(self) -> Scope: ...
+
+
+# Who asks: a signed-in user, a signed-out visitor (request.user of a public page, who sees and
+# may do nothing), or nobody (a filter form built without a request).
+AskingUser = ScopedUser | AnonymousUser | None

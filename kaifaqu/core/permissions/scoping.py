@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
-from kaifaqu.core.permissions.roles import Scope, ScopeLevel
+from kaifaqu.core.permissions.roles import AskingUser, Scope, ScopeLevel
 
 if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
     from kaifaqu.geo.models import Park, Region, Zone
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 def visible_for_request(model: type[models.Model]) -> Callable[[Any], models.QuerySet[Any]]:
@@ -27,11 +30,17 @@ def visible_for_request(model: type[models.Model]) -> Callable[[Any], models.Que
     return queryset
 
 
-class ScopedQuerySet(models.QuerySet):
-    """Base queryset: `for_user` narrows to what the user's role and scope allow."""
+class ScopedQuerySet(models.QuerySet[_M]):
+    """Base queryset: `for_user` narrows to what the user's role and scope allow.
 
-    def for_user(self, user: Any) -> ScopedQuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+    A model's queryset names its model (`class ZoneQuerySet(ScopedQuerySet["Zone"])`), so that
+    `Zone.objects.for_user(user)` is a queryset of zones to the type checker.
+    """
+
+    def for_user(self, user: AskingUser) -> Self:
+        if user is None or isinstance(user, AnonymousUser):
+            return self.none()
+        if not user.is_authenticated or not user.is_active:
             return self.none()
         scope: Scope = user.scope
         if scope.level == ScopeLevel.ALL:
@@ -46,14 +55,14 @@ class ScopedQuerySet(models.QuerySet):
             return self.in_enterprise(scope.enterprise)
         return self.none()
 
-    def in_region(self, region: Region) -> ScopedQuerySet:
+    def in_region(self, region: Region) -> Self:
         raise NotImplementedError
 
-    def in_zone(self, zone: Zone) -> ScopedQuerySet:
+    def in_zone(self, zone: Zone) -> Self:
         raise NotImplementedError
 
-    def in_park(self, park: Park) -> ScopedQuerySet:
+    def in_park(self, park: Park) -> Self:
         raise NotImplementedError
 
-    def in_enterprise(self, enterprise: Enterprise) -> ScopedQuerySet:
+    def in_enterprise(self, enterprise: Enterprise) -> Self:
         raise NotImplementedError

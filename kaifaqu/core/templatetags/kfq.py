@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 
 from kaifaqu.core.lib.money import MoneyUnit, format_amount, from_wan
-from kaifaqu.core.permissions import user_may
+from kaifaqu.core.permissions import AskingUser, user_may
 
 register = template.Library()
 
@@ -65,5 +65,5 @@ def nav_active(context: template.Context, *prefixes: str) -> str:
 
 
 @register.filter
-def reads_access_log(user: Any) -> bool:
+def reads_access_log(user: AskingUser) -> bool:
     return user_may(user, "accounts.read_access_log")

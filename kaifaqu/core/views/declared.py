@@ -35,8 +35,8 @@ class Registry:
     # Checks the input of both forms; a creation view may name another (`form_class`).
     form_class: type[Any]
     # The app's services: `create(by=…, data=…)`, `update(by=…, <model name>=record, data=…)`.
-    create: Callable[..., Any]
-    update: Callable[..., Any]
+    create: Callable[..., models.Model]
+    update: Callable[..., models.Model]
     # Supplies the details tab's template and context.
     detail_view: type[generic.RegistryDetailView]
     # The workbook's columns when it says more than the page; None: the page's columns.

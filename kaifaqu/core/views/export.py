@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -12,6 +12,9 @@ from openpyxl.styles import Font
 
 from kaifaqu.core.audit import export_record
 from kaifaqu.core.views.tables import Column
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,7 +50,7 @@ def xlsx_download(
     filename: str,
     sheets: Sequence[tuple[str, Sequence[Column], Iterable[Any]]],
     what: str,
-) -> Any:
+) -> HttpResponse:
     """The sheets as a download, recorded in the access log like every export (what, rows and
     the query that chose them)."""
     from django.http import HttpResponse

@@ -50,7 +50,7 @@ def _action_label(action: int) -> str:
 def _actor_label(entry: LogEntry) -> str:
     if entry.actor is None:
         return _("System")
-    return entry.actor.get_full_name() or entry.actor.get_username()
+    return str(entry.actor.get_full_name() or entry.actor.get_username())  # auditlog: untyped
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:

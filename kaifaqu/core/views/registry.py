@@ -32,7 +32,7 @@ from django_htmx.middleware import HtmxDetails
 
 from kaifaqu.core.audit import history_for
 from kaifaqu.core.forms import add_service_errors, mark_invalid, style_filter_form
-from kaifaqu.core.permissions import can_create, can_write
+from kaifaqu.core.permissions import AskingUser, can_create, can_write
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.history import history_rows
 from kaifaqu.core.views.tables import Column, table_rows
@@ -55,7 +55,7 @@ class RegistryRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def scope_filter_choices(filterset: django_filters.FilterSet, user: Any) -> None:
+def scope_filter_choices(filterset: django_filters.FilterSet, user: AskingUser) -> None:
     """Choices of zone, park… in a filter are only those the user can see."""
     for filter_ in filterset.filters.values():
         queryset = getattr(filter_, "queryset", None)
@@ -75,7 +75,8 @@ def scoped_filterset(
 
 def filtered_rows(filterset: django_filters.FilterSet) -> models.QuerySet[Any]:
     # A filter the user may not use (say, another zone's id) shows nothing rather than everything.
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows: models.QuerySet[Any] = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return rows
 
 
 class RegistryView(LoginRequiredMixin, View):

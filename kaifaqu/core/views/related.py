@@ -17,6 +17,7 @@ from django.db.models import Count, Model, QuerySet
 from django.urls import reverse
 from django_stubs_ext import StrOrPromise
 
+from kaifaqu.core.permissions import AskingUser
 from kaifaqu.core.registry import Registry
 from kaifaqu.core.views.tables import Column, related_table
 
@@ -56,7 +57,7 @@ def related_records_of(obj: Model) -> list[RelatedRecords]:
     return [records for records in RELATED_RECORDS.values() if records.host == host]
 
 
-def related_cards(*, user: Any, obj: Model) -> list[dict[str, Any]]:
+def related_cards(*, user: AskingUser, obj: Model) -> list[dict[str, Any]]:
     """One card per registered kind of record: the first RELATED_LIMIT rows, the total and the
     link to the whole list filtered by the host."""
     cards = []
@@ -76,7 +77,7 @@ def related_cards(*, user: Any, obj: Model) -> list[dict[str, Any]]:
 
 
 def related_counts(
-    *, user: Any, obj: Model, by: str
+    *, user: AskingUser, obj: Model, by: str
 ) -> list[tuple[RelatedRecords, dict[Any, int]]]:
     """For each kind registered for the host, how many records the user sees, grouped by `by`
     (a zone's enterprises and projects per park)."""

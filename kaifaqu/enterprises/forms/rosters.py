@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import ScopedModelForm, StyledForm
 from kaifaqu.enterprises.models import RosterEntry
 from kaifaqu.geo.models import Zone
@@ -28,7 +29,7 @@ class RosterCarryForwardForm(StyledForm):
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none())
     from_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         zones: Any = self.fields["zone"]
         zones.queryset = Zone.objects.for_user(user)

@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.related import RelatedRecords, related_cards
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
@@ -119,7 +120,7 @@ ENTERPRISES = Registry(
 class IndustrySearchView(LoginRequiredMixin, View):
     """Matching 4-digit classes for the industry picker (public reference data, not scoped)."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         query = request.GET.get("q", "").strip()
         classes = list(industry_search(query=query, limit=INDUSTRY_SEARCH_LIMIT + 1))
         return TemplateResponse(

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import can_write, user_may
 from kaifaqu.core.views import Column, RegistryCreateView, RegistryExportView, RegistryListView
@@ -85,6 +87,7 @@ class RosterViews:
 
 
 class RosterListView(RosterViews, RegistryListView):
+    request: AuthenticatedHttpRequest
     filterset_class = RosterFilter
     columns = COLUMNS
     export_columns = EXPORT_COLUMNS
@@ -120,7 +123,7 @@ class RosterListView(RosterViews, RegistryListView):
             ]
             context["counts"] = roster_counts(entries=self.filtered_queryset(context["filterset"]))
         # The statistics office's follow-up lists, for those who may read them.
-        user: Any = self.request.user
+        user: User = self.request.user
         context["office"] = user_may(user, "core.see_office_work")
         if writer:
             context["carry_forward_form"] = RosterCarryForwardForm(
@@ -135,6 +138,7 @@ class RosterExportView(RegistryExportView, RosterListView):
 
 
 class RosterCreateView(RosterViews, RegistryCreateView):
+    request: AuthenticatedHttpRequest
     form_class = RosterEntryForm
 
     def create(self, form: RosterEntryForm) -> RosterEntry:
@@ -155,6 +159,7 @@ def _ensure_roster_writer(request: HttpRequest) -> None:
 
 
 class RosterExitView(LoginRequiredMixin, View):
+    request: AuthenticatedHttpRequest
     template_name = "core/form.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -181,10 +186,12 @@ class RosterExitView(LoginRequiredMixin, View):
             },
         )
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self.page(self.entry(), RosterExitForm())
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         entry = self.entry()
         form = RosterExitForm(data=request.POST)
         if form.is_valid():
@@ -210,7 +217,9 @@ class RosterCarryForwardView(LoginRequiredMixin, View):
         _ensure_roster_writer(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         form = RosterCarryForwardForm(data=request.POST, user=request.user)
         if not form.is_valid():
             for errors in form.errors.values():

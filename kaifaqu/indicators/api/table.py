@@ -18,6 +18,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api_fields import MonthField
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.indicators.catalogue import BY_CODE, CATALOGUE, RATIO
@@ -151,7 +152,7 @@ class IndicatorTableViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[IndicatorTableQuerySerializer], responses=IndicatorTableSerializer)
     def list(self, request: Request) -> Response:
-        user = request.user
+        user = api_user(request)
         ensure_office_reader(user)
         query = IndicatorTableQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

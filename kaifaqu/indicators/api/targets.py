@@ -19,6 +19,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
 from kaifaqu.core.api_fields import MonthField
 from kaifaqu.core.lib.periods import Month
@@ -183,9 +184,9 @@ class TargetProgressViewSet(viewsets.ViewSet):
         ensure_office_reader(request.user)
         query = ProgressQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        zone = query.validated_data.get("zone") or chosen_zone(request.user, None)[0]
+        zone = query.validated_data.get("zone") or chosen_zone(api_user(request), None)[0]
         month = default_month([zone.pk], query.validated_data.get("month"))
-        progress = target_progress(user=request.user, zone=zone, month=month)
+        progress = target_progress(user=api_user(request), zone=zone, month=month)
         return Response(ZoneProgressSerializer(progress).data)
 
 
@@ -257,7 +258,7 @@ class WarningViewSet(viewsets.ViewSet):
             else list(Zone.objects.for_user(request.user).values_list("pk", flat=True))
         )
         month = default_month(zone_ids, query.validated_data.get("month"))
-        found = warnings(user=request.user, month=month, zone=zone)
+        found = warnings(user=api_user(request), month=month, zone=zone)
         return Response(IndicatorWarningSerializer(found, many=True).data)
 
 
@@ -330,7 +331,7 @@ class ZoneRankingViewSet(viewsets.ViewSet):
         zone_ids = list(Zone.objects.for_user(request.user).values_list("pk", flat=True))
         month = default_month(zone_ids, query.validated_data.get("month"))
         ranking = zone_ranking(
-            user=request.user,
+            user=api_user(request),
             month=month,
             indicator=query.validated_data["indicator"],
             by=query.validated_data["by"],

@@ -29,7 +29,7 @@ class Indicator(models.TextChoices):
     RETAIL_SALES = "retail_sales", _("Retail sales of consumer goods (社会消费品零售总额)")
 
 
-class ReportedFigureQuerySet(ScopedQuerySet):
+class ReportedFigureQuerySet(ScopedQuerySet["ReportedFigure"]):
     def in_region(self, region: Region) -> ReportedFigureQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)
 

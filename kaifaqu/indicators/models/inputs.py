@@ -74,7 +74,7 @@ def industrial_divisions() -> models.QuerySet[IndustryClass]:
     ).order_by("code")
 
 
-class PriceIndexQuerySet(ScopedQuerySet):
+class PriceIndexQuerySet(ScopedQuerySet["PriceIndex"]):
     # Province-wide reference data: every office user reads all of it.
     def in_region(self, region: Region) -> PriceIndexQuerySet:
         return self.all()
@@ -169,7 +169,7 @@ class TargetKind(models.TextChoices):
     PLAN = "plan", _("Plan target (规划目标)")
 
 
-class TargetQuerySet(ScopedQuerySet):
+class TargetQuerySet(ScopedQuerySet["Target"]):
     # Scoped like the zone figures they are compared with (ReportedFigure).
     def in_region(self, region: Region) -> TargetQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
@@ -87,7 +87,7 @@ def _places(value: float | None, places: Decimal) -> Decimal | None:
 
 
 def indicator_contributions(
-    *, user: Any, month: Month, slice: Slice, code: str, cumulative: bool = True
+    *, user: User, month: Month, slice: Slice, code: str, cumulative: bool = True
 ) -> DrillDown:
     """The slice's enterprises with value, base, change, 拉动 and 贡献率 (largest change first)."""
     if not sees_everything(user):

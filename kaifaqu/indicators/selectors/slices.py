@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.core.permissions import ScopeLevel
@@ -120,7 +120,7 @@ def _int(text: str) -> int:
         raise Http404 from error
 
 
-def _sees_zone(user: Any, zone: Zone) -> bool:
+def _sees_zone(user: User, zone: Zone) -> bool:
     scope = user.scope
     if scope.level == ScopeLevel.ALL:
         return True
@@ -129,7 +129,7 @@ def _sees_zone(user: Any, zone: Zone) -> bool:
     return scope.level == ScopeLevel.ZONE and scope.zone is not None and scope.zone.pk == zone.pk
 
 
-def resolve_slice(user: Any, kind: str, key: str) -> Slice:
+def resolve_slice(user: User, kind: str, key: str) -> Slice:
     """The slice if the user may see it; Http404 when unknown or outside the user's scope."""
     scope = user.scope
     level = scope.level
@@ -183,7 +183,7 @@ def resolve_slice(user: Any, kind: str, key: str) -> Slice:
     raise Http404
 
 
-def default_slice(user: Any) -> Slice:
+def default_slice(user: User) -> Slice:
     """The slice a user's page opens on: their park, their zone, their region, or the first."""
     scope = user.scope
     if scope.level == ScopeLevel.PARK and scope.park is not None:
@@ -205,7 +205,7 @@ def default_slice(user: Any) -> Slice:
     return _zone_slice(zone)
 
 
-def latest_month(user: Any) -> Month | None:
+def latest_month(user: User) -> Month | None:
     """The latest month with cells in the user's scope (None before any roll-up)."""
     scope = user.scope
     cells = IndicatorCell.objects.all()
@@ -217,7 +217,7 @@ def latest_month(user: Any) -> Month | None:
     return Month.of(last) if last is not None else None
 
 
-def slice_options(user: Any, current: Slice, month: Month) -> list[SliceGroup]:
+def slice_options(user: User, current: Slice, month: Month) -> list[SliceGroup]:
     """The slices offered in the picker, grouped; the parks and divisions of the current zone."""
     scope = user.scope
     groups: list[SliceGroup] = []

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import user_may
 from kaifaqu.indicators.catalogue import (
@@ -54,7 +55,7 @@ _FIELDS: dict[str, Any] = {
 }
 
 
-def sees_everything(user: Any) -> bool:
+def sees_everything(user: User) -> bool:
     """Whether the user sees every figure unmasked (and the enterprises behind them)."""
     # 统计法: the statistics office only (the permission table's indicators.see_unmasked).
     return user_may(user, "indicators.see_unmasked")
@@ -120,12 +121,12 @@ class IndicatorTable:
         return any(row.suppressed for row in self.rows)
 
 
-def indicator_rows(*, user: Any, month: Month, slice_kind: str, slice_key: str) -> IndicatorTable:
+def indicator_rows(*, user: User, month: Month, slice_kind: str, slice_key: str) -> IndicatorTable:
     """The catalogue's indicators for one slice; Http404 for a slice outside the user's scope."""
     return slice_table(user=user, month=month, slice=resolve_slice(user, slice_kind, slice_key))
 
 
-def slice_table(*, user: Any, month: Month, slice: Slice) -> IndicatorTable:
+def slice_table(*, user: User, month: Month, slice: Slice) -> IndicatorTable:
     """The catalogue's indicators for a slice already resolved in the user's scope."""
     masked = not sees_everything(user)
     published = is_published(month)
@@ -256,9 +257,9 @@ def _masked(row: IndicatorRow) -> IndicatorRow:
     return IndicatorRow(row.indicator, suppressed=True)
 
 
-def _entered(user: Any, slice: Slice, month: Month) -> dict[tuple[str, int], tuple[Decimal, str]]:
+def _entered(user: User, slice: Slice, month: Month) -> dict[tuple[str, int], tuple[Decimal, str]]:
     """The zone's published figures of 1–N月 this year and last: (code, year) → (万元, source)."""
-    if slice.kind != SliceKind.ZONE:
+    if slice.kind != SliceKind.ZONE or slice.zone_id is None:
         return {}
     codes = [indicator.code for indicator in CATALOGUE if indicator.source == ENTERED]
     figures = (

@@ -1,8 +1,8 @@
 """Writes for the figures other offices publish, entered with their source."""
 
 from decimal import Decimal
-from typing import Any
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.models import ReportedFigure
@@ -10,7 +10,7 @@ from kaifaqu.indicators.models import ReportedFigure
 
 def reported_figure_record(
     *,
-    by: Any,
+    by: User | None,
     zone: Zone,
     indicator: str,
     year: int,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.geo.models import RegionLevel
@@ -32,7 +33,7 @@ TARGET_FIELDS = (
 
 
 @transaction.atomic
-def price_index_create(*, by: Any, data: dict[str, Any]) -> PriceIndex:
+def price_index_create(*, by: User | None, data: dict[str, Any]) -> PriceIndex:
     _ensure_province_wide(by)
     index = model_create(model=PriceIndex, data=_pick(data, PRICE_INDEX_FIELDS), by=by)
     _deflate_again(index.period)
@@ -40,7 +41,9 @@ def price_index_create(*, by: Any, data: dict[str, Any]) -> PriceIndex:
 
 
 @transaction.atomic
-def price_index_update(*, by: Any, priceindex: PriceIndex, data: dict[str, Any]) -> PriceIndex:
+def price_index_update(
+    *, by: User | None, priceindex: PriceIndex, data: dict[str, Any]
+) -> PriceIndex:
     """`priceindex`: the record under its model's name, as the registry pages call updates."""
     _ensure_province_wide(by)
     before = priceindex.period
@@ -61,15 +64,15 @@ def _deflate_again(period: date) -> None:
         rollup_months_task.enqueue(months=[str(month) for month in months])
 
 
-def target_create(*, by: Any, data: dict[str, Any]) -> Target:
+def target_create(*, by: User | None, data: dict[str, Any]) -> Target:
     return model_create(model=Target, data=_pick(data, TARGET_FIELDS), by=by)
 
 
-def target_update(*, by: Any, target: Target, data: dict[str, Any]) -> Target:
+def target_update(*, by: User, target: Target, data: dict[str, Any]) -> Target:
     return model_update(instance=target, fields=TARGET_FIELDS, data=data, by=by)[0]
 
 
-def _ensure_province_wide(by: Any) -> None:
+def _ensure_province_wide(by: User | None) -> None:
     """A city office shares the provincial role, but an index holds for the whole province:
     it is entered by the office of the province (or the system administrator)."""
     scope = getattr(by, "scope", None)

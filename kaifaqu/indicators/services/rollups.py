@@ -359,7 +359,7 @@ def _unchanged(rows: pl.DataFrame, month: Month) -> bool:
             "suppressed": ("suppressed", pl.Boolean),
         },
     )
-    fresh = rows.select(stored.columns).cast(stored.schema)  # type: ignore[arg-type]
+    fresh = rows.select(stored.columns).cast(stored.schema)
     return stored.sort(keys).equals(fresh.sort(keys))
 
 

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.tests.api_clients import token_client
@@ -18,7 +19,7 @@ CATALOGUE_API = "/api/indicator-catalogue/"
 __all__ = ["indicators_world", "park_a3"]  # fixtures
 
 
-def table(user: Any, **query: str) -> Any:
+def table(user: User, **query: str) -> Any:
     return token_client(user).get(TABLE, query)
 
 

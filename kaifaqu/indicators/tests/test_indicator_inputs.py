@@ -35,13 +35,15 @@ PRICE_INDEXES = reverse("indicators:priceindex-list")
 TARGETS = reverse("indicators:target-list")
 
 
-def ppi(period: date, division: str = "", value: str = "104.30", *, by: Any = None) -> PriceIndex:
+def ppi(
+    period: date, division: str = "", value: str = "104.30", *, by: User | None = None
+) -> PriceIndex:
     data = {"period": period, "division": division, "value": Decimal(value), "source": "省统计局"}
     return price_index_create(by=by, data=data)
 
 
 def target(
-    zone: Zone, indicator: str = "gdp", year: int = 2025, *, by: Any = None, **extra: Any
+    zone: Zone, indicator: str = "gdp", year: int = 2025, *, by: User | None = None, **extra: Any
 ) -> Target:
     data = {"zone": zone, "indicator": indicator, "year": year, "value": Decimal("100"), **extra}
     return target_create(by=by, data=data)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kaifaqu.accounts.models import AccessEvent, AccessEventKind
+from kaifaqu.accounts.models import AccessEvent, AccessEventKind, User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import IndustryClass, IndustryLevel
@@ -49,7 +49,7 @@ def rows_by_code(response: Any) -> dict[str, list[str]]:
     return {indicator.code: row[2:] for indicator, row in zip(CATALOGUE, rows, strict=True)}
 
 
-def page(client: Client, user: Any, month: str, slice_token: str, **extra: str) -> Any:
+def page(client: Client, user: User, month: str, slice_token: str, **extra: str) -> Any:
     client.force_login(user)
     return client.get(TABLE, {"month": month, "slice": slice_token, **extra})
 

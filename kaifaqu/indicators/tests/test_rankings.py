@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.tests.api_clients import token_client
@@ -23,7 +24,9 @@ API = "/api/zone-rankings/"
 MARCH = Month(2025, 3)
 
 
-def ranked(user: Any, indicator: str = "gross_output", month: Month = MARCH, **kwargs: Any) -> list:
+def ranked(
+    user: User, indicator: str = "gross_output", month: Month = MARCH, **kwargs: Any
+) -> list:
     ranking = zone_ranking(user=user, month=month, indicator=indicator, **kwargs)
     return [
         (

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.tests.api_clients import token_client
@@ -23,7 +24,7 @@ API = "/api/target-progress/"
 MARCH = Month(2025, 3)
 
 
-def by_indicator(user: Any, world: TargetWorld, month: Month = MARCH) -> dict[str, Progress]:
+def by_indicator(user: User, world: TargetWorld, month: Month = MARCH) -> dict[str, Progress]:
     progress = target_progress(user=user, zone=world.world.zone_a, month=month)
     return {row.indicator: row for row in progress.annual}
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.tests.api_clients import token_client
@@ -31,7 +32,7 @@ NEGATIVE = WarningKind.GROWTH_NEGATIVE
 STOPPED = WarningKind.STOPPED_REPORTING
 
 
-def found(user: Any, month: Month = MARCH, **kwargs: Any) -> dict[tuple[str, str, str], Any]:
+def found(user: User, month: Month = MARCH, **kwargs: Any) -> dict[tuple[str, str, str], Any]:
     return {
         (warning.zone.name, warning.indicator, warning.kind): warning
         for warning in warnings(user=user, month=month, **kwargs)

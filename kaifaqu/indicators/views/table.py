@@ -25,6 +25,7 @@ from django.views import View
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.models import AccessEventKind
 from kaifaqu.accounts.services import access_event_record
 from kaifaqu.core.lib.periods import Month
@@ -91,6 +92,8 @@ def row_texts(row: IndicatorRow) -> RowTexts:
 class IndicatorView(LoginRequiredMixin, View):
     """What the indicator pages share: office readers only, and the month and slice asked for."""
 
+    request: AuthenticatedHttpRequest
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             ensure_office_reader(request.user)
@@ -112,7 +115,7 @@ def query_string(month: Month, chosen_slice: Slice, **extra: str) -> str:
 class IndicatorTableView(IndicatorView):
     template_name = "indicators/indicator_table.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         month, chosen_slice, latest = self.chosen()
         table = slice_table(user=request.user, month=month, slice=chosen_slice)
         query = query_string(month, chosen_slice)
@@ -141,14 +144,14 @@ class IndicatorTableStatusView(IndicatorView):
     """The table's status element, polled by htmx every 2 s while the table is updating; empty
     (and so removed, which ends the polling) once it is up to date."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return TemplateResponse(request, "indicators/table_status.html", {"status": table_status()})
 
 
 class IndicatorExportView(IndicatorView):
     """The table as an Excel workbook, masked as on the page; logged as an export."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         month, chosen_slice, _latest = self.chosen()
         table = slice_table(user=request.user, month=month, slice=chosen_slice)
         content = table_workbook(table)
@@ -238,7 +241,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
 class IndicatorCatalogueView(IndicatorView):
     template_name = "indicators/indicator_catalogue.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return TemplateResponse(
             request,
             self.template_name,
@@ -255,7 +258,9 @@ class IndicatorDrillView(IndicatorView):
 
     template_name = "indicators/indicator_drill.html"
 
-    def get(self, request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(
+        self, request: AuthenticatedHttpRequest, code: str, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if not sees_everything(request.user):
             raise PermissionDenied(_("Enterprise figures are for the statistics office only."))
         drillable_indicator(code)

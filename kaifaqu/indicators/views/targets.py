@@ -10,12 +10,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.templatetags.kfq import yi
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.catalogue import (
@@ -94,7 +95,7 @@ def source_text(source: str) -> str:
     return _("Entered figure") if source == ENTERED else _("Monthly returns")
 
 
-def office_zone(request: HttpRequest) -> tuple[Zone, list[Zone]]:
+def office_zone(request: AuthenticatedHttpRequest) -> tuple[Zone, list[Zone]]:
     ensure_office_reader(request.user)
     return chosen_zone(request.user, request.GET.get("zone"))
 
@@ -152,7 +153,7 @@ def plan_row(row: PlanProgress) -> dict[str, Any]:
 class TargetProgressView(LoginRequiredMixin, View):
     template_name = "indicators/target_progress.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zone, zones = office_zone(request)
         month = chosen_month(
             request.GET.get("month"), latest_month([zone.pk], timezone.localdate())
@@ -224,7 +225,7 @@ class WarningListView(LoginRequiredMixin, View):
 
     template_name = "indicators/warning_list.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         ensure_office_reader(request.user)
         zones = list(Zone.objects.for_user(request.user).order_by("name"))
         if not zones:
@@ -276,7 +277,7 @@ class WarningListView(LoginRequiredMixin, View):
 class ZoneRankingView(LoginRequiredMixin, View):
     template_name = "indicators/ranking_zones.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         ensure_office_reader(request.user)
         zones = list(Zone.objects.for_user(request.user))
         if not zones:

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField
 from kaifaqu.core.api_fields import MonthField
 from kaifaqu.core.lib.periods import Month
@@ -159,7 +160,7 @@ class FaiRegistrationViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         registration = fai_register(
-            by=self.request.user,
+            by=api_user(self.request),
             project=data["project"],
             registered_on=data["registered_on"],
             stats_code=data.get("stats_code", ""),
@@ -173,7 +174,7 @@ class FaiRegistrationViewSet(
         serializer = FaiRegistrationUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fai_registration_update(
-            by=request.user, registration=registration, data=dict(serializer.validated_data)
+            by=api_user(request), registration=registration, data=dict(serializer.validated_data)
         )
         return Response(FaiRegistrationSerializer(self.get_queryset().get(pk=registration.pk)).data)
 
@@ -189,7 +190,7 @@ class FaiRegistrationViewSet(
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
             outcome = fai_report_record(
-                by=request.user,
+                by=api_user(request),
                 registration=registration,
                 month=data["month"],
                 month_amount=data["month_amount"],
@@ -208,7 +209,7 @@ class FaiRegistrationViewSet(
             zone = get_object_or_404(
                 Zone.objects.for_user(request.user), pk=request.query_params["zone"]
             )
-        projects = fai_eligible_projects(user=request.user, zone=zone)
+        projects = fai_eligible_projects(user=api_user(request), zone=zone)
         return Response(
             [
                 {
@@ -243,8 +244,8 @@ class FaiTotalsViewSet(viewsets.ViewSet):
                 raise DrfValidationError({"zone": [_("Choose a zone.")]})
             zone = candidates[0]
         month = _month_param(request)
-        figures = zone_fai(user=request.user, zone=zone, month=month)
-        parks = zone_fai_by_park(user=request.user, zone=zone, month=month)
+        figures = zone_fai(user=api_user(request), zone=zone, month=month)
+        parks = zone_fai_by_park(user=api_user(request), zone=zone, month=month)
         return Response(
             {
                 "zone": zone.pk,

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.geo.models import Park, Zone
@@ -103,7 +104,8 @@ class LeadSerializer(serializers.ModelSerializer[Lead]):
     def to_representation(self, instance: Lead) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
         request = self.context.get("request")
-        if not may_see_contacts(getattr(request, "user", None), instance):
+        user = getattr(request, "user", None)
+        if not isinstance(user, User) or not may_see_contacts(user, instance):
             for name in CONTACT_FIELDS:
                 data[name] = None
         return data
@@ -187,7 +189,7 @@ class LeadViewSet(ScopedViewSet):
         lead = self.get_object()
         serializer = LeadDropSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        lead_drop(by=request.user, lead=lead, **serializer.validated_data)
+        lead_drop(by=api_user(request), lead=lead, **serializer.validated_data)
         return Response(self._lead_data(lead))
 
     @extend_schema(request=None, responses={200: LeadSerializer})
@@ -195,7 +197,7 @@ class LeadViewSet(ScopedViewSet):
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Take a dropped lead up again."""
         lead = self.get_object()
-        lead_reopen(by=request.user, lead=lead)
+        lead_reopen(by=api_user(request), lead=lead)
         return Response(self._lead_data(lead))
 
     @extend_schema(request=LeadConvertSerializer, responses={201: ProjectSerializer})
@@ -208,7 +210,7 @@ class LeadViewSet(ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         on, stage = data.pop("on"), data.pop("stage")
-        project = lead_convert(lead=lead, by=request.user, on=on, data=data, stage=stage)
+        project = lead_convert(lead=lead, by=api_user(request), on=on, data=data, stage=stage)
         return Response(ProjectSerializer(project, context={"request": request}).data, status=201)
 
     @extend_schema(request=None, responses={200: FollowUpSerializer(many=True)})
@@ -293,6 +295,6 @@ class LeadFunnelViewSet(viewsets.ViewSet):
         start = query.validated_data.get("start") or today.replace(month=1, day=1)
         end = query.validated_data.get("end") or today
         funnel = lead_funnel(
-            user=request.user, start=start, end=end, zone=query.validated_data.get("zone")
+            user=api_user(request), start=start, end=end, zone=query.validated_data.get("zone")
         )
         return Response(FunnelSerializer(funnel).data)

@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.core.lib.money import MoneyUnit
@@ -220,7 +221,7 @@ class ProjectViewSet(ScopedViewSet):
         stage = data.pop("stage")
         stage_on = data.pop("stage_since", None)
         serializer.instance = project_create(
-            by=self.request.user, data=data, stage=stage, stage_on=stage_on
+            by=api_user(self.request), data=data, stage=stage, stage_on=stage_on
         )
 
     @extend_schema(request=ProjectAdvanceSerializer, responses={200: ProjectSerializer})
@@ -232,7 +233,7 @@ class ProjectViewSet(ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         move = dict(serializer.validated_data)
         data = {name: move.pop(name) for name in STAGE_DATA_FIELDS if name in move}
-        project_advance(project=project, by=request.user, data=data, **move)
+        project_advance(project=project, by=api_user(request), data=data, **move)
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 
@@ -280,7 +281,7 @@ class ProjectViewSet(ScopedViewSet):
             change=change,
             on=serializer.validated_data["on"],
             reason=serializer.validated_data["reason"],
-            by=request.user,
+            by=api_user(request),
         )
         project = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
@@ -327,6 +328,8 @@ class ProjectCycleViewSet(viewsets.ViewSet):
         query = CycleQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         cycles = project_cycles(
-            user=request.user, today=timezone.localdate(), zone=query.validated_data.get("zone")
+            user=api_user(request),
+            today=timezone.localdate(),
+            zone=query.validated_data.get("zone"),
         )
         return Response(ProjectCycleSerializer(cycles, many=True).data)

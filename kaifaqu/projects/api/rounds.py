@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.geo.models import Region
 from kaifaqu.projects.filters import RoundFilter
@@ -129,7 +130,7 @@ class RoundViewSet(ScopedViewSet):
     def summary(self, request: Request, pk: str | None = None) -> Response:
         """The round's figures per place the user sees: province, cities, zones, each with its
         sentence in the province's wording."""
-        summary = round_summary(user=request.user, round=self.get_object())
+        summary = round_summary(user=api_user(request), round=self.get_object())
         return Response(PlaceSummarySerializer(summary.places, many=True).data)
 
     @extend_schema(
@@ -143,10 +144,10 @@ class RoundViewSet(ScopedViewSet):
         if request.method == "POST":
             serializer = RoundEntryAddSerializer(data=request.data, context={"request": request})
             serializer.is_valid(raise_exception=True)
-            entry = round_entry_add(by=request.user, round=round, **serializer.validated_data)
+            entry = round_entry_add(by=api_user(request), round=round, **serializer.validated_data)
             return Response(RoundEntrySerializer(entry).data, status=201)
         return Response(
-            RoundEntrySerializer(round_entries(user=request.user, round=round), many=True).data
+            RoundEntrySerializer(round_entries(user=api_user(request), round=round), many=True).data
         )
 
     @extend_schema(request=RoundEntryRemoveSerializer, responses={204: None})
@@ -163,19 +164,21 @@ class RoundViewSet(ScopedViewSet):
         )
         if entry is None:
             raise serializers.ValidationError({"entry": [_("Not an entry of this round.")]})
-        round_entry_remove(by=request.user, entry=entry)
+        round_entry_remove(by=api_user(request), entry=entry)
         return Response(status=204)
 
     @extend_schema(request=None, responses={200: RoundSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close the round: its lists are final (the province's office)."""
-        return Response(RoundSerializer(round_close(by=request.user, round=self.get_object())).data)
+        return Response(
+            RoundSerializer(round_close(by=api_user(request), round=self.get_object())).data
+        )
 
     @extend_schema(request=None, responses={200: RoundSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Open a closed round again (the province's office)."""
         return Response(
-            RoundSerializer(round_reopen(by=request.user, round=self.get_object())).data
+            RoundSerializer(round_reopen(by=api_user(request), round=self.get_object())).data
         )

@@ -11,6 +11,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.selectors import project_warnings
@@ -78,6 +79,8 @@ class ProjectWarningViewSet(viewsets.ViewSet):
         query = WarningQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         warnings = project_warnings(
-            user=request.user, today=timezone.localdate(), zone=query.validated_data.get("zone")
+            user=api_user(request),
+            today=timezone.localdate(),
+            zone=query.validated_data.get("zone"),
         )
         return Response(ProjectWarningsSerializer(warnings).data)

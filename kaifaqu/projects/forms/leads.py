@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import ScopedModelForm, StyledForm, StyledModelForm
 from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.enterprises.forms.enterprises import IndustryField
@@ -24,6 +25,7 @@ from kaifaqu.projects.services import CONVERSION_STAGES, FOLLOW_UP_FIELDS, LEAD_
 
 
 class LeadForm(ScopedModelForm):
+    user: User  # the signed-in user of the page (ScopedModelForm)
     industry = IndustryField(
         label=verbose_label(Lead, "industry"),
         required=False,

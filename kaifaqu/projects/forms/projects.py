@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import ScopedModelForm, StyledForm, StyledModelForm
 from kaifaqu.core.lib import uscc
 from kaifaqu.core.views.tables import verbose_label
@@ -32,6 +33,7 @@ DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
 
 class ProjectForm(ScopedModelForm):
+    user: User  # the signed-in user of the page (ScopedModelForm)
     industry = IndustryField(
         label=verbose_label(Project, "industry"),
         required=False,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import StyledForm
 from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.projects.models import (
@@ -41,7 +42,7 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     )
 
 
-def _person_label(user: Any) -> str:
+def _person_label(user: User) -> str:
     return str(user.get_full_name() or user.get_username())
 
 

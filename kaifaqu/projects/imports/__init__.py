@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.imports import (
     ImportKind,
     ImportOption,
@@ -60,12 +61,12 @@ _DATED_LIKE = {Stage.BUILDING: Stage.STARTED, Stage.AT_CAPACITY: Stage.COMMISSIO
 _UNDATED_OK = frozenset({Stage.LEAD, Stage.NEGOTIATING})
 
 
-def _check_zone(*, by: Any, zone: Zone) -> None:
+def _check_zone(*, by: User, zone: Zone) -> None:
     if not Zone.objects.for_user(by).filter(pk=zone.pk).exists():
         raise PermissionDenied(_("This zone is outside your scope."))
 
 
-def write(sheet: Sheet, *, by: Any, filename: str, unit: MoneyUnit, zone: Zone) -> ImportResult:
+def write(sheet: Sheet, *, by: User, filename: str, unit: MoneyUnit, zone: Zone) -> ImportResult:
     """Every row through the services, each in a savepoint; all rolled back when one fails."""
     if sheet.frame.height > MAX_LEDGER_ROWS:
         return ImportResult.rejected(
@@ -102,7 +103,7 @@ class _Ledger:
     """The rows of one import, with the zone's parks, enterprises, industries and staff."""
 
     def __init__(
-        self, *, zone: Zone, by: Any, unit: MoneyUnit, columns: list[MatchedColumn]
+        self, *, zone: Zone, by: User, unit: MoneyUnit, columns: list[MatchedColumn]
     ) -> None:
         self.zone = zone
         self.by = by

@@ -38,7 +38,7 @@ FAI_STAGES: tuple[str, ...] = (
 )
 
 
-class FaiRegistrationQuerySet(ScopedQuerySet):
+class FaiRegistrationQuerySet(ScopedQuerySet["FaiRegistration"]):
     def in_region(self, region: Region) -> FaiRegistrationQuerySet:
         return self.filter(project__zone__region__code__startswith=region.prefix)
 
@@ -108,7 +108,7 @@ class FaiRegistration(TimeStampedModel):
         return reverse("projects:fai-detail", args=[self.pk])
 
 
-class FaiReportQuerySet(ScopedQuerySet):
+class FaiReportQuerySet(ScopedQuerySet["FaiReport"]):
     def in_region(self, region: Region) -> FaiReportQuerySet:
         return self.filter(registration__project__zone__region__code__startswith=region.prefix)
 

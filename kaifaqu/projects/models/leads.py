@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet, ScopeLevel, user_may
 from kaifaqu.projects.models.projects import MONEY, officer_may_run
@@ -74,7 +75,7 @@ class FollowUpMethod(models.TextChoices):
 CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email")
 
 
-def may_see_contacts(user: Any, lead: Lead) -> bool:
+def may_see_contacts(user: User, lead: Lead) -> bool:
     """Whether the user works the lead: the platform's administrator, the staff of the lead's
     zone, or of its park. A provincial or city office sees the lead but not whom to call."""
     if not user_may(user, "projects.see_lead_contacts"):
@@ -89,7 +90,7 @@ def may_see_contacts(user: Any, lead: Lead) -> bool:
     return False
 
 
-class LeadQuerySet(ScopedQuerySet):
+class LeadQuerySet(ScopedQuerySet["Lead"]):
     def in_region(self, region: Region) -> LeadQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)
 
@@ -255,7 +256,7 @@ class Lead(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class FollowUpQuerySet(ScopedQuerySet):
+class FollowUpQuerySet(ScopedQuerySet["FollowUp"]):
     def in_region(self, region: Region) -> FollowUpQuerySet:
         return self.filter(lead__zone__region__code__startswith=region.prefix)
 

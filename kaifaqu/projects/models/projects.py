@@ -48,7 +48,7 @@ LIFECYCLE: tuple[str, ...] = (
 )
 
 
-class ProjectQuerySet(ScopedQuerySet):
+class ProjectQuerySet(ScopedQuerySet["Project"]):
     def in_region(self, region: Region) -> ProjectQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)
 
@@ -217,7 +217,7 @@ class Project(TimeStampedModel):
             raise ValidationError(errors)
 
 
-def officers_of(zone_ids: Any) -> Any:
+def officers_of(zone_ids: Any) -> models.QuerySet[User]:
     """The active users who may run projects of these zones: the project writers whose scope is
     one of the zones or a park in one of them."""
     return User.objects.filter(

@@ -53,7 +53,7 @@ def _province_prefix(region: Region) -> str:
     return region.code[:2]
 
 
-class RoundQuerySet(ScopedQuerySet):
+class RoundQuerySet(ScopedQuerySet["Round"]):
     """A round is seen by everyone working in its province (its offices, zones and parks)."""
 
     def in_region(self, region: Region) -> RoundQuerySet:
@@ -148,7 +148,7 @@ class Round(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class RoundEntryQuerySet(ScopedQuerySet):
+class RoundEntryQuerySet(ScopedQuerySet["RoundEntry"]):
     def in_region(self, region: Region) -> RoundEntryQuerySet:
         return self.filter(zone__region__code__startswith=region.prefix)
 

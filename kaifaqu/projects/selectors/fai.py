@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     DecimalField,
@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.utils.translation import ngettext
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month, ytd_total
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.indicators.sources import ComputedFigures, ZoneMonths
@@ -67,7 +68,7 @@ def _next_month(month: Month) -> date:
 
 
 def fai_registrations(
-    *, user: Any, month: Month, zone: Zone | None = None
+    *, user: User | AnonymousUser, month: Month, zone: Zone | None = None
 ) -> QuerySet[FaiRegistration]:
     """The registered projects the user sees (of one zone, if given), each annotated with its last
     reported month (`last_month`), the cumulative then (`cumulative`) and whether it reported
@@ -98,7 +99,7 @@ def percent_of_plan(cumulative: Decimal | None, plan: Decimal | None) -> Decimal
     return (cumulative * 100 / plan).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
 
 
-def fai_eligible_projects(*, user: Any, zone: Zone | None = None) -> QuerySet[Project]:
+def fai_eligible_projects(*, user: User, zone: Zone | None = None) -> QuerySet[Project]:
     """The user's projects that can be registered now: 计划总投资 ≥ 500 万元, started and on the
     line, not registered. Annotated with `started_on`."""
     projects = Project.objects.for_user(user)
@@ -121,7 +122,7 @@ def fai_reports(*, registration: FaiRegistration) -> QuerySet[FaiReport]:
     return registration.reports.select_related("reported_by").order_by("-month")
 
 
-def started_without_reports(*, user: Any, month: Month) -> QuerySet[Project]:
+def started_without_reports(*, user: User, month: Month) -> QuerySet[Project]:
     """The started projects the user sees with no investment report for `month`: registered
     ones that did not report it, and eligible ones not registered yet (which cannot report
     before they are). Only projects on the line (a stalled or terminated one is not expected to
@@ -210,7 +211,7 @@ def fai_figures(*, reports: QuerySet[FaiReport], month: Month) -> FaiFigures:
     return _figures(month, sums, projects)
 
 
-def zone_fai(*, user: Any, zone: Zone, month: Month, park: Park | None = None) -> FaiFigures:
+def zone_fai(*, user: User, zone: Zone, month: Month, park: Park | None = None) -> FaiFigures:
     """The zone's (or one of its parks') 固定资产投资 of a month as the user sees it."""
     reports = FaiReport.objects.for_user(user).filter(registration__project__zone=zone)
     if park is not None:
@@ -228,7 +229,7 @@ class ParkFai:
         return self.park.name if self.park is not None else ""
 
 
-def zone_fai_by_park(*, user: Any, zone: Zone, month: Month) -> list[ParkFai]:
+def zone_fai_by_park(*, user: User, zone: Zone, month: Month) -> list[ParkFai]:
     """The figures of each park of the zone the user sees (parks without reports included, with
     no figure); one grouped query for the sums, one for the counts."""
     reports = _two_years(
@@ -276,7 +277,7 @@ class MonthRow:
 
 
 def zone_fai_months(
-    *, user: Any, zone: Zone, year: int, upto: Month, park: Park | None = None
+    *, user: User, zone: Zone, year: int, upto: Month, park: Park | None = None
 ) -> list[MonthRow]:
     """Month by month of `year` up to `upto` (or the whole year before it): the month, 1–N月 and
     last year's same; one grouped query."""

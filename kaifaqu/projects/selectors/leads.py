@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     IntegerField,
     OuterRef,
@@ -29,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.projects.models import (
     DEFAULT_COLD_DAYS,
     LIFECYCLE,
@@ -46,7 +48,7 @@ from kaifaqu.projects.models import (
 TENTH = Decimal("0.1")
 
 
-def lead_list(*, user: Any) -> QuerySet[Lead]:
+def lead_list(*, user: User | AnonymousUser) -> QuerySet[Lead]:
     """The leads the user can see, with what a row shows: the last follow-up's day
     (`last_follow_up_on`) and the zone's days before a lead goes cold (`cold_days`)."""
     last = FollowUp.objects.filter(lead=OuterRef("pk")).order_by("-on", "-id").values("on")[:1]
@@ -90,12 +92,14 @@ def lead_follow_ups(*, lead: Lead) -> QuerySet[FollowUp]:
     return lead.follow_ups.select_related("by").order_by("on", "id")
 
 
-def lead_of_project(*, user: Any, project: Project) -> Lead | None:
+def lead_of_project(*, user: User, project: Project) -> Lead | None:
     """The lead the project came from, if the user may see it."""
     return Lead.objects.for_user(user).select_related("officer").filter(project=project).first()
 
 
-def lead_follow_ups_for_project(project: Project, *, user: Any = None) -> QuerySet[FollowUp]:
+def lead_follow_ups_for_project(
+    project: Project, *, user: User | None = None
+) -> QuerySet[FollowUp]:
     """The follow-ups of the lead the project came from, oldest first (none if it came from no
     lead). With `user`, only if the user may see that lead (an enterprise's reporter who sees
     its project does not see how the zone courted it); without, the caller has scoped."""
@@ -219,7 +223,7 @@ def _grouped(
     return list(rows.values())
 
 
-def lead_funnel(*, user: Any, start: date, end: date, zone: Any = None) -> Funnel:
+def lead_funnel(*, user: User, start: date, end: date, zone: Any = None) -> Funnel:
     """The funnel of the leads the user sees (of one zone, if given) received from `start` to
     `end`, both included: overall, by source channel and by officer; and the dropped leads. Two
     queries whatever the number of leads."""

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 
+from kaifaqu.accounts.models import User
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.cycles import ProjectCycle, cycle_of, first_entries, norms_of
 from kaifaqu.projects.models import (
@@ -28,7 +29,7 @@ from kaifaqu.projects.models import (
 )
 
 
-def project_list(*, user: Any) -> QuerySet[Project]:
+def project_list(*, user: User) -> QuerySet[Project]:
     """Projects the user can see, with what a list row shows joined in. The zone is fetched
     apart (a few hundred at most): its inner join let SQLite plan a filtered list zone by zone
     and sort the province's rows (150 ms a page instead of a few)."""
@@ -39,7 +40,7 @@ def project_list(*, user: Any) -> QuerySet[Project]:
     )
 
 
-def officer_choices(*, user: Any) -> QuerySet[Any]:
+def officer_choices(*, user: User) -> QuerySet[Any]:
     """Who may be put in charge of a project, as this user may choose: the staff of the zones
     the user sees (the model checks the project's own zone)."""
     return officers_of(Zone.objects.for_user(user).values("pk"))
@@ -50,7 +51,7 @@ def project_stage_history(*, project: Project) -> QuerySet[StageChange]:
     return project.stage_changes.select_related("by").order_by("on", "id")
 
 
-def project_cycles(*, user: Any, today: date, zone: Zone | None = None) -> list[ProjectCycle]:
+def project_cycles(*, user: User, today: date, zone: Zone | None = None) -> list[ProjectCycle]:
     """The cycle times of every project the user can see (of one zone, if given), with each
     zone's norms (three queries whatever the number of projects)."""
     visible = project_list(user=user)

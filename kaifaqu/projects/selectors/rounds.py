@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.geo.models import Region, RegionLevel, Zone
 from kaifaqu.projects.models import Round, RoundEntry, RoundList
@@ -31,12 +32,12 @@ def yi_rounded(amount_wan: Decimal) -> Decimal:
     return value.normalize() if value else Decimal(0)
 
 
-def round_list(*, user: Any) -> QuerySet[Round]:
+def round_list(*, user: User) -> QuerySet[Round]:
     """The rounds of the provinces the user works in, most recent first."""
     return Round.objects.for_user(user).select_related("province")
 
 
-def round_entries(*, user: Any, round: Round) -> QuerySet[RoundEntry]:
+def round_entries(*, user: User, round: Round) -> QuerySet[RoundEntry]:
     """The entries of a round the user may see (a zone's its own; the province's all)."""
     return (
         RoundEntry.objects.for_user(user)
@@ -176,7 +177,7 @@ def _zone_figures(entries: QuerySet[RoundEntry]) -> dict[int, dict[str, ListFigu
     return by_zone
 
 
-def round_summary(*, user: Any, round: Round, zones: Iterable[Zone] | None = None) -> RoundSummary:
+def round_summary(*, user: User, round: Round, zones: Iterable[Zone] | None = None) -> RoundSummary:
     """The round's figures per zone the user sees (every zone with an entry, and `zones`),
     per city, and for the province when the user sees all of it. One grouped query."""
     entries = RoundEntry.objects.for_user(user).filter(round=round)
@@ -220,7 +221,7 @@ def round_summary(*, user: Any, round: Round, zones: Iterable[Zone] | None = Non
     return RoundSummary(round=round, zones=zone_rows, cities=cities, province=province)
 
 
-def _sees_province(user: Any, round: Round) -> bool:
+def _sees_province(user: User, round: Round) -> bool:
     """The whole province's figures: the platform's administrator and the province's office
     (a city's office sees its city and zones)."""
     scope = user.scope
@@ -266,7 +267,7 @@ class RoundRow:
         return now.count - before.count, yi_rounded(now.amount) - yi_rounded(before.amount)
 
 
-def round_comparison(*, user: Any, zone: Zone | None = None) -> list[RoundRow]:
+def round_comparison(*, user: User, zone: Zone | None = None) -> list[RoundRow]:
     """Every round the user sees, oldest first, with the figures of `zone` (None: everything
     the user sees) and their change from the province's round before. One grouped query."""
     rounds = list(round_list(user=user).order_by("held_on", "number"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import user_may
 from kaifaqu.projects.models import (
     PENDING,
@@ -21,14 +21,14 @@ from kaifaqu.projects.models import (
 )
 
 
-def may_see_project_work(user: Any) -> bool:
+def may_see_project_work(user: User) -> bool:
     """Whether the user sees the zone's work on the projects it sees (task force, visits, issues,
     documents): everyone but an enterprise's reporter, as `ProjectWorkQuerySet.for_user` has it;
     for the tabs and links of the pages, which must not offer what would be empty."""
     return user_may(user, "projects.see_zone_work")
 
 
-def project_task_force(*, user: Any, project: Project) -> TaskForce | None:
+def project_task_force(*, user: User, project: Project) -> TaskForce | None:
     """The project's task force with its seats (current first, then past), if the user may see
     it."""
     # Current seats (no leaving day) first on every database: PostgreSQL sorts nulls last.
@@ -43,7 +43,7 @@ def project_task_force(*, user: Any, project: Project) -> TaskForce | None:
     )
 
 
-def project_visits(*, user: Any, project: Project) -> QuerySet[ServiceVisit]:
+def project_visits(*, user: User, project: Project) -> QuerySet[ServiceVisit]:
     return (
         ServiceVisit.objects.for_user(user)
         .filter(project=project)
@@ -53,7 +53,7 @@ def project_visits(*, user: Any, project: Project) -> QuerySet[ServiceVisit]:
     )
 
 
-def project_issues(*, user: Any, project: Project) -> QuerySet[ProjectIssue]:
+def project_issues(*, user: User, project: Project) -> QuerySet[ProjectIssue]:
     """The project's issue list: pending ones first, by due date; then the settled ones."""
     return (
         ProjectIssue.objects.for_user(user)
@@ -64,7 +64,7 @@ def project_issues(*, user: Any, project: Project) -> QuerySet[ProjectIssue]:
     )
 
 
-def project_documents(*, user: Any, project: Project) -> QuerySet[ProjectDocument]:
+def project_documents(*, user: User, project: Project) -> QuerySet[ProjectDocument]:
     return (
         ProjectDocument.objects.for_user(user)
         .filter(project=project)
@@ -78,7 +78,7 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=PENDING, due_on__lt=today)
 
 
-def overdue_issues(user: Any, today: date) -> QuerySet[ProjectIssue]:
+def overdue_issues(user: User, today: date) -> QuerySet[ProjectIssue]:
     """The issues the user may see that are overdue on `today`: not resolved or closed, and due
     before `today` (an issue due today is not yet overdue). Most overdue first (earliest due
     date); `issue.days_overdue(today)` gives the days."""
@@ -90,7 +90,7 @@ def overdue_issues(user: Any, today: date) -> QuerySet[ProjectIssue]:
     )
 
 
-def overdue_issue_count(user: Any, today: date) -> int:
+def overdue_issue_count(user: User, today: date) -> int:
     return overdue_issues(user, today).order_by().count()
 
 
@@ -101,7 +101,7 @@ class IssueCounts:
     settled: int
 
 
-def project_issue_counts(*, user: Any, project: Project, today: date) -> IssueCounts:
+def project_issue_counts(*, user: User, project: Project, today: date) -> IssueCounts:
     """One query: the project's pending, overdue and settled issues."""
     row = (
         ProjectIssue.objects.for_user(user)

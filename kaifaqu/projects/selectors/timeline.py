@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.projects.models import (
     FaiRegistration,
     IssueStatus,
@@ -71,22 +72,23 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
 }
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return ""
     return str(user.get_full_name() or user.get_username())
 
 
-def _scoped(model: Any, user: Any) -> QuerySet[Any]:
+def _scoped(model: Any, user: User | None) -> QuerySet[Any]:
     """All records (the platform's own reads), or the user's."""
     manager = model._default_manager
-    return manager.all() if user is None else manager.for_user(user)
+    rows: QuerySet[Any] = manager.all() if user is None else manager.for_user(user)
+    return rows
 
 
 # --- the sources ------------------------------------------------------------------------------
 
 
-def stage_events(project: Project, user: Any) -> list[TimelineEvent]:
+def stage_events(project: Project, user: User | None) -> list[TimelineEvent]:
     """Each stage change; a corrected date says so, with the reason."""
     url = reverse("projects:project-detail", args=[project.pk]) + "#stage-history"
     events = []
@@ -117,7 +119,7 @@ def stage_events(project: Project, user: Any) -> list[TimelineEvent]:
     return events
 
 
-def task_force_events(project: Project, user: Any) -> list[TimelineEvent]:
+def task_force_events(project: Project, user: User | None) -> list[TimelineEvent]:
     """The task force formed (with its first seats), changed (seats taken and left on a day)
     and dissolved."""
     task_force = (
@@ -186,7 +188,7 @@ def _seat_text(seat: TaskForceMember) -> str:
     return seat.display_name
 
 
-def visit_events(project: Project, user: Any) -> list[TimelineEvent]:
+def visit_events(project: Project, user: User | None) -> list[TimelineEvent]:
     visits = (
         _scoped(ServiceVisit, user)
         .filter(project=project)
@@ -214,7 +216,7 @@ def visit_events(project: Project, user: Any) -> list[TimelineEvent]:
     return events
 
 
-def issue_events(project: Project, user: Any) -> list[TimelineEvent]:
+def issue_events(project: Project, user: User | None) -> list[TimelineEvent]:
     """Each issue raised and, once settled, resolved or closed."""
     issues = _scoped(ProjectIssue, user).filter(project=project).select_related("owner")
     events = []
@@ -257,7 +259,7 @@ def issue_events(project: Project, user: Any) -> list[TimelineEvent]:
     return events
 
 
-def document_events(project: Project, user: Any) -> list[TimelineEvent]:
+def document_events(project: Project, user: User | None) -> list[TimelineEvent]:
     documents = _scoped(ProjectDocument, user).filter(project=project).select_related("uploaded_by")
     return [
         TimelineEvent(
@@ -276,7 +278,7 @@ def document_events(project: Project, user: Any) -> list[TimelineEvent]:
     ]
 
 
-def follow_up_events(project: Project, user: Any) -> list[TimelineEvent]:
+def follow_up_events(project: Project, user: User | None) -> list[TimelineEvent]:
     """How the zone courted the investor before the project was registered (招商线索跟进)."""
     return [
         TimelineEvent(
@@ -294,7 +296,7 @@ def follow_up_events(project: Project, user: Any) -> list[TimelineEvent]:
     ]
 
 
-def fai_events(project: Project, user: Any) -> list[TimelineEvent]:
+def fai_events(project: Project, user: User | None) -> list[TimelineEvent]:
     """The project's registration in the fixed-asset investment database (入库)."""
     registrations = (
         _scoped(FaiRegistration, user).filter(project=project).select_related("registered_by")
@@ -315,7 +317,7 @@ def fai_events(project: Project, user: Any) -> list[TimelineEvent]:
     ]
 
 
-Source = Callable[[Project, Any], Iterable[TimelineEvent]]
+Source = Callable[[Project, User | None], Iterable[TimelineEvent]]
 
 SOURCES: list[Source] = [
     follow_up_events,
@@ -328,7 +330,7 @@ SOURCES: list[Source] = [
 ]
 
 
-def project_timeline(project: Project, *, user: Any = None) -> list[TimelineEvent]:
+def project_timeline(project: Project, *, user: User | None = None) -> list[TimelineEvent]:
     """Everything that happened to the project, newest first (within a day, the latest
     recorded first). With a user, only what the user may see: the zone's work on a project
     (task force, visits, issues, documents) is not shown to an enterprise's reporter."""

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.models import (
@@ -36,7 +37,7 @@ from kaifaqu.projects.selectors.taskforces import overdue_issues
 
 # The stages whose projects are expected to move: the line up to 投产, and stalled ones.
 ACTIVE_STAGES: tuple[str, ...] = (*LIFECYCLE[:-1], Stage.STALLED)
-DEFAULT_STALE_DAYS = ProjectSettings._meta.get_field("stale_days").default  # type: ignore[union-attr]
+DEFAULT_STALE_DAYS = ProjectSettings._meta.get_field("stale_days").default
 # A page shows the longest-idle first, at most this many a kind; the counts are whole.
 SHOWN = 200
 
@@ -133,7 +134,7 @@ class _Sets:
     norms: dict[int, int]  # the zones' norms that differ from the default
 
 
-def _sets(user: Any, today: date, zone: Zone | None, park: Park | None) -> _Sets:
+def _sets(user: User, today: date, zone: Zone | None, park: Park | None) -> _Sets:
     projects = Project.objects.for_user(user)
     issues = overdue_issues(user, today)
     if zone is not None:
@@ -165,7 +166,7 @@ class WarningCounts:
 
 
 def project_warning_counts(
-    *, user: Any, today: date, zone: Zone | None = None, park: Park | None = None
+    *, user: User, today: date, zone: Zone | None = None, park: Park | None = None
 ) -> WarningCounts:
     """How many warnings of each kind (for a cockpit's card): three counting queries."""
     sets = _sets(user, today, zone, park)
@@ -179,7 +180,7 @@ def project_warning_counts(
 
 def project_warnings(
     *,
-    user: Any,
+    user: User,
     today: date,
     zone: Zone | None = None,
     park: Park | None = None,

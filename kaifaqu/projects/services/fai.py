@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write
@@ -85,7 +86,7 @@ def _plain(amount: Decimal) -> str:
     return format(amount.normalize(), "f")
 
 
-def _ensure_writer(by: Any, model: type[Any], project: Project) -> None:
+def _ensure_writer(by: User | None, model: type[Any], project: Project) -> None:
     if by is None:
         return
     if not can_write(by, model):
@@ -99,7 +100,7 @@ def _ensure_writer(by: Any, model: type[Any], project: Project) -> None:
 @transaction.atomic
 def fai_register(
     *,
-    by: Any,
+    by: User | None,
     project: Project,
     registered_on: date,
     stats_code: str = "",
@@ -128,7 +129,7 @@ def fai_register(
 
 
 def fai_registration_update(
-    *, by: Any, registration: FaiRegistration, data: dict[str, Any]
+    *, by: User | None, registration: FaiRegistration, data: dict[str, Any]
 ) -> FaiRegistration:
     """Correct the registration date, the statistical code or the note (audited)."""
     project = registration.project
@@ -170,7 +171,7 @@ class ReportOutcome:
 @transaction.atomic
 def fai_report_record(
     *,
-    by: Any,
+    by: User | None,
     registration: FaiRegistration,
     month: date | Month,
     month_amount: Decimal,
@@ -346,7 +347,7 @@ class MonthEntryError(ValidationError):
 
 @transaction.atomic
 def fai_month_record(
-    *, by: Any, month: date | Month, rows: list[dict[str, Any]]
+    *, by: User | None, month: date | Month, rows: list[dict[str, Any]]
 ) -> list[ReportOutcome]:
     """The month's figures of several registered projects at once, all or nothing. Each row:
     registration, month_amount, and optionally cumulative and above_plan_note. Errors are raised

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.permissions import ensure_can_write
 from kaifaqu.core.services import model_create, model_update
@@ -56,21 +57,21 @@ FOLLOW_UP_FIELDS = ("on", "method", "content", "next_step", "next_on")
 CONVERSION_STAGES: tuple[str, ...] = LIFECYCLE[1:]
 
 
-def lead_create(*, by: Any, data: dict[str, Any]) -> Lead:
+def lead_create(*, by: User | None, data: dict[str, Any]) -> Lead:
     """Register a lead (open)."""
     fields = {key: value for key, value in data.items() if key in LEAD_FIELDS}
     return model_create(model=Lead, data={**fields, "status": LeadStatus.OPEN}, by=by)
 
 
 @transaction.atomic
-def lead_update(*, by: Any, lead: Lead, data: dict[str, Any]) -> Lead:
+def lead_update(*, by: User, lead: Lead, data: dict[str, Any]) -> Lead:
     """Change a lead's details. A converted lead stays in its project's zone."""
     if lead.status == LeadStatus.CONVERTED and "zone" in data and data["zone"] != lead.zone:
         raise ValidationError({"zone": _("A converted lead stays in the zone of its project.")})
     return model_update(instance=lead, fields=LEAD_FIELDS, data=data, by=by)[0]
 
 
-def _locked(by: Any, lead: Lead) -> Lead:
+def _locked(by: User | None, lead: Lead) -> Lead:
     """The lead as it stands now, locked, after checking the user may change it."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if by is not None:
@@ -91,7 +92,7 @@ def _check_day(on: date, lead: Lead, field: str = "on") -> None:
 
 
 @transaction.atomic
-def lead_drop(*, by: Any, lead: Lead, on: date, reason: str, note: str = "") -> Lead:
+def lead_drop(*, by: User | None, lead: Lead, on: date, reason: str, note: str = "") -> Lead:
     """Stop pursuing an open lead, with the reason (and a note, needed for 'other')."""
     lead = _locked(by, lead)
     if lead.status != LeadStatus.OPEN:
@@ -112,7 +113,7 @@ def lead_drop(*, by: Any, lead: Lead, on: date, reason: str, note: str = "") -> 
 
 
 @transaction.atomic
-def lead_reopen(*, by: Any, lead: Lead) -> Lead:
+def lead_reopen(*, by: User, lead: Lead) -> Lead:
     """Take a dropped lead up again (the change log keeps when and why it was dropped)."""
     lead = _locked(by, lead)
     if lead.status != LeadStatus.DROPPED:
@@ -131,7 +132,7 @@ def lead_reopen(*, by: Any, lead: Lead) -> Lead:
 def lead_convert(
     *,
     lead: Lead,
-    by: Any,
+    by: User | None,
     on: date,
     data: dict[str, Any] | None = None,
     stage: str = Stage.NEGOTIATING,
@@ -205,7 +206,7 @@ def lead_convert(
 # Follow-ups
 
 
-def follow_up_add(*, by: Any, data: dict[str, Any]) -> FollowUp:
+def follow_up_add(*, by: User | None, data: dict[str, Any]) -> FollowUp:
     """Record a follow-up of an open lead (the lead is in `data`)."""
     lead = data.get("lead")
     if not isinstance(lead, Lead):
@@ -226,7 +227,7 @@ def follow_up_add(*, by: Any, data: dict[str, Any]) -> FollowUp:
     return follow_up
 
 
-def follow_up_update(*, by: Any, follow_up: FollowUp, data: dict[str, Any]) -> FollowUp:
+def follow_up_update(*, by: User, follow_up: FollowUp, data: dict[str, Any]) -> FollowUp:
     """Correct a follow-up of an open lead."""
     lead = follow_up.lead
     if not lead.is_open:

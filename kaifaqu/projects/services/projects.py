@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.permissions import can_write, ensure_can_write
 from kaifaqu.core.services import model_create, model_update
@@ -67,7 +68,7 @@ def check_stage_data(project: Project, stage: str, note: str) -> None:
 @transaction.atomic
 def project_create(
     *,
-    by: Any,
+    by: User | None,
     data: dict[str, Any],
     stage: str = Stage.LEAD,
     stage_on: date | None = None,
@@ -88,7 +89,7 @@ def project_create(
     return project
 
 
-def project_update(*, by: Any, project: Project, data: dict[str, Any]) -> Project:
+def project_update(*, by: User | None, project: Project, data: dict[str, Any]) -> Project:
     return model_update(instance=project, fields=PROJECT_FIELDS, data=data, by=by)[0]
 
 
@@ -111,7 +112,7 @@ def project_advance(
     project: Project,
     to_stage: str,
     on: date,
-    by: Any,
+    by: User | None,
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> StageChange:
@@ -187,7 +188,7 @@ def project_settings_for(zone: Zone) -> ProjectSettings:
     return ProjectSettings.objects.filter(zone=zone).first() or ProjectSettings(zone=zone)
 
 
-def project_settings_update(*, by: Any, zone: Zone, data: dict[str, Any]) -> ProjectSettings:
+def project_settings_update(*, by: User, zone: Zone, data: dict[str, Any]) -> ProjectSettings:
     """Change a zone's cycle-time norms (days between stages)."""
     if not can_write(by, ProjectSettings):
         raise PermissionDenied(_("You may not change this record."))
@@ -204,7 +205,9 @@ def project_settings_update(*, by: Any, zone: Zone, data: dict[str, Any]) -> Pro
 
 
 @transaction.atomic
-def stage_change_correct(*, change: StageChange, on: date, reason: str, by: Any) -> StageChange:
+def stage_change_correct(
+    *, change: StageChange, on: date, reason: str, by: User | None
+) -> StageChange:
     """Correct the date of a recorded stage change, with the reason (audited: the change log
     keeps who, when, the old and the new date and the reason).
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.permissions import ScopeLevel, can_write
 from kaifaqu.core.services import model_create, model_update
@@ -32,7 +33,7 @@ from kaifaqu.projects.models import (
 ROUND_FIELDS = ("province", "year", "number", "name", "window_start", "held_on", "note")
 
 
-def _ensure_province_office(by: Any) -> None:
+def _ensure_province_office(by: User | None) -> None:
     """Rounds are the province's: its office (or the platform's administrator) runs them."""
     if by is None:
         return
@@ -43,14 +44,14 @@ def _ensure_province_office(by: Any) -> None:
         raise PermissionDenied(_("Only the provincial office opens and closes rounds."))
 
 
-def round_create(*, by: Any, data: dict[str, Any]) -> Round:
+def round_create(*, by: User | None, data: dict[str, Any]) -> Round:
     """Open a round (status open: the zones can pick their projects)."""
     _ensure_province_office(by)
     fields = {key: value for key, value in data.items() if key in ROUND_FIELDS}
     return model_create(model=Round, data={**fields, "status": RoundStatus.OPEN}, by=by)
 
 
-def round_update(*, by: Any, round: Round, data: dict[str, Any]) -> Round:
+def round_update(*, by: User | None, round: Round, data: dict[str, Any]) -> Round:
     """Change a round's details. Its window and date only while it is open and, when projects
     are on its lists, only so that every one of them still qualifies."""
     _ensure_province_office(by)
@@ -72,16 +73,16 @@ def round_update(*, by: Any, round: Round, data: dict[str, Any]) -> Round:
     return updated
 
 
-def round_close(*, by: Any, round: Round) -> Round:
+def round_close(*, by: User, round: Round) -> Round:
     """Close a round: its lists are final (the published summary)."""
     return _set_status(by, round, RoundStatus.CLOSED)
 
 
-def round_reopen(*, by: Any, round: Round) -> Round:
+def round_reopen(*, by: User, round: Round) -> Round:
     return _set_status(by, round, RoundStatus.OPEN)
 
 
-def _set_status(by: Any, round: Round, status: str) -> Round:
+def _set_status(by: User | None, round: Round, status: str) -> Round:
     _ensure_province_office(by)
     if by is not None and not Round.objects.for_user(by).filter(pk=round.pk).exists():
         raise PermissionDenied(_("This record is outside your scope."))
@@ -105,7 +106,7 @@ def _reached(stage: str) -> list[str]:
     return list(LIFECYCLE[LIFECYCLE.index(stage) :])
 
 
-def eligible_projects(*, user: Any, round: Round, list: str) -> QuerySet[Project]:
+def eligible_projects(*, user: User | None, round: Round, list: str) -> QuerySet[Project]:
     """The user's projects that may go on a list of the round (None: the platform's own jobs,
     every project). Annotated with `stage_on`, the day the project entered the list's stage."""
     projects = Project.objects.for_user(user) if user is not None else Project.objects.all()
@@ -130,7 +131,7 @@ def _qualifying(projects: QuerySet[Project], round: Round, list: str) -> QuerySe
     )
 
 
-def _ensure_picker(by: Any, round: Round) -> None:
+def _ensure_picker(by: User | None, round: Round) -> None:
     if by is None:
         return
     if not can_write(by, RoundEntry):
@@ -142,7 +143,7 @@ def _ensure_picker(by: Any, round: Round) -> None:
 @transaction.atomic
 def round_entry_add(
     *,
-    by: Any,
+    by: User | None,
     round: Round,
     list: str,
     project: Project,
@@ -225,7 +226,7 @@ def _ineligible_reason(round: Round, list: str, project: Project) -> str:
     return _("The project does not qualify for this list.")
 
 
-def round_entry_remove(*, by: Any, entry: RoundEntry) -> None:
+def round_entry_remove(*, by: User | None, entry: RoundEntry) -> None:
     """Take a project off a list while the round is open."""
     round = Round.objects.get(pk=entry.round_id)  # as it stands now, not as the caller read it
     _ensure_picker(by, round)

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.projects.models import Project, Stage
 from kaifaqu.projects.selectors import project_board, project_list
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 BOARD = reverse("projects:board")
 
 
-def columns(user: object) -> dict[str, tuple[int, Decimal, list[str]]]:
+def columns(user: User) -> dict[str, tuple[int, Decimal, list[str]]]:
     board = project_board(projects=project_list(user=user))
     return {
         c.stage: (c.count, c.total_investment, [p.name for p in c.cards]) for c in board if c.count

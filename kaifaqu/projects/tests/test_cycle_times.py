@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.projects.cycles import (
     BY_CODE,
@@ -183,7 +183,7 @@ def test_norms_are_per_zone_and_changed_by_its_administrator_only(
     assert ProjectSettings.objects.get(zone=world.zone_a).lead_to_signed_days == 180
 
 
-def login(client: Client, user: Any) -> Client:
+def login(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
 

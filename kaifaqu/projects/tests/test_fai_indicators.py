@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.indicators.selectors import indicator_rows
@@ -61,7 +62,7 @@ def reports(world: World) -> None:
             )
 
 
-def row(user: object, world: World, month: Month) -> object:
+def row(user: User, world: World, month: Month) -> object:
     table = indicator_rows(
         user=user, month=month, slice_kind="zone", slice_key=str(world.zone_a.pk)
     )

@@ -48,7 +48,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_lead(
-    by: Any,
+    by: User | None,
     zone: Zone,
     title: str = "年产5万吨负极材料项目",
     *,

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.projects.imports import projects_import
@@ -50,7 +51,7 @@ def workbook(rows: list[list[Any]], headers: list[str] = HEADERS) -> io.BytesIO:
     return buffer
 
 
-def run(world: World, by: Any, rows: list[list[Any]], **kwargs: Any) -> Any:
+def run(world: World, by: User, rows: list[list[Any]], **kwargs: Any) -> Any:
     file = kwargs.pop("file", None) or workbook(rows, kwargs.pop("headers", HEADERS))
     return projects_import(
         by=by, zone=kwargs.pop("zone", world.zone_a), file=file, filename="台账.xlsx", **kwargs

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from kaifaqu.accounts.models import User
 from kaifaqu.accounts.services import user_create
 from kaifaqu.conftest import PASSWORD, Personas, World
 from kaifaqu.core.permissions import Role
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 SIGNED, STARTED, COMMISSIONED = RoundList.SIGNED, RoundList.STARTED, RoundList.COMMISSIONED
 
 
-def open_round(by: object, world: World, number: int = 1, **dates: date) -> Round:
+def open_round(by: User, world: World, number: int = 1, **dates: date) -> Round:
     return round_create(
         by=by,
         data={

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from kaifaqu.accounts.models import User
 from kaifaqu.accounts.services import user_create
 from kaifaqu.conftest import PASSWORD, Personas, World
 from kaifaqu.core.permissions import Role
@@ -135,7 +136,7 @@ def test_the_overdue_page_lists_and_filters_and_the_board_reminds(
 ) -> None:
     today = timezone.localdate()
 
-    def raise_(project: Any, by: Any, days_late: int, department: str) -> ProjectIssue:
+    def raise_(project: Any, by: User, days_late: int, department: str) -> ProjectIssue:
         due = today - timedelta(days=days_late)
         return issue_raise(
             by=by,

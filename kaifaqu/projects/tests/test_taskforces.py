@@ -59,7 +59,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 def _issue(
-    project: Any, by: Any, raised: date, due: date, problem: str = "电力增容"
+    project: Any, by: User, raised: date, due: date, problem: str = "电力增容"
 ) -> ProjectIssue:
     return issue_raise(
         by=by,

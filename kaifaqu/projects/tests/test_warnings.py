@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.projects.models import ProjectSettings, Stage
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2025, 5, 1)
 
 
-def stale_names(user: object, today: date = TODAY) -> dict[str, int]:
+def stale_names(user: User, today: date = TODAY) -> dict[str, int]:
     warnings = project_warnings(user=user, today=today)
     return {row.project.name: row.days for row in warnings.stale}
 

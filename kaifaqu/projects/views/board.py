@@ -6,13 +6,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.views.registry import filtered_rows, scoped_filterset
 from kaifaqu.core.views.tables import yi_text
 from kaifaqu.projects.filters import ProjectFilter
@@ -36,7 +37,7 @@ def _in_stage(days: int) -> str:
 class ProjectBoardView(LoginRequiredMixin, View):
     template_name = "projects/project_board.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         filterset = scoped_filterset(ProjectFilter, request, project_list(user=request.user))
         projects = filtered_rows(filterset)
         today = timezone.localdate()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.core.permissions import can_write
@@ -30,12 +31,14 @@ from kaifaqu.projects.views.zones import zone_choice
 class CycleTimesView(LoginRequiredMixin, View):
     template_name = "projects/cycle_times.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zones, zone = self._zones(request)
         form = ProjectSettingsForm(instance=project_settings_for(zone)) if zone else None
         return self._render(request, zones, zone, form)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         zones, zone = self._zones(request)
         if zone is None or not can_write(request.user, ProjectSettings):
             raise PermissionDenied(_("You may not change this record."))
@@ -58,7 +61,7 @@ class CycleTimesView(LoginRequiredMixin, View):
 
     def _render(
         self,
-        request: HttpRequest,
+        request: AuthenticatedHttpRequest,
         zones: list[Zone],
         zone: Zone | None,
         form: ProjectSettingsForm | None,

@@ -7,10 +7,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.permissions import can_write
 from kaifaqu.projects.forms.taskforces import (
@@ -50,7 +51,9 @@ class DocumentsPageView(ProjectWorkView):
 class DocumentUploadView(DocumentsPageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(ProjectDocument)
         form = DocumentForm(data=request.POST, files=request.FILES)
@@ -73,7 +76,9 @@ class DocumentUploadView(DocumentsPageView):
 class DocumentRemoveView(DocumentsPageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(ProjectDocument)
         document = get_object_or_404(
@@ -89,7 +94,7 @@ class DocumentDownloadView(ProjectWorkView):
 
     tab = "documents"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         project = self.get_object()
         document = get_object_or_404(
             project_documents(user=request.user, project=project), pk=kwargs["document"]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import ScopeLevel, can_write
@@ -69,7 +70,7 @@ class FaiView(LoginRequiredMixin, View):
     picked from those the user sees, and the month."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user: Any = request.user
+        user = request.user
         if user.is_authenticated and user.scope.level in (ScopeLevel.NONE, ScopeLevel.ENTERPRISE):
             raise PermissionDenied(_("The investment database is the zone's work."))
         return super().dispatch(request, *args, **kwargs)
@@ -106,7 +107,7 @@ class FaiListView(FaiView):
 
     template_name = "projects/fai_list.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zones, zone = self.zones()
         month = self.month()
         registrations = list(fai_registrations(user=request.user, month=month, zone=zone))
@@ -185,7 +186,7 @@ REGISTER_COLUMNS = [
 class FaiListExportView(FaiView):
     """The register of the zone (or every zone the user sees) as a workbook, for the month."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         _zones, zone = self.zones()
         month = self.month()
         return xlsx_download(
@@ -214,10 +215,12 @@ class FaiEligibleView(FaiView):
 
     template_name = "projects/fai_eligible.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self._render(request)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if not self.may_write(FaiRegistration):
             raise PermissionDenied(
                 _("Only the zone's project staff and statistician keep the investment database.")
@@ -248,7 +251,7 @@ class FaiEligibleView(FaiView):
 
     def _render(
         self,
-        request: HttpRequest,
+        request: AuthenticatedHttpRequest,
         failed: tuple[int, FaiRegisterForm] | None = None,
         status: int = 200,
     ) -> TemplateResponse:
@@ -288,7 +291,7 @@ class FaiDetailView(FaiView):
             pk=self.kwargs["pk"],
         )
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         registration = self.registration()
         initial: dict[str, Any] = {"month": self.month().first_day}
         chosen = request.GET.get("month")
@@ -302,7 +305,9 @@ class FaiDetailView(FaiView):
                 )
         return self._render(request, registration, FaiReportForm(initial=initial))
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         registration = self.registration()
         if not self.may_write(FaiReport):
             raise PermissionDenied(
@@ -363,12 +368,16 @@ class FaiDetailView(FaiView):
 class FaiMonthView(FaiView):
     """The month's figures of all the zone's registered projects at once: all or nothing."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "projects/fai_month.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self._render(request, None)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if not self.may_write(FaiReport):
             raise PermissionDenied(
                 _("Only the zone's project staff and statistician keep the investment database.")
@@ -425,10 +434,10 @@ class FaiMonthView(FaiView):
             )
         }
         previous: dict[int, FaiReport] = {}
-        for report in FaiReport.objects.filter(
+        for earlier in FaiReport.objects.filter(
             registration__in=[r.pk for r in registrations], month__lt=month.first_day
         ).order_by("registration", "month"):
-            previous[report.registration_id] = report
+            previous[earlier.registration_id] = earlier
         lines = []
         for registration in registrations:
             report = current.get(registration.pk)
@@ -474,7 +483,7 @@ class FaiTotalsView(FaiView):
 
     template_name = "projects/fai_totals.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zones, zone = self.zones()
         month = self.month()
         context: dict[str, Any] = {

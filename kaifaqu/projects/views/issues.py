@@ -9,13 +9,15 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.export import xlsx_download
@@ -85,7 +87,9 @@ class IssuesPageView(ProjectWorkView):
 class IssueRaiseView(IssuesPageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(ProjectIssue)
         visits = project_visits(user=request.user, project=project)
@@ -108,7 +112,9 @@ class IssueRaiseView(IssuesPageView):
 class IssueStatusView(IssuesPageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(ProjectIssue)
         issues = list(project_issues(user=request.user, project=project))
@@ -140,9 +146,9 @@ class OverdueIssuesView(LoginRequiredMixin, View):
 
     template_name = "projects/overdue_issues.html"
 
-    def filtered(self, request: HttpRequest) -> tuple[Any, Any, dict[str, str]]:
+    def filtered(self, request: AuthenticatedHttpRequest) -> tuple[Any, Any, dict[str, str]]:
         """Every overdue issue the user sees, those the filters keep, and the filters."""
-        user: Any = request.user
+        user: User = request.user
         if not may_see_project_work(user):
             raise PermissionDenied(_("The zone's work on its projects is not shown to you."))
         every = overdue_issues(user, timezone.localdate())
@@ -160,8 +166,8 @@ class OverdueIssuesView(LoginRequiredMixin, View):
             issues = issues.filter(department=chosen["department"])
         return every, issues, chosen
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user: Any = request.user
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: User = request.user
         every, issues, chosen = self.filtered(request)
         today = timezone.localdate()
         zones = Zone.objects.for_user(user).order_by("name")
@@ -215,7 +221,7 @@ OVERDUE_COLUMNS = [
 class OverdueIssuesExportView(OverdueIssuesView):
     """The overdue issues the filters keep, every one, as a workbook."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         _every, issues, _chosen = self.filtered(request)
         return xlsx_download(
             request=request,

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import history_for
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import ScopeLevel, can_write
@@ -53,7 +55,7 @@ def _label(name: str) -> Any:
     return verbose_label(Lead, name)
 
 
-def _officer_name(user: Any) -> str:
+def _officer_name(user: User | None) -> str:
     if user is None:
         return "—"
     return str(user.get_full_name() or user.get_username())
@@ -126,7 +128,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _contact_fields(user: Any, lead: Lead) -> list[DetailField]:
+def _contact_fields(user: User, lead: Lead) -> list[DetailField]:
     if may_see_contacts(user, lead):
         return describe(lead, CONTACT_FIELDS)
     return [
@@ -138,6 +140,7 @@ def _contact_fields(user: Any, lead: Lead) -> list[DetailField]:
 
 
 class LeadDetailView(RegistryDetailView):
+    request: AuthenticatedHttpRequest
     template_name = "projects/lead_detail.html"
 
     def get_context_data(self, obj: Lead, **forms: Any) -> dict[str, Any]:
@@ -191,7 +194,9 @@ class _LeadAction(LeadDetailView):
 
 
 class LeadFollowUpAddView(_LeadAction):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         lead = self.writable()
         form = FollowUpForm(data=request.POST)
         if form.is_valid():
@@ -206,7 +211,9 @@ class LeadFollowUpAddView(_LeadAction):
 
 
 class LeadConvertView(_LeadAction):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         lead = self.writable()
         form = LeadConvertForm(data=request.POST)
         if form.is_valid():
@@ -230,7 +237,9 @@ class LeadConvertView(_LeadAction):
 
 
 class LeadDropView(_LeadAction):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         lead = self.writable()
         form = LeadDropForm(data=request.POST)
         if form.is_valid():
@@ -245,7 +254,9 @@ class LeadDropView(_LeadAction):
 
 
 class LeadReopenView(_LeadAction):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         lead = self.writable()
         try:
             lead_reopen(by=request.user, lead=lead)
@@ -259,11 +270,13 @@ class LeadReopenView(_LeadAction):
 class LeadHistoryView(RegistryHistoryView):
     """The change log, with the contacts' values hidden from those who may not see them."""
 
+    request: AuthenticatedHttpRequest
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         lead: Lead = self.get_object()
         pages = paginate(history_for(lead), request.GET.get("page"))
         entries = history_rows(Lead, pages["page_obj"].object_list)
-        if not may_see_contacts(request.user, lead):
+        if not may_see_contacts(self.request.user, lead):
             hidden = {str(_label(name)) for name in CONTACT_FIELDS}
             mask = "***"
             entries = [
@@ -295,8 +308,8 @@ class LeadFunnelView(LoginRequiredMixin, View):
 
     template_name = "projects/lead_funnel.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user: Any = request.user
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: User = request.user
         if user.scope.level in (ScopeLevel.NONE, ScopeLevel.ENTERPRISE):
             raise PermissionDenied(_("Leads are for the zones' and provinces' offices."))
         zones = Zone.objects.for_user(user).order_by("name")

@@ -5,11 +5,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views import (
@@ -139,6 +140,7 @@ def _money(label: str, amount_wan: Decimal | None) -> DetailField:
 
 
 class ProjectDetailView(RegistryDetailView):
+    request: AuthenticatedHttpRequest
     template_name = "projects/project_detail.html"
 
     def get_context_data(
@@ -214,7 +216,9 @@ class ProjectAdvanceView(ProjectDetailView):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         if not can_write(request.user, Project):
             raise PermissionDenied(_("You may not change this record."))
@@ -254,7 +258,9 @@ class StageChangeCorrectView(ProjectDetailView):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         if not can_write(request.user, Project):
             raise PermissionDenied(_("You may not change this record."))
@@ -282,6 +288,8 @@ class StageChangeCorrectView(ProjectDetailView):
 
 class ProjectCreateView(RegistryCreateView):
     """A new project also records the stage it starts in."""
+
+    request: AuthenticatedHttpRequest
 
     form_class = ProjectCreateForm
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import ScopeLevel, can_write
 from kaifaqu.core.views import Column, Registry, RegistryDetailView, describe
@@ -56,7 +58,7 @@ COLUMNS = [
 ]
 
 
-def _lists_of(user: Any, round: Round, zone: Zone | None) -> list[dict[str, Any]]:
+def _lists_of(user: User, round: Round, zone: Zone | None) -> list[dict[str, Any]]:
     """Each list with the entries the user sees (of `zone` only, when given) and, for a zone's
     project staff while the round is open, the form to add an eligible project."""
     visible = round_entries(user=user, round=round)
@@ -81,12 +83,13 @@ def _lists_of(user: Any, round: Round, zone: Zone | None) -> list[dict[str, Any]
 
 
 class RoundDetailView(RegistryDetailView):
+    request: AuthenticatedHttpRequest
     template_name = "projects/round_detail.html"
 
     def get_context_data(
         self, obj: Round, failed: tuple[str, RoundEntryForm] | None = None
     ) -> dict[str, Any]:
-        user: Any = self.request.user
+        user: User = self.request.user
         # Whoever sees several zones (the province's office) reads a zone's lists at a time,
         # chosen in the summary: a province's round holds thousands of projects.
         several = user.home_zone_id is None
@@ -111,7 +114,7 @@ class RoundDetailView(RegistryDetailView):
         }
 
 
-def _own_zones(user: Any) -> list[Zone]:
+def _own_zones(user: User) -> list[Zone]:
     """A zone's users see their zone's row even before it has picked anything."""
     zone = user.scope.zone
     return [zone] if zone is not None else []
@@ -122,7 +125,9 @@ class RoundEntryAddView(RoundDetailView):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         round = self.get_object()
         chosen = request.POST.get("list", "")
         if chosen not in RoundList.values:
@@ -161,7 +166,9 @@ class RoundEntryRemoveView(RoundDetailView):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         round = self.get_object()
         entry = get_object_or_404(
             RoundEntry.objects.for_user(request.user).filter(round=round), pk=kwargs["entry"]
@@ -184,7 +191,9 @@ class RoundStatusView(RoundDetailView):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         round = self.get_object()
         if request.POST.get("action") == "reopen":
             round_reopen(by=request.user, round=round)
@@ -215,7 +224,8 @@ class RoundSummaryExportView(RoundDetailView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         round = self.get_object()
-        summary = round_summary(user=request.user, round=round, zones=_own_zones(request.user))
+        user = self.request.user
+        summary = round_summary(user=user, round=round, zones=_own_zones(user))
         headers = [_("Level"), _("Name")]
         for _value, label in RoundList.choices:
             headers += [
@@ -239,8 +249,8 @@ class RoundCompareView(LoginRequiredMixin, View):
 
     template_name = "projects/round_compare.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user: Any = request.user
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: User = request.user
         level = user.scope.level
         if level in (ScopeLevel.NONE, ScopeLevel.ENTERPRISE):
             raise PermissionDenied(_("Rounds are for the province's offices and zones."))

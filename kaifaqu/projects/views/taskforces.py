@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import RegistryObjectView
@@ -41,6 +42,8 @@ from kaifaqu.projects.services import (
 class ProjectWorkView(RegistryObjectView):
     """A tab of a project the user sees, for those who see the zone's work on it."""
 
+    request: AuthenticatedHttpRequest
+
     template_name: str
     tab: str
 
@@ -63,7 +66,7 @@ class ProjectWorkView(RegistryObjectView):
     def get_context_data(self, project: Project, **forms: Any) -> dict[str, Any]:
         return {}
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self.page(self.get_object())
 
     def ensure_writer(self, model: type[Any]) -> None:
@@ -112,7 +115,9 @@ class TaskForcePageView(ProjectWorkView):
 class TaskForceAssignView(TaskForcePageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(TaskForce)
         task_force = project_task_force(user=request.user, project=project)
@@ -138,7 +143,9 @@ class TaskForceAssignView(TaskForcePageView):
 class TaskForceDissolveView(TaskForcePageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(TaskForce)
         task_force = project_task_force(user=request.user, project=project)
@@ -163,7 +170,9 @@ class TaskForceDissolveView(TaskForcePageView):
 class VisitRecordView(TaskForcePageView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         project = self.get_object()
         self.ensure_writer(ServiceVisit)
         form = ServiceVisitForm(data=request.POST, project=project)

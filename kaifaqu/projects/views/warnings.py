@@ -8,13 +8,15 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import Column
@@ -27,13 +29,13 @@ from kaifaqu.projects.views.zones import zone_choice
 class ProjectWarningsView(LoginRequiredMixin, View):
     template_name = "projects/project_warnings.html"
 
-    def chosen(self, request: HttpRequest) -> tuple[list[Zone], Zone | None]:
-        user: Any = request.user
+    def chosen(self, request: AuthenticatedHttpRequest) -> tuple[list[Zone], Zone | None]:
+        user: User = request.user
         if user.scope.level == ScopeLevel.NONE:
             raise PermissionDenied(_("Project warnings are for the zones' and province's staff."))
         return zone_choice(request)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zones, zone = self.chosen(request)
         warnings = project_warnings(user=request.user, today=timezone.localdate(), zone=zone)
         context = {
@@ -83,7 +85,7 @@ MISSING_COLUMNS = [
 class ProjectWarningsExportView(ProjectWarningsView):
     """Every warning (not only the first 200 of a kind) as a workbook of three sheets."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         _zones, zone = self.chosen(request)
         today = timezone.localdate()
         warnings = project_warnings(user=request.user, today=today, zone=zone, limit=None)

@@ -16,6 +16,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.core.lib.periods import Month
@@ -153,8 +154,8 @@ class CandidateViewSet(viewsets.ViewSet):
         ensure_office_reader(request.user)
         query = CandidateQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        zone = query.validated_data.get("zone") or chosen_zone(request.user, None)[0]
+        zone = query.validated_data.get("zone") or chosen_zone(api_user(request), None)[0]
         asked = query.validated_data.get("month")
         as_of = Month.of(asked) if asked else latest_month(zone, timezone.localdate())
-        rows = candidate_list(user=request.user, zone=zone, as_of=as_of)
+        rows = candidate_list(user=api_user(request), zone=zone, as_of=as_of)
         return Response(CandidateSerializer(rows, many=True).data)

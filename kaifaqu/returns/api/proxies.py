@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.core.lib.periods import Month
@@ -96,7 +97,7 @@ class ProxyFigureViewSet(ScopedViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = proxy_figure_record(
-            by=self.request.user,
+            by=api_user(self.request),
             enterprise=data["enterprise"],
             month=Month.of(data["period"]),
             kind=data["kind"],
@@ -108,7 +109,7 @@ class ProxyFigureViewSet(ScopedViewSet):
         data = dict(serializer.validated_data)
         instance: ProxyFigure = serializer.instance  # type: ignore[assignment]
         serializer.instance = proxy_figure_record(
-            by=self.request.user,
+            by=api_user(self.request),
             enterprise=instance.enterprise,
             month=Month.of(instance.period),
             kind=instance.kind,

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.core.permissions import visible_for_request
@@ -154,7 +155,7 @@ class ReturnViewSet(ScopedViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = return_save(
-            by=self.request.user,
+            by=api_user(self.request),
             enterprise=data["enterprise"],
             period=data["period"],
             values=self._values(data),
@@ -166,7 +167,7 @@ class ReturnViewSet(ScopedViewSet):
         data = dict(serializer.validated_data)
         instance: Return = serializer.instance  # type: ignore[assignment]
         serializer.instance = return_save(
-            by=self.request.user,
+            by=api_user(self.request),
             enterprise=instance.enterprise,
             period=instance.period,
             values=self._values(data),
@@ -182,7 +183,7 @@ class ReturnViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Submit the draft: hard rules refuse it (400 with messages per field)."""
-        record = return_submit(by=request.user, return_record=self.get_object())
+        record = return_submit(by=api_user(request), return_record=self.get_object())
         return self._shown(record)
 
     @extend_schema(request=ReturnCommentSerializer, responses={200: ReturnSerializer})
@@ -192,7 +193,7 @@ class ReturnViewSet(ScopedViewSet):
         record = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return_accept(by=request.user, return_record=record, **serializer.validated_data)
+        return_accept(by=api_user(request), return_record=record, **serializer.validated_data)
         return self._shown(record)
 
     @extend_schema(request=ReturnSendBackSerializer, responses={200: ReturnSerializer})
@@ -202,7 +203,7 @@ class ReturnViewSet(ScopedViewSet):
         record = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return_send_back(by=request.user, return_record=record, **serializer.validated_data)
+        return_send_back(by=api_user(request), return_record=record, **serializer.validated_data)
         return self._shown(record)
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import StyledForm
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.enterprises.models import Enterprise
@@ -74,7 +75,7 @@ class ProxyFigureForm(StyledForm):
         help_text=gettext_lazy("Where the figure comes from, e.g. 税务局 2025年3月 清单."),
     )
 
-    def __init__(self, *args: Any, user: Any, zone: Zone, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["enterprise"]
         field.queryset = proxy_enterprises(user=user, zone=zone)

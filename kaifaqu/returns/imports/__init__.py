@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import polars as pl
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.imports import (
     ImportKind,
@@ -83,7 +83,7 @@ def _as_stored(written: pl.DataFrame) -> pl.DataFrame:
 def write(
     sheet: Sheet,
     *,
-    by: Any,
+    by: User,
     filename: str,
     unit: MoneyUnit,
     progress: Progress | None = None,

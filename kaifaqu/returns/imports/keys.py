@@ -3,11 +3,10 @@ month, once per file (returns and the tax and electricity lists)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.imports.cells import row_errors
 from kaifaqu.core.imports.errors import RowError
 from kaifaqu.core.imports.headers import MatchedColumn
@@ -17,7 +16,7 @@ from kaifaqu.returns.imports import lookups
 
 
 def key_rows(
-    frame: pl.DataFrame, *, by: Any, uscc_column: MatchedColumn, period_column: MatchedColumn
+    frame: pl.DataFrame, *, by: User, uscc_column: MatchedColumn, period_column: MatchedColumn
 ) -> tuple[pl.DataFrame, list[RowError]]:
     """The rows with an enterprise of the user's scope and a month, one per enterprise and month
     (adds `period`, `enterprise_id`, `zone_id`, `industry`, `established_on`), and the errors of the others."""

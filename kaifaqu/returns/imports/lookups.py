@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 from django.db import models
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.frames import queryset_frame
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.models import MONTHLY_FIELDS, Return
@@ -21,7 +22,7 @@ def _frame(queryset: models.QuerySet[Any], columns: dict[str, Any]) -> pl.DataFr
     return queryset_frame(queryset, {name: (name, dtype) for name, dtype in columns.items()})
 
 
-def enterprises_in_scope(by: Any) -> pl.DataFrame:
+def enterprises_in_scope(by: User | None) -> pl.DataFrame:
     """uscc, enterprise_id, zone_id, industry, established_on of every enterprise the user can
     see."""
     queryset = Enterprise.objects.all() if by is None else Enterprise.objects.for_user(by)

@@ -6,11 +6,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.imports.cells import header_errors, read_cells, row_errors
 from kaifaqu.core.imports.errors import RowError
 from kaifaqu.core.imports.headers import PERIOD, USCC, MatchedColumn
@@ -37,7 +37,7 @@ class Prepared:
 
 
 def prepare(
-    sheet: Sheet, *, by: Any, unit: MoneyUnit, today: date, progress: Progress | None = None
+    sheet: Sheet, *, by: User, unit: MoneyUnit, today: date, progress: Progress | None = None
 ) -> Prepared:
     columns = sheet.columns
     problems = header_errors(columns, RETURNS)

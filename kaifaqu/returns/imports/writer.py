@@ -17,6 +17,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from kaifaqu.accounts.models import User
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReturnSource, ReturnStatus
 
@@ -84,7 +85,7 @@ def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
 def upsert(
     frame: pl.DataFrame,
     *,
-    by: Any,
+    by: User,
     now: datetime,
     progress: Progress | None,
     done: int,
@@ -273,7 +274,7 @@ def _shown(whole: int | None, field: str) -> str:
 
 
 def log_updates(
-    *, updated: pl.DataFrame, before: pl.DataFrame, by: Any, now: datetime, file_name: str
+    *, updated: pl.DataFrame, before: pl.DataFrame, by: User, now: datetime, file_name: str
 ) -> None:
     """One change-log entry per updated return with each changed figure's old and new value.
 

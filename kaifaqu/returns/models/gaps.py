@@ -28,7 +28,7 @@ class GapStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class GapQuerySet(ScopedQuerySet):
+class GapQuerySet(ScopedQuerySet["Gap"]):
     def in_region(self, region: Region) -> GapQuerySet:
         return self.filter(enterprise__zone__region__code__startswith=region.prefix)
 

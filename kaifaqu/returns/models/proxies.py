@@ -31,7 +31,7 @@ class ProxyKind(models.TextChoices):
 PROXY_RETURN_FIELD: dict[str, str] = {ProxyKind.TAX: "taxes", ProxyKind.ELECTRICITY: "electricity"}
 
 
-class ProxyFigureQuerySet(ScopedQuerySet):
+class ProxyFigureQuerySet(ScopedQuerySet["ProxyFigure"]):
     def in_region(self, region: Region) -> ProxyFigureQuerySet:
         return self.filter(enterprise__zone__region__code__startswith=region.prefix)
 

@@ -59,7 +59,7 @@ MONTHLY_FIELDS: tuple[str, ...] = (
 SUMMED_FIELDS: tuple[str, ...] = MONTHLY_FIELDS[:-1]
 
 
-class ReturnQuerySet(ScopedQuerySet):
+class ReturnQuerySet(ScopedQuerySet["Return"]):
     def in_region(self, region: Region) -> ReturnQuerySet:
         return self.filter(enterprise__zone__region__code__startswith=region.prefix)
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db.models import Max, Q, QuerySet, Sum
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.enterprises.models import Enterprise, EnterpriseStatus, RosterEntry
 from kaifaqu.enterprises.thresholds import (
@@ -151,9 +152,9 @@ def revenue_estimates(
         found[row["enterprise_id"]][row["kind"]] = row
     for enterprise_id, kinds in found.items():
         for kind in (ProxyKind.TAX, ProxyKind.ELECTRICITY):
-            row = kinds.get(kind)
-            if row is None:
+            if kind not in kinds:
                 continue
+            row = kinds[kind]
             division = row["enterprise__industry_id"][:2]
             ratios = by_division.get((kind, division)) or whole_zone.get(kind)
             if not ratios:
@@ -221,7 +222,7 @@ def _rank(
     return result
 
 
-def candidate_list(*, user: Any, zone: Zone, as_of: Month) -> list[Candidate]:
+def candidate_list(*, user: User, zone: Zone, as_of: Month) -> list[Candidate]:
     """Enterprises the user can see, not on the year's roster, near or above their threshold."""
     share = zone_settings(zone).candidate_share_pct
     return _rank(

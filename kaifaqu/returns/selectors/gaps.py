@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from kaifaqu.accounts.models import User
@@ -12,7 +11,7 @@ from kaifaqu.geo.models import Zone
 from kaifaqu.returns.models import Gap
 
 
-def gap_list(*, user: Any) -> QuerySet[Gap]:
+def gap_list(*, user: User | AnonymousUser) -> QuerySet[Gap]:
     """Gaps the user can see, with what a row shows joined in."""
     return Gap.objects.for_user(user).select_related(
         "enterprise__park", "enterprise__zone", "assigned_to", "closed_by"

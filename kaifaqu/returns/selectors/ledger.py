@@ -89,10 +89,12 @@ def _fetch(sql: str, params: Any) -> list[tuple[Any, ...]]:
     if connection.vendor == "postgresql":
         with binary_cursor() as cursor:
             cursor.execute(sql, params, binary=True)
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        return rows
 
 
 def read_blocks(periods: Iterable[date], blocks: Iterable[int]) -> dict[date, dict[int, Any]]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
@@ -14,7 +13,7 @@ from kaifaqu.returns.models import ProxyFigure
 
 def proxy_figure_list(
     *,
-    user: Any,
+    user: User,
     zone: Zone,
     start: Month | None = None,
     end: Month | None = None,
@@ -40,6 +39,6 @@ def proxy_figure_list(
     )
 
 
-def proxy_enterprises(*, user: Any, zone: Zone) -> QuerySet[Enterprise]:
+def proxy_enterprises(*, user: User, zone: Zone) -> QuerySet[Enterprise]:
     """The enterprises of a zone a figure may be entered for: those of the zone the user sees."""
     return Enterprise.objects.for_user(user).filter(zone=zone).order_by("name")

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from kaifaqu.accounts.models import User
 from kaifaqu.returns.models import Return, ReviewDecision, Severity
 
 
-def return_list(*, user: Any) -> QuerySet[Return]:
+def return_list(*, user: User) -> QuerySet[Return]:
     """Returns the user may see, with their enterprise and the number of findings of each kind."""
     return (
         Return.objects.for_user(user)
@@ -23,7 +24,7 @@ def return_list(*, user: Any) -> QuerySet[Return]:
     )
 
 
-def return_detail(*, user: Any) -> QuerySet[Return]:
+def return_detail(*, user: User) -> QuerySet[Return]:
     """Returns the user may see, with what one return's page shows joined or prefetched."""
     return (
         Return.objects.for_user(user)
@@ -35,7 +36,7 @@ def return_detail(*, user: Any) -> QuerySet[Return]:
     )
 
 
-def return_months(*, user: Any, enterprise: Any) -> dict[date, str]:
+def return_months(*, user: User, enterprise: Any) -> dict[date, str]:
     """The status of the enterprise's return of each month it has one for."""
     return dict(
         Return.objects.for_user(user).filter(enterprise=enterprise).values_list("period", "status")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReturnStatus, Severity
@@ -27,15 +28,15 @@ def _month(value: Any) -> date:
     return Month.parse(str(value)).first_day
 
 
-def returns_with_finding_counts(*, user: Any) -> QuerySet[Return]:
+def returns_with_finding_counts(*, user: User) -> QuerySet[Return]:
     """The returns the user may see, each with `soft_findings` and `hard_findings` counted."""
-    return Return.objects.for_user(user).annotate(  # type: ignore[no-any-return]
+    return Return.objects.for_user(user).annotate(
         soft_findings=Count("findings", filter=Q(findings__severity=Severity.SOFT)),
         hard_findings=Count("findings", filter=Q(findings__severity=Severity.HARD)),
     )
 
 
-def review_queue(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Return]:
+def review_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Return]:
     """Submitted returns in the user's scope awaiting review, with their findings counted.
 
     filters (each optional): enterprise, zone, park (ids), period (a date, Month or "2025-03"),
@@ -69,7 +70,7 @@ def review_queue(*, user: Any, filters: Mapping[str, Any] | None = None) -> Quer
 
 
 def return_context(
-    *, user: Any, enterprise: Enterprise, period: date
+    *, user: User, enterprise: Enterprise, period: date
 ) -> dict[str, dict[str, Figure]]:
     """For each field: this month, last month, the same month last year and 1–N月 cumulative.
 
@@ -91,7 +92,7 @@ def return_context(
 
     def value(at: date, name: str) -> Figure:
         row = rows.get(at)
-        return None if row is None else row[name]  # type: ignore[no-any-return]
+        return None if row is None else row[name]
 
     context: dict[str, dict[str, Figure]] = {}
     for name in MONTHLY_FIELDS:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_create, can_write, ensure_can_write
@@ -35,14 +36,14 @@ class GapRefresh:
     closed: int
 
 
-def _log(by: Any, gaps: list[Gap], action: int, changes: dict[str, Any]) -> None:
+def _log(by: User | None, gaps: list[Gap], action: int, changes: dict[str, Any]) -> None:
     # Bulk writes send no signals: record them in the change history one entry per gap.
     with acting_as(by):
         for gap in gaps:
             LogEntry.objects.log_create(gap, action=action, changes=changes)
 
 
-def _close_all(by: Any, gaps: Any, note: str) -> int:
+def _close_all(by: User | None, gaps: Any, note: str) -> int:
     closing = list(gaps)
     if not closing:
         return 0
@@ -55,7 +56,7 @@ def _close_all(by: Any, gaps: Any, note: str) -> int:
 
 
 @transaction.atomic
-def gaps_refresh(*, by: Any, zone: Zone, month: Month, today: date) -> GapRefresh:
+def gaps_refresh(*, by: User | None, zone: Zone, month: Month, today: date) -> GapRefresh:
     """Bring the zone's gap list up to date for a month; running it again changes nothing.
 
     - closes NOT_REPORTED gaps of the month whose return has arrived (submitted or accepted);
@@ -142,7 +143,7 @@ def gaps_refresh(*, by: Any, zone: Zone, month: Month, today: date) -> GapRefres
     return GapRefresh(opened=len(created), closed=closed)
 
 
-def gap_assign(*, by: Any, gap: Gap, to: Any) -> Gap:
+def gap_assign(*, by: User | None, gap: Gap, to: Any) -> Gap:
     """Give the follow-up of a gap to a person who may work on it and can see it."""
     if by is not None:
         ensure_can_write(by, gap)
@@ -155,7 +156,7 @@ def gap_assign(*, by: Any, gap: Gap, to: Any) -> Gap:
     return model_update(instance=gap, fields=("assigned_to",), data={"assigned_to": to}, by=by)[0]
 
 
-def gap_close(*, by: Any, gap: Gap, note: str) -> Gap:
+def gap_close(*, by: User, gap: Gap, note: str) -> Gap:
     """Close a gap with a note saying how it was resolved."""
     if not note.strip():
         raise ValidationError({"note": _("Say how the gap was resolved.")})

@@ -87,7 +87,7 @@ def _rebuild_month(period: date, blocks: list[int] | None) -> int:
         if blocks is not None:
             condition = block_condition(blocks)
             stale = stale.filter(condition if condition is not None else Q(block__in=blocks))
-        stale._raw_delete(stale.db)  # type: ignore[attr-defined]
+        stale._raw_delete(stale.db)
         _write(period, built)
     kept = kept_months()
     if kept is not None and period in kept:

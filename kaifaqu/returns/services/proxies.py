@@ -2,12 +2,12 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.enterprises.models import Enterprise
@@ -16,7 +16,7 @@ from kaifaqu.returns.models import ProxyFigure
 
 def proxy_figure_record(
     *,
-    by: Any,
+    by: User,
     enterprise: Enterprise,
     month: Month,
     kind: str,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.core.permissions import can_write, ensure_can_write
 from kaifaqu.core.services import model_create, model_update
@@ -75,7 +76,7 @@ def _figures(values: Mapping[str, Decimal | int | None]) -> dict[str, Decimal | 
     return figures
 
 
-def _ensure_enterprise_in_scope(by: Any, enterprise: Enterprise) -> None:
+def _ensure_enterprise_in_scope(by: User, enterprise: Enterprise) -> None:
     if not can_write(by, Return):
         raise PermissionDenied(_("You may not change this record."))
     if not Enterprise.objects.for_user(by).filter(pk=enterprise.pk).exists():
@@ -85,7 +86,7 @@ def _ensure_enterprise_in_scope(by: Any, enterprise: Enterprise) -> None:
 @transaction.atomic
 def return_save(
     *,
-    by: Any,
+    by: User,
     enterprise: Enterprise,
     period: date,
     values: Mapping[str, Decimal | int | None],
@@ -165,7 +166,7 @@ def return_hard_violations(return_record: Return, *, today: date | None = None) 
 
 
 @transaction.atomic
-def return_submit(*, by: Any, return_record: Return) -> Return:
+def return_submit(*, by: User, return_record: Return) -> Return:
     """Submit a draft (or a sent-back return) for review.
 
     Hard rules refuse it with a message per field; soft findings are stored for the reviewer.
@@ -191,7 +192,7 @@ def return_submit(*, by: Any, return_record: Return) -> Return:
 
 @transaction.atomic
 def return_explain(
-    *, by: Any, return_record: Return, explanation: str, document: File[Any] | None = None
+    *, by: User, return_record: Return, explanation: str, document: File[Any] | None = None
 ) -> Return:
     """Add the written explanation, or a supporting document, that warnings need.
 
@@ -206,7 +207,7 @@ def return_explain(
     record.explanation = explanation
     fields = ["explanation", "updated_at"]
     if document is not None:
-        record.supporting_document = document  # type: ignore[assignment]
+        record.supporting_document = document
         fields.append("supporting_document")
     record.full_clean()
     with acting_as(by):
@@ -214,14 +215,14 @@ def return_explain(
     return record
 
 
-def _ensure_reviewer(by: Any, return_record: Return) -> None:
+def _ensure_reviewer(by: User, return_record: Return) -> None:
     if not can_write(by, ReviewDecision):
         raise PermissionDenied(_("Only the statistics office reviews returns."))
     if not Return.objects.for_user(by).filter(pk=return_record.pk).exists():
         raise PermissionDenied(_("This record is outside your scope."))
 
 
-def _decide(*, by: Any, record: Return, kind: str, status: str, comment: str) -> ReviewDecision:
+def _decide(*, by: User, record: Return, kind: str, status: str, comment: str) -> ReviewDecision:
     record.status = status
     record.full_clean()
     decision = ReviewDecision(return_record=record, kind=kind, comment=comment, by=by)
@@ -233,7 +234,7 @@ def _decide(*, by: Any, record: Return, kind: str, status: str, comment: str) ->
 
 
 @transaction.atomic
-def return_accept(*, by: Any, return_record: Return, comment: str = "") -> ReviewDecision:
+def return_accept(*, by: User, return_record: Return, comment: str = "") -> ReviewDecision:
     """Accept a submitted return; warnings must have been explained (text or document)."""
     _ensure_reviewer(by, return_record)
     record = _locked(return_record)
@@ -273,7 +274,7 @@ def return_accept(*, by: Any, return_record: Return, comment: str = "") -> Revie
 
 
 @transaction.atomic
-def return_send_back(*, by: Any, return_record: Return, comment: str) -> ReviewDecision:
+def return_send_back(*, by: User, return_record: Return, comment: str) -> ReviewDecision:
     """Send a submitted return back to the enterprise with the reason, which it then sees."""
     _ensure_reviewer(by, return_record)
     if not comment.strip():
@@ -294,7 +295,7 @@ def return_send_back(*, by: Any, return_record: Return, comment: str) -> ReviewD
 
 @transaction.atomic
 def statistics_settings_update(
-    *, by: Any, zone: Zone, data: Mapping[str, Any]
+    *, by: User, zone: Zone, data: Mapping[str, Any]
 ) -> StatisticsSettings:
     """Change a zone's thresholds; the findings of its returns awaiting review follow them."""
     if not can_write(by, StatisticsSettings):

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.tests.api_clients import token_client
 from kaifaqu.enterprises.models import Enterprise, StatCategory
@@ -37,7 +38,7 @@ def gaps(world: World, personas: Personas) -> dict[str, Gap]:
     }
 
 
-def ids(user: Any, **query: Any) -> set[int]:
+def ids(user: User, **query: Any) -> set[int]:
     response = token_client(user).get(GAPS, query)
     assert response.status_code == 200, response.json()
     return {row["id"] for row in response.json()["results"]}
@@ -100,7 +101,7 @@ def candidate(world: World) -> None:
         stored_tax(world.ent_a2, month, "7")
 
 
-def candidates(user: Any, **query: Any) -> Any:
+def candidates(user: User, **query: Any) -> Any:
     return token_client(user).get(CANDIDATES, {"month": str(AS_OF), **query})
 
 

@@ -1,6 +1,7 @@
 """`kfq import returns FILE`: the result, or every error with its row and exit code 1."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -30,7 +31,7 @@ def test_it_prints_every_error_and_exits_with_1(
     tmp_path: Path, world: World, personas: Personas
 ) -> None:
     path = tmp_path / "march.csv"
-    rows = [[world.ent_a1.uscc, "2025-03", "x"], [world.ent_a2.uscc, "3月", 1]]
+    rows: list[list[Any]] = [[world.ent_a1.uscc, "2025-03", "x"], [world.ent_a2.uscc, "3月", 1]]
     path.write_bytes(csv(HEADERS, rows).getvalue())
     result = CliRunner().invoke(main, ["import", "returns", str(path), "--as", "statistician"])
     assert result.exit_code == 1

@@ -3,6 +3,7 @@
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -208,7 +209,7 @@ def test_months_and_cumulatives_mix_across_months_and_enterprises(
     world: World, personas: Personas
 ) -> None:
     a1, a2 = world.ent_a1.uscc, world.ent_a2.uscc
-    rows = [
+    rows: list[list[Any]] = [
         [a2, "2025-01", None, 700],  # another enterprise first: its own year
         [a1, "2025-04", None, 4000],
         [a1, "2025-01", 1000, None],
@@ -267,7 +268,7 @@ def test_employees_are_never_summed(world: World, personas: Personas) -> None:
 
 def test_every_bad_row_is_listed(world: World, personas: Personas) -> None:
     unknown = make_uscc("140600", 9999)
-    rows = [
+    rows: list[list[Any]] = [
         [world.ent_a1.uscc, "2025-03", "abc"],
         [unknown, "2025-03", 1],
         [world.ent_a2.uscc, "2025-13", 1],

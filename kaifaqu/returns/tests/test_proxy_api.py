@@ -7,6 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
 
+from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.tests.api_clients import token_client
@@ -37,7 +38,7 @@ def figures(world: World) -> dict[str, ProxyFigure]:
     }
 
 
-def listed(user: Any, **query: Any) -> list[str]:
+def listed(user: User, **query: Any) -> list[str]:
     response = token_client(user).get(URL, query)
     assert response.status_code == 200, response.json()
     return sorted(row["enterprise_name"] for row in response.json()["results"])

@@ -3,6 +3,7 @@
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -51,7 +52,7 @@ def test_it_reads_the_tax_bureaus_list_with_its_own_headers_and_units(
 ) -> None:
     # 纳税人识别号 is the USCC; 所属期 as a range within one month; tax in 元 from the header.
     headers = ["纳税人识别号", "纳税人名称", "税款所属期", "应纳税额（元）", "备注"]
-    rows = [
+    rows: list[list[Any]] = [
         [world.ent_a1.uscc, "甲一", "2025-03-01至2025-03-31", 123456, ""],
         [world.ent_a2.uscc.lower(), "甲二", "2025年3月", "８，０００", "补报"],
     ]

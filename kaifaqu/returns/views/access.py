@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import ensure_may
 from kaifaqu.geo.models import Zone
 
 
-def ensure_office_reader(user: Any) -> None:
+def ensure_office_reader(user: User | AnonymousUser) -> None:
     """Refuse a signed-in user outside the offices; one signed out is sent to sign in."""
     if user.is_authenticated:
         ensure_may(user, "core.see_office_work", _("This list is for the statistics office."))
 
 
-def chosen_zone(user: Any, value: str | None) -> tuple[Zone, list[Zone]]:
+def chosen_zone(user: User, value: str | None) -> tuple[Zone, list[Zone]]:
     """The zone asked for among those the user can see, else the first of them."""
     zones = list(Zone.objects.for_user(user).order_by("name"))
     if not zones:

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.views.tables import decimal_text
 from kaifaqu.enterprises.models import StatCategory
 from kaifaqu.returns.models import ProxyKind
@@ -24,7 +25,7 @@ class CandidateListView(LoginRequiredMixin, View):
         ensure_office_reader(request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zone, zones = chosen_zone(request.user, request.GET.get("zone"))
         as_of = chosen_month(request.GET.get("month"), latest_month(zone, timezone.localdate()))
         categories = dict(StatCategory.choices)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import paginate
@@ -32,7 +34,7 @@ from kaifaqu.returns.services import gap_assign, gap_close, gaps_refresh
 from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_office_reader
 
 
-def filtered(queryset: QuerySet[Gap], form: GapFilterForm, user: Any) -> QuerySet[Gap]:
+def filtered(queryset: QuerySet[Gap], form: GapFilterForm, user: User) -> QuerySet[Gap]:
     if not form.is_valid():
         return queryset.none()
     data = form.cleaned_data
@@ -47,7 +49,7 @@ def filtered(queryset: QuerySet[Gap], form: GapFilterForm, user: Any) -> QuerySe
     return queryset
 
 
-def ensure_gap_writer(user: Any) -> None:
+def ensure_gap_writer(user: User) -> None:
     if not can_write(user, Gap):
         raise PermissionDenied(_("Only the statistics office follows up gaps."))
 
@@ -59,7 +61,7 @@ class GapListView(LoginRequiredMixin, View):
         ensure_office_reader(request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         zone, zones = chosen_zone(user, request.GET.get("zone"))
         data = request.GET.copy()
@@ -96,7 +98,9 @@ def _back(request: HttpRequest, zone_pk: int) -> HttpResponseRedirect:
 class GapRefreshView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         ensure_gap_writer(request.user)
         zone, _zones = chosen_zone(request.user, request.POST.get("zone"))
         month = chosen_month(request.POST.get("month"), Month.of(timezone.localdate()).shift(-1))
@@ -110,6 +114,7 @@ class GapRefreshView(LoginRequiredMixin, View):
 
 
 class GapActionView(LoginRequiredMixin, View):
+    request: AuthenticatedHttpRequest
     http_method_names = ["post"]
 
     def gap(self) -> Gap:
@@ -118,7 +123,9 @@ class GapActionView(LoginRequiredMixin, View):
 
 
 class GapAssignView(GapActionView):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         gap = self.gap()
         chosen = str(request.POST.get("assigned_to", ""))
         person = (
@@ -137,7 +144,9 @@ class GapAssignView(GapActionView):
 
 
 class GapCloseView(GapActionView):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         gap = self.gap()
         form = GapCloseForm(data=request.POST)
         try:

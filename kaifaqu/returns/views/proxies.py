@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write, user_may
@@ -31,7 +33,7 @@ from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_offic
 DEFAULT_MONTHS = 12
 
 
-def ensure_proxy_writer(user: Any) -> None:
+def ensure_proxy_writer(user: User) -> None:
     if not can_write(user, ProxyFigure):
         raise PermissionDenied(_("Only the statistics office enters tax and electricity figures."))
 
@@ -39,13 +41,15 @@ def ensure_proxy_writer(user: Any) -> None:
 class ProxyListView(LoginRequiredMixin, View):
     """Figures of a zone over a range of months; writers enter or correct one below the list."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "returns/proxy_list.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         ensure_office_reader(request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zone, zones = chosen_zone(request.user, request.GET.get("zone"))
         entry_form = None
         if can_write(request.user, ProxyFigure):
@@ -54,7 +58,9 @@ class ProxyListView(LoginRequiredMixin, View):
             )
         return self.render(zone, zones, entry_form)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         user = request.user
         ensure_proxy_writer(user)
         zone, zones = chosen_zone(user, request.POST.get("zone"))

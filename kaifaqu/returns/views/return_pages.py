@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.views.tables import EMPTY, decimal_text, verbose_label
 from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReviewDecision, ReviewFinding, Severity
@@ -46,7 +47,7 @@ def _pick(entry: Any, *keys: str) -> Any:
 
 def figure_rows(
     *,
-    user: Any,
+    user: User,
     record: Return | None,
     enterprise: Any = None,
     month: Month | None = None,

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write, user_may
@@ -147,6 +148,7 @@ EXPORT_COLUMNS = [
 
 
 class ReturnViews(RegistryView):
+    request: AuthenticatedHttpRequest
     model = Return
 
     def get_queryset(self) -> QuerySet[Return]:
@@ -202,6 +204,7 @@ class ReturnObjectMixin(ReturnViews):
 
 
 class ReturnDetailView(ReturnObjectMixin, RegistryDetailView):
+    request: AuthenticatedHttpRequest
     template_name = "returns/return_detail.html"
 
     def get_queryset(self) -> QuerySet[Return]:
@@ -230,6 +233,8 @@ class MonthOption:
 
 class MyReturnView(LoginRequiredMixin, View):
     """An enterprise reporter's return for one month: figures, comparisons, save and submit."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "returns/my_return.html"
 
@@ -325,11 +330,13 @@ class MyReturnView(LoginRequiredMixin, View):
             sent_back=sent_back,
         )
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         enterprise = self.enterprise()
         return self.page(enterprise, self.period(enterprise))
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         enterprise = self.enterprise()
         month = self.period(enterprise)
         action = request.POST.get("action", "save")
@@ -393,7 +400,7 @@ class MyReturnView(LoginRequiredMixin, View):
 class ReturnDocumentView(LoginRequiredMixin, View):
     """The supporting document of a return, for those who may see the return; never a public URL."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
         record = get_object_or_404(return_detail(user=request.user), pk=pk)
         if not record.supporting_document:
             raise Http404

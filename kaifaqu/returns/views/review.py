@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import style_filter_form
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import paginate, scope_filter_choices
@@ -29,7 +31,7 @@ QUEUE_TARGET = "review-queue"
 DECISIONS = frozenset({"accept", "send-back"})
 
 
-def ensure_reviewer(user: Any) -> None:
+def ensure_reviewer(user: User) -> None:
     if not can_write(user, ReviewDecision):
         raise PermissionDenied(_("Only the statistics office reviews returns."))
 
@@ -45,6 +47,7 @@ class QueueFilter(ReturnFilter):
 
 
 class ReviewQueueView(LoginRequiredMixin, View):
+    request: AuthenticatedHttpRequest
     template_name = "returns/review_queue.html"
     results_template_name = "returns/_review_queue_results.html"
 
@@ -89,7 +92,7 @@ class ReviewQueueView(LoginRequiredMixin, View):
             )
         return TemplateResponse(request, self.template_name, context)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self.queue()
 
 
@@ -98,7 +101,7 @@ class ReviewDecideView(ReviewQueueView):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    def post(self, request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponseBase:
         if action not in DECISIONS:
             raise Http404
         record = get_object_or_404(

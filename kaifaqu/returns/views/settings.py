@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.permissions import can_write
 from kaifaqu.returns.forms.returns import StatisticsSettingsForm
@@ -34,12 +35,14 @@ class StatisticsSettingsView(LoginRequiredMixin, View):
         mark_invalid(form)
         return TemplateResponse(self.request, self.template_name, {"zone": zone, "form": form})
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zone = self.zone()
         instance = statistics_settings_for(zone)
         return self.render(zone, StatisticsSettingsForm(instance=instance))
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         zone = self.zone()
         form = StatisticsSettingsForm(data=request.POST, instance=statistics_settings_for(zone))
         if form.is_valid():

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import user_may
 from kaifaqu.indicators.catalogue import BY_CODE, DISPLAY_SCALE, VALUE_ADDED
@@ -30,7 +30,7 @@ HUNDRED = Decimal(100)
 PROVINCE, CITY, ZONE = SliceKind.PROVINCE.value, SliceKind.CITY.value, SliceKind.ZONE.value
 
 
-def reads_zone_figures(user: Any) -> bool:
+def reads_zone_figures(user: User) -> bool:
     """Zone figures are the office's: enterprise users and the 三员 administrators get none."""
     return user_may(user, "core.see_office_work")
 

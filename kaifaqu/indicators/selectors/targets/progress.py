@@ -23,10 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Q
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month, ytd_total
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.catalogue import (
@@ -113,7 +113,7 @@ class ZoneProgress:
     plans: list[PlanProgress]
 
 
-def target_progress(*, user: Any, zone: Zone, month: Month) -> ZoneProgress:
+def target_progress(*, user: User, zone: Zone, month: Month) -> ZoneProgress:
     """The zone's annual targets of the month's year and the plans running that year."""
     targets = _targets(user, [zone.pk], month)
     annual = [t for t in targets if t.kind == TargetKind.ANNUAL]
@@ -136,7 +136,7 @@ def target_progress(*, user: Any, zone: Zone, month: Month) -> ZoneProgress:
 
 def annual_progress(
     *,
-    user: Any,
+    user: User,
     zones: Sequence[Zone],
     month: Month,
     cells: dict[CellKey, ZoneCell] | None = None,
@@ -164,7 +164,7 @@ def annual_progress(
 # --- internals ---------------------------------------------------------------------------------
 
 
-def _targets(user: Any, zone_ids: list[int], month: Month) -> list[Target]:
+def _targets(user: User, zone_ids: list[int], month: Month) -> list[Target]:
     if not reads_zone_figures(user):
         return []
     running = Q(kind=TargetKind.ANNUAL, year=month.year) | Q(
@@ -204,7 +204,7 @@ class _Context:
     @classmethod
     def load(
         cls,
-        user: Any,
+        user: User,
         *,
         zone_ids: list[int],
         months: list[Month],

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month, ytd_total
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.catalogue import BY_CODE, CATALOGUE, COMPUTED, ENTERED
@@ -64,7 +64,7 @@ BY_VALUE = "value"
 BY_GROWTH = "growth"
 
 
-def zone_ranking(*, user: Any, month: Month, indicator: str, by: str = BY_VALUE) -> Ranking:
+def zone_ranking(*, user: User, month: Month, indicator: str, by: str = BY_VALUE) -> Ranking:
     """The zones the user may see, in the order of their rank by value (or by growth)."""
     if indicator not in RANKABLE:
         raise ValueError(f"not a rankable indicator: {indicator}")
@@ -82,7 +82,7 @@ def zone_ranking(*, user: Any, month: Month, indicator: str, by: str = BY_VALUE)
     )
 
 
-def _computed_rows(user: Any, zones: list[Zone], month: Month, code: str) -> list[RankRow]:
+def _computed_rows(user: User, zones: list[Zone], month: Month, code: str) -> list[RankRow]:
     cells = zone_cells(zone_ids=[zone.pk for zone in zones], months=[month])
     confidential = sees_everything(user)
     rows = []
@@ -108,7 +108,7 @@ def _computed_rows(user: Any, zones: list[Zone], month: Month, code: str) -> lis
     return rows
 
 
-def _entered_rows(user: Any, zones: list[Zone], month: Month, code: str) -> list[RankRow]:
+def _entered_rows(user: User, zones: list[Zone], month: Month, code: str) -> list[RankRow]:
     figures = {
         (zone_id, year): value
         for zone_id, year, value in ReportedFigure.objects.for_user(user)

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.catalogue import COMPUTED
@@ -82,7 +83,7 @@ def previous_published(month: Month) -> Month | None:
     return month.shift(-1)
 
 
-def warnings(*, user: Any, month: Month, zone: Zone | None = None) -> list[IndicatorWarning]:
+def warnings(*, user: User, month: Month, zone: Zone | None = None) -> list[IndicatorWarning]:
     """The warnings of one zone, or of every zone the user may see, for the month."""
     if not reads_zone_figures(user):
         return []

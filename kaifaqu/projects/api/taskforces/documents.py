@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
 from kaifaqu.projects.api.taskforces.common import ProjectWorkFilter
 from kaifaqu.projects.models import (
@@ -80,14 +81,14 @@ class DocumentViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = document_add(
-            by=self.request.user, project=data.pop("project"), file=data.pop("file"), data=data
+            by=api_user(self.request), project=data.pop("project"), file=data.pop("file"), data=data
         )
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def remove(self, request: Request, pk: str | None = None) -> Response:
         """Remove the document and its file (the change log keeps that it existed)."""
-        document_remove(by=request.user, document=self.get_object())
+        document_remove(by=api_user(request), document=self.get_object())
         return Response(status=204)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})

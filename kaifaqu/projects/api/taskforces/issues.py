@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
+from kaifaqu.accounts.models import User
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, moved
 from kaifaqu.projects.models import (
@@ -101,11 +103,11 @@ class IssueTransitionSerializer(serializers.Serializer[Any]):
     )
 
 
-def _issue_raise(*, by: Any, data: dict[str, Any]) -> ProjectIssue:
+def _issue_raise(*, by: User, data: dict[str, Any]) -> ProjectIssue:
     return issue_raise(by=by, project=data.pop("project"), visit=data.pop("visit", None), data=data)
 
 
-def _issue_update(*, by: Any, issue: ProjectIssue, data: dict[str, Any]) -> ProjectIssue:
+def _issue_update(*, by: User, issue: ProjectIssue, data: dict[str, Any]) -> ProjectIssue:
     data.pop("project", None)
     data.pop("visit", None)
     return issue_update(by=by, issue=issue, data=data)
@@ -131,5 +133,5 @@ class IssueViewSet(ScopedViewSet):
         issue = self.get_object()
         serializer = IssueTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issue = issue_transition(by=request.user, issue=issue, **serializer.validated_data)
+        issue = issue_transition(by=api_user(request), issue=issue, **serializer.validated_data)
         return Response(IssueSerializer(issue, context=self.get_serializer_context()).data)

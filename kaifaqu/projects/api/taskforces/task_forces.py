@@ -12,6 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
+from kaifaqu.accounts.models import User
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
 from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter
 from kaifaqu.projects.models import (
@@ -97,7 +99,7 @@ class TaskForceDissolveSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=300)
 
 
-def _assign(user: Any, data: dict[str, Any]) -> TaskForce:
+def _assign(user: User, data: dict[str, Any]) -> TaskForce:
     person = PersonSerializer()
     return task_force_assign(
         by=user,
@@ -148,7 +150,7 @@ class TaskForceViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = TaskForceAssignSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        task_force = _assign(request.user, dict(serializer.validated_data))
+        task_force = _assign(api_user(request), dict(serializer.validated_data))
         return Response(TaskForceSerializer(self.get_queryset().get(pk=task_force.pk)).data, 201)
 
     @extend_schema(request=TaskForceDissolveSerializer, responses={200: TaskForceSerializer})
@@ -158,5 +160,7 @@ class TaskForceViewSet(
         task_force = self.get_object()
         serializer = TaskForceDissolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        task_force_dissolve(by=request.user, task_force=task_force, **serializer.validated_data)
+        task_force_dissolve(
+            by=api_user(request), task_force=task_force, **serializer.validated_data
+        )
         return Response(TaskForceSerializer(self.get_queryset().get(pk=task_force.pk)).data)

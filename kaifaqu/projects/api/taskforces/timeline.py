@@ -11,6 +11,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.projects.models import (
     Project,
 )
@@ -39,9 +40,9 @@ class ProjectTimelineViewSet(viewsets.ViewSet):
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Project id.")],
         responses=TimelineEventSerializer(many=True),
     )
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: Request, pk: str) -> Response:
         project = Project.objects.for_user(request.user).filter(pk=pk).first()
         if project is None:
             raise Http404
-        events = project_timeline(project, user=request.user)
+        events = project_timeline(project, user=api_user(request))
         return Response(TimelineEventSerializer(events, many=True).data)

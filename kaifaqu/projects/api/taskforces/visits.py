@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter, moved
 from kaifaqu.projects.models import (
@@ -72,7 +73,7 @@ class ServiceVisitSerializer(serializers.ModelSerializer[ServiceVisit]):
         return attrs
 
 
-def _visit_record(*, by: Any, data: dict[str, Any]) -> ServiceVisit:
+def _visit_record(*, by: User, data: dict[str, Any]) -> ServiceVisit:
     return service_visit_record(
         by=by,
         project=data.pop("project"),
@@ -82,7 +83,7 @@ def _visit_record(*, by: Any, data: dict[str, Any]) -> ServiceVisit:
     )
 
 
-def _visit_update(*, by: Any, visit: ServiceVisit, data: dict[str, Any]) -> ServiceVisit:
+def _visit_update(*, by: User, visit: ServiceVisit, data: dict[str, Any]) -> ServiceVisit:
     data.pop("project", None)
     data.pop("raise_issues", None)
     return service_visit_update(

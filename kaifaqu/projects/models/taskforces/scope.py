@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
     from kaifaqu.geo.models import Park, Region, Zone
     from kaifaqu.projects.models.projects import Project
+    from kaifaqu.projects.models.taskforces.task_forces import (  # noqa: F401 (in a string below)
+        TaskForceMember,
+    )
 
 
 class ProjectWorkQuerySet(ScopedQuerySet):
@@ -32,7 +35,7 @@ class ProjectWorkQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class TaskForceMemberQuerySet(ScopedQuerySet):
+class TaskForceMemberQuerySet(ScopedQuerySet["TaskForceMember"]):
     def in_region(self, region: Region) -> TaskForceMemberQuerySet:
         return self.filter(task_force__project__zone__region__code__startswith=region.prefix)
 

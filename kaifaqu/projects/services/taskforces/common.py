@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import can_write
 from kaifaqu.projects.models import (
     IssueStatus,
@@ -29,7 +29,7 @@ ISSUE_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def ensure_writer(by: Any, model: type[models.Model], project: Project) -> None:
+def ensure_writer(by: User | None, model: type[models.Model], project: Project) -> None:
     """The user may keep this kind of record, on a project their scope shows them."""
     if by is None:
         return

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.projects.models import (
     DOCUMENT_EXTENSIONS,
@@ -74,7 +75,7 @@ def check_document_file(file: UploadedFile) -> None:
 
 @transaction.atomic
 def document_add(
-    *, by: Any, project: Project, data: dict[str, Any], file: UploadedFile
+    *, by: User, project: Project, data: dict[str, Any], file: UploadedFile
 ) -> ProjectDocument:
     """Attach a file to the project, stored under a name that cannot be guessed."""
     ensure_writer(by, ProjectDocument, project)
@@ -97,7 +98,7 @@ def document_add(
 
 
 @transaction.atomic
-def document_remove(*, by: Any, document: ProjectDocument) -> None:
+def document_remove(*, by: User, document: ProjectDocument) -> None:
     """Remove a document and its file (the change log keeps that it existed and who removed it)."""
     ensure_writer(by, ProjectDocument, document.project)
     storage, name = document.file.storage, document.file.name

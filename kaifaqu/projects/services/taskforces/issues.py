@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.projects.models import (
     IssueStatus,
@@ -36,7 +37,7 @@ def _check_owner(project: Project, owner: Any) -> None:
 @transaction.atomic
 def issue_raise(
     *,
-    by: Any,
+    by: User | None,
     project: Project,
     data: dict[str, Any],
     visit: ServiceVisit | None = None,
@@ -58,7 +59,7 @@ def issue_raise(
 
 
 @transaction.atomic
-def issue_update(*, by: Any, issue: ProjectIssue, data: dict[str, Any]) -> ProjectIssue:
+def issue_update(*, by: User, issue: ProjectIssue, data: dict[str, Any]) -> ProjectIssue:
     """Change an issue's problem, department, owner or dates (its status moves only through
     `issue_transition`)."""
     issue = ProjectIssue.objects.select_for_update().get(pk=issue.pk)
@@ -81,7 +82,7 @@ def allowed_issue_statuses(issue: ProjectIssue) -> tuple[str, ...]:
 @transaction.atomic
 def issue_transition(
     *,
-    by: Any,
+    by: User | None,
     issue: ProjectIssue,
     to_status: str,
     on: date | None = None,

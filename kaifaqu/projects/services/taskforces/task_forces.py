@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.projects.models import (
     MemberRole,
@@ -26,7 +27,7 @@ from kaifaqu.projects.services.taskforces.common import ensure_writer, not_in_fu
 class Person:
     """Who sits on a task force: a user of the zone's staff, or a named outside person."""
 
-    user: Any = None
+    user: User | None = None
     name: str = ""
     department: str = ""
 
@@ -70,7 +71,7 @@ def _check_people(project: Project, lead: Person, members: Sequence[Person]) -> 
 @transaction.atomic
 def task_force_assign(
     *,
-    by: Any,
+    by: User | None,
     project: Project,
     lead: Person,
     members: Sequence[Person] = (),
@@ -156,7 +157,7 @@ def _seat(task_force: TaskForce, lead: Person, members: Sequence[Person], on: da
 
 
 @transaction.atomic
-def task_force_dissolve(*, by: Any, task_force: TaskForce, on: date, reason: str) -> TaskForce:
+def task_force_dissolve(*, by: User, task_force: TaskForce, on: date, reason: str) -> TaskForce:
     """Dissolve the task force on a day, with the reason (e.g. 项目已投产，专班任务完成); every
     seat is left on that day."""
     task_force = TaskForce.objects.select_for_update().get(pk=task_force.pk)

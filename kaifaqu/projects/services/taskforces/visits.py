@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
 from kaifaqu.projects.models import (
     Project,
@@ -40,7 +41,7 @@ def _check_participants(project: Project, participants: Sequence[Any]) -> None:
 @transaction.atomic
 def service_visit_record(
     *,
-    by: Any,
+    by: User | None,
     project: Project,
     data: dict[str, Any],
     participants: Sequence[Any] = (),
@@ -70,7 +71,7 @@ def service_visit_record(
 @transaction.atomic
 def service_visit_update(
     *,
-    by: Any,
+    by: User,
     visit: ServiceVisit,
     data: dict[str, Any],
     participants: Sequence[Any] | None = None,

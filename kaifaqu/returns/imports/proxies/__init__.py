@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.imports import ImportKind, ImportOption, ImportPage, ImportResult
 from kaifaqu.core.imports.reading import Sheet
 from kaifaqu.core.imports.views import ImportForm
@@ -31,7 +32,7 @@ __all__ = ["PROXIES_IMPORT", "proxies_import"]
 def write(
     sheet: Sheet,
     *,
-    by: Any,
+    by: User,
     filename: str,
     unit: MoneyUnit,
     source: str = "",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.imports.cells import header_errors, read_cells, row_errors
 from kaifaqu.core.imports.errors import RowError
 from kaifaqu.core.imports.headers import PERIOD, USCC
@@ -40,7 +40,7 @@ class Prepared:
 
 
 def prepare(
-    sheet: Sheet, *, by: Any, unit: MoneyUnit, today: date, source: str, file_name: str
+    sheet: Sheet, *, by: User, unit: MoneyUnit, today: date, source: str, file_name: str
 ) -> Prepared:
     """Check every row. A figure's source is its row's 来源, else `source`, else `file_name`."""
     empty = pl.DataFrame(schema=FIGURES_SCHEMA)

@@ -16,6 +16,7 @@ import polars as pl
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from kaifaqu.accounts.models import User
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.models import ProxyFigure, ProxyKind
 
@@ -75,7 +76,7 @@ def _wan(whole: int) -> Decimal:
     return Decimal(whole).scaleb(-4).quantize(Decimal("0.0001"))
 
 
-def write(plan: Plan, *, by: Any, now: datetime, file_name: str) -> None:
+def write(plan: Plan, *, by: User, now: datetime, file_name: str) -> None:
     created = [
         ProxyFigure(
             enterprise_id=row["enterprise_id"],
@@ -95,7 +96,9 @@ def write(plan: Plan, *, by: Any, now: datetime, file_name: str) -> None:
     _log(plan, created=created, by=by, now=now, file_name=file_name)
 
 
-def _log(plan: Plan, *, created: list[ProxyFigure], by: Any, now: datetime, file_name: str) -> None:
+def _log(
+    plan: Plan, *, created: list[ProxyFigure], by: User, now: datetime, file_name: str
+) -> None:
     ids = pl.concat([plan.created["enterprise_id"], plan.updated["enterprise_id"]]).unique()
     names = dict(Enterprise.objects.filter(pk__in=ids.to_list()).values_list("pk", "name"))
     kinds = dict(ProxyKind.choices)
