@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from kaifaqu.core.lib.money import MoneyUnit, format_amount, to_wan
-from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.lib.periods import Month, ytd_total
 
 
 def test_it_converts_every_declared_unit_to_wan() -> None:
@@ -44,3 +44,18 @@ def test_month_arithmetic_crosses_years() -> None:
     assert Month(2024, 11).shift(14) == Month(2026, 1)
     assert Month(2025, 3).year_to_date() == [Month(2025, 1), Month(2025, 2), Month(2025, 3)]
     assert Month.of(date(2025, 3, 31)).first_day == date(2025, 3, 1)
+
+
+def test_the_year_to_date_sums_the_months_up_to_n_only() -> None:
+    # 1–3月 of {1: 100, 3: 50.5, 4: 7}: 150.5 (April is after N; February reported nothing).
+    by_month = {1: Decimal("100"), 3: Decimal("50.5"), 4: Decimal("7")}
+    assert ytd_total(by_month, 3) == Decimal("150.5")
+    assert ytd_total(by_month, 4) == Decimal("157.5")
+    assert ytd_total(by_month, 1) == Decimal("100")
+
+
+def test_nothing_reported_up_to_n_is_no_figure_not_zero() -> None:
+    assert ytd_total({4: Decimal("7")}, 3) is None
+    assert ytd_total({}, 12) is None
+    # A reported zero is a figure.
+    assert ytd_total({2: Decimal("0")}, 2) == Decimal("0")

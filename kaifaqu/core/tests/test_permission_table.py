@@ -7,8 +7,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
-from kaifaqu.core.permissions import POLICY, Role, ensure_may, user_may
+from kaifaqu.core.models import IndustryClass
+from kaifaqu.core.permissions import POLICY, Role, can_create, can_write, ensure_may, user_may
+from kaifaqu.geo.models import Zone
 
 DOC = Path(settings.BASE_DIR) / "docs" / "areas" / "accounts-and-audit.md"
 START, END = "<!-- permission table: start -->", "<!-- permission table: end -->"
@@ -78,3 +81,19 @@ def test_ensure_may_refuses_in_the_users_language() -> None:
     with pytest.raises(PermissionDenied, match="statistics office"):
         ensure_may(Person(Role.ZONE_LEADER), "returns.import", "Only the statistics office.")
     ensure_may(Person(Role.STATISTICIAN), "returns.import")
+
+
+def test_ensure_may_says_why_by_default() -> None:
+    with (
+        translation.override("en"),
+        pytest.raises(PermissionDenied, match=r"^You may not do this\.$"),
+    ):
+        ensure_may(Person(Role.ZONE_LEADER), "returns.import")
+
+
+def test_writing_a_model_reads_its_rows_of_the_table() -> None:
+    admin, system = Person(Role.ZONE_ADMIN), Person(Role.SYSTEM_ADMIN)
+    assert can_write(admin, Zone) and not can_create(admin, Zone)
+    assert can_write(system, Zone) and can_create(system, Zone)
+    # A model with no row in the table is written by nobody through the services.
+    assert not can_write(system, IndustryClass) and not can_create(system, IndustryClass)
