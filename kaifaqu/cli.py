@@ -1,4 +1,8 @@
-"""`kfq`: the one command-line entry point for every job a person runs from a shell."""
+"""`kfq`: the one command-line entry point for every job a person runs from a shell.
+
+Each command imports the platform's modules inside its body, after `_setup_django()`: models
+cannot be imported before Django is set up, and `kfq --help` stays fast without loading them.
+"""
 
 import os
 import signal
