@@ -10,7 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from kaifaqu.core.models import IndustryClass
-from kaifaqu.core.permissions import POLICY, Role, can_create, can_write, ensure_may, user_may
+from kaifaqu.core.permissions import (
+    POLICY,
+    Role,
+    Scope,
+    ScopeLevel,
+    can_create,
+    can_write,
+    ensure_may,
+    user_may,
+)
 from kaifaqu.geo.models import Zone
 
 DOC = Path(settings.BASE_DIR) / "docs" / "areas" / "accounts-and-audit.md"
@@ -38,7 +47,11 @@ def test_the_documented_table_is_the_table_the_code_enforces() -> None:
 
 
 class Person:
+    """A user as the permission table sees one (core's ScopedUser protocol), with no scope."""
+
     is_authenticated = True
+    pk = None
+    scope = Scope(level=ScopeLevel.NONE)
 
     def __init__(self, role: str, *, active: bool = True) -> None:
         self.role = role
