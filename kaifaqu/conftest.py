@@ -73,6 +73,8 @@ class Personas:
     park_user: User
     reporter: User
     outsider: User
+    # The statistics office of another zone (zone 乙): sees respondents' figures, none of zone 甲's.
+    statistician_b: User
     sysadmin: User
     auditor: User
 
@@ -190,6 +192,7 @@ def personas(world: World) -> Personas:
         park_user=user("park_user", Role.PARK_SERVICE, scope_park=world.park_a1),
         reporter=user("reporter", Role.ENTERPRISE_REPORTER, scope_enterprise=world.ent_a1),
         outsider=user("outsider", Role.ZONE_ADMIN, scope_zone=world.zone_b),
+        statistician_b=user("statistician_b", Role.STATISTICIAN, scope_zone=world.zone_b),
         sysadmin=user("sysadmin", Role.SYSTEM_ADMIN),
         auditor=user("auditor", Role.AUDIT_ADMIN),
     )

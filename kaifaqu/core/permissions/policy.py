@@ -50,13 +50,18 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("geo.park", frozenset({SYSTEM, ADMIN})),
     **_writes("enterprises.enterprise", frozenset({SYSTEM, ADMIN, STATISTICIAN, OFFICER, PARK})),
     **_writes("enterprises.rosterentry", STATISTICS_OFFICE),
+    # 统计法: a respondent's own figures (its returns, their lists, exports, API and review) are
+    # for the statistics office of its zone (the statistician; the system administrator, for
+    # support) and for the enterprise itself (its reporter, whose scope is that enterprise).
+    # Everyone else, zone leadership and the zone's administrator included, sees aggregates.
+    "returns.see_figures": frozenset({SYSTEM, STATISTICIAN, REPORTER}),
     # Monthly returns: enterprises fill in their own; the statistics office imports and reviews.
-    **_writes("returns.return", frozenset({SYSTEM, ADMIN, STATISTICIAN, REPORTER})),
-    **_writes("returns.reviewdecision", STATISTICS_OFFICE),
+    **_writes("returns.return", frozenset({SYSTEM, STATISTICIAN, REPORTER})),
+    **_writes("returns.reviewdecision", frozenset({SYSTEM, STATISTICIAN})),
     **_writes("returns.gap", STATISTICS_OFFICE),
     **_writes("returns.proxyfigure", STATISTICS_OFFICE),
     **_writes("returns.statisticssettings", STATISTICS_OFFICE),
-    "returns.import": STATISTICS_OFFICE,
+    "returns.import": frozenset({SYSTEM, STATISTICIAN}),
     "returns.import_proxies": STATISTICS_OFFICE,
     # Indicators. Price indexes hold for the whole province: a zone's users (statisticians
     # included) would change every zone's comparable-price growth.

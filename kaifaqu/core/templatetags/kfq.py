@@ -67,3 +67,10 @@ def nav_active(context: template.Context, *prefixes: str) -> str:
 @register.filter
 def reads_access_log(user: AskingUser) -> bool:
     return user_may(user, "accounts.read_access_log")
+
+
+@register.filter
+def may(user: AskingUser, action: str) -> bool:
+    """`{% if user|may:"returns.see_figures" %}`: the permission table, in a template (a link is
+    shown only to whoever may follow it)."""
+    return user_may(user, action)

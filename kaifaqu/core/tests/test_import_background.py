@@ -69,7 +69,7 @@ def test_nobody_but_the_uploader_sees_a_background_import(
     client.force_login(personas.statistician)
     with override_settings(MEDIA_ROOT=tmp_path):
         location = post(client, [[world.ent_a1.uscc, "2025-03", 1500]])["Location"]
-    for persona in (personas.zone_admin, personas.sysadmin):
+    for persona in (personas.statistician_b, personas.sysadmin):
         client.force_login(persona)
         assert client.get(location).status_code == 404
         assert client.get(location + "&partial=1").status_code == 404

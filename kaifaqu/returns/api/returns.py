@@ -14,7 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
-from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField, ScopedViewSet
+from kaifaqu.core.api import (
+    ApiPagination,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    ensure_read_action,
+)
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.enterprises.models import Enterprise
@@ -131,6 +136,7 @@ class ReturnViewSet(ScopedViewSet):
     """
 
     queryset = Return.objects.all()
+    read_action = "returns.see_figures"
     serializer_class = ReturnSerializer
     select_related = ("enterprise", "submitted_by")
     prefetch_related = (
@@ -226,6 +232,11 @@ class ReviewDecisionViewSet(viewsets.ReadOnlyModelViewSet[ReviewDecision]):
     queryset = ReviewDecision.objects.all()
     serializer_class = ReviewDecisionSerializer
     pagination_class = ApiPagination
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        ensure_read_action(request, "returns.see_figures")
+
     filterset_class = ReviewDecisionFilter
     ordering_fields = ["at"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.fields import IsFirstOfMonth
 from kaifaqu.core.models import TimeStampedModel
-from kaifaqu.core.permissions import ScopedQuerySet
+from kaifaqu.core.permissions import AskingUser, ScopedQuerySet, user_may
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -60,6 +60,13 @@ SUMMED_FIELDS: tuple[str, ...] = MONTHLY_FIELDS[:-1]
 
 
 class ReturnQuerySet(ScopedQuerySet["Return"]):
+    def for_user(self, user: AskingUser) -> Self:
+        """The returns the user may see: none at all unless the permission table lets the user
+        see respondents' figures (统计法), then those of the user's scope."""
+        if not user_may(user, "returns.see_figures"):
+            return self.none()
+        return super().for_user(user)
+
     def in_region(self, region: Region) -> ReturnQuerySet:
         return self.filter(enterprise__zone__region__code__startswith=region.prefix)
 

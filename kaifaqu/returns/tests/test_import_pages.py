@@ -46,7 +46,7 @@ def test_a_statistician_sees_the_form_and_the_template_link(
 def test_the_template_is_a_workbook_with_the_national_headers(
     client: Client, personas: Personas
 ) -> None:
-    client.force_login(personas.zone_admin)
+    client.force_login(personas.statistician)
     response = client.get(reverse("returns:return-import-template"))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))

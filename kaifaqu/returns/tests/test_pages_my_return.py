@@ -281,8 +281,8 @@ def test_the_reporter_explains_a_warning_with_a_text_and_a_document(
     assert record.supporting_document.name.endswith(".pdf")
     download = client.get(reverse("returns:return-document", args=[record.pk]))
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"  # type: ignore[attr-defined]
-    # Another enterprise's reporter, or a zone outside, never gets the document.
-    client.force_login(personas.outsider)
+    # Another zone's statistics office never gets the document.
+    client.force_login(personas.statistician_b)
     assert client.get(reverse("returns:return-document", args=[record.pk])).status_code == 404
 
 

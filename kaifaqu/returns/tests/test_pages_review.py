@@ -116,7 +116,7 @@ def test_the_list_filters_by_month_status_park_findings_and_name(
 def test_the_outsider_sees_none_of_zone_a_returns(
     client: Client, personas: Personas, returns: dict[str, Return]
 ) -> None:
-    client.force_login(personas.outsider)
+    client.force_login(personas.statistician_b)
     response = client.get(LIST)
     assert column(response, 0) == ["乙一储能有限公司"]
     body = response.content.decode()
@@ -268,7 +268,7 @@ def test_only_the_statistics_office_opens_the_queue_and_decides(
 def test_the_outsider_cannot_decide_on_zone_a_returns(
     client: Client, personas: Personas, returns: dict[str, Return]
 ) -> None:
-    client.force_login(personas.outsider)
+    client.force_login(personas.statistician_b)
     assert client.post(decide(returns["a1"].pk, "accept")).status_code == 404
     returns["a1"].refresh_from_db()
     assert returns["a1"].status == ReturnStatus.SUBMITTED

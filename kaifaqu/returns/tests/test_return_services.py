@@ -184,7 +184,7 @@ def test_an_explanation_given_with_the_draft_is_enough(personas: Personas, world
         explanation="订单翻番",
     )
     return_submit(by=personas.reporter, return_record=record)
-    return_accept(by=personas.zone_admin, return_record=record)
+    return_accept(by=personas.statistician, return_record=record)
     assert Return.objects.get(pk=record.pk).status == ReturnStatus.ACCEPTED
 
 

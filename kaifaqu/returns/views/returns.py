@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponseBase, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,7 +25,7 @@ from django.views import View
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import can_write, user_may
+from kaifaqu.core.permissions import can_write, ensure_may, user_may
 from kaifaqu.core.views import (
     Column,
     RegistryDetailView,
@@ -59,6 +59,11 @@ from kaifaqu.returns.selectors.return_lists import (
 )
 from kaifaqu.returns.services import return_explain, return_save, return_submit
 from kaifaqu.returns.views.return_pages import decisions_of, figure_rows, finding_rows
+
+# 统计法: whoever may not see respondents' figures is told why.
+FIGURES_REFUSAL = gettext_lazy(
+    "Enterprises' own figures are for the statistics office and the enterprise itself."
+)
 
 STATUS_BADGE: dict[str, str] = {
     ReturnStatus.DRAFT: "bg-secondary-lt",
@@ -150,6 +155,13 @@ EXPORT_COLUMNS = [
 class ReturnViews(RegistryView):
     request: AuthenticatedHttpRequest
     model = Return
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # 统计法: respondents' figures are the statistics office's (and each firm's own); anyone
+        # else is refused outright rather than shown an empty list.
+        if request.user.is_authenticated:
+            ensure_may(request.user, "returns.see_figures", FIGURES_REFUSAL)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Return]:
         return return_list(user=self.request.user)
@@ -401,6 +413,7 @@ class ReturnDocumentView(LoginRequiredMixin, View):
     """The supporting document of a return, for those who may see the return; never a public URL."""
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+        ensure_may(request.user, "returns.see_figures", FIGURES_REFUSAL)
         record = get_object_or_404(return_detail(user=request.user), pk=pk)
         if not record.supporting_document:
             raise Http404
