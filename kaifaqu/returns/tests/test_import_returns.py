@@ -10,10 +10,8 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
-from kaifaqu.accounts.services import user_create
 from kaifaqu.conftest import Personas, World, make_uscc
 from kaifaqu.core.lib.money import MoneyUnit
-from kaifaqu.core.permissions import Role
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.imports import returns_import
 from kaifaqu.returns.models import (
@@ -330,12 +328,7 @@ def test_one_bad_row_in_ten_thousand_leaves_the_database_unchanged(
 def test_a_statistician_cannot_import_returns_of_another_zone(
     world: World, personas: Personas
 ) -> None:
-    zone_b_statistician = user_create(
-        username="statistician_b",
-        password="x-password-1",
-        role=Role.STATISTICIAN,
-        scope_zone=world.zone_b,
-    )
+    zone_b_statistician = personas.statistician_b
     rows = [[world.ent_b.uscc, "2025-03", 1000], [world.ent_a1.uscc, "2025-03", 1000]]
     result = run(zone_b_statistician, xlsx([*KEYS, OUTPUT], rows))
     assert [(e.row, e.code) for e in result.errors] == [(3, "enterprise")]
