@@ -55,14 +55,17 @@ POLICY: dict[str, frozenset[str]] = {
     # support) and for the enterprise itself (its reporter, whose scope is that enterprise).
     # Everyone else, zone leadership and the zone's administrator included, sees aggregates.
     "returns.see_figures": frozenset({SYSTEM, STATISTICIAN, REPORTER}),
+    # Lists of many firms' figures (上规入统 candidates' revenue, the tax bureau's and the grid's
+    # figures): the statistics office only; an enterprise sees its own returns, never others'.
+    "returns.see_zone_figures": frozenset({SYSTEM, STATISTICIAN}),
     # Monthly returns: enterprises fill in their own; the statistics office imports and reviews.
     **_writes("returns.return", frozenset({SYSTEM, STATISTICIAN, REPORTER})),
     **_writes("returns.reviewdecision", frozenset({SYSTEM, STATISTICIAN})),
     **_writes("returns.gap", STATISTICS_OFFICE),
-    **_writes("returns.proxyfigure", STATISTICS_OFFICE),
+    **_writes("returns.proxyfigure", frozenset({SYSTEM, STATISTICIAN})),
     **_writes("returns.statisticssettings", STATISTICS_OFFICE),
     "returns.import": frozenset({SYSTEM, STATISTICIAN}),
-    "returns.import_proxies": STATISTICS_OFFICE,
+    "returns.import_proxies": frozenset({SYSTEM, STATISTICIAN}),
     # Indicators. Price indexes hold for the whole province: a zone's users (statisticians
     # included) would change every zone's comparable-price growth.
     **_writes("indicators.reportedfigure", STATISTICS_OFFICE),

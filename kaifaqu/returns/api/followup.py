@@ -26,7 +26,10 @@ from kaifaqu.geo.models import Park, Zone
 from kaifaqu.returns.models import Gap, GapKind, GapStatus, ProxyKind
 from kaifaqu.returns.selectors.candidates import candidate_list, latest_month
 from kaifaqu.returns.selectors.gaps import gap_list
-from kaifaqu.returns.views.access import chosen_zone, ensure_office_reader
+from kaifaqu.returns.views.access import (
+    chosen_zone,
+    ensure_zone_figures_reader,
+)
 
 
 class GapFilter(django_filters.FilterSet):
@@ -151,7 +154,7 @@ class CandidateViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[CandidateQuerySerializer], responses=CandidateSerializer(many=True))
     def list(self, request: Request) -> Response:
-        ensure_office_reader(request.user)
+        ensure_zone_figures_reader(request.user)
         query = CandidateQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         zone = query.validated_data.get("zone") or chosen_zone(api_user(request), None)[0]

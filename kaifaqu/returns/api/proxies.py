@@ -88,6 +88,7 @@ class ProxyFigureViewSet(ScopedViewSet):
     """
 
     queryset = ProxyFigure.objects.all()
+    read_action = "returns.see_zone_figures"
     serializer_class = ProxyFigureSerializer
     select_related = ("enterprise",)
     filterset_class = ProxyFigureFilter

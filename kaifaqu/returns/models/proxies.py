@@ -7,7 +7,7 @@ is estimated from them with the ratios of reporting firms of the same industry.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.fields import IsFirstOfMonth
 from kaifaqu.core.models import TimeStampedModel
-from kaifaqu.core.permissions import ScopedQuerySet
+from kaifaqu.core.permissions import AskingUser, ScopedQuerySet, user_may
 
 if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
@@ -32,6 +32,13 @@ PROXY_RETURN_FIELD: dict[str, str] = {ProxyKind.TAX: "taxes", ProxyKind.ELECTRIC
 
 
 class ProxyFigureQuerySet(ScopedQuerySet["ProxyFigure"]):
+    def for_user(self, user: AskingUser) -> Self:
+        """Firms' tax and electricity figures: none unless the user may read the zone's firms'
+        figures (统计法), then those of the user's scope."""
+        if not user_may(user, "returns.see_zone_figures"):
+            return self.none()
+        return super().for_user(user)
+
     def in_region(self, region: Region) -> ProxyFigureQuerySet:
         return self.filter(enterprise__zone__region__code__startswith=region.prefix)
 

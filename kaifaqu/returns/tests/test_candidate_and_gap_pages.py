@@ -77,11 +77,18 @@ def test_a_firm_already_above_the_threshold_is_shown_as_reached(
 def test_the_outsider_sees_no_candidate_of_zone_a(
     client: Client, world: World, personas: Personas, near: None
 ) -> None:
-    client.force_login(personas.outsider)
+    client.force_login(personas.statistician_b)
     response = client.get(CANDIDATES, {"month": "2025-06", "zone": str(world.zone_a.pk)})
     assert response.status_code == 200
     assert "甲二新材料有限公司" not in response.content.decode()
     assert response.context["zone"] == world.zone_b
+    # 统计法: a list of firms' revenues is the statistics office's; the zone's administrator and
+    # the provincial office are refused (they read aggregates).
+    for persona in (personas.outsider, personas.zone_admin, personas.province_viewer):
+        client.force_login(persona)
+        refused = client.get(CANDIDATES, {"month": "2025-06"})
+        assert refused.status_code == 403
+        assert "甲二新材料有限公司" not in refused.content.decode()
 
 
 def test_the_reporter_and_the_auditor_may_not_open_candidates_or_gaps(

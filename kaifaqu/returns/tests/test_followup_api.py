@@ -144,17 +144,20 @@ def test_the_zone_defaults_to_the_first_one_seen_and_the_month_to_its_latest_dat
 def test_personas_who_must_not_see_zone_a_candidates_do_not(
     world: World, personas: Personas, candidate: None
 ) -> None:
-    # The outsider may not ask for zone 甲, and its own zone has no candidate.
-    assert candidates(personas.outsider, zone=world.zone_a.pk).status_code == 400
-    assert candidates(personas.outsider).json() == []
-    # 甲二 is in park 二园: the service centre of 一园 does not see it.
-    assert candidates(personas.park_user).json() == []
-    # The page is the statistics office's: reporters and the auditor are refused, as there.
-    for persona in (personas.reporter, personas.auditor):
+    # Zone 乙's statistician may not ask for zone 甲, and its own zone has no candidate.
+    assert candidates(personas.statistician_b, zone=world.zone_a.pk).status_code == 400
+    assert candidates(personas.statistician_b).json() == []
+    # 统计法: firms' revenues are the statistics office's: everyone else is refused, as on the page.
+    for persona in (
+        personas.reporter,
+        personas.auditor,
+        personas.park_user,
+        personas.province_viewer,
+        personas.outsider,
+        personas.zone_admin,
+    ):
         assert candidates(persona).status_code == 403
-    assert candidates(personas.province_viewer, zone=world.zone_a.pk).json()[0]["share_pct"] == (
-        "84.0"
-    )
+    assert candidates(personas.sysadmin, zone=world.zone_a.pk).json()[0]["share_pct"] == "84.0"
 
 
 def test_a_malformed_month_is_a_clear_400(personas: Personas, candidate: None) -> None:

@@ -48,22 +48,31 @@ def test_each_persona_lists_only_what_it_may_see(
     personas: Personas, figures: dict[str, ProxyFigure]
 ) -> None:
     assert listed(personas.statistician) == ["甲一水泥有限公司", "甲二新材料有限公司"]
-    assert listed(personas.province_viewer) == [
+    assert listed(personas.sysadmin) == [
         "乙一储能有限公司",
         "甲一水泥有限公司",
         "甲二新材料有限公司",
     ]
-    assert listed(personas.park_user) == ["甲一水泥有限公司"]
-    assert listed(personas.outsider) == ["乙一储能有限公司"]
-    # Another office's figures on a firm are not the firm's to read.
-    assert listed(personas.reporter) == []
-    assert listed(personas.auditor) == []
+    assert listed(personas.statistician_b) == ["乙一储能有限公司"]
+    # 统计法: firms' tax and power figures are the statistics office's; everyone else — the
+    # provincial office, a park, a zone's administrator, the firm itself, the auditor — is refused.
+    for persona in (
+        personas.province_viewer,
+        personas.park_user,
+        personas.outsider,
+        personas.zone_admin,
+        personas.reporter,
+        personas.auditor,
+    ):
+        response = token_client(persona).get(URL)
+        assert response.status_code == 403, persona.username
+        assert b"12.5" not in response.content
 
 
 def test_the_list_filters_by_zone_month_range_and_kind(
     world: World, personas: Personas, figures: dict[str, ProxyFigure]
 ) -> None:
-    user = personas.province_viewer
+    user = personas.sysadmin
     assert listed(user, zone=world.zone_b.pk) == ["乙一储能有限公司"]
     assert listed(user, period_from="2025-04", zone=world.zone_a.pk) == ["甲二新材料有限公司"]
     assert listed(user, period_to="2025年3月") == ["甲一水泥有限公司"]
@@ -71,7 +80,9 @@ def test_the_list_filters_by_zone_month_range_and_kind(
     assert listed(user, kind="electricity") == []
     assert token_client(user).get(URL, {"period": "soon"}).status_code == 400
     # A zone outside the scope is not a choice.
-    assert token_client(personas.outsider).get(URL, {"zone": world.zone_a.pk}).status_code == 400
+    assert (
+        token_client(personas.statistician_b).get(URL, {"zone": world.zone_a.pk}).status_code == 400
+    )
 
 
 def test_a_reading_shows_the_figure_in_wan_with_its_enterprise(
@@ -109,9 +120,11 @@ def test_a_statistician_creates_and_corrects_a_figure_through_the_service(
     assert ProxyFigure.objects.get().value == Decimal("10")
 
 
-def test_the_zone_admin_may_write_too(world: World, personas: Personas) -> None:
+def test_the_zone_admin_may_not_write_them(world: World, personas: Personas) -> None:
+    # 统计法: the zone's administrator reads aggregates, and enters no firm's figures.
     response = token_client(personas.zone_admin).post(URL, body(world), format="json")
-    assert response.status_code == 201
+    assert response.status_code == 403
+    assert not ProxyFigure.objects.filter(enterprise=world.ent_a2).exists()
 
 
 def test_invalid_figures_are_400_with_the_field(world: World, personas: Personas) -> None:
@@ -155,7 +168,7 @@ def test_personas_who_do_not_write_are_refused(
 def test_the_outsider_can_neither_see_nor_write_zone_a(
     world: World, personas: Personas, figures: dict[str, ProxyFigure]
 ) -> None:
-    client = token_client(personas.outsider)
+    client = token_client(personas.statistician_b)
     a1 = figures["a1"]
     assert client.get(f"{URL}{a1.pk}/").status_code == 404
     assert client.patch(f"{URL}{a1.pk}/", {"value": "1"}, format="json").status_code == 404

@@ -69,7 +69,7 @@ def test_the_declared_unit_applies_where_the_header_names_none(
 ) -> None:
     headers = ["统一社会信用代码", "报告期", "应纳税额 ", "用电量（千瓦时）", "来源"]
     rows = [[world.ent_a1.uscc, "202504", 25000, 1_234_567, "国网朔州供电公司"]]
-    result = run(personas.zone_admin, csv(headers, rows), name="list.csv", unit=MoneyUnit.YUAN)
+    result = run(personas.statistician, csv(headers, rows), name="list.csv", unit=MoneyUnit.YUAN)
     assert (result.created, result.errors) == (2, [])
     # 25000 元 = 2.5 万元; 1,234,567 kWh = 123.4567 万千瓦时; the row's 来源 wins.
     assert stored() == {
@@ -174,10 +174,15 @@ def test_importing_the_same_file_again_changes_nothing(world: World, personas: P
 
 
 def test_only_the_statistics_office_imports(world: World, personas: Personas) -> None:
-    for persona in (personas.reporter, personas.park_user, personas.province_viewer):
+    for persona in (
+        personas.reporter,
+        personas.park_user,
+        personas.province_viewer,
+        personas.zone_admin,
+    ):
         with pytest.raises(PermissionDenied):
             run(persona, xlsx(TAX_HEADERS, tax_rows(world)))
-    result = run(personas.outsider, xlsx(TAX_HEADERS, tax_rows(world)))
+    result = run(personas.statistician_b, xlsx(TAX_HEADERS, tax_rows(world)))
     assert {e.code for e in result.errors} == {"enterprise"}
     assert not ProxyFigure.objects.exists()
 
@@ -234,11 +239,16 @@ def test_the_page_lists_every_error_with_its_row(
 
 def test_the_page_and_its_template_are_for_writers_only(client: Client, personas: Personas) -> None:
     template = reverse("returns:proxy-import-template")
-    for persona in (personas.reporter, personas.park_user, personas.province_viewer):
+    for persona in (
+        personas.reporter,
+        personas.park_user,
+        personas.province_viewer,
+        personas.zone_admin,
+    ):
         client.force_login(persona)
         assert client.get(PAGE).status_code == 403
         assert client.get(template).status_code == 403
-    client.force_login(personas.zone_admin)
+    client.force_login(personas.statistician)
     assert reverse("returns:proxy-list") in client.get(PAGE).content.decode()
     workbook = load_workbook(io.BytesIO(client.get(template).content))
     headers = [cell.value for cell in workbook.worksheets[0][1]]

@@ -5,11 +5,23 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import ensure_may
 from kaifaqu.geo.models import Zone
+
+# 统计法: whoever may not see respondents' figures is told why.
+FIGURES_REFUSAL = gettext_lazy(
+    "Enterprises' own figures are for the statistics office and the enterprise itself."
+)
+
+
+def ensure_zone_figures_reader(user: User | AnonymousUser) -> None:
+    """Refuse a signed-in user who may not read lists of many firms' figures (统计法)."""
+    if user.is_authenticated:
+        ensure_may(user, "returns.see_zone_figures", FIGURES_REFUSAL)
 
 
 def ensure_office_reader(user: User | AnonymousUser) -> None:

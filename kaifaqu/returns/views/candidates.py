@@ -15,14 +15,14 @@ from kaifaqu.core.views.tables import decimal_text
 from kaifaqu.enterprises.models import StatCategory
 from kaifaqu.returns.models import ProxyKind
 from kaifaqu.returns.selectors.candidates import candidate_list, latest_month, zone_settings
-from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_office_reader
+from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_zone_figures_reader
 
 
 class CandidateListView(LoginRequiredMixin, View):
     template_name = "returns/candidate_list.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        ensure_office_reader(request.user)
+        ensure_zone_figures_reader(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

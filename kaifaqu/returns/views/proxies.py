@@ -27,7 +27,7 @@ from kaifaqu.returns.forms.proxies import ProxyFigureForm, ProxyFilterForm
 from kaifaqu.returns.models import ProxyFigure
 from kaifaqu.returns.selectors.proxies import proxy_figure_list
 from kaifaqu.returns.services import proxy_figure_record
-from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_office_reader
+from kaifaqu.returns.views.access import chosen_month, chosen_zone, ensure_zone_figures_reader
 
 # How many months the list shows unless asked otherwise: the window of the candidate list.
 DEFAULT_MONTHS = 12
@@ -46,7 +46,7 @@ class ProxyListView(LoginRequiredMixin, View):
     template_name = "returns/proxy_list.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        ensure_office_reader(request.user)
+        ensure_zone_figures_reader(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -58,12 +58,8 @@ from kaifaqu.returns.selectors.return_lists import (
     return_months,
 )
 from kaifaqu.returns.services import return_explain, return_save, return_submit
+from kaifaqu.returns.views.access import FIGURES_REFUSAL
 from kaifaqu.returns.views.return_pages import decisions_of, figure_rows, finding_rows
-
-# 统计法: whoever may not see respondents' figures is told why.
-FIGURES_REFUSAL = gettext_lazy(
-    "Enterprises' own figures are for the statistics office and the enterprise itself."
-)
 
 STATUS_BADGE: dict[str, str] = {
     ReturnStatus.DRAFT: "bg-secondary-lt",
