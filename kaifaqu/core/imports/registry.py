@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from kaifaqu.core.imports.reading import Sheet, read_upload
 from kaifaqu.core.imports.template import ImportTemplate
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.permissions import ScopedUser, user_may
+from kaifaqu.core.registry import Registry
 
 if TYPE_CHECKING:
     from kaifaqu.core.imports.views import ImportForm
@@ -91,7 +92,7 @@ class ImportKind:
         return run_import(self, **arguments)
 
 
-class KindAlreadyRegisteredError(Exception):
+class KindAlreadyRegisteredError(ImproperlyConfigured):
     pass
 
 
@@ -107,29 +108,31 @@ class UnknownKindError(KeyError):
         }
 
 
-_KINDS: dict[str, ImportKind] = {}
+_KINDS: Registry[ImportKind] = Registry("kinds of import")
 
 
 def register(*, kind: str, spec: ImportKind) -> ImportKind:
-    """Make a kind of import known (from an app's `ready()`); a kind is registered once."""
+    """Make a kind of import known (from an app's `ready()`); a kind is registered once (the
+    same declaration again changes nothing)."""
     if kind != spec.kind:
         raise ValueError(f"the kind {kind!r} is declared as {spec.kind!r}")
-    if kind in _KINDS and _KINDS[kind] is not spec:
+    if _KINDS.get(kind) is spec:
+        return spec
+    if kind in _KINDS:
         raise KindAlreadyRegisteredError(f"an import of the kind {kind!r} is already registered")
-    _KINDS[kind] = spec
-    return spec
+    return _KINDS.register(kind, spec)
 
 
 def unregister(kind: str) -> None:
     """For tests that register a kind of their own."""
-    _KINDS.pop(kind, None)
+    _KINDS.unregister(kind)
 
 
 def get_kind(kind: str) -> ImportKind:
-    try:
-        return _KINDS[kind]
-    except KeyError:
-        raise UnknownKindError(kind) from None
+    spec = _KINDS.get(kind)
+    if spec is None:
+        raise UnknownKindError(kind)
+    return spec
 
 
 def kinds() -> list[str]:

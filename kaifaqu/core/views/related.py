@@ -17,7 +17,7 @@ from django.db.models import Count, Model, QuerySet
 from django.urls import reverse
 from django_stubs_ext import StrOrPromise
 
-from kaifaqu.core.permissions import AskingUser
+from kaifaqu.core.permissions import AskingUser, model_label
 from kaifaqu.core.registry import Registry
 from kaifaqu.core.views.tables import Column, related_table
 
@@ -48,12 +48,8 @@ def register_related(records: RelatedRecords) -> None:
     RELATED_RECORDS.register(f"{records.host}:{records.name}", records)
 
 
-def _host_label(obj: Model) -> str:
-    return f"{obj._meta.app_label}.{obj._meta.model_name}"
-
-
 def related_records_of(obj: Model) -> list[RelatedRecords]:
-    host = _host_label(obj)
+    host = model_label(obj)
     return [records for records in RELATED_RECORDS.values() if records.host == host]
 
 
