@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +39,14 @@ def in_background(size: int) -> bool:
 
 
 def _encode(options: Mapping[str, Any]) -> dict[str, Any]:
-    """The writer's options as JSON, for the task's arguments (a record by its label and key)."""
+    """The writer's options as JSON, for the task's arguments: a record by its label and key, a
+    money unit by its name, text and numbers as they are (what the kinds' forms give)."""
     encoded: dict[str, Any] = {}
     for name, value in options.items():
         if isinstance(value, Model):
             encoded[name] = {"model": value._meta.label_lower, "pk": value.pk}
-        elif isinstance(value, Enum):
-            encoded[name] = {"enum": type(value).__name__, "value": value.value}
+        elif isinstance(value, MoneyUnit):
+            encoded[name] = {"unit": value.value}
         else:
             encoded[name] = value
     return encoded
@@ -57,8 +57,8 @@ def _decode(options: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in options.items():
         if isinstance(value, dict) and "model" in value:
             decoded[name] = apps.get_model(value["model"])._default_manager.get(pk=value["pk"])
-        elif isinstance(value, dict) and value.get("enum") == MoneyUnit.__name__:
-            decoded[name] = MoneyUnit(value["value"])
+        elif isinstance(value, dict) and "unit" in value:
+            decoded[name] = MoneyUnit(value["unit"])
         else:
             decoded[name] = value
     return decoded
