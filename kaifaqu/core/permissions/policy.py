@@ -30,8 +30,10 @@ PLATFORM, REPORTER = Role.PLATFORM_COMPANY, Role.ENTERPRISE_REPORTER
 OFFICES = frozenset({SYSTEM, PROVINCE, LEADER, ADMIN, STATISTICIAN, OFFICER, PARK})
 # The zone's staff who run projects and leads (a park's service centre: its park's).
 PROJECT_STAFF = frozenset({SYSTEM, ADMIN, OFFICER, PARK})
-# The statistics office of a zone (and the platform's administrator).
-STATISTICS_OFFICE = frozenset({SYSTEM, ADMIN, STATISTICIAN})
+# The zone's statistics work that shows no firm's own figures (rosters, gaps, targets, entered zone
+# figures, review settings): its statistician, its administrator and the platform's. A firm's own
+# figures are narrower (returns.see_figures, 统计法).
+STATISTICS_STAFF = frozenset({SYSTEM, ADMIN, STATISTICIAN})
 
 
 def _writes(
@@ -49,7 +51,7 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("geo.zone", frozenset({SYSTEM, ADMIN}), add=frozenset({SYSTEM})),
     **_writes("geo.park", frozenset({SYSTEM, ADMIN})),
     **_writes("enterprises.enterprise", frozenset({SYSTEM, ADMIN, STATISTICIAN, OFFICER, PARK})),
-    **_writes("enterprises.rosterentry", STATISTICS_OFFICE),
+    **_writes("enterprises.rosterentry", STATISTICS_STAFF),
     # 统计法: a respondent's own figures (its returns, their lists, exports, API and review) are
     # for the statistics office of its zone (the statistician; the system administrator, for
     # support) and for the enterprise itself (its reporter, whose scope is that enterprise).
@@ -61,16 +63,16 @@ POLICY: dict[str, frozenset[str]] = {
     # Monthly returns: enterprises fill in their own; the statistics office imports and reviews.
     **_writes("returns.return", frozenset({SYSTEM, STATISTICIAN, REPORTER})),
     **_writes("returns.reviewdecision", frozenset({SYSTEM, STATISTICIAN})),
-    **_writes("returns.gap", STATISTICS_OFFICE),
+    **_writes("returns.gap", STATISTICS_STAFF),
     **_writes("returns.proxyfigure", frozenset({SYSTEM, STATISTICIAN})),
-    **_writes("returns.statisticssettings", STATISTICS_OFFICE),
+    **_writes("returns.statisticssettings", STATISTICS_STAFF),
     "returns.import": frozenset({SYSTEM, STATISTICIAN}),
     "returns.import_proxies": frozenset({SYSTEM, STATISTICIAN}),
     # Indicators. Price indexes hold for the whole province: a zone's users (statisticians
     # included) would change every zone's comparable-price growth.
-    **_writes("indicators.reportedfigure", STATISTICS_OFFICE),
+    **_writes("indicators.reportedfigure", STATISTICS_STAFF),
     **_writes("indicators.priceindex", frozenset({SYSTEM, PROVINCE})),
-    **_writes("indicators.target", STATISTICS_OFFICE),
+    **_writes("indicators.target", STATISTICS_STAFF),
     # 统计法: figures of any cell unmasked, and the enterprises behind a figure — the
     # statistics office only; leadership and other offices see published aggregates.
     "indicators.see_unmasked": frozenset({SYSTEM, STATISTICIAN}),

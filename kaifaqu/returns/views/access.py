@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -18,16 +20,22 @@ FIGURES_REFUSAL = gettext_lazy(
 )
 
 
-def ensure_zone_figures_reader(user: User | AnonymousUser) -> None:
-    """Refuse a signed-in user who may not read lists of many firms' figures (统计法)."""
+def refuse_unless(user: User | AnonymousUser, action: str, reason: Any) -> None:
+    """Refuse (403, with the reason) a signed-in user the permission table does not give the
+    action; one signed out is let through, to be sent to sign in by the login check. For
+    `dispatch()`, which runs before that check."""
     if user.is_authenticated:
-        ensure_may(user, "returns.see_zone_figures", FIGURES_REFUSAL)
+        ensure_may(user, action, reason)
+
+
+def ensure_zone_figures_reader(user: User | AnonymousUser) -> None:
+    """Lists of many firms' figures are the statistics office's (统计法)."""
+    refuse_unless(user, "returns.see_zone_figures", FIGURES_REFUSAL)
 
 
 def ensure_office_reader(user: User | AnonymousUser) -> None:
-    """Refuse a signed-in user outside the offices; one signed out is sent to sign in."""
-    if user.is_authenticated:
-        ensure_may(user, "core.see_office_work", _("This list is for the statistics office."))
+    """The offices' working lists: not for enterprises or the 三员 log readers."""
+    refuse_unless(user, "core.see_office_work", _("This list is for the statistics office."))
 
 
 def chosen_zone(user: User, value: str | None) -> tuple[Zone, list[Zone]]:

@@ -58,7 +58,7 @@ from kaifaqu.returns.selectors.return_lists import (
     return_months,
 )
 from kaifaqu.returns.services import return_explain, return_save, return_submit
-from kaifaqu.returns.views.access import FIGURES_REFUSAL
+from kaifaqu.returns.views.access import FIGURES_REFUSAL, refuse_unless
 from kaifaqu.returns.views.return_pages import decisions_of, figure_rows, finding_rows
 
 STATUS_BADGE: dict[str, str] = {
@@ -155,8 +155,7 @@ class ReturnViews(RegistryView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # 统计法: respondents' figures are the statistics office's (and each firm's own); anyone
         # else is refused outright rather than shown an empty list.
-        if request.user.is_authenticated:
-            ensure_may(request.user, "returns.see_figures", FIGURES_REFUSAL)
+        refuse_unless(request.user, "returns.see_figures", FIGURES_REFUSAL)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Return]:
