@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifaqu.conftest import Personas, World
+from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.tests.api_clients import token_client
-from kaifaqu.returns.models import Return, ReturnStatus
+from kaifaqu.returns.models import ProxyFigure, Return, ReturnStatus
 from kaifaqu.returns.tests.helpers import stored_return
+from kaifaqu.returns.tests.proxy_helpers import stored_tax
 
 pytestmark = pytest.mark.django_db
 # A figure no other number on the pages shares: whoever sees it saw the firm's return.
@@ -110,3 +112,18 @@ def test_the_menu_leads_the_other_offices_to_their_working_lists_not_to_the_retu
     client.force_login(personas.statistician)
     home = client.get(reverse("dashboard:home")).content.decode()
     assert f'href="{reverse("returns:return-list")}"' in home
+
+
+def test_the_queryset_itself_gives_nobody_else_a_return_or_a_tax_figure(
+    personas: Personas, record: Return, world: World
+) -> None:
+    # Whatever page, export or job asks: for_user is where rows are chosen (统计法).
+    stored_tax(world.ent_a1, Month(2025, 3), "12.5")
+    for persona in refused_personas(personas):
+        assert not Return.objects.for_user(persona).exists(), persona.username
+        assert not ProxyFigure.objects.for_user(persona).exists(), persona.username
+    assert list(Return.objects.for_user(personas.statistician)) == [record]
+    assert list(Return.objects.for_user(personas.reporter)) == [record]
+    assert ProxyFigure.objects.for_user(personas.statistician).count() == 1
+    # The firm's own reporter sees its returns, not the other offices' figures on it.
+    assert not ProxyFigure.objects.for_user(personas.reporter).exists()
