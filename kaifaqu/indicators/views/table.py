@@ -31,7 +31,7 @@ from kaifaqu.accounts.services import access_event_record
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.views.export import SHEET_NAME_MAX, XLSX_TYPE
 from kaifaqu.core.views.tables import EMPTY, decimal_text
-from kaifaqu.indicators.catalogue import CATALOGUE, RETURNS_METHOD
+from kaifaqu.indicators.catalogue import CATALOGUE, METHODS, RETURNS_METHOD
 from kaifaqu.indicators.disclosure import DEFAULT_RULE, SUPPRESSED_MARK
 from kaifaqu.indicators.selectors import (
     IndicatorRow,
@@ -248,6 +248,7 @@ class IndicatorCatalogueView(IndicatorView):
             {
                 "catalogue": CATALOGUE,
                 "returns_method": RETURNS_METHOD,
+                "methods": METHODS,
                 "rule_text": DEFAULT_RULE.description(),
             },
         )
