@@ -68,6 +68,9 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("returns.statisticssettings", STATISTICS_STAFF),
     "returns.import": frozenset({SYSTEM, STATISTICIAN}),
     "returns.import_proxies": frozenset({SYSTEM, STATISTICIAN}),
+    # Estimates (估算) of firms that did not report when the month is closed: the statistics
+    # office, which sees the firms' figures they are made from.
+    "returns.estimate": frozenset({SYSTEM, STATISTICIAN}),
     # Indicators. Price indexes hold for the whole province: a zone's users (statisticians
     # included) would change every zone's comparable-price growth.
     **_writes("indicators.reportedfigure", STATISTICS_STAFF),

@@ -79,7 +79,9 @@ class ReturnQuerySet(ScopedQuerySet["Return"]):
         return self.filter(enterprise__park=park)
 
     def in_enterprise(self, enterprise: Enterprise) -> ReturnQuerySet:
-        return self.filter(enterprise=enterprise)
+        # Not the office's estimates (估算) of the firm: they are made from other firms' figures
+        # (统计法), and the firm's month stays to be filled in, its return replacing them.
+        return self.filter(enterprise=enterprise, is_estimate=False)
 
 
 class Return(TimeStampedModel):

@@ -95,7 +95,8 @@ def return_save(
 ) -> Return:
     """Create or update the month's return while it is a draft or has been sent back.
 
-    Only the figures named in `values` change. A submitted or accepted return is not changed.
+    Only the figures named in `values` change. A submitted or accepted return is not changed,
+    but an estimate (估算) is replaced by the firm's return: a draft with the given figures only.
     """
     _ensure_enterprise_in_scope(by, enterprise)
     month = period.replace(day=1)
@@ -110,6 +111,27 @@ def return_save(
             data={"enterprise": enterprise, "period": month, "status": ReturnStatus.DRAFT, **data},
             by=by,
         )
+    elif existing.is_estimate:
+        # The firm's own return replaces the office's estimate (估算): its figures only, a draft
+        # again, out of the indicators until it is submitted and accepted.
+        replaced = {
+            **dict.fromkeys(MONTHLY_FIELDS),
+            **data,
+            "status": ReturnStatus.DRAFT,
+            "is_estimate": False,
+            "submitted_at": None,
+            "submitted_by": None,
+        }
+        # Written here, not through model_update: the firm does not see the estimate (its
+        # queryset leaves estimates out), only the return it turns into; the enterprise's scope
+        # was checked above.
+        for name, value in replaced.items():
+            setattr(existing, name, value)
+        existing.full_clean()
+        with acting_as(by):
+            existing.save()
+        record = existing
+        returns_changed([(enterprise.zone_id, month)])
     else:
         if existing.status not in EDITABLE:
             raise ValidationError(
