@@ -101,6 +101,12 @@ class IndicatorRowSerializer(serializers.Serializer[IndicatorRow]):
         help_text=_("percent, or points (percentage points) for a ratio.")
     )
     enterprises = serializers.IntegerField(allow_null=True)
+    estimated = serializers.IntegerField(
+        help_text=_(
+            "Enterprises whose figures in the cell are estimates (估算) of the statistics office: "
+            "above 0, the figure is 含估算."
+        )
+    )
     suppressed = serializers.BooleanField(
         help_text=_("True when disclosure control hides the cell from you: every figure is null.")
     )

@@ -11,10 +11,8 @@ from kaifaqu.indicators.catalogue import BY_CODE, COMPUTED, STOCK, VALUE_ADDED
 from kaifaqu.indicators.engine.schemas import (
     INDUSTRY,
     RATE_SCALE,
-    RETURN_FIELDS,
     Facts,
 )
-
 
 # The wide column flagging an enterprise whose figures of an indicator include an estimate.
 ESTIMATED = "estimated"

@@ -49,6 +49,7 @@ _FIELDS: dict[str, Any] = {
     "indicator": pl.Utf8,
     **{name: pl.Int64 for name in (*MEASURES, *COMPARABLE)},
     "enterprises": pl.Int64,
+    "estimated": pl.Int64,
     "top_value": pl.Int64,
     "abs_value": pl.Int64,
     "suppressed": pl.Boolean,
@@ -79,6 +80,8 @@ class IndicatorRow:
     month_comparable_growth: Decimal | None = None
     ytd_comparable_growth: Decimal | None = None
     enterprises: int | None = None
+    # Enterprises whose figures are estimates (估算) of the office: the figure is 含估算.
+    estimated: int = 0
     suppressed: bool = False
     # False where the indicator has no figure for this kind of slice (entered zone figures).
     available: bool = True
@@ -119,6 +122,10 @@ class IndicatorTable:
     @property
     def any_suppressed(self) -> bool:
         return any(row.suppressed for row in self.rows)
+
+    @property
+    def any_estimated(self) -> bool:
+        return any(row.estimated for row in self.rows)
 
 
 def indicator_rows(*, user: User, month: Month, slice_kind: str, slice_key: str) -> IndicatorTable:
@@ -214,6 +221,7 @@ def _computed_row(indicator: Indicator, cell: dict[str, Any] | None) -> Indicato
         month_comparable_growth=growth(cell["month_comparable"], cell["month_base"]),
         ytd_comparable_growth=growth(cell["ytd_comparable"], cell["ytd_base"]),
         enterprises=cell["enterprises"],
+        estimated=cell["estimated"] or 0,
     )
 
 
@@ -250,6 +258,7 @@ def _ratio_row(
         month_growth=_points(rates["month_value"], rates["month_base"]),
         ytd_growth=_points(rates["ytd_value"], rates["ytd_base"]),
         enterprises=min(numerator["enterprises"], denominator["enterprises"]),
+        estimated=max(numerator["estimated"] or 0, denominator["estimated"] or 0),
     )
 
 

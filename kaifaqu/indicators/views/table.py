@@ -188,6 +188,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
         _("Growth, %(months)s") % {"months": table.period_label},
         _("Growth at comparable prices, %(months)s") % {"months": table.period_label},
         _("Enterprises"),
+        _("Of them estimated (含估算)"),
         _("Source"),
     ]
     sheet.append(header)
@@ -198,7 +199,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
     for row in table.rows:
         figures: list[Any]
         if row.suppressed:
-            figures = [mark] * 8
+            figures = [mark] * 9
         else:
             figures = [
                 row.month_value,
@@ -209,6 +210,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
                 row.ytd_growth,
                 row.ytd_comparable_growth,
                 row.enterprises,
+                row.estimated or None,
             ]
         sheet.append(
             [
@@ -225,14 +227,21 @@ def table_workbook(table: IndicatorTable) -> bytes:
     )
     if not table.published:
         notes.append(_("January is published together with February, as 1–2月."))
+    if table.any_estimated:
+        notes.append(
+            _(
+                "含估算: the figure includes estimates (估算) for enterprises that had not "
+                "reported when the month was closed."
+            )
+        )
     if table.masked:
         notes.append(f"{mark}: {DEFAULT_RULE.description()}")
     for note in notes:
         sheet.append([note])
     sheet.column_dimensions["A"].width = 44
-    for letter in "BCDEFGHIJ":
+    for letter in "BCDEFGHIJK":
         sheet.column_dimensions[letter].width = 16
-    sheet.column_dimensions["K"].width = 40
+    sheet.column_dimensions["L"].width = 40
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

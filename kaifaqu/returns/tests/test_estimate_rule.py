@@ -20,11 +20,13 @@ def firm(enterprise_id: int, zone: int = 1, division: str = "30") -> dict[str, A
     return {"enterprise_id": enterprise_id, "zone_id": zone, "division": division}
 
 
-def row(enterprise_id: int, period: date, zone: int = 1, division: str = "30", **figures: int):
+def row(
+    enterprise_id: int, period: date, zone: int = 1, division: str = "30", **figures: int
+) -> dict[str, Any]:
     return {**firm(enterprise_id, zone, division), "period": period, **figures}
 
 
-def estimated(targets: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[int, Any]:
+def estimated(targets: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[Any, Any]:
     result = estimate_returns(pl.DataFrame(targets), pl.DataFrame(rows), period=MARCH)
     return {r["enterprise_id"]: r for r in result.estimates.to_dicts()} | {
         "not_estimable": result.not_estimable

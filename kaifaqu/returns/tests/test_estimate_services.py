@@ -122,7 +122,9 @@ def test_it_refuses_a_firm_that_has_reported(
 def test_it_replaces_a_draft_the_firm_never_submitted(
     personas: Personas, world: World, division_30: None
 ) -> None:
-    return_save(by=personas.reporter, enterprise=world.ent_a1, period=MARCH, values={"taxes": "3"})
+    return_save(
+        by=personas.reporter, enterprise=world.ent_a1, period=MARCH, values={"taxes": Decimal("3")}
+    )
     record = estimate(personas, world)
     assert (record.is_estimate, record.taxes, record.gross_output) == (
         True,
@@ -184,7 +186,7 @@ def test_the_firms_form_replaces_the_estimate(
         by=personas.reporter,
         enterprise=world.ent_a1,
         period=MARCH,
-        values={"gross_output": "88"},
+        values={"gross_output": Decimal("88")},
     )
     assert mine.pk == record.pk
     stored = Return.objects.get(pk=record.pk)
