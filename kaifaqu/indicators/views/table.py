@@ -47,6 +47,7 @@ from kaifaqu.indicators.selectors import (
     slice_table,
     split_token,
 )
+from kaifaqu.indicators.selectors.contributions import BREAKDOWNS
 from kaifaqu.indicators.selectors.status import table_status
 from kaifaqu.returns.views.access import chosen_month, ensure_office_reader
 
@@ -133,6 +134,7 @@ class IndicatorTableView(IndicatorView):
                 "query": query,
                 "export_url": f"{reverse('indicators:indicator-export')}?{query}",
                 "drill": sees_everything(request.user),
+                "contributions": chosen_slice.kind in BREAKDOWNS,
                 "rule_text": DEFAULT_RULE.description(),
                 "mark": SUPPRESSED_MARK,
                 "status": table_status(),
