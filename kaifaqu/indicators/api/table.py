@@ -27,7 +27,7 @@ from kaifaqu.indicators.selectors import (
     IndicatorRow,
     IndicatorTable,
     default_slice,
-    latest_month,
+    reader_latest_month,
     resolve_slice,
     slice_table,
 )
@@ -171,7 +171,7 @@ class IndicatorTableViewSet(viewsets.ViewSet):
         month = (
             Month.of(asked)
             if asked
-            else latest_month(user) or Month.of(timezone.localdate()).shift(-1)
+            else reader_latest_month(user, chosen) or Month.of(timezone.localdate()).shift(-1)
         )
         table = slice_table(user=user, month=month, slice=chosen)
         return Response(IndicatorTableSerializer(table).data)

@@ -35,6 +35,7 @@ from kaifaqu.indicators.catalogue import (
 from kaifaqu.indicators.disclosure import DEFAULT_RULE, DisclosureRule
 from kaifaqu.indicators.engine import COMPARABLE, MEASURES, is_published
 from kaifaqu.indicators.models import IndicatorCell, ReportedFigure, SliceKind
+from kaifaqu.indicators.selectors.publication import SliceMonth, slice_month
 from kaifaqu.indicators.selectors.slices import Slice, resolve_slice
 from kaifaqu.indicators.sources import COMPUTED_SOURCES, ComputedSource
 
@@ -113,6 +114,13 @@ class IndicatorTable:
     # Whether disclosure control applies to this reader (everyone outside the office).
     masked: bool
     rule: DisclosureRule = field(default=DEFAULT_RULE)
+    # The month's publication for this slice: figures are withheld from a reader outside the
+    # statistics office until every zone of the slice has published the month.
+    state: SliceMonth | None = None
+
+    @property
+    def withheld(self) -> bool:
+        return self.state is not None and not self.state.shown
 
     @property
     def monthly(self) -> bool:
@@ -137,8 +145,9 @@ def slice_table(*, user: User, month: Month, slice: Slice) -> IndicatorTable:
     """The catalogue's indicators for a slice already resolved in the user's scope."""
     masked = not sees_everything(user)
     published = is_published(month)
+    state = slice_month(user, slice, month)
     rows: list[IndicatorRow]
-    if not published:
+    if not published or not state.shown:
         rows = [
             IndicatorRow(indicator, available=_available(indicator, slice))
             for indicator in CATALOGUE
@@ -171,6 +180,7 @@ def slice_table(*, user: User, month: Month, slice: Slice) -> IndicatorTable:
         period_label=period_label(month),
         rows=rows,
         masked=masked,
+        state=state,
     )
 
 

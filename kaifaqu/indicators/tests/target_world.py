@@ -33,6 +33,7 @@ from kaifaqu.geo.models import Zone, ZoneLevel
 from kaifaqu.geo.services import zone_create
 from kaifaqu.indicators.models import ReportedFigure, Target, TargetKind
 from kaifaqu.indicators.services.rollups import rollup_rebuild
+from kaifaqu.indicators.tests.publishing import publish_stored_months
 from kaifaqu.returns.models import Return, ReturnStatus
 
 
@@ -150,6 +151,7 @@ def build_target_world(world: World) -> TargetWorld:
         for firm in group
     )
     rollup_rebuild()
+    publish_stored_months()
     return TargetWorld(world=world, zone_d=zone_d, firms=firms)
 
 

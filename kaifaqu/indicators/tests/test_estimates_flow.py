@@ -13,10 +13,12 @@ from django.urls import reverse
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.tests.api_clients import token_client
 from kaifaqu.indicators.models import IndicatorCell
+from kaifaqu.indicators.services.publication import month_publish
 from kaifaqu.indicators.tests.indicator_helpers import indicators_world, park_a3
 from kaifaqu.indicators.tests.test_indicator_pages import xlsx_rows
-from kaifaqu.returns.models import Return
+from kaifaqu.returns.models import ReportingMonth, Return
 from kaifaqu.returns.services import estimates_create, return_save
+from kaifaqu.returns.services.months import reporting_month_close, reporting_month_reopen
 
 __all__ = ["indicators_world", "park_a3"]
 pytestmark = pytest.mark.django_db
@@ -33,8 +35,14 @@ def zone_cell(world: World, indicator: str = "gross_output") -> IndicatorCell:
 
 @pytest.fixture
 def estimated(world: World, personas: Personas, indicators_world: dict[str, Any]) -> None:
-    """甲二 did not report March 2025 (its 55 万元 return removed) and is estimated."""
+    """甲二 did not report March 2025 (its 55 万元 return removed) and is estimated, in a
+    revision of the published month."""
     Return.objects.filter(enterprise=world.ent_a2, period=MARCH).delete()
+    reporting_month_reopen(
+        by=personas.statistician,
+        reporting_month=ReportingMonth.objects.get(zone=world.zone_a, period=MARCH),
+        reason="甲二 3月未报，估算",
+    )
     estimates_create(
         by=personas.statistician, zone=world.zone_a, period=MARCH, enterprise_ids=[world.ent_a2.pk]
     )
@@ -72,6 +80,12 @@ def test_the_cells_count_the_estimate_and_its_figure(world: World, estimated: No
 def test_the_table_its_export_and_api_mark_the_figure(
     client: Client, world: World, personas: Personas, estimated: None
 ) -> None:
+    # The revision closed and published again: the zone's leadership sees it.
+    march = reporting_month_close(
+        by=personas.statistician,
+        reporting_month=ReportingMonth.objects.get(zone=world.zone_a, period=MARCH),
+    )
+    month_publish(by=personas.statistician, reporting_month=march)
     client.force_login(personas.zone_admin)
     query = {"month": "2025-03", "slice": f"zone:{world.zone_a.pk}"}
     content = client.get(TABLE, query).content.decode()

@@ -40,9 +40,10 @@ from kaifaqu.indicators.selectors import (
     default_slice,
     drillable_indicator,
     indicator_contributions,
-    latest_month,
+    reader_latest_month,
     resolve_slice,
     sees_everything,
+    sees_unpublished,
     slice_options,
     slice_table,
     split_token,
@@ -104,7 +105,7 @@ class IndicatorView(LoginRequiredMixin, View):
         user = self.request.user
         token = self.request.GET.get("slice", "")
         chosen_slice = resolve_slice(user, *split_token(token)) if token else default_slice(user)
-        latest = latest_month(user)
+        latest = reader_latest_month(user, chosen_slice)
         fallback = latest or Month.of(timezone.localdate()).shift(-1)
         return chosen_month(self.request.GET.get("month"), fallback), chosen_slice, latest
 
@@ -135,6 +136,7 @@ class IndicatorTableView(IndicatorView):
                 "export_url": f"{reverse('indicators:indicator-export')}?{query}",
                 "drill": sees_everything(request.user),
                 "contributions": chosen_slice.kind in BREAKDOWNS,
+                "unpublished_visible": sees_unpublished(request.user),
                 "rule_text": DEFAULT_RULE.description(),
                 "mark": SUPPRESSED_MARK,
                 "status": table_status(),

@@ -29,6 +29,7 @@ from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReturnSource, ReturnS
 from kaifaqu.returns.selectors.estimates import estimates_for
 from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_update
+from kaifaqu.returns.services.month_guard import ensure_month_takes_returns
 
 # A firm's own return in these states is never overwritten by an estimate.
 REAL_STATES = (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)
@@ -63,6 +64,7 @@ def estimates_create(
     if not Zone.objects.for_user(by).filter(pk=zone.pk).exists():
         raise PermissionDenied(_("This record is outside your scope."))
     month = period.replace(day=1)
+    ensure_month_takes_returns([(zone.pk, month)])
     ids = sorted(set(enterprise_ids))
     enterprises = {
         enterprise.pk: enterprise
