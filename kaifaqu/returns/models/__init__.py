@@ -13,6 +13,7 @@ from kaifaqu.returns.models.returns import (
     ReturnStatus,
 )
 from kaifaqu.returns.models.review import (
+    ExplanationSource,
     ReviewDecision,
     ReviewDecisionKind,
     ReviewFinding,
@@ -23,6 +24,7 @@ from kaifaqu.returns.models.review import (
 __all__ = [
     "MONTHLY_FIELDS",
     "ChangedMonth",
+    "ExplanationSource",
     "Gap",
     "GapKind",
     "GapStatus",
