@@ -283,7 +283,7 @@ def _log(chosen: pl.DataFrame, *, by: User, now: datetime) -> None:
         pl.concat_str([pl.col("name"), pl.col("period").dt.strftime("%Y-%m")], separator=" ").alias(
             "object_repr"
         ),
-        pl.lit(LogEntry.Action.UPDATE.value).alias("action"),
+        pl.lit(int(LogEntry.Action.UPDATE)).alias("action"),
         pl.lit("").alias("changes_text"),
         pl.lit(changes).alias("changes"),
         pl.lit(by.pk).alias("actor_id"),
