@@ -51,6 +51,7 @@ def plan(candidates: pl.DataFrame, stored: pl.DataFrame) -> Plan:
             "enterprise_id",
             "period",
             "status",
+            "source",
             *(pl.col(f"{f}|old").alias(f) for f in MONTHLY_FIELDS),
         ),
     )

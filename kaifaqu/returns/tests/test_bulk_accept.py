@@ -312,7 +312,7 @@ def test_the_page_accepts_all_clean_returns_matching_the_filters(
     response = client.post(bulk("matching") + f"?month=2025-03&park={world.park_a1.pk}")
     assert response.status_code == 302
     assert response["Location"] == QUEUE + f"?month=2025-03&park={world.park_a1.pk}"
-    assert texts(response) == ["2 returns without findings were accepted."]
+    assert texts(response) == ["已审核通过 2 张无审核问题的报表。"]
     assert [k for k, s in statuses(zone_a).items() if s == "accepted"] == ["a1", "x"]
 
 

@@ -252,3 +252,25 @@ def test_the_office_still_enters_returns_it_collected_on_paper(
 def test_a_zone_administrator_enters_no_return(personas: Personas, world: World) -> None:
     with pytest.raises(PermissionDenied):
         return_save(by=personas.zone_admin, enterprise=world.ent_a2, period=MARCH, values={})
+
+
+def test_an_import_does_not_change_a_return_the_enterprise_reported(
+    personas: Personas, world: World
+) -> None:
+    from kaifaqu.returns.imports import returns_import
+    from kaifaqu.returns.tests.import_helpers import xlsx
+
+    own = stored_return(world.ent_a1, MARCH, status=ReturnStatus.RETURNED, gross_output="151")
+    paper = stored_return(world.ent_a2, MARCH, source=ReturnSource.IMPORT, gross_output="10")
+    headers = ["统一社会信用代码", "报告期", "工业总产值(当年价格)"]
+    rows = [[world.ent_a1.uscc, "2025-03", 1000], [world.ent_a2.uscc, "2025-03", 2000]]
+    result = returns_import(by=personas.statistician, file=xlsx(headers, rows), filename="r.xlsx")
+    assert [(e.row, e.code) for e in result.errors] == [(2, "respondents_own")]
+    # All or nothing: neither the enterprise's return nor the office's own paper one changed.
+    assert Return.objects.get(pk=own.pk).gross_output == Decimal("151")
+    assert Return.objects.get(pk=paper.pk).gross_output == Decimal("10")
+    result = returns_import(
+        by=personas.statistician, file=xlsx(headers, rows[1:]), filename="r.xlsx"
+    )
+    assert (result.errors, result.updated) == ([], 1)
+    assert Return.objects.get(pk=paper.pk).gross_output == Decimal("200")
