@@ -55,6 +55,7 @@ from kaifaqu.returns.models import (
 )
 from kaifaqu.returns.selectors.returns import clean_awaiting_review
 from kaifaqu.returns.services.changes import returns_changed
+from kaifaqu.returns.services.month_guard import ensure_month_takes_returns
 
 # Ids per read of a given list (SQLite binds at most 32,766 parameters a statement).
 READ_CHUNK = 20_000
@@ -182,6 +183,11 @@ def returns_bulk_accept(
         chosen = queryset_frame(clean_awaiting_review(user=by, filters=filters), COLUMNS)
     if chosen.is_empty():
         return BulkAcceptance(accepted=0, months=0)
+    # A closed month takes no decision: all or nothing, like every other refusal here.
+    ensure_month_takes_returns(
+        (zone_id, period)
+        for zone_id, period in chosen.select("zone_id", "period").unique().iter_rows()
+    )
     now = timezone.now()
     # On a refusal below the transaction is rolled back, the temporary table with it.
     _stage(chosen["id"])

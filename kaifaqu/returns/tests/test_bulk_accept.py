@@ -1,13 +1,15 @@
 """Accepting many returns without findings at once: all or nothing, scoped, audited, marked."""
 
+from datetime import date
 from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.messages import get_messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kaifaqu.accounts.models import User
 from kaifaqu.accounts.services import user_create
@@ -18,6 +20,7 @@ from kaifaqu.core.tests.api_clients import token_client
 from kaifaqu.returns.models import (
     ChangedMonth,
     ExplanationSource,
+    ReportingMonth,
     Return,
     ReturnStatus,
     ReviewDecision,
@@ -351,3 +354,20 @@ def test_the_queue_records_the_offices_explanation_of_a_warning(
     assert "电话核实：新增订单" in detail
     history = client.get(reverse("returns:return-history", args=[record.pk])).content.decode()
     assert "电话核实：新增订单" in history
+
+
+def test_a_closed_month_takes_no_bulk_acceptance(
+    world: World, personas: Personas, zone_a: dict[str, Return]
+) -> None:
+    ReportingMonth.objects.create(
+        zone=world.zone_a,
+        period=MARCH,
+        status="closed",
+        deadline=date(2025, 4, 8),
+        closed_at=timezone.now(),
+    )
+    with pytest.raises(ValidationError, match="2025-03"):
+        returns_bulk_accept(
+            by=personas.statistician, return_ids=[zone_a["a1"].pk, zone_a["x_april"].pk]
+        )
+    assert not Return.objects.filter(status=ReturnStatus.ACCEPTED).exists()
