@@ -15,6 +15,11 @@ class EnterprisesConfig(AppConfig):
         auditlog.register(Enterprise)
         auditlog.register(RosterEntry)
 
+        from kaifaqu.core.imports import register
+        from kaifaqu.enterprises.imports import ROSTERS_IMPORT
+
+        register(kind="rosters", spec=ROSTERS_IMPORT)
+
         from kaifaqu.core.views.related import register_related
         from kaifaqu.enterprises.views.enterprises import related_records
 

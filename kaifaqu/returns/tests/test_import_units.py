@@ -92,7 +92,9 @@ def test_electricity_in_kwh_is_chosen_on_the_form_or_the_command_line(
 ) -> None:
     path = tmp_path / "march.xlsx"
     path.write_bytes(
-        xlsx([*KEYS, "工业总产值", "用电量"], [[world.ent_a1.uscc, "2025-03", 1, 123456]]).getvalue()
+        xlsx(
+            [*KEYS, "工业总产值", "用电量"], [[world.ent_a1.uscc, "2025-03", 1, 123456]]
+        ).getvalue()
     )
     result = CliRunner().invoke(
         main,
