@@ -159,9 +159,9 @@ def test_the_detail_shows_figures_findings_decisions_and_explanation(
     assert response.status_code == 200
     gross = next(row for row in response.context["figures"] if row.name == "gross_output")
     assert (gross.this_month, gross.last_month, gross.last_year) == (
-        "110.0000",
-        "100.0000",
-        "80.0000",
+        "110.00",
+        "100.00",
+        "80.00",
     )
     body = response.content.decode()
     assert "新生产线投产" in body and "请补充说明" in body
