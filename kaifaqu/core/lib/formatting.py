@@ -46,7 +46,7 @@ def fixed(value: Number | None, places: int) -> str:
     return f"{rounded:,.{places}f}"
 
 
-def amount_text(amount_wan: Number | None, unit: MoneyUnit = MoneyUnit.WAN) -> str:
+def amount_text(amount_wan: Number | None, unit: MoneyUnit) -> str:
     """Money kept in 万元 written in `unit` with that unit's places: 45000 in 亿元 → '4.5000'."""
     number = as_decimal(amount_wan)
     if number is None:

@@ -70,7 +70,6 @@ def test_amount_text_in_every_unit() -> None:
     assert amount_text(Decimal("1.2345"), MoneyUnit.YUAN) == "12,345.00"
     assert amount_text(Decimal("150"), MoneyUnit.THOUSAND) == "1,500.00"
     assert amount_text(Decimal("150"), MoneyUnit.WAN) == "150.00"
-    assert amount_text(Decimal("150")) == "150.00"
     assert amount_text(Decimal("63000"), MoneyUnit.YI) == "6.3000"
     assert amount_text(None, MoneyUnit.YI) == EMPTY
 
@@ -123,3 +122,14 @@ def test_as_decimal() -> None:
     assert as_decimal(None) is None
     assert as_decimal(False) is None
     assert as_decimal(object()) is None  # type: ignore[arg-type]
+
+
+def test_numbers_longer_than_a_decimals_default_precision_keep_every_digit() -> None:
+    # Python's Decimal context keeps 28 digits: without a wider one these would be rounded
+    # (or refused) before they are written.
+    assert fixed(Decimal("1234567890123456789012345678.5"), 2) == (
+        "1,234,567,890,123,456,789,012,345,678.50"
+    )
+    assert as_written(123_456_789_012_345_678_901_234_567_891, 1_000) == (
+        "123,456,789,012,345,678,901,234,567.891"
+    )
