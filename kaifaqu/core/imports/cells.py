@@ -42,6 +42,17 @@ def row_errors(
     ]
 
 
+def _too_large(unit: str) -> Callable[[dict[str, Any]], str]:
+    """The message of a figure too large for its field, quoting the cell with its unit."""
+
+    def message(row: dict[str, Any]) -> str:
+        return _("%(value)s is too large for this figure.") % {
+            "value": with_unit(row["text"], unit)
+        }
+
+    return message
+
+
 def header_errors(columns: list[MatchedColumn], spec: FormSpec) -> list[RowError]:
     """Missing key columns, two columns for one figure, no figure column at all."""
     errors = []
@@ -173,10 +184,7 @@ def read_cells(
             too_big.select(ROW, pl.col(f"r{c.index}").alias("text")),
             c.header,
             "too_large",
-            lambda row, written_in=written_in: (
-                _("%(value)s is too large for this figure.")
-                % {"value": with_unit(row["text"], written_in)}
-            ),
+            _too_large(written_in),
         )
         if c.measure == COUNT:
             fractional = frame.filter(

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.lib import formatting
-from kaifaqu.core.lib.formatting import EMPTY
+from kaifaqu.core.lib.formatting import EMPTY as EMPTY  # re-exported: the pages import it here
 
 # Excel's number formats of the exports, as the pages write numbers (core.lib.formatting).
 MONEY_FORMAT = "#,##0.00"  # 万元, 万千瓦时

@@ -81,7 +81,8 @@ class RosterImportResultSerializer(serializers.Serializer[Any]):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = RosterImportErrorSerializer(many=True)
+    # The metaclass takes declared fields off the class, so Serializer.errors stays intact.
+    errors = RosterImportErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 @extend_schema(tags=["enterprises"])

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 
-from kaifaqu.core.permissions import Role
 from kaifaqu.accounts.services import user_create
 from kaifaqu.conftest import PASSWORD, Personas, World
+from kaifaqu.core.permissions import Role
 from kaifaqu.core.tests.api_clients import token_client
 from kaifaqu.enterprises.models import RosterEntry, StatCategory
 from kaifaqu.enterprises.services import roster_entry_add
@@ -57,7 +57,7 @@ def test_the_list_is_scoped_and_filtered_by_year_category_zone_and_park(
         ("甲一水泥有限公司", 2025, "industry"),
         ("甲二新材料有限公司", 2025, "services"),
     }
-    assert rows(client.get(LIST, {"year": 2025, "category": "industry"})) == {
+    assert rows(client.get(LIST, {"year": "2025", "category": "industry"})) == {
         ("甲一水泥有限公司", 2025, "industry")
     }
     assert rows(client.get(LIST, {"park": world.park_a2.pk})) == {

@@ -35,7 +35,7 @@ HEADERS = [
 ]
 
 
-def workbook(rows: list[list[Any]], headers: list[str] = HEADERS) -> io.BytesIO:
+def workbook(rows: Any, headers: list[str] = HEADERS) -> io.BytesIO:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("名录")
     sheet.append(headers)
@@ -48,7 +48,7 @@ def workbook(rows: list[list[Any]], headers: list[str] = HEADERS) -> io.BytesIO:
     return buffer
 
 
-def run(by: Any, rows: list[list[Any]], headers: list[str] = HEADERS) -> Any:
+def run(by: Any, rows: Any, headers: list[str] = HEADERS) -> Any:
     return rosters_import(by=by, file=workbook(rows, headers), filename="roster.xlsx")
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -119,16 +120,7 @@ def prepare(
             ),
             ytd.header,
             "cumulative_mismatch",
-            lambda row, ytd=ytd: (
-                _(
-                    "The 1–本月 figure %(given)s does not equal the earlier months plus this "
-                    "month, %(sum)s."
-                )
-                % {
-                    "given": figure_as_written(row["given"], ytd, unit, kwh),
-                    "sum": figure_as_written(row["sum"], ytd, unit, kwh),
-                }
-            ),
+            _mismatch(_quoted(ytd, unit, kwh)),
         )
 
     # The review's hard rules, with each zone's thresholds.
@@ -156,10 +148,24 @@ def _written(
             column.target not in chosen or not column.cumulative
         ):
             chosen[column.target] = column
-    return {
-        name: (lambda whole, c=column: figure_as_written(whole, c, unit, kwh))
-        for name, column in chosen.items()
-    }
+    return {name: _quoted(column, unit, kwh) for name, column in chosen.items()}
+
+
+def _quoted(column: MatchedColumn, unit: MoneyUnit, kwh: int) -> Callable[[int | None], str]:
+    def quote(whole: int | None) -> str:
+        return figure_as_written(whole, column, unit, kwh)
+
+    return quote
+
+
+def _mismatch(quote: Callable[[int | None], str]) -> Callable[[dict[str, Any]], str]:
+    def message(row: dict[str, Any]) -> str:
+        return _(
+            "The 1–本月 figure %(given)s does not equal the earlier months plus this "
+            "month, %(sum)s."
+        ) % {"given": quote(row["given"]), "sum": quote(row["sum"])}
+
+    return message
 
 
 def _hard_errors(
@@ -191,7 +197,7 @@ def _hard_errors(
         (zone_settings, pl.col("zone_id") == zone_id) for zone_id, zone_settings in settings.items()
     ]
     groups.append((None, ~pl.col("zone_id").is_in(list(settings))))
-    findings = []
+    findings: list[tuple[Any, ...]] = []
     for zone_settings, mask in groups:
         part = frame.filter(mask).drop("zone_id")
         if part.height:

@@ -45,7 +45,7 @@ def test_a_thousand_yuan_file_a_yuan_file_and_a_yi_choice_store_the_same_wan(
     world: World, personas: Personas
 ) -> None:
     # 1,234.5 万元 of output, 2,000 万元 of revenue, 50 万千瓦时 written three ways.
-    files = [
+    files: list[tuple[list[str], list[object], MoneyUnit]] = [
         # 千元 in the headers; the form's 元 is overruled.
         (
             ["工业总产值(千元)", "营业收入（千元）", "用电量(千瓦时)"],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from kaifaqu.accounts.models import User
 from kaifaqu.core.imports.cells import header_errors, read_cells, row_errors
 from kaifaqu.core.imports.errors import RowError
-from kaifaqu.core.imports.headers import PERIOD, USCC
+from kaifaqu.core.imports.headers import PERIOD, USCC, MatchedColumn
 from kaifaqu.core.imports.reading import ROW, Sheet
 from kaifaqu.core.imports.units import KWH_PER_WAN, figure_as_written
 from kaifaqu.core.lib.money import MoneyUnit
@@ -40,6 +42,17 @@ class Prepared:
     errors: list[RowError] = field(default_factory=list)
 
 
+def _negative(column: MatchedColumn, unit: MoneyUnit, kwh: int) -> Callable[[dict[str, Any]], str]:
+    """The message of a negative figure, quoted as the file wrote it, with its unit."""
+
+    def message(row: dict[str, Any]) -> str:
+        return _("%(value)s is negative; a tax or electricity figure is 0 or more.") % {
+            "value": figure_as_written(row["whole"], column, unit, kwh)
+        }
+
+    return message
+
+
 def prepare(
     sheet: Sheet,
     *,
@@ -65,10 +78,7 @@ def prepare(
             negative.select(ROW, pl.col(f"n{c.index}").alias("whole")),
             c.header,
             "negative",
-            lambda row, c=c: (
-                _("%(value)s is negative; a tax or electricity figure is 0 or more.")
-                % {"value": figure_as_written(row["whole"], c, unit, kwh)}
-            ),
+            _negative(c, unit, kwh),
         )
     # A row that names an enterprise and gives no figure is most likely a mistake in the list.
     errors += row_errors(
