@@ -43,14 +43,15 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.user = user
-        if not kind.units:  # a file without money (a roster)
+        unit: Any = self.fields["unit"]
+        if kind.units:
+            unit.choices = [(choice.value, choice.value) for choice in kind.units]
+            unit.initial = kind.default_unit.value
+            if kind.unit_label:
+                unit.label = kind.unit_label
+            unit.help_text = kind.unit_help
+        else:  # a file without money (a roster): nothing to choose
             del self.fields["unit"]
-        unit: Any = self.fields.get("unit") or forms.ChoiceField()
-        unit.choices = [(choice.value, choice.value) for choice in kind.units]
-        unit.initial = kind.default_unit.value
-        if kind.unit_label:
-            unit.label = kind.unit_label
-        unit.help_text = kind.unit_help
         if kind.electricity_units:
             self.fields["electricity_unit"] = forms.ChoiceField(
                 label=gettext_lazy("Unit of electricity"),

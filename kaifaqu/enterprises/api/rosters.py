@@ -65,6 +65,10 @@ class RosterCarryForwardSerializer(serializers.Serializer[Any]):
     from_year = serializers.IntegerField(min_value=2000, max_value=2099)
 
 
+class RosterCarriedSerializer(serializers.Serializer[Any]):
+    added = serializers.IntegerField(help_text=_("Entries added to the next year's roster."))
+
+
 class RosterImportSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text=_("An .xlsx workbook or a .csv file."))
 
@@ -142,7 +146,7 @@ class RosterEntryViewSet(ScopedViewSet):
 
     @extend_schema(
         request=RosterCarryForwardSerializer,
-        responses={200: serializers.DictField(child=serializers.IntegerField())},
+        responses={200: RosterCarriedSerializer},
     )
     @action(detail=False, methods=["post"], url_path="carry-forward")
     def carry_forward(self, request: Request) -> Response:
