@@ -20,6 +20,10 @@ class EnterprisesConfig(AppConfig):
 
         for key, entry in MENU_ENTRIES.items():
             STATISTICS_MENU.register(key, entry)
+        from kaifaqu.core.imports import register
+        from kaifaqu.enterprises.imports import ROSTERS_IMPORT
+
+        register(kind="rosters", spec=ROSTERS_IMPORT)
 
         from kaifaqu.core.views.related import register_related
         from kaifaqu.enterprises.views.enterprises import related_records
