@@ -20,3 +20,8 @@ class IndicatorsConfig(AppConfig):
         from kaifaqu.indicators.tasks import rollup_enqueue
 
         on_returns_changed.register(rollup_enqueue)
+        # The reporting month's pages (returns) show the publications and publish through us.
+        from kaifaqu.indicators.selectors.publication import PublicationsForMonths
+        from kaifaqu.returns.publishing import MONTH_PUBLISHING, PUBLISHING_KEY
+
+        MONTH_PUBLISHING.register(PUBLISHING_KEY, PublicationsForMonths())
