@@ -147,7 +147,7 @@ def region_month_rows(
     key = ZONE_SORTS.get(sort, ZONE_SORTS["response"])
     rated = sorted(
         (row for row in rows if key(row) is not None),
-        key=lambda row: (key(row), row.zone.name),  # type: ignore[return-value]
+        key=lambda row: (key(row), row.zone.name),
         reverse=descending,
     )
     return [*rated, *(row for row in rows if key(row) is None)], total

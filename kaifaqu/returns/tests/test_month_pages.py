@@ -36,7 +36,7 @@ from kaifaqu.returns.tests.month_fixtures import (
 pytestmark = pytest.mark.django_db
 LIST = reverse("returns:month-list")
 ZONES = reverse("returns:month-zones")
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "month-body"}
+HTMX = {"HX-Request": "true", "HX-Target": "month-body"}
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_the_firm_list_filters_by_state_and_names_the_reporter_accounts(
     every = client.get(detail(march["month"]), {"state": ""}).content.decode()
     assert march["accepted"].name in every
     assert "reporter" in every  # the account of 甲一
-    accepted = client.get(detail(march["month"]), {"state": "accepted"}, **HTMX).content.decode()
+    accepted = client.get(detail(march["month"]), {"state": "accepted"}, headers=HTMX).content.decode()
     assert march["accepted"].name in accepted and march["silent"].name not in accepted
     assert "<html" not in accepted  # only the body, for htmx
 
@@ -144,7 +144,7 @@ def test_a_reminder_and_a_non_response_redraw_the_body_and_can_be_withdrawn(
     response = client.post(
         action("month-remind", month, silent.pk),
         {f"remind-{silent.pk}-channel": "phone", f"remind-{silent.pk}-note": "周五前报"},
-        **HTMX,
+        headers=HTMX,
     )
     assert response.status_code == 200 and "<html" not in response.content.decode()
     reminder = Reminder.objects.get()
@@ -153,13 +153,13 @@ def test_a_reminder_and_a_non_response_redraw_the_body_and_can_be_withdrawn(
     response = client.post(
         action("month-non-response", month, silent.pk),
         {f"nr-{silent.pk}-reason": NonResponseReason.SUSPENDED, f"nr-{silent.pk}-treatment": ""},
-        **HTMX,
+        headers=HTMX,
     )
     record = NonResponse.objects.get()
     # The reason's default: a firm that stopped producing counts as nothing.
     assert record.treatment == NonResponseTreatment.ZERO
     assert 'data-testid="month-non-responses"' in response.content.decode()
-    client.post(action("month-non-response-withdraw", month, record.pk), **HTMX)
+    client.post(action("month-non-response-withdraw", month, record.pk), headers=HTMX)
     assert not NonResponse.objects.exists()
 
 
@@ -170,7 +170,7 @@ def test_a_refused_action_says_why_on_the_redrawn_body(
     response = signed_in("statistician").post(
         action("month-non-response", march["month"], waiting.pk),
         {f"nr-{waiting.pk}-reason": NonResponseReason.REFUSED},
-        **HTMX,
+        headers=HTMX,
     )
     assert response.status_code == 200
     assert waiting.name in response.content.decode()
@@ -214,12 +214,12 @@ def test_the_close_refused_then_done_then_publish_reopen_correct_and_publish_aga
     page = client.get(detail(month)).content.decode()
     assert "修订中" in page and 'data-testid="month-corrections"' in page
     accepted = the_return(march["accepted"])
-    missing = client.post(action("month-correct", month, accepted.pk), {}, **HTMX)
+    missing = client.post(action("month-correct", month, accepted.pk), {}, headers=HTMX)
     assert "alert-danger" in missing.content.decode()
     client.post(
         action("month-correct", month, accepted.pk),
         {f"correct-{accepted.pk}-comment": "产值填错，请更正"},
-        **HTMX,
+        headers=HTMX,
     )
     assert the_return(march["accepted"]).status == ReturnStatus.RETURNED
     # The firm corrects its own return and submits it; the office accepts it.

@@ -45,6 +45,7 @@ from kaifaqu.returns.models import (
     ReportingMonth,
     Return,
     ReturnStatus,
+    ReviewDecision,
 )
 from kaifaqu.returns.publishing import month_publishing
 from kaifaqu.returns.selectors.month_pages import (
@@ -294,7 +295,7 @@ def revision_log(record: ReportingMonth) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     previous = None
     for publication in publishing.log(record):
-        changes = (
+        changes: list[ReviewDecision] = (
             list(month_decisions(record, after=previous, until=publication.published_at))
             if previous is not None
             else []
