@@ -64,14 +64,14 @@ class MonthOpenForm(StyledForm):
     deadline = forms.DateField(
         label=_("Returns due by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for the reporting calendar's deadline."),
     )
 
 
 class DeadlineForm(StyledForm):
     deadline = forms.DateField(
-        label=_("Returns due by"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Returns due by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

@@ -104,7 +104,9 @@ def test_open_close_reopen_deadline_and_publish_through_the_api(
     assert no_reason.status_code == 400
     reopened = client.post(f"{MONTHS}{month.pk}/reopen/", {"reason": "更正"}).json()
     assert (reopened["status"], reopened["revision"], reopened["phase"]) == ("open", 1, "revising")
-    log = client.get("/api/publications/", {"zone": str(world.zone_a.pk), "period": "2025-03"}).json()
+    log = client.get(
+        "/api/publications/", {"zone": str(world.zone_a.pk), "period": "2025-03"}
+    ).json()
     assert [entry["revision"] for entry in log["results"]] == [0]
 
 

@@ -131,7 +131,9 @@ def test_the_firm_list_filters_by_state_and_names_the_reporter_accounts(
     every = client.get(detail(march["month"]), {"state": ""}).content.decode()
     assert march["accepted"].name in every
     assert "reporter" in every  # the account of 甲一
-    accepted = client.get(detail(march["month"]), {"state": "accepted"}, headers=HTMX).content.decode()
+    accepted = client.get(
+        detail(march["month"]), {"state": "accepted"}, headers=HTMX
+    ).content.decode()
     assert march["accepted"].name in accepted and march["silent"].name not in accepted
     assert "<html" not in accepted  # only the body, for htmx
 
