@@ -408,11 +408,11 @@ class NonResponseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
     _MonthRecordViewSet,
 ):
     """Firms recorded as not reported (未报) for a month, with the reason and treatment. Create
-    records one (again: changes it); delete withdraws it while the month is open."""
+    records one (again: changes it); POST withdraw/ takes it back while the month is open (the
+    API has no DELETE: a withdrawal is an action of the service, audited)."""
 
     serializer_class = NonResponseSerializer
     filterset_class = NonResponseFilter
@@ -440,8 +440,12 @@ class NonResponseViewSet(
         )
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
-    def perform_destroy(self, instance: NonResponse) -> None:
-        non_response_remove(by=api_user(self.request), non_response=instance)
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw the 未报 record (the firm reports after all); the month must be open."""
+        non_response_remove(by=api_user(request), non_response=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReminderSerializer(serializers.ModelSerializer[Reminder]):

@@ -90,7 +90,8 @@ def test_open_close_reopen_deadline_and_publish_through_the_api(
     not_reported("sent_back", reason="suspended")
     not_reported("draft", reason="deregistered")
     withdrawn = NonResponse.objects.get(enterprise=march["draft"])
-    assert client.delete(f"/api/non-responses/{withdrawn.pk}/").status_code == 204
+    assert client.post(f"/api/non-responses/{withdrawn.pk}/withdraw/").status_code == 204
+    assert not NonResponse.objects.filter(pk=withdrawn.pk).exists()
     assert client.post(f"{MONTHS}{month.pk}/close/").status_code == 400
     not_reported("draft", reason="suspended")
     closed = client.post(f"{MONTHS}{month.pk}/close/")
