@@ -5,6 +5,7 @@ from kaifaqu.enterprises.api.rosters import RosterEntryViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet
 from kaifaqu.indicators.api.contributions import IndicatorContributionsViewSet
+from kaifaqu.indicators.api.publication import PublicationViewSet
 from kaifaqu.indicators.api.table import (
     IndicatorCatalogueViewSet,
     IndicatorTableViewSet,
@@ -29,7 +30,10 @@ from kaifaqu.projects.api.warnings import ProjectWarningViewSet
 from kaifaqu.returns.api import (
     CandidateViewSet,
     GapViewSet,
+    NonResponseViewSet,
     ProxyFigureViewSet,
+    ReminderViewSet,
+    ReportingMonthViewSet,
     ReturnViewSet,
     ReviewDecisionViewSet,
 )
@@ -63,6 +67,11 @@ router.register("review-decisions", ReviewDecisionViewSet, basename="review-deci
 router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")
 router.register("gaps", GapViewSet, basename="gap")
 router.register("candidates", CandidateViewSet, basename="candidate")
+# The reporting month (报告期): months with their progress, 未报 records, reminders; publication.
+router.register("reporting-months", ReportingMonthViewSet, basename="reporting-month")
+router.register("non-responses", NonResponseViewSet, basename="non-response")
+router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("publications", PublicationViewSet, basename="publication")
 router.register("price-indexes", PriceIndexViewSet, basename="price-index")
 router.register("targets", TargetViewSet, basename="target")
 # The indicator table of a slice and month (masked as on the page), and the catalogue.

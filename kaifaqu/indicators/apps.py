@@ -26,3 +26,8 @@ class IndicatorsConfig(AppConfig):
 
         for key, entry in MENU_ENTRIES.items():
             STATISTICS_MENU.register(key, entry)
+        # The reporting month's pages (returns) show the publications and publish through us.
+        from kaifaqu.indicators.selectors.publication import PublicationsForMonths
+        from kaifaqu.returns.publishing import MONTH_PUBLISHING, PUBLISHING_KEY
+
+        MONTH_PUBLISHING.register(PUBLISHING_KEY, PublicationsForMonths())

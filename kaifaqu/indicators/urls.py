@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaifaqu.indicators.views import contributions, inputs, table, targets
+from kaifaqu.indicators.views import contributions, inputs, publication, table, targets
 
 app_name = "indicators"
 urlpatterns = [
@@ -43,4 +43,10 @@ urlpatterns = [
     path("target-progress/", targets.TargetProgressView.as_view(), name="target-progress"),
     path("warnings/", targets.WarningListView.as_view(), name="warning-list"),
     path("rankings/", targets.ZoneRankingView.as_view(), name="zone-ranking"),
+    # Publishing a closed reporting month (its page is returns:month-detail).
+    path(
+        "months/<int:pk>/publish/",
+        publication.MonthPublishView.as_view(),
+        name="month-publish",
+    ),
 ]

@@ -31,6 +31,12 @@ MENU_ENTRIES = {
         5,
         applies=_of_an_enterprise,
     ),
+    "month-list": MenuEntry(
+        MONTH, _("Reporting months"), "returns:month-list", "returns.see_month", 10
+    ),
+    "month-zones": MenuEntry(
+        MONTH, _("Zones' reporting progress"), "returns:month-zones", "returns.compare_months", 12
+    ),
     "review-queue": MenuEntry(
         MONTH, _("Review queue"), "returns:review-queue", "returns.reviewdecision.change", 20
     ),

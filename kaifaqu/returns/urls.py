@@ -1,7 +1,15 @@
 from django.urls import path
 
 from kaifaqu.core.imports.views import ImportTemplateView, ImportView
-from kaifaqu.returns.views import candidates, gaps, proxies, returns, review
+from kaifaqu.returns.views import (
+    candidates,
+    gaps,
+    month_actions,
+    months,
+    proxies,
+    returns,
+    review,
+)
 from kaifaqu.returns.views import settings as settings_views
 
 app_name = "returns"
@@ -46,5 +54,37 @@ urlpatterns = [
         "proxies/import/template/",
         ImportTemplateView.as_view(kind="proxies"),
         name="proxy-import-template",
+    ),
+    # The reporting month (报告期): a zone's months, the zones of a region, a month's page and
+    # its actions (publishing is the indicators' page action: indicators:month-publish).
+    path("months/", months.MonthListView.as_view(), name="month-list"),
+    path("months/zones/", months.MonthZonesView.as_view(), name="month-zones"),
+    path("months/<int:pk>/", months.MonthDetailView.as_view(), name="month-detail"),
+    path(
+        "months/<int:pk>/deadline/",
+        month_actions.MonthDeadlineView.as_view(),
+        name="month-deadline",
+    ),
+    path(
+        "months/<int:pk>/firms/<int:enterprise>/remind/",
+        month_actions.MonthReminderView.as_view(),
+        name="month-remind",
+    ),
+    path(
+        "months/<int:pk>/firms/<int:enterprise>/not-reported/",
+        month_actions.MonthNonResponseView.as_view(),
+        name="month-non-response",
+    ),
+    path(
+        "months/<int:pk>/not-reported/<int:non_response>/withdraw/",
+        month_actions.MonthNonResponseWithdrawView.as_view(),
+        name="month-non-response-withdraw",
+    ),
+    path("months/<int:pk>/close/", month_actions.MonthCloseView.as_view(), name="month-close"),
+    path("months/<int:pk>/reopen/", month_actions.MonthReopenView.as_view(), name="month-reopen"),
+    path(
+        "months/<int:pk>/returns/<int:return_pk>/correct/",
+        month_actions.MonthCorrectionView.as_view(),
+        name="month-correct",
     ),
 ]

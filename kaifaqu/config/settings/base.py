@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "MoneyUnitEnum": ["元", "千元", "万元", "亿元"],
         "IndicatorUnitEnum": "kaifaqu.indicators.api.table.UNITS",
         "DropReasonEnum": "kaifaqu.projects.models.DropReason",
+        "ReportingMonthStatusEnum": "kaifaqu.returns.models.ReportingMonthStatus",
     },
     "TAGS": [
         {"name": "geo", "description": _("Regions (GB/T 2260), zones and parks")},

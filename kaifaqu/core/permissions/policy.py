@@ -73,6 +73,9 @@ POLICY: dict[str, frozenset[str]] = {
     # chasing, recording 未报, closing and reopening a month are the statistics office's.
     "returns.see_month": STATISTICS_STAFF,
     "returns.run_month": frozenset({SYSTEM, STATISTICIAN}),
+    # The zones of a region side by side for a month (response and acceptance rates, counts by
+    # state; no firm named): the provincial or city office follows its zones' months.
+    "returns.compare_months": frozenset({SYSTEM, PROVINCE}),
     "returns.import": frozenset({SYSTEM, STATISTICIAN}),
     "returns.import_proxies": frozenset({SYSTEM, STATISTICIAN}),
     # Estimates (估算) of firms that did not report when the month is closed: the statistics

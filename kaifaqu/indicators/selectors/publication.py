@@ -24,6 +24,7 @@ from kaifaqu.core.permissions import AskingUser, user_may
 from kaifaqu.indicators.models import ZONE_KINDS, IndicatorCell, Publication, SliceKind
 from kaifaqu.indicators.selectors.slices import Slice, latest_month
 from kaifaqu.returns.models import ReportingMonth, ReportingMonthStatus
+from kaifaqu.returns.publishing import PublishedRevision
 from kaifaqu.returns.selectors.months import Progress, month_progress
 
 
@@ -196,3 +197,44 @@ def reader_latest_month(user: User, slice: Slice) -> Month | None:
     if sees_unpublished(user):
         return latest_month(user)
     return latest_shown(user, slice)
+
+
+def month_publications(reporting_month: ReportingMonth) -> list[Publication]:
+    """A zone's month's publications, first to last: its revision log (the caller checked the
+    month's scope)."""
+    return list(
+        Publication.objects.filter(zone_id=reporting_month.zone_id, period=reporting_month.period)
+        .select_related("published_by")
+        .order_by("revision", "published_at")
+    )
+
+
+class PublicationsForMonths:
+    """What the reporting month's pages (returns, a layer below) show of the publications:
+    registered in `returns.publishing.MONTH_PUBLISHING` by IndicatorsConfig.ready()."""
+
+    publish_url_name = "indicators:month-publish"
+
+    def latest_revisions(self, zone_ids: Iterable[int]) -> dict[tuple[int, date], int]:
+        return {
+            (row["zone_id"], row["period"]): row["latest"]
+            for row in Publication.objects.filter(zone_id__in=list(zone_ids))
+            .values("zone_id", "period")
+            .annotate(latest=Max("revision"))
+            .order_by()
+        }
+
+    def log(self, reporting_month: ReportingMonth) -> list[PublishedRevision]:
+        return [
+            PublishedRevision(
+                revision=publication.revision,
+                published_at=publication.published_at,
+                published_by=publication.published_by.username if publication.published_by else "",
+                note=publication.note,
+                firms=publication.firms,
+                accepted=publication.accepted,
+                estimated=publication.estimated,
+                not_reported=publication.not_reported,
+            )
+            for publication in month_publications(reporting_month)
+        ]

@@ -15,6 +15,7 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.fields import IsFirstOfMonth
@@ -106,6 +107,9 @@ class ReportingMonth(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.zone} {self.period:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("returns:month-detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
