@@ -231,11 +231,12 @@ def _case(
     values = dict(drawn.values)
     earlier: list[GeneratedReturn] = []
     if recipe == "month_on_month_swing":
-        # Last month dipped (accepted, explained); this month is back above it by `rise`.
+        # Last month dipped (accepted, explained) so that this ordinary month is `rise` times
+        # it: the swing is against last month only, not against the same month last year.
         previous = by_key[(uscc, month.shift(-1))]
-        dipped = _scaled(previous.values, Decimal(case["dip"]))
+        factor = values["gross_output"] / (Decimal(case["rise"]) * previous.values["gross_output"])
+        dipped = _scaled(previous.values, factor)
         earlier.append(replace(previous, values=dipped, explanation=case["explanation_before"]))
-        values = _scaled(previous.values, Decimal(case["dip"]) * Decimal(case["rise"]))
     elif recipe == "year_on_year_swing":
         # A new line: the two months before (accepted, explained) and this one well above
         # the same months of last year, level with each other.
