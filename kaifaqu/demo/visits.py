@@ -28,7 +28,7 @@ from kaifaqu.projects.services import service_visit_record
 SEED = "kaifaqu-demo-visits-1"
 OFFICER = "zhaoshang"
 PARK_CENTRE = {"神电固废综合利用园区": "shendian"}  # the park service centre that goes along
-SUMMARIES = {
+SUMMARIES: dict[str, str] = {
     Stage.LEAD: "了解企业投资意向与选址需求（示例）。",
     Stage.NEGOTIATING: "洽谈投资协议条款，梳理用地、用能需求（示例）。",
     Stage.SIGNED: "推进项目备案与前期手续（示例）。",
