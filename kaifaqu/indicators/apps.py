@@ -10,9 +10,9 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kaifaqu.indicators.models import PriceIndex, ReportedFigure, Target
+        from kaifaqu.indicators.models import PriceIndex, Publication, ReportedFigure, Target
 
-        for model in (ReportedFigure, PriceIndex, Target):
+        for model in (ReportedFigure, PriceIndex, Target, Publication):
             auditlog.register(model)
         # Returns counted in statistics changed (marked by the returns services): the indicator
         # table follows in the background (indicators/tasks.py).

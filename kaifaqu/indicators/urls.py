@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaifaqu.indicators.views import inputs, table, targets
+from kaifaqu.indicators.views import contributions, inputs, table, targets
 
 app_name = "indicators"
 urlpatterns = [
@@ -28,6 +28,16 @@ urlpatterns = [
         "indicators/<str:code>/enterprises/",
         table.IndicatorDrillView.as_view(),
         name="indicator-drill",
+    ),
+    path(
+        "indicators/<str:code>/contributions/",
+        contributions.IndicatorContributionsView.as_view(),
+        name="indicator-contributions",
+    ),
+    path(
+        "indicators/<str:code>/contributions/export/",
+        contributions.IndicatorContributionsExportView.as_view(),
+        name="indicator-contributions-export",
     ),
     # Targets against actuals (序时进度), warnings of the zones, and zones ranked.
     path("target-progress/", targets.TargetProgressView.as_view(), name="target-progress"),

@@ -12,6 +12,7 @@ from kaifaqu.indicators.models.inputs import (
     indicator_unit,
     industrial_divisions,
 )
+from kaifaqu.indicators.models.publication import Publication, PublicationQuerySet
 from kaifaqu.indicators.models.rates import ValueAddedRate
 from kaifaqu.indicators.models.rollups import ZONE_KINDS, IndicatorCell, SliceKind
 
@@ -22,6 +23,8 @@ __all__ = [
     "IndicatorCode",
     "PriceIndex",
     "PriceIndexQuerySet",
+    "Publication",
+    "PublicationQuerySet",
     "ReportedFigure",
     "ReportedFigureQuerySet",
     "SliceKind",

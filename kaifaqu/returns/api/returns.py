@@ -100,10 +100,11 @@ class ReturnSerializer(serializers.ModelSerializer[Return]):
             "submitted_at",
             "submitted_by",
             "is_illustrative",
+            "is_estimate",
             "findings",
             "decisions",
         ]
-        read_only_fields = ["status", "source", "submitted_at", "is_illustrative"]
+        read_only_fields = ["status", "source", "submitted_at", "is_illustrative", "is_estimate"]
         # One return a month: saving the month again updates its draft (the service decides).
         validators: list[Any] = []
 

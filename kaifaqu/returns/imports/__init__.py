@@ -40,6 +40,7 @@ from kaifaqu.returns.review.engine import SOFT_FIELDS
 from kaifaqu.returns.selectors.ledger import ledger_reuse
 from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_record
+from kaifaqu.returns.services.month_guard import reporting_months_ensure
 
 __all__ = [
     "RETURNS_IMPORT",
@@ -136,6 +137,11 @@ def write(
         # The written returns with their ids and figures (whole units), for the ledger and review.
         written = keys.join(candidates, on=writer.KEY, how="inner")
         ledger_record(written.select("enterprise_id", "period", *LEDGER_FIELDS))
+        # The months the file reports are open for reporting from now on (if they were not).
+        months = written.select("zone_id", "period").unique()
+        reporting_months_ensure(
+            zip(months["zone_id"].to_list(), months["period"].to_list(), strict=True)
+        )
         writer.log_updates(
             updated=plan.updated, before=plan.before, by=by, now=now, file_name=filename
         )

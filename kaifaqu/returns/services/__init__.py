@@ -1,5 +1,6 @@
 """Writes of the intake, one module per area; import them from here."""
 
+from kaifaqu.returns.services.estimates import estimates_create
 from kaifaqu.returns.services.gaps import gap_assign, gap_close, gaps_refresh
 from kaifaqu.returns.services.proxies import proxy_figure_record
 from kaifaqu.returns.services.returns import (
@@ -14,6 +15,7 @@ from kaifaqu.returns.services.returns import (
 )
 
 __all__ = [
+    "estimates_create",
     "gap_assign",
     "gap_close",
     "gaps_refresh",

@@ -23,6 +23,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
+    ReportingMonth,
     Return,
     ReturnSource,
     ReturnStatus,
@@ -34,6 +35,10 @@ from kaifaqu.returns.models import (
 from kaifaqu.returns.review import finding_message, hard_violations, review_returns
 from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_update
+from kaifaqu.returns.services.month_guard import (
+    ensure_month_takes_returns,
+    reporting_month_ensure,
+)
 
 EDITABLE = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 SETTINGS_FIELDS = (
@@ -95,10 +100,12 @@ def return_save(
 ) -> Return:
     """Create or update the month's return while it is a draft or has been sent back.
 
-    Only the figures named in `values` change. A submitted or accepted return is not changed.
+    Only the figures named in `values` change. A submitted or accepted return is not changed,
+    but an estimate (估算) is replaced by the firm's return: a draft with the given figures only.
     """
     _ensure_enterprise_in_scope(by, enterprise)
     month = period.replace(day=1)
+    ensure_month_takes_returns([(enterprise.zone_id, month)])
     figures = _figures(values)
     existing = (
         Return.objects.select_for_update().filter(enterprise=enterprise, period=month).first()
@@ -110,6 +117,27 @@ def return_save(
             data={"enterprise": enterprise, "period": month, "status": ReturnStatus.DRAFT, **data},
             by=by,
         )
+    elif existing.is_estimate:
+        # The firm's own return replaces the office's estimate (估算): its figures only, a draft
+        # again, out of the indicators until it is submitted and accepted.
+        replaced = {
+            **dict.fromkeys(MONTHLY_FIELDS),
+            **data,
+            "status": ReturnStatus.DRAFT,
+            "is_estimate": False,
+            "submitted_at": None,
+            "submitted_by": None,
+        }
+        # Written here, not through model_update: the firm does not see the estimate (its
+        # queryset leaves estimates out), only the return it turns into; the enterprise's scope
+        # was checked above.
+        for name, value in replaced.items():
+            setattr(existing, name, value)
+        existing.full_clean()
+        with acting_as(by):
+            existing.save()
+        record = existing
+        returns_changed([(enterprise.zone_id, month)])
     else:
         if existing.status not in EDITABLE:
             raise ValidationError(
@@ -119,11 +147,17 @@ def return_save(
             )
         record = model_update(instance=existing, fields=data.keys(), data=data, by=by)[0]
     ledger_update([(enterprise.pk, month)])
+    reporting_month_ensure(zone_id=enterprise.zone_id, period=month)
     return record
 
 
 def _locked(return_record: Return) -> Return:
-    return Return.objects.select_for_update().select_related("enterprise").get(pk=return_record.pk)
+    """The return, locked, in a month that still takes returns."""
+    record = (
+        Return.objects.select_for_update().select_related("enterprise").get(pk=return_record.pk)
+    )
+    ensure_month_takes_returns([(record.enterprise.zone_id, record.period)])
+    return record
 
 
 def statistics_settings_for(zone: Zone) -> StatisticsSettings:
@@ -282,8 +316,29 @@ def return_send_back(*, by: User, return_record: Return, comment: str) -> Review
             {"comment": _("Say why the return is sent back.")}, code="comment_required"
         )
     record = _locked(return_record)
+    in_revision = ReportingMonth.objects.filter(
+        zone_id=record.enterprise.zone_id, period=record.period, revision__gt=0
+    ).exists()
+    if record.status == ReturnStatus.ACCEPTED and in_revision:
+        # A revision (修订): the accepted return goes back to the firm to be corrected; it stops
+        # counting until it is accepted again.
+        decision = _decide(
+            by=by,
+            record=record,
+            kind=ReviewDecisionKind.SENT_BACK,
+            status=ReturnStatus.RETURNED,
+            comment=comment.strip(),
+        )
+        returns_changed([(record.enterprise.zone_id, record.period)])
+        return decision
     if record.status != ReturnStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted return can be sent back."), code="status")
+        raise ValidationError(
+            _(
+                "Only a submitted return can be sent back (an accepted one only while its month "
+                "is reopened as a revision)."
+            ),
+            code="status",
+        )
     return _decide(
         by=by,
         record=record,

@@ -70,6 +70,14 @@ STATUS_BADGE: dict[str, str] = {
 # How many months the reporter's month picker offers, counting back from last month.
 MONTHS_OFFERED = 24
 EDITABLE = frozenset({ReturnStatus.DRAFT, ReturnStatus.RETURNED})
+ESTIMATE_BADGE = "bg-yellow-lt"
+
+
+def status_text(record: Return) -> str:
+    """The status, and 估算 on an estimate of the office (the firm had not reported)."""
+    if record.is_estimate:
+        return _("%(status)s · estimate (估算)") % {"status": record.get_status_display()}
+    return str(record.get_status_display())
 
 
 def _label(name: str) -> Any:
@@ -108,7 +116,10 @@ COLUMNS = [
         _label("status"),
         attr("get_status_display"),
         sort="status",
-        badge=lambda record: STATUS_BADGE.get(record.status),
+        display=lambda record: status_text(record),
+        badge=lambda record: (
+            ESTIMATE_BADGE if record.is_estimate else STATUS_BADGE.get(record.status)
+        ),
     ),
     Column(
         "gross_output",
@@ -139,7 +150,7 @@ EXPORT_COLUMNS = [
     Column("uscc", gettext_lazy("Unified social credit code"), attr("enterprise.uscc")),
     Column("enterprise", _label("enterprise"), attr("enterprise.name")),
     Column("period", _label("period"), lambda record: f"{record.period:%Y-%m}"),
-    Column("status", _label("status"), attr("get_status_display")),
+    Column("status", _label("status"), status_text),
     Column("source", _label("source"), attr("get_source_display")),
     *[Column(name, _label(name), attr(name)) for name in MONTHLY_FIELDS],
     Column("hard", gettext_lazy("Blocking errors"), attr("hard_count")),
@@ -220,7 +231,8 @@ class ReturnDetailView(ReturnObjectMixin, RegistryDetailView):
     def get_context_data(self, obj: Return) -> dict[str, Any]:
         return {
             "record": obj,
-            "status_badge": STATUS_BADGE.get(obj.status),
+            "status_badge": ESTIMATE_BADGE if obj.is_estimate else STATUS_BADGE.get(obj.status),
+            "status_text": status_text(obj),
             "figures": figure_rows(user=self.request.user, record=obj),
             "findings": finding_rows(obj),
             "decisions": decisions_of(obj),
