@@ -20,7 +20,8 @@ from kaifaqu.demo.dataset import Dataset, FaiRow
 from kaifaqu.demo.timeline import Timeline
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.models import FaiRegistration, Project, Stage
-from kaifaqu.projects.services import fai_register, fai_report_record
+from kaifaqu.projects.services import fai_register
+from kaifaqu.projects.services.fai_bulk import fai_reports_append
 
 ONE = Decimal(1)
 WAN = Decimal(1)
@@ -68,25 +69,12 @@ def _report(
     built: tuple[Month, Month | None],
     timeline: Timeline,
 ) -> None:
+    """Append the months after the last one reported, up to last month, in one write."""
     reported = {Month.of(day) for day in registration.reports.values_list("month", flat=True)}
+    last = max(reported) if reported else None
     typed = [(Month.parse(text), amount) for text, amount in row.months]
     invested = row.opening + sum((amount for _, amount in typed), Decimal(0))
-    first = not reported
-    for month, amount in typed:
-        if month > timeline.last_month:
-            break
-        if month not in reported:
-            fai_report_record(
-                by=None,
-                registration=registration,
-                month=month,
-                month_amount=amount,
-                # The first month carries what was invested before reporting began.
-                cumulative=row.opening + amount if first else None,
-                is_illustrative=row.illustrative,
-            )
-            reported.add(month)
-        first = False
+    wanted = [(month, amount) for month, amount in typed if month <= timeline.last_month]
     start, done = built
     month = max(FIRST_GENERATED, start, Month.of(registration.registered_on))
     if typed:
@@ -98,17 +86,16 @@ def _report(
         if amount <= 0:
             break
         invested += amount
-        if month not in reported:
-            fai_report_record(
-                by=None,
-                registration=registration,
-                month=month,
-                month_amount=amount,
-                cumulative=row.opening + amount if first else None,
-                is_illustrative=row.illustrative,
-            )
-        first = False
+        wanted.append((month, amount))
         month = month.shift(1)
+    fai_reports_append(
+        by=None,
+        registration=registration,
+        months=[(m, amount) for m, amount in wanted if last is None or m > last],
+        # The first month carries what was invested before reporting began.
+        opening=row.opening,
+        is_illustrative=row.illustrative,
+    )
 
 
 def _amount(dataset: Dataset, row: FaiRow, month: Month) -> Decimal:

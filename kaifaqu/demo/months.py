@@ -66,6 +66,8 @@ class Living:
     scale: Decimal
     live_from: Month
     base_rows: list[GeneratedReturn]
+    # The firm-months closed without a return (未报), recorded by the statistician instead.
+    absent: frozenset[tuple[str, Month]] = frozenset()
 
     @property
     def seed(self) -> str:
@@ -73,6 +75,11 @@ class Living:
 
     def reports(self, uscc: str, month: Month) -> bool:
         return self.first[uscc] <= month and (uscc not in self.last or month <= self.last[uscc])
+
+    def returns(self, uscc: str, month: Month) -> bool:
+        """Whether the firm's return of the month reached the office (it reports and is not
+        one of the months recorded 未报)."""
+        return self.reports(uscc, month) and (uscc, month) not in self.absent
 
     def draw(self, uscc: str, month: Month) -> GeneratedReturn:
         """The firm's month, from its own generator for this month."""
@@ -125,7 +132,10 @@ def living(
                 for step in row.get("steps", [])
             ]
     last = {row["uscc"]: Month.parse(row["last_month"]) for row in live.get("exits", [])}
-    return Living(params, firms, anchors, first, last, steps, scale, live_from, base_rows)
+    absent = frozenset(
+        (row["uscc"], Month.parse(row["month"])) for row in live.get("non_responses", [])
+    )
+    return Living(params, firms, anchors, first, last, steps, scale, live_from, base_rows, absent)
 
 
 def history(world: Living, *, through: Month) -> list[GeneratedReturn]:
@@ -140,7 +150,7 @@ def history(world: Living, *, through: Month) -> list[GeneratedReturn]:
     rows.extend(typed.values())
     for uscc in world.firms:
         for month in _months(world.live_from, through):
-            if world.reports(uscc, month) and (uscc, month) not in typed:
+            if world.returns(uscc, month) and (uscc, month) not in typed:
                 rows.append(world.draw(uscc, month))
     return rows
 

@@ -17,18 +17,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.demo.months import RETURNED, current, history, living, roster_years
+from kaifaqu.demo.months import MONEY, RETURNED, current, history, living, roster_years
 from kaifaqu.demo.returngen import GeneratedReturn, read_parameters
 from kaifaqu.demo.timeline import Timeline
-from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
-from kaifaqu.enterprises.services import roster_entry_add
+from kaifaqu.enterprises.models import Enterprise, StatCategory
+from kaifaqu.enterprises.services import RosterAddition, roster_entries_add
 from kaifaqu.indicators.models import ValueAddedRate
 from kaifaqu.indicators.rates import load_value_added_rates
-from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
+from kaifaqu.returns.models import (
+    ReportingMonth,
+    ReportingMonthStatus,
+    Return,
+    ReturnSource,
+    ReturnStatus,
+)
 from kaifaqu.returns.services import return_send_back
 from kaifaqu.returns.services.ledger import ledger_update
 
@@ -43,6 +52,9 @@ class ReturnsLoaded:
     rosters: Counter[str]
     submitted: list[Return]  # created now, for review
     send_back: list[tuple[Return, str]]  # created now as submitted, to be sent back
+    # Left open in a month now past (a draft, a return awaiting review or sent back when the
+    # demo was loaded before): now the firm's final figures, submitted, for the statistician.
+    settled: list[Return]
 
 
 def demo_returns_load(*, today: date, known: Mapping[int, set[str]]) -> ReturnsLoaded:
@@ -72,6 +84,7 @@ def demo_returns_load(*, today: date, known: Mapping[int, set[str]]) -> ReturnsL
     by_key = {(row.uscc, row.period): row for row in past}
     by_key.update({(row.uscc, row.period): row for row in changed})
     rows = [*by_key.values(), *this_month]
+    settled = _settle_left_open(usccs, by_key, timeline)
 
     existing = set(
         Return.objects.filter(enterprise__uscc__in=usccs).values_list("enterprise__uscc", "period")
@@ -97,7 +110,73 @@ def demo_returns_load(*, today: date, known: Mapping[int, set[str]]) -> ReturnsL
         for record in submitted
         if record.enterprise.uscc in comments and record.period == timeline.month.first_day
     ]
-    return ReturnsLoaded(outcomes, roster_outcomes, submitted, send_back)
+    outcomes["updated"] += len(settled)
+    return ReturnsLoaded(outcomes, roster_outcomes, submitted, send_back, settled)
+
+
+def _settle_left_open(
+    usccs: set[str], by_key: Mapping[tuple[str, Month], GeneratedReturn], timeline: Timeline
+) -> list[Return]:
+    """The returns a load on an earlier day left open in a month that is now past, as the firms
+    finally submitted them: the month's generated figures (what a load of today writes for it),
+    submitted; the statistician accepts them before the month closes (`reporting.py`). A month
+    closed, or reopened by a person for a revision, is left alone. Audited as a platform job."""
+    kept = ReportingMonth.objects.filter(
+        Q(status=ReportingMonthStatus.CLOSED) | Q(revision__gt=0)
+    ).values_list("zone_id", "period")
+    left = [
+        record
+        for record in Return.objects.filter(
+            enterprise__uscc__in=usccs, period__lte=timeline.last_month.first_day
+        )
+        .exclude(status=ReturnStatus.ACCEPTED)
+        .select_related("enterprise")
+        if (record.enterprise.zone_id, record.period) not in set(kept)
+    ]
+    changed: list[tuple[Return, dict[str, list[str]]]] = []
+    for record in left:
+        row = by_key.get((record.enterprise.uscc, Month.of(record.period)))
+        if row is None:
+            continue  # a month the firm does not report: recorded 未报 at the close
+        changes: dict[str, list[str]] = {}
+        for name, value in [*row.values.items(), ("explanation", row.explanation)]:
+            if name == "explanation" and not value:
+                continue
+            if getattr(record, name) != value:
+                changes[name] = [str(getattr(record, name)), str(value)]
+                setattr(record, name, value)
+        changes["status"] = [record.status, ReturnStatus.SUBMITTED]
+        record.status = ReturnStatus.SUBMITTED
+        record.submitted_at = _submitted_at(row, timeline.today)
+        record.full_clean(validate_constraints=False)
+        changed.append((record, changes))
+    if not changed:
+        return []
+    now = timezone.now()
+    for record, _changes in changed:
+        record.updated_at = now  # bulk_update does not touch auto_now fields
+    names = {"status", "submitted_at", "updated_at", "explanation", *MONEY, "employees"}
+    Return.objects.bulk_update([record for record, _c in changed], sorted(names))
+    # The figures changed: the ledger follows in the same transaction.
+    ledger_update((record.enterprise_id, record.period) for record, _c in changed)
+    content_type = ContentType.objects.get_for_model(Return)
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(record.pk),
+                object_id=record.pk,
+                object_repr=str(record),
+                action=LogEntry.Action.UPDATE,
+                changes=changes,
+                changes_text="",
+                actor=None,
+                timestamp=now,
+            )
+            for record, changes in changed
+        ]
+    )
+    return [record for record, _c in changed]
 
 
 def demo_send_back(send_back: list[tuple[Return, str]]) -> None:
@@ -118,24 +197,19 @@ def _add_rosters(
     later = {year: usccs for year, usccs in rosters.items() if year not in known}
     if not later:
         return outcomes
-    entered = set(
-        RosterEntry.objects.filter(
-            year__in=later, category=StatCategory.INDUSTRY, enterprise__uscc__in=enterprises
-        ).values_list("year", "enterprise__uscc")
-    )
-    for year, usccs in sorted(later.items()):
-        for uscc in sorted(usccs):
-            if (year, uscc) in entered:
-                outcomes["unchanged"] += 1
-                continue
-            roster_entry_add(
-                by=None,
-                enterprise=enterprises[uscc],
-                year=year,
-                category=StatCategory.INDUSTRY,
-                entered_on=date(year, 1, 1),
-            )
-            outcomes["created"] += 1
+    additions = [
+        RosterAddition(
+            enterprise=enterprises[uscc],
+            year=year,
+            category=StatCategory.INDUSTRY,
+            entered_on=date(year, 1, 1),
+        )
+        for year, usccs in sorted(later.items())
+        for uscc in sorted(usccs)
+    ]
+    created = roster_entries_add(by=None, additions=additions)
+    outcomes["created"] += created
+    outcomes["unchanged"] += len(additions) - created
     return outcomes
 
 

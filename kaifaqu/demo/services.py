@@ -11,7 +11,8 @@ Monthly returns (`returns.py`) are likewise only created where missing, in bulk.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
@@ -24,18 +25,25 @@ from django.utils.translation import gettext as _
 from kaifaqu.accounts.models import User
 from kaifaqu.accounts.services import user_create
 from kaifaqu.core.audit import acting_as
+from kaifaqu.core.hooks import on_returns_changed
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.core.permissions import Role
 from kaifaqu.demo.dataset import Dataset, ProjectRow, StageStep, read_dataset
 from kaifaqu.demo.fai import demo_fai_load
 from kaifaqu.demo.leads import demo_leads_load, read_leads
 from kaifaqu.demo.prices import demo_prices_load
+from kaifaqu.demo.reporting import demo_months_close, demo_months_publish, demo_returns_accept
 from kaifaqu.demo.returns import demo_returns_load, demo_send_back
 from kaifaqu.demo.taskforces import demo_task_forces_load
 from kaifaqu.demo.timeline import Timeline
 from kaifaqu.demo.visits import demo_visits_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
-from kaifaqu.enterprises.services import enterprise_create, enterprise_update, roster_entry_add
+from kaifaqu.enterprises.services import (
+    RosterAddition,
+    enterprise_create,
+    enterprise_update,
+    roster_entries_add,
+)
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, region_level_of
 from kaifaqu.geo.services import (
     park_create,
@@ -45,10 +53,11 @@ from kaifaqu.geo.services import (
     zone_create,
     zone_update,
 )
-from kaifaqu.indicators.models import PriceIndex, ReportedFigure, Target
+from kaifaqu.indicators.models import PriceIndex, Publication, ReportedFigure, Target
 from kaifaqu.indicators.services import reported_figure_record
 from kaifaqu.indicators.services.inputs import target_create, target_update
 from kaifaqu.indicators.services.rollups import counted_months, rollup_rebuild
+from kaifaqu.indicators.tasks import rollup_enqueue
 from kaifaqu.projects.models import (
     FaiRegistration,
     FaiReport,
@@ -68,7 +77,7 @@ from kaifaqu.projects.services import (
     round_entry_add,
     round_update,
 )
-from kaifaqu.returns.models import Gap, GapStatus, Return
+from kaifaqu.returns.models import ChangedMonth, Gap, GapStatus, ReportingMonth, Return
 from kaifaqu.returns.review import review_returns
 from kaifaqu.returns.services import gaps_refresh
 
@@ -87,7 +96,7 @@ def demo_load(*, echo: Echo = print, today: date | None = None) -> str:
     dataset = read_dataset()
     timeline = Timeline(today or timezone.localdate())
     tally: Counter[str] = Counter()
-    with transaction.atomic():
+    with transaction.atomic(), _rollups_deferred():
         regions = _load_regions(dataset, tally, echo)
         zone = _load_zone(dataset, regions, tally, echo)
         parks = _load_parks(dataset, zone, tally, echo)
@@ -107,11 +116,13 @@ def demo_load(*, echo: Echo = print, today: date | None = None) -> str:
         _load_task_forces(zone, timeline, tally, echo)
         _report(echo, ServiceVisit, demo_visits_load(zone=zone, timeline=timeline), tally)
         _load_returns(dataset, timeline, tally, echo)
+        _report(echo, ReportingMonth, demo_months_close(zone=zone, timeline=timeline), tally)
         _load_gaps(zone, timeline, tally, echo)
         province = regions[f"{zone.region.code[:2]}0000"]
         prices = demo_prices_load(province=province, through=timeline.last_month)
         _report(echo, PriceIndex, prices, tally)
         _load_indicators(zone, echo)
+        _report(echo, Publication, demo_months_publish(zone=zone), tally)
     return _summary(dataset, zone, tally)
 
 
@@ -194,23 +205,19 @@ def _load_enterprises(
 def _load_rosters(
     dataset: Dataset, enterprises: Mapping[str, Enterprise], tally: Counter[str], echo: Echo
 ) -> None:
-    outcomes: Counter[str] = Counter()
-    for row in dataset.rosters:
-        enterprise = enterprises[row.uscc]
-        if RosterEntry.objects.filter(
-            enterprise=enterprise, year=row.year, category=row.category
-        ).exists():
-            outcomes[UNCHANGED] += 1
-            continue
-        roster_entry_add(
-            by=None,
-            enterprise=enterprise,
+    additions = [
+        RosterAddition(
+            enterprise=enterprises[row.uscc],
             year=row.year,
             category=row.category,
             entered_on=row.entered_on,
         )
-        outcomes[CREATED] += 1
-    _report(echo, RosterEntry, outcomes, tally)
+        for row in dataset.rosters
+    ]
+    created = roster_entries_add(by=None, additions=additions)
+    _report(
+        echo, RosterEntry, Counter({CREATED: created, UNCHANGED: len(additions) - created}), tally
+    )
 
 
 # Projects and their stage history
@@ -391,7 +398,8 @@ def _load_returns(dataset: Dataset, timeline: Timeline, tally: Counter[str], ech
     _report(echo, RosterEntry, loaded.rosters, tally)
     # The soft review rules run on the submitted returns created now: their findings wait in the
     # statistician's queue. (The drafts with hard errors show them when the reporter submits.)
-    review_returns(return_ids=[row.pk for row in loaded.submitted])
+    review_returns(return_ids=[row.pk for row in [*loaded.submitted, *loaded.settled]])
+    demo_returns_accept(loaded.settled)
     demo_send_back(loaded.send_back)
     _report(echo, Return, loaded.outcomes, tally)
 
@@ -423,6 +431,9 @@ def _load_indicators(zone: Zone, echo: Echo) -> None:
     )
     months = [month for year in years for month in counted_months(year)]
     written = rollup_rebuild(months=months)
+    # The rebuild covered every month the load's accepts and estimates marked (their roll-up
+    # was deferred, `_rollups_deferred`): the marks are done with.
+    ChangedMonth.objects.filter(zone=zone).delete()
     echo(
         _("Indicator table: %(cells)d cells for %(months)d months")
         % {"cells": written, "months": len(months)}
@@ -483,6 +494,19 @@ def _load_task_forces(zone: Zone, timeline: Timeline, tally: Counter[str], echo:
 
 
 # Helpers
+
+
+@contextmanager
+def _rollups_deferred() -> Iterator[None]:
+    """Each accept or estimate of the load would queue (in tests: run) a roll-up of its zone's
+    year; the load rolls the whole table up once at the end instead (`_load_indicators`)."""
+    registered = rollup_enqueue in on_returns_changed.receivers
+    on_returns_changed.unregister(rollup_enqueue)
+    try:
+        yield
+    finally:
+        if registered:
+            on_returns_changed.register(rollup_enqueue)
 
 
 def _upsert(
