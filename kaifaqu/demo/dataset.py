@@ -301,6 +301,9 @@ def _enterprise(row: dict[str, str]) -> EnterpriseRow:
             "status": row["status"],
             "established_on": _date(row["established_on"]),
             "land_mu": _decimal(row["land_mu"]),
+            # Who at the firm reports the statistics (illustrative firms only: invented).
+            "statistics_contact": row.get("statistics_contact", ""),
+            "statistics_phone": row.get("statistics_phone", ""),
             "description": row["description"],
             "is_illustrative": _flag(row["illustrative"]),
         },

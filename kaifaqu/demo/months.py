@@ -145,7 +145,7 @@ def history(world: Living, *, through: Month) -> list[GeneratedReturn]:
     typed = {
         (row.uscc, row.period): row
         for row in world.base_rows
-        if row.period >= world.live_from and row.period <= through
+        if world.live_from <= row.period <= through and (row.uscc, row.period) not in world.absent
     }
     rows.extend(typed.values())
     for uscc in world.firms:
