@@ -6,6 +6,8 @@ from typing import Any
 from django import template
 
 from kaifaqu.core.lib.money import MoneyUnit, format_amount, from_wan
+from kaifaqu.core.menu import MenuGroup
+from kaifaqu.core.menu import statistics_menu as menu_for
 from kaifaqu.core.permissions import AskingUser, user_may
 
 register = template.Library()
@@ -90,3 +92,9 @@ def may(user: AskingUser, action: str) -> bool:
     """`{% if user|may:"returns.see_figures" %}`: the permission table, in a template (a link is
     shown only to whoever may follow it)."""
     return user_may(user, action)
+
+
+@register.simple_tag
+def statistics_menu(user: AskingUser) -> list[MenuGroup]:
+    """The 统计 menu's sections the user may open (core/menu.py)."""
+    return menu_for(user)

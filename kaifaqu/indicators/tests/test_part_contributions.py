@@ -144,7 +144,12 @@ def test_the_api_gives_the_same_parts(
 ) -> None:
     body = token_client(personas.statistician).get(
         API,
-        {"indicator": "gross_output", "month": "2025-03", "zone": world.zone_a.pk, "by": "park"},
+        {
+            "indicator": "gross_output",
+            "month": "2025-03",
+            "zone": str(world.zone_a.pk),
+            "by": "park",
+        },
     )
     assert body.status_code == 200, body.json()
     data = body.json()
@@ -158,7 +163,7 @@ def test_the_api_gives_the_same_parts(
             {
                 "indicator": "gross_output",
                 "month": "2025-03",
-                "zone": world.zone_a.pk,
+                "zone": str(world.zone_a.pk),
                 "by": "park",
             },
         )
@@ -175,13 +180,13 @@ def test_the_api_gives_the_same_parts(
     assert (province["by"], [part["label"] for part in province["parts"]]) == ("zone", ["甲开发区"])
     assert province["parts"][0]["contribution_pct"] == "100.0"
     outside = token_client(personas.statistician_b).get(
-        API, {"indicator": "gross_output", "zone": world.zone_a.pk}
+        API, {"indicator": "gross_output", "zone": str(world.zone_a.pk)}
     )
     assert outside.status_code == 404
     # A ratio has no parts to add up.
     assert (
         token_client(personas.statistician)
-        .get(API, {"indicator": "sales_rate", "zone": world.zone_a.pk})
+        .get(API, {"indicator": "sales_rate", "zone": str(world.zone_a.pk)})
         .status_code
         == 400
     )

@@ -59,6 +59,7 @@ def plan(candidates: pl.DataFrame, stored: pl.DataFrame) -> Plan:
                 if "is_estimate" in changed.columns
                 else pl.lit(False)
             ).alias("is_estimate"),
+            "source",
             *(pl.col(f"{f}|old").alias(f) for f in MONTHLY_FIELDS),
         ),
     )

@@ -23,6 +23,7 @@ from kaifaqu.returns.models.returns import (
     ReturnStatus,
 )
 from kaifaqu.returns.models.review import (
+    ExplanationSource,
     ReviewDecision,
     ReviewDecisionKind,
     ReviewFinding,
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_TREATMENT",
     "MONTHLY_FIELDS",
     "ChangedMonth",
+    "ExplanationSource",
     "Gap",
     "GapKind",
     "GapStatus",

@@ -238,12 +238,12 @@ def test_a_revision_reopens_the_month_and_lets_the_office_send_an_accepted_retur
     assert accepted.status == ReturnStatus.RETURNED
     # The firm corrects its own figure; the office accepts it and closes the revision.
     return_save(
-        by=statistician,
+        by=personas.reporter,
         enterprise=march["accepted"],
         period=MARCH,
         values={"gross_output": Decimal("90")},
     )
-    return_submit(by=statistician, return_record=accepted)
+    return_submit(by=personas.reporter, return_record=accepted)
     return_accept(by=statistician, return_record=accepted)
     closed = reporting_month_close(by=statistician, reporting_month=reopened)
     assert (closed.status, closed.revision) == ("closed", 1)
