@@ -5,7 +5,10 @@ keys (region code; zone name; zone and park name; USCC; zone and project name; z
 year and months of a figure; user name): a missing row is created, a row that differs from the
 files is updated through its service, and a row that matches is left alone, so a second run
 writes nothing. Users are only ever created: an existing user (and a changed password) is kept.
-Monthly returns (`returns.py`) are likewise only created where missing, in bulk.
+Monthly returns (`returns.py`) are likewise only created where missing, in bulk. The reporting
+months up to last month are closed and published by the demo's statistician (`reporting.py`);
+a month already closed is left alone. The roll-ups the load's accepts and estimates would queue
+are deferred to one rebuild of the indicator table at the end, before the publications.
 """
 
 from __future__ import annotations
