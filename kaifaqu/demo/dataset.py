@@ -57,6 +57,9 @@ class FigureRow:
     months: int
     value: Decimal
     source: str
+    # False: the article's figure is reproduced from records (固定资产投资 from the investment
+    # database, every year on that one definition), not entered.
+    entered: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,11 @@ class FaiRow:
     opening: Decimal
     months: tuple[tuple[str, Decimal], ...]
     illustrative: bool = True
+    # The months after the typed ones are generated (`fai.py`): about `monthly` a month (growing
+    # by `growth` a year) while the project is being built, never beyond `budget` in all.
+    monthly: Decimal = Decimal(0)
+    growth: Decimal = Decimal(0)
+    budget: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,8 @@ class Dataset:
     rounds: tuple[Round, ...]
     personas: tuple[PersonaRow, ...]
     fai: tuple[FaiRow, ...] = ()
+    fai_seed: str = ""
+    fai_season: tuple[Decimal, ...] = ()
 
     def stage_history(self, project: ProjectRow) -> list[StageStep]:
         """The project's own history plus one step per round list naming it, in date order."""
@@ -193,6 +203,8 @@ def read_dataset(directory: Path = DATA_DIR) -> Dataset:
             _persona(row) for row in _read_json(directory / "personas.json")["personas"]
         ),
         fai=_fai(projects_file.get("fai")),
+        fai_seed=str(projects_file.get("fai", {}).get("seed", "")),
+        fai_season=tuple(Decimal(v) for v in projects_file.get("fai", {}).get("season", ())),
     )
     _check_references(dataset)
     return dataset
@@ -240,6 +252,7 @@ def _figures(block: dict[str, Any]) -> tuple[FigureRow, ...]:
             months=int(block["months"]),
             value=to_wan(_required_decimal(row["value"]), unit),
             source=block["source"],
+            entered=bool(row.get("entered", True)),
         )
         for row in block["values"]
     )
@@ -288,6 +301,9 @@ def _enterprise(row: dict[str, str]) -> EnterpriseRow:
             "status": row["status"],
             "established_on": _date(row["established_on"]),
             "land_mu": _decimal(row["land_mu"]),
+            # Who at the firm reports the statistics (illustrative firms only: invented).
+            "statistics_contact": row.get("statistics_contact", ""),
+            "statistics_phone": row.get("statistics_phone", ""),
             "description": row["description"],
             "is_illustrative": _flag(row["illustrative"]),
         },
@@ -377,6 +393,9 @@ def _fai(block: dict[str, Any] | None) -> tuple[FaiRow, ...]:
             opening=Decimal(row.get("opening", 0)),
             months=tuple((month, Decimal(value)) for month, value in row["months"].items()),
             illustrative=illustrative,
+            monthly=Decimal(row.get("monthly", 0)),
+            growth=Decimal(row.get("growth", 0)),
+            budget=_decimal(row.get("budget")),
         )
         for row in block["registrations"]
     )

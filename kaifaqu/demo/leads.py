@@ -100,10 +100,12 @@ def demo_leads_load(
     rows: list[LeadRow],
     zone: Zone,
     parks: Mapping[str, Park],
+    place: Callable[[date], date] = lambda day: day,
 ) -> tuple[dict[str, Lead], Counter[str]]:
     """Create the missing leads with their follow-ups, drops and conversions to new projects.
     Returns the leads that are the origin of a projects.json project, by that project's name,
-    while still open (the project loader converts them), and how many were created or left."""
+    while still open (the project loader converts them), and how many were created or left.
+    `place` moves the files' dates to where they fall today (`timeline.Timeline.place`)."""
     industries = IndustryClass.objects.in_bulk({row.industry for row in rows if row.industry})
     officers = {
         user.username: user
@@ -118,13 +120,46 @@ def demo_leads_load(
                 # A database loaded before leads existed keeps that project as it is.
                 outcomes["unchanged"] += 1
                 continue
-            lead = _create(row, zone, parks, industries, officers)
+            lead = _create(_placed(row, place), zone, parks, industries, officers)
             outcomes["created"] += 1
         else:
             outcomes["unchanged"] += 1
         if row.project and lead.status == LeadStatus.OPEN:
             origins[row.project] = lead
     return origins, outcomes
+
+
+def _placed(row: LeadRow, place: Callable[[date], date]) -> LeadRow:
+    """The row with its dates where they fall today (the outcome's dates stay ISO text)."""
+
+    def day(value: date | None) -> date | None:
+        return place(value) if value else None
+
+    def text(value: str) -> str:
+        return place(date.fromisoformat(value)).isoformat()
+
+    outcome = dict(row.outcome)
+    if "drop" in outcome:
+        outcome["drop"] = {**outcome["drop"], "on": text(outcome["drop"]["on"])}
+    if "convert" in outcome:
+        convert = outcome["convert"]
+        outcome["convert"] = {
+            **convert,
+            "on": text(convert["on"]),
+            "advance": [{**step, "on": text(step["on"])} for step in convert.get("advance", [])],
+        }
+    return LeadRow(
+        title=row.title,
+        fields={**row.fields, "received_on": day(row.fields["received_on"])},
+        park=row.park,
+        industry=row.industry,
+        officer=row.officer,
+        follow_ups=tuple(
+            {**item, "on": day(item["on"]), "next_on": day(item["next_on"])}
+            for item in row.follow_ups
+        ),
+        outcome=outcome,
+    )
 
 
 def _create(

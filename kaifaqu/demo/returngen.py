@@ -45,7 +45,7 @@ class GeneratedReturn:
 
 
 @dataclass
-class _Firm:
+class Firm:
     uscc: str
     division: str
     base: Decimal
@@ -71,18 +71,28 @@ def generate_returns(
     divisions: Mapping[str, str],
     rates: Mapping[str, Decimal],
 ) -> list[GeneratedReturn]:
-    """All the demo's returns, in firm and month order.
+    """The returns of the article's months (`params["months"]`), in firm and month order.
 
     divisions: the 2-digit division of each firm by USCC; rates: the value-added rate of each
     division in the year of `params["value_added"]["year"]`.
     """
+    return generate_base(params, divisions, rates)[0]
+
+
+def generate_base(
+    params: Mapping[str, Any],
+    divisions: Mapping[str, str],
+    rates: Mapping[str, Decimal],
+) -> tuple[list[GeneratedReturn], Decimal]:
+    """`generate_returns` and the scale factor of the roster firms' gross output, which the
+    later months (`months.py`) apply too, so that they go on from the same level."""
     first, last = (Month.parse(params["months"][key]) for key in ("from", "to"))
-    seasons = {name: _normalised(factors) for name, factors in params["seasons"].items()}
+    seasons = {name: normalised(factors) for name, factors in params["seasons"].items()}
     firms = [
-        _firm(row, divisions, seasons, params["seed"], first, scaled=True)
+        make_firm(row, divisions, seasons, params["seed"], first, scaled=True)
         for row in params["firms"]
     ] + [
-        _firm(row, divisions, seasons, params["seed"], Month.parse(row["from"]), scaled=False)
+        make_firm(row, divisions, seasons, params["seed"], Month.parse(row["from"]), scaled=False)
         for row in params["candidates"]
     ]
     months = _months(first, last)
@@ -102,14 +112,14 @@ def generate_returns(
         GeneratedReturn(
             uscc=f.uscc,
             period=m,
-            values=_figures(f, outputs[(f.uscc, m)], industries[f.division]),
+            values=figures(f, outputs[(f.uscc, m)], industries[f.division]),
             division=f.division,
         )
         for f in firms
         for m in months
         if m >= f.first
     ]
-    return _apply_cases(rows, params.get("cases", []))
+    return _apply_cases(rows, params.get("cases", [])), k
 
 
 def value_added_total(
@@ -126,7 +136,7 @@ def value_added_total(
     )
 
 
-def _normalised(factors: Sequence[Any]) -> list[Decimal]:
+def normalised(factors: Sequence[Any]) -> list[Decimal]:
     values = [Decimal(str(v)) for v in factors]
     if len(values) != 12:
         raise ReturnsDataError("a season has 12 monthly factors")
@@ -134,7 +144,7 @@ def _normalised(factors: Sequence[Any]) -> list[Decimal]:
     return [v / mean for v in values]
 
 
-def _firm(
+def make_firm(
     row: Mapping[str, Any],
     divisions: Mapping[str, str],
     seasons: Mapping[str, list[Decimal]],
@@ -142,11 +152,11 @@ def _firm(
     first: Month,
     *,
     scaled: bool,
-) -> _Firm:
+) -> Firm:
     uscc = row["uscc"]
     if uscc not in divisions:
         raise ReturnsDataError(f"{uscc}: no industry for this USCC")
-    return _Firm(
+    return Firm(
         uscc=uscc,
         division=divisions[uscc],
         base=Decimal(row["base"]),
@@ -170,23 +180,23 @@ def _months(first: Month, last: Month) -> list[Month]:
     return months
 
 
-def _firm_of(firms: Sequence[_Firm], uscc: str) -> _Firm:
+def _firm_of(firms: Sequence[Firm], uscc: str) -> Firm:
     return next(f for f in firms if f.uscc == uscc)
 
 
-def _jitter(rng: random.Random, per_mille: int) -> Decimal:
+def jitter(rng: random.Random, per_mille: int) -> Decimal:
     """1 ± up to per_mille thousandths, from integers only (no floats)."""
     return ONE + Decimal(rng.randint(-per_mille, per_mille)) / 1000
 
 
-def _raw_output(firm: _Firm, month: Month, start: Month) -> Decimal:
+def _raw_output(firm: Firm, month: Month, start: Month) -> Decimal:
     elapsed = (month.year - start.year) * 12 + month.month - start.month
     trend = ONE + firm.growth * elapsed / 12
-    return firm.base * firm.season[month.month - 1] * trend * _jitter(firm.rng, 40)
+    return firm.base * firm.season[month.month - 1] * trend * jitter(firm.rng, 40)
 
 
 def _scale(
-    firms: Sequence[_Firm],
+    firms: Sequence[Firm],
     raw: Mapping[tuple[str, Month], Decimal],
     rates: Mapping[str, Decimal],
     year: int,
@@ -206,7 +216,7 @@ def _scale(
 
 def _balance(
     outputs: dict[tuple[str, Month], Decimal],
-    firms: Sequence[_Firm],
+    firms: Sequence[Firm],
     rates: Mapping[str, Decimal],
     year: int,
     target: Mapping[str, Any],
@@ -230,18 +240,18 @@ def _balance(
     outputs[key] = balanced
 
 
-def _figures(firm: _Firm, gross: Decimal, industry: Mapping[str, Any]) -> dict[str, Any]:
+def figures(firm: Firm, gross: Decimal, industry: Mapping[str, Any]) -> dict[str, Any]:
     rng = firm.rng
     sales = gross * (ONE - Decimal(rng.randint(0, 45)) / 1000)
     revenue = sales * (ONE + Decimal(rng.randint(0, 30)) / 1000)
     margin = firm.margin + Decimal(rng.randint(-15, 15)) / 1000
-    vat = revenue * Decimal(industry["vat"]) * firm.tax_factor * _jitter(rng, 80)
-    surcharge = revenue * Decimal(industry["surcharge"]) * firm.tax_factor * _jitter(rng, 80)
-    per_kwh = Decimal(industry["output_per_kwh"]) * _jitter(rng, 50)
+    vat = revenue * Decimal(industry["vat"]) * firm.tax_factor * jitter(rng, 80)
+    surcharge = revenue * Decimal(industry["surcharge"]) * firm.tax_factor * jitter(rng, 80)
+    per_kwh = Decimal(industry["output_per_kwh"]) * jitter(rng, 50)
     return {
         "gross_output": gross,
         "sales_output": sales.quantize(TENTH),
-        "export_delivery": (sales * firm.export * _jitter(rng, 100)).quantize(TENTH),
+        "export_delivery": (sales * firm.export * jitter(rng, 100)).quantize(TENTH),
         "revenue": revenue.quantize(TENTH),
         "total_profit": (revenue * margin).quantize(TENTH),
         "vat_payable": vat.quantize(TENTH),

@@ -5,32 +5,48 @@ keys (region code; zone name; zone and park name; USCC; zone and project name; z
 year and months of a figure; user name): a missing row is created, a row that differs from the
 files is updated through its service, and a row that matches is left alone, so a second run
 writes nothing. Users are only ever created: an existing user (and a changed password) is kept.
-Monthly returns (`returns.py`) are likewise only created where missing, in bulk.
+Monthly returns (`returns.py`) are likewise only created where missing, in bulk. The reporting
+months up to last month are closed and published by the demo's statistician (`reporting.py`);
+a month already closed is left alone. The roll-ups the load's accepts and estimates would queue
+are deferred to one rebuild of the indicator table at the end, before the publications.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.accounts.services import user_create
-from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.audit import acting_as
+from kaifaqu.core.hooks import on_returns_changed
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.core.permissions import Role
 from kaifaqu.demo.dataset import Dataset, ProjectRow, StageStep, read_dataset
+from kaifaqu.demo.fai import demo_fai_load
 from kaifaqu.demo.leads import demo_leads_load, read_leads
-from kaifaqu.demo.returns import demo_returns_load
+from kaifaqu.demo.prices import demo_prices_load
+from kaifaqu.demo.reporting import demo_months_close, demo_months_publish, demo_returns_accept
+from kaifaqu.demo.returns import demo_returns_load, demo_send_back
 from kaifaqu.demo.taskforces import demo_task_forces_load
+from kaifaqu.demo.timeline import Timeline
+from kaifaqu.demo.visits import demo_visits_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
-from kaifaqu.enterprises.services import enterprise_create, enterprise_update, roster_entry_add
+from kaifaqu.enterprises.services import (
+    RosterAddition,
+    enterprise_create,
+    enterprise_update,
+    roster_entries_add,
+)
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, region_level_of
 from kaifaqu.geo.services import (
     park_create,
@@ -40,10 +56,11 @@ from kaifaqu.geo.services import (
     zone_create,
     zone_update,
 )
-from kaifaqu.indicators.models import ReportedFigure, Target
+from kaifaqu.indicators.models import PriceIndex, Publication, ReportedFigure, Target
 from kaifaqu.indicators.services import reported_figure_record
 from kaifaqu.indicators.services.inputs import target_create, target_update
 from kaifaqu.indicators.services.rollups import counted_months, rollup_rebuild
+from kaifaqu.indicators.tasks import rollup_enqueue
 from kaifaqu.projects.models import (
     FaiRegistration,
     FaiReport,
@@ -51,11 +68,10 @@ from kaifaqu.projects.models import (
     Project,
     Round,
     RoundEntry,
+    ServiceVisit,
     TaskForce,
 )
 from kaifaqu.projects.services import (
-    fai_register,
-    fai_report_record,
     lead_convert,
     project_advance,
     project_create,
@@ -64,7 +80,7 @@ from kaifaqu.projects.services import (
     round_entry_add,
     round_update,
 )
-from kaifaqu.returns.models import Gap, GapStatus, Return
+from kaifaqu.returns.models import ChangedMonth, Gap, GapStatus, ReportingMonth, Return
 from kaifaqu.returns.review import review_returns
 from kaifaqu.returns.services import gaps_refresh
 
@@ -74,11 +90,16 @@ Echo = Callable[[str], None]
 M = TypeVar("M", bound=Model)
 
 
-def demo_load(*, echo: Echo = print) -> str:
-    """Load (or bring up to date) the demo zone in one transaction; return a short summary."""
+def demo_load(*, echo: Echo = print, today: date | None = None) -> str:
+    """Load (or bring up to date) the demo zone in one transaction; return a short summary.
+
+    `today` (the local date unless given) is where the living zone's history ends: the months
+    up to the one before it are complete, today's month is open for reporting, and the dates
+    the files write after the article are placed relative to it (`timeline.py`)."""
     dataset = read_dataset()
+    timeline = Timeline(today or timezone.localdate())
     tally: Counter[str] = Counter()
-    with transaction.atomic():
+    with transaction.atomic(), _rollups_deferred():
         regions = _load_regions(dataset, tally, echo)
         zone = _load_zone(dataset, regions, tally, echo)
         parks = _load_parks(dataset, zone, tally, echo)
@@ -86,17 +107,25 @@ def demo_load(*, echo: Echo = print) -> str:
         _load_rosters(dataset, enterprises, tally, echo)
         # The demo logins come before the leads, whose officers they are.
         _load_personas(dataset, regions, zone, parks, enterprises, tally, echo)
-        origins, outcomes = demo_leads_load(rows=read_leads(), zone=zone, parks=parks)
+        origins, outcomes = demo_leads_load(
+            rows=read_leads(), zone=zone, parks=parks, place=timeline.place
+        )
         _report(echo, Lead, outcomes, tally)
-        _load_projects(dataset, zone, parks, enterprises, origins, tally, echo)
+        _load_projects(dataset, zone, parks, enterprises, origins, timeline, tally, echo)
         _load_rounds(dataset, zone, regions, tally, echo)
-        _load_fai(dataset, zone, tally, echo)
+        _load_fai(dataset, zone, timeline, tally, echo)
         _load_figures(dataset, zone, tally, echo)
         _load_targets(dataset, zone, tally, echo)
-        _load_task_forces(zone, tally, echo)
-        _load_returns(tally, echo)
-        _load_gaps(zone, tally, echo)
+        _load_task_forces(zone, timeline, tally, echo)
+        _report(echo, ServiceVisit, demo_visits_load(zone=zone, timeline=timeline), tally)
+        _load_returns(dataset, timeline, tally, echo)
+        _report(echo, ReportingMonth, demo_months_close(zone=zone, timeline=timeline), tally)
+        _load_gaps(zone, timeline, tally, echo)
+        province = regions[f"{zone.region.code[:2]}0000"]
+        prices = demo_prices_load(province=province, through=timeline.last_month)
+        _report(echo, PriceIndex, prices, tally)
         _load_indicators(zone, echo)
+        _report(echo, Publication, demo_months_publish(zone=zone), tally)
     return _summary(dataset, zone, tally)
 
 
@@ -179,23 +208,19 @@ def _load_enterprises(
 def _load_rosters(
     dataset: Dataset, enterprises: Mapping[str, Enterprise], tally: Counter[str], echo: Echo
 ) -> None:
-    outcomes: Counter[str] = Counter()
-    for row in dataset.rosters:
-        enterprise = enterprises[row.uscc]
-        if RosterEntry.objects.filter(
-            enterprise=enterprise, year=row.year, category=row.category
-        ).exists():
-            outcomes[UNCHANGED] += 1
-            continue
-        roster_entry_add(
-            by=None,
-            enterprise=enterprise,
+    additions = [
+        RosterAddition(
+            enterprise=enterprises[row.uscc],
             year=row.year,
             category=row.category,
             entered_on=row.entered_on,
         )
-        outcomes[CREATED] += 1
-    _report(echo, RosterEntry, outcomes, tally)
+        for row in dataset.rosters
+    ]
+    created = roster_entries_add(by=None, additions=additions)
+    _report(
+        echo, RosterEntry, Counter({CREATED: created, UNCHANGED: len(additions) - created}), tally
+    )
 
 
 # Projects and their stage history
@@ -207,11 +232,13 @@ def _load_projects(
     parks: Mapping[str, Park],
     enterprises: Mapping[str, Enterprise],
     origins: Mapping[str, Lead],
+    timeline: Timeline,
     tally: Counter[str],
     echo: Echo,
 ) -> None:
-    """The projects with their stage history; a project that came from a lead (`origins`, by
-    project name) is registered by converting that lead."""
+    """The projects with their stage history (its dates after the article placed for today);
+    a project that came from a lead (`origins`, by project name) is registered by converting
+    that lead."""
     codes = {row.industry for row in dataset.projects if row.industry}
     industries = IndustryClass.objects.in_bulk(codes)
     outcomes: Counter[str] = Counter()
@@ -226,7 +253,11 @@ def _load_projects(
             "enterprise": enterprise,
             "industry": industries[row.industry] if row.industry else None,
         }
-        outcome = _load_project(row, data, dataset.stage_history(row), zone, origins.get(row.name))
+        history = [
+            StageStep(stage=step.stage, on=timeline.place(step.on), note=step.note)
+            for step in dataset.stage_history(row)
+        ]
+        outcome = _load_project(row, data, history, zone, origins.get(row.name))
         outcomes[outcome] += 1
     _report(echo, Project, outcomes, tally)
 
@@ -302,42 +333,14 @@ def _load_rounds(
     _report(echo, Round, outcomes, tally)
 
 
-def _load_fai(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -> None:
+def _load_fai(
+    dataset: Dataset, zone: Zone, timeline: Timeline, tally: Counter[str], echo: Echo
+) -> None:
     """The started projects registered in the fixed-asset investment database and their monthly
-    reports (illustrative: the article gives no monthly figures), through the services. A month
-    already reported is left as it is (someone may have corrected it)."""
-    outcomes: Counter[str] = Counter()
-    for row in dataset.fai:
-        project = Project.objects.get(zone=zone, name=row.project)
-        registration = FaiRegistration.objects.filter(project=project).first()
-        if registration is None:
-            registration = fai_register(
-                by=None,
-                project=project,
-                registered_on=row.registered_on,
-                stats_code=row.stats_code,
-                is_illustrative=row.illustrative,
-            )
-            outcomes[CREATED] += 1
-        else:
-            outcomes[UNCHANGED] += 1
-        reported = set(registration.reports.values_list("month", flat=True))
-        first = True
-        for text, amount in row.months:
-            month = Month.parse(text)
-            if month.first_day not in reported:
-                fai_report_record(
-                    by=None,
-                    registration=registration,
-                    month=month,
-                    month_amount=amount,
-                    # The first month carries what was invested before reporting began.
-                    cumulative=row.opening + amount if first and not reported else None,
-                    is_illustrative=row.illustrative,
-                )
-                reported.add(month.first_day)
-            first = False
-    _report(echo, FaiRegistration, outcomes, tally)
+    reports up to the month before today (`fai.py`)."""
+    _report(
+        echo, FaiRegistration, demo_fai_load(dataset=dataset, zone=zone, timeline=timeline), tally
+    )
     echo(
         _("Monthly investment reports: %(count)d")
         % {"count": FaiReport.objects.filter(registration__project__zone=zone).count()}
@@ -355,6 +358,17 @@ def _advance(project: Project, steps: list[StageStep]) -> None:
 def _load_figures(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -> None:
     outcomes: Counter[str] = Counter()
     for row in dataset.figures:
+        if not row.entered:
+            # Computed from records (固定资产投资: the investment database), on one definition
+            # for every year: a figure an older demo entered would win over it, so it goes.
+            stale = ReportedFigure.objects.filter(
+                zone=zone, indicator=row.indicator, year=row.year, months=row.months
+            ).filter(source=row.source, value=row.value)
+            with acting_as(None):
+                for figure in stale:
+                    figure.delete()
+                    outcomes[UPDATED] += 1
+            continue
         existing = ReportedFigure.objects.filter(
             zone=zone, indicator=row.indicator, year=row.year, months=row.months
         ).first()
@@ -378,12 +392,19 @@ def _load_figures(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo)
 # Monthly returns (generated from data/returns.json, see returngen.py)
 
 
-def _load_returns(tally: Counter[str], echo: Echo) -> None:
-    outcomes, submitted = demo_returns_load()
+def _load_returns(dataset: Dataset, timeline: Timeline, tally: Counter[str], echo: Echo) -> None:
+    known: dict[int, set[str]] = {}
+    for row in dataset.rosters:
+        if row.category == StatCategory.INDUSTRY:
+            known.setdefault(row.year, set()).add(row.uscc)
+    loaded = demo_returns_load(today=timeline.today, known=known)
+    _report(echo, RosterEntry, loaded.rosters, tally)
     # The soft review rules run on the submitted returns created now: their findings wait in the
     # statistician's queue. (The drafts with hard errors show them when the reporter submits.)
-    review_returns(return_ids=[row.pk for row in submitted])
-    _report(echo, Return, outcomes, tally)
+    review_returns(return_ids=[row.pk for row in [*loaded.submitted, *loaded.settled]])
+    demo_returns_accept(loaded.settled)
+    demo_send_back(loaded.send_back)
+    _report(echo, Return, loaded.outcomes, tally)
 
 
 def _load_targets(dataset: Dataset, zone: Zone, tally: Counter[str], echo: Echo) -> None:
@@ -413,18 +434,18 @@ def _load_indicators(zone: Zone, echo: Echo) -> None:
     )
     months = [month for year in years for month in counted_months(year)]
     written = rollup_rebuild(months=months)
+    # The rebuild covered every month the load's accepts and estimates marked (their roll-up
+    # was deferred, `_rollups_deferred`): the marks are done with.
+    ChangedMonth.objects.filter(zone=zone).delete()
     echo(
         _("Indicator table: %(cells)d cells for %(months)d months")
         % {"cells": written, "months": len(months)}
     )
 
 
-def _load_gaps(zone: Zone, tally: Counter[str], echo: Echo) -> None:
-    """The 应统尽统 check of the demo's last month, so its gap list opens with work to do."""
-    last = Return.objects.filter(enterprise__zone=zone).aggregate(Max("period"))["period__max"]
-    if last is None:
-        return
-    checked = gaps_refresh(by=None, zone=zone, month=Month.of(last), today=timezone.localdate())
+def _load_gaps(zone: Zone, timeline: Timeline, tally: Counter[str], echo: Echo) -> None:
+    """The 应统尽统 check of the last complete month, so its gap list opens with work to do."""
+    checked = gaps_refresh(by=None, zone=zone, month=timeline.last_month, today=timeline.today)
     open_gaps = Gap.objects.filter(enterprise__zone=zone, status=GapStatus.OPEN).count()
     outcomes = Counter({CREATED: checked.opened, UNCHANGED: open_gaps - checked.opened})
     _report(echo, Gap, outcomes, tally)
@@ -470,12 +491,25 @@ def _load_personas(
     _report(echo, User, outcomes, tally)
 
 
-def _load_task_forces(zone: Zone, tally: Counter[str], echo: Echo) -> None:
+def _load_task_forces(zone: Zone, timeline: Timeline, tally: Counter[str], echo: Echo) -> None:
     """专班陪跑 (after the personas: the task forces' members are demo logins)."""
-    _report(echo, TaskForce, demo_task_forces_load(zone=zone), tally)
+    _report(echo, TaskForce, demo_task_forces_load(zone=zone, place=timeline.place), tally)
 
 
 # Helpers
+
+
+@contextmanager
+def _rollups_deferred() -> Iterator[None]:
+    """Each accept or estimate of the load would queue (in tests: run) a roll-up of its zone's
+    year; the load rolls the whole table up once at the end instead (`_load_indicators`)."""
+    registered = rollup_enqueue in on_returns_changed.receivers
+    on_returns_changed.unregister(rollup_enqueue)
+    try:
+        yield
+    finally:
+        if registered:
+            on_returns_changed.register(rollup_enqueue)
 
 
 def _upsert(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,10 @@ def _person(row: dict[str, Any], users: dict[str, User]) -> Person:
     return Person(name=row["name"], department=row.get("department", ""))
 
 
-def demo_task_forces_load(*, zone: Zone) -> Counter[str]:
+def demo_task_forces_load(*, zone: Zone, place: Callable[[date], date]) -> Counter[str]:
     """Form each task force the file names, if its project has none yet, with its visits and
-    the issues they raised (settled where the file gives a resolution)."""
+    the issues they raised (settled where the file gives a resolution). `place` moves the files'
+    dates to where they fall today (`timeline.Timeline.place`)."""
     rows = read_task_forces()
     names = {
         row["user"]
@@ -57,22 +59,24 @@ def demo_task_forces_load(*, zone: Zone) -> Counter[str]:
             project=project,
             lead=_person(row["lead"], users),
             members=[_person(member, users) for member in row["members"]],
-            on=date.fromisoformat(row["formed_on"]),
+            on=place(date.fromisoformat(row["formed_on"])),
             name=row["name"],
             note=row.get("note", ""),
         )
         for visit_row in row["visits"]:
-            _load_visit(project, visit_row, users)
+            _load_visit(project, visit_row, users, place)
         outcomes["created"] += 1
     return outcomes
 
 
-def _load_visit(project: Project, row: dict[str, Any], users: dict[str, User]) -> None:
+def _load_visit(
+    project: Project, row: dict[str, Any], users: dict[str, User], place: Callable[[date], date]
+) -> None:
     visit = service_visit_record(
         by=None,
         project=project,
         data={
-            "visited_on": date.fromisoformat(row["visited_on"]),
+            "visited_on": place(date.fromisoformat(row["visited_on"])),
             "others": row.get("others", ""),
             "met_with": row["met_with"],
             "summary": row["summary"],
@@ -84,7 +88,7 @@ def _load_visit(project: Project, row: dict[str, Any], users: dict[str, User]) -
             {
                 "problem": issue["problem"],
                 "department": issue["department"],
-                "due_on": date.fromisoformat(issue["due_on"]),
+                "due_on": place(date.fromisoformat(issue["due_on"])),
                 "is_illustrative": True,
             }
             for issue in row.get("issues", [])
@@ -97,6 +101,6 @@ def _load_visit(project: Project, row: dict[str, Any], users: dict[str, User]) -
                 by=None,
                 issue=raised[issue_row["problem"]],
                 to_status=IssueStatus.RESOLVED,
-                on=date.fromisoformat(issue_row["resolved_on"]),
+                on=place(date.fromisoformat(issue_row["resolved_on"])),
                 resolution=issue_row["resolution"],
             )

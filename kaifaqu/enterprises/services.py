@@ -1,9 +1,12 @@
 """Writes for enterprises and the statistical rosters."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -203,3 +206,78 @@ def roster_entries_import(*, by: User | None, entries: list[RosterEntry]) -> tup
         for entry, diff in changed:
             LogEntry.objects.log_create(entry, action=LogEntry.Action.UPDATE, changes=diff)
     return len(created), len(changed), len(entries) - len(created) - len(changed)
+
+
+@dataclass(frozen=True)
+class RosterAddition:
+    enterprise: Enterprise
+    year: int
+    category: str
+    entered_on: date | None = None
+    entry_kind: str = RosterEntryKind.ANNUAL
+
+
+@transaction.atomic
+def roster_entries_add(*, by: User | None, additions: Sequence[RosterAddition]) -> int:
+    """`roster_entry_add` for many entries at once (a loader): the same checks, one query for
+    the entries already there (left as they are), one insert and one audit entry per entry
+    added; give the number added."""
+    if by is not None:
+        if not can_create(by, RosterEntry):
+            raise PermissionDenied(_("You may not create this kind of record."))
+        ids = {addition.enterprise.pk for addition in additions}
+        if Enterprise.objects.for_user(by).filter(pk__in=ids).count() != len(ids):
+            raise PermissionDenied(_("This record is outside your scope."))
+    present = set(
+        RosterEntry.objects.filter(
+            enterprise__in={addition.enterprise.pk for addition in additions},
+            year__in={addition.year for addition in additions},
+        ).values_list("enterprise_id", "year", "category")
+    )
+    new: list[RosterEntry] = []
+    for addition in additions:
+        key = (addition.enterprise.pk, addition.year, addition.category)
+        if key in present:
+            continue
+        if addition.entry_kind == RosterEntryKind.MONTHLY and addition.entered_on is None:
+            raise ValidationError(
+                {"entered_on": _("A newly commissioned firm enters on a date: give it.")}
+            )
+        entry = RosterEntry(
+            enterprise=addition.enterprise,
+            year=addition.year,
+            category=addition.category,
+            entered_on=addition.entered_on,
+            entry_kind=addition.entry_kind,
+        )
+        # Uniqueness is the `present` check above (and within the batch): no query per row.
+        entry.full_clean(exclude=["enterprise"], validate_constraints=False)
+        present.add(key)
+        new.append(entry)
+    created = RosterEntry.objects.bulk_create(new, batch_size=1000)
+    content_type = ContentType.objects.get_for_model(RosterEntry)
+    now = timezone.now()
+    # bulk_create sends no signals: the change history is written here.
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(entry.pk),
+                object_id=entry.pk,
+                object_repr=str(entry),
+                action=LogEntry.Action.CREATE,
+                changes={
+                    "enterprise": ["None", str(entry.enterprise_id)],
+                    "year": ["None", str(entry.year)],
+                    "category": ["None", entry.category],
+                    "entered_on": ["None", str(entry.entered_on)],
+                },
+                changes_text="",
+                actor=by,
+                timestamp=now,
+            )
+            for entry in created
+        ],
+        batch_size=1000,
+    )
+    return len(created)

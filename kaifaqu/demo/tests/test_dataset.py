@@ -22,7 +22,13 @@ def test_a_round_adds_its_dated_step_to_the_history_of_each_project_it_lists() -
     dataset = read_dataset()
     project = next(row for row in dataset.projects if row.name.startswith("绿净"))
     steps = [(step.stage, step.on) for step in dataset.stage_history(project)]
-    assert steps[-1] == ("started", date(2025, 2, 18))
+    # 奠基开工 at the round of 2025-02-18, between the files' 立项 and 在建.
+    assert steps == [
+        ("signed", date(2024, 9, 12)),
+        ("approved", date(2025, 1, 10)),
+        ("started", date(2025, 2, 18)),
+        ("building", date(2025, 4, 8)),
+    ]
     assert len(steps) == len(project.history) + 1
 
 

@@ -1,8 +1,10 @@
 """The demo zone reproduces the article's numbers, and loading it again changes nothing.
 
 The article's figures are typed here (from 《向“新”奋进 提质而“立”——朔州经济开发区推进高质量发展
-纪略》), not read from the data files. The demo is loaded once for the module inside a transaction
-that is rolled back at the end; each test runs in its own savepoint within it.
+纪略》), not read from the data files. The demo is a living zone: it is loaded on a pinned day,
+2026-03-15 (the clock, `timezone.localdate`, is pinned with it), and the dates the files write
+after the article are placed for that day (`demo/timeline.py`). It is loaded once for the module
+inside a transaction that is rolled back at the end; each test runs in its own savepoint within it.
 """
 
 from collections import Counter
@@ -11,18 +13,20 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
+from unittest import mock
 
 import pytest
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib import uscc
 from kaifaqu.core.permissions import Role
 from kaifaqu.demo.services import demo_load
+from kaifaqu.demo.timeline import WRITTEN_FOR, Timeline
 from kaifaqu.enterprises.models import Enterprise, EnterpriseKind, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Region, RegionLevel, Zone, ZoneLevel
 from kaifaqu.indicators.models import Indicator, ReportedFigure
@@ -50,6 +54,8 @@ pytestmark = pytest.mark.django_db
 ZONE = "朔州经济开发区"
 # The article does not date the event; the data files assume this day (see docs/demo.md).
 EVENT = date(2025, 2, 18)
+DAY = date(2026, 3, 15)
+PLACE = Timeline(DAY).place
 
 
 def _quiet(_line: str) -> None:
@@ -58,8 +64,12 @@ def _quiet(_line: str) -> None:
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_summary(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_load(echo=_quiet)
+    with (
+        mock.patch.object(timezone, "localdate", return_value=DAY),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield demo_load(echo=_quiet, today=DAY)
         transaction.set_rollback(True)
 
 
@@ -130,20 +140,31 @@ def test_the_regions_are_shanxi_its_eleven_cities_and_shuozhous_six_counties() -
 
 
 def test_the_2024_figures_are_the_articles_in_wan_yuan(zone: Zone) -> None:
+    from kaifaqu.core.lib.periods import Month
+    from kaifaqu.indicators.selectors import indicator_rows
+
     figures = {
         figure.indicator: figure
         for figure in ReportedFigure.objects.filter(zone=zone, year=2024, months=12)
     }
-    # 72.763 亿元 = 727630 万元, and so on.
+    # 72.763 亿元 = 727630 万元, and so on: entered as the other offices publish them.
     assert {indicator: figure.value for indicator, figure in figures.items()} == {
         Indicator.GDP: Decimal("727630"),
         Indicator.FISCAL_REVENUE: Decimal("966559"),
         Indicator.BUDGET_REVENUE: Decimal("57730"),
         Indicator.INDUSTRIAL_VALUE_ADDED: Decimal("256580"),
-        Indicator.FIXED_ASSET_INVESTMENT: Decimal("188817"),
         Indicator.RETAIL_SALES: Decimal("283883"),
     }
     assert all("朔州经济开发区推进高质量发展纪略" in f.source for f in figures.values())
+    # 固定资产投资 18.8817 亿元 is computed from the investment database, as every year's is.
+    table = indicator_rows(
+        user=User.objects.get(username="demo"),
+        month=Month(2024, 12),
+        slice_kind="zone",
+        slice_key=str(zone.pk),
+    )
+    investment = next(r for r in table.rows if r.code == "fixed_asset_investment")
+    assert (investment.ytd_value, investment.computed) == (Decimal("188817.00"), True)
 
 
 # Enterprises and the roster
@@ -294,7 +315,9 @@ def test_the_lvjing_project_has_the_articles_numbers(zone: Zone) -> None:
     assert project.expected_jobs == 160
     assert "160 余人" in project.description
     assert project.capacity == "年处理粉煤灰 10 万吨、煤矸石 10 万吨"
-    assert (project.stage, project.stage_since) == (Stage.STARTED, EVENT)
+    # 奠基开工 at the event; building since (2025-04-08 in the files, placed for the day).
+    assert project.stage_changes.get(to_stage=Stage.STARTED).on == EVENT
+    assert (project.stage, project.stage_since) == (Stage.BUILDING, PLACE(date(2025, 4, 8)))
 
 
 def test_huaihai_took_three_months_from_approval_to_landing(zone: Zone) -> None:
@@ -306,8 +329,13 @@ def test_huaihai_took_three_months_from_approval_to_landing(zone: Zone) -> None:
     months = (landed.on.year - first.on.year) * 12 + landed.on.month - first.on.month
     assert (months, landed.on.day) == (3, first.on.day)
     assert landed.to_stage == Stage.STARTED
-    # Equipment is being installed; it is expected to produce from March 2025.
-    assert project.stage == Stage.BUILDING
+    # Equipment was being installed at the article's time (from 2025-01-06), production expected
+    # in March 2025; it began after the 消防验收 of April (after the article: placed).
+    building = project.stage_changes.get(to_stage=Stage.BUILDING).on
+    assert building == date(2025, 1, 6)
+    commissioned = project.stage_changes.get(to_stage=Stage.COMMISSIONED).on
+    assert (project.stage, commissioned) == (Stage.COMMISSIONED, PLACE(date(2025, 4, 15)))
+    assert date(2025, 3, 31) < commissioned <= DAY
 
 
 def test_huaihai_has_a_task_force_that_ran_alongside_it(zone: Zone) -> None:
@@ -320,29 +348,46 @@ def test_huaihai_has_a_task_force_that_ran_alongside_it(zone: Zone) -> None:
     assert lead.user is not None and lead.user.username == "demo"
     assert task_force.members.filter(user__isnull=True).count() == 2  # from other offices
     visits = project.service_visits.order_by("visited_on")
+    # The visit of 2026-11-20 in the files is 41 days before the day they are written for
+    # (2026-12-31): 41 days before the day loaded.
     assert [v.visited_on for v in visits] == [
         date(2024, 10, 15),
         date(2024, 12, 20),  # the day it landed (落地)
         date(2025, 2, 18),
+        DAY - (WRITTEN_FOR - date(2026, 11, 20)),
     ]
     assert all(visit.is_illustrative for visit in visits)
     issues = list(project.issues.order_by("due_on"))
     assert [issue.status for issue in issues] == [
         IssueStatus.RESOLVED,
         IssueStatus.RESOLVED,
+        IssueStatus.RESOLVED,
         IssueStatus.OPEN,
     ]
-    # The 消防验收 due 2025-03-15 is overdue by 5 days on 2025-03-20 (15 → 20 March).
-    assert issues[-1].days_overdue(date(2025, 3, 20)) == 5
+    # The 消防验收 due 2025-03-15 was settled late, after the article (placed).
+    fire = issues[2]
+    assert fire.due_on == date(2025, 3, 15) and fire.resolved_on == PLACE(date(2025, 4, 10))
+    # The 二期用地 issue, due 6 days before the day the files are written for, is 6 days
+    # overdue on the day loaded (25 → 31 December there).
+    assert issues[-1].days_overdue(DAY) == 6
     demo = User.objects.get(username="demo")
-    assert [issue.pk for issue in overdue_issues(demo, date(2025, 3, 20))] == [issues[-1].pk]
+    assert [issue.pk for issue in overdue_issues(demo, DAY)] == [issues[-1].pk]
     kinds = {event.kind for event in project_timeline(project, user=demo)}
     assert kinds == {"stage", "task_force", "visit", "issue_raised", "issue_settled", "fai"}
 
 
-def test_the_standard_factory_is_under_construction_for_8_yi(zone: Zone) -> None:
+def test_the_standard_factory_was_under_construction_for_8_yi_and_is_handed_over(
+    zone: Zone,
+) -> None:
     project = Project.objects.get(zone=zone, name__startswith="科技园标准厂房一期")
-    assert (project.stage, project.total_investment) == (Stage.BUILDING, Decimal("80000"))
+    assert project.total_investment == Decimal("80000")
+    # Under construction at the article's time (since 2023-08-20); handed over since (2026-09-28
+    # in the files: 94 days before the day they are written for).
+    assert project.stage_changes.get(to_stage=Stage.BUILDING).on == date(2023, 8, 20)
+    assert (project.stage, project.stage_since) == (
+        Stage.COMMISSIONED,
+        DAY - (WRITTEN_FOR - date(2026, 9, 28)),
+    )
 
 
 def test_each_projects_stage_is_where_its_history_ends(zone: Zone) -> None:
@@ -352,8 +397,12 @@ def test_each_projects_stage_is_where_its_history_ends(zone: Zone) -> None:
         for before, after in pairwise(changes):
             assert after.from_stage == before.to_stage
             assert after.on >= before.on
-            assert LIFECYCLE.index(after.to_stage) > LIFECYCLE.index(before.to_stage)
+            if after.to_stage in LIFECYCLE:
+                assert LIFECYCLE.index(after.to_stage) > LIFECYCLE.index(before.to_stage)
+            else:  # stalled or terminated: off the line, and its last step
+                assert after == changes[-1]
         assert (project.stage, project.stage_since) == (changes[-1].to_stage, changes[-1].on)
+        assert changes[-1].on <= DAY
 
 
 # The fixed-asset investment database (illustrative monthly figures)
@@ -386,20 +435,22 @@ def test_the_indicator_table_computes_the_first_quarters_investment(zone: Zone) 
     row = next(r for r in table.rows if r.code == "fixed_asset_investment")
     # 1–3月 2025 (万元): 科技园 700+500+1800 = 3,000; 烧结砖 200+600+300 = 1,100; 淮海钠电
     # 900+1000+500 = 2,400; 绿净 1,200+2,600 = 3,800; 红旗牧场 500+1,100 = 1,600; 加气砌块
-    # 1,000; 石墨负极 1,200; 采掘装备 700; 冷库 600 → 15,400. 2024: 科技园 1,500+900+2,400 +
-    # 烧结砖 300 = 5,100. 15,400 / 5,100 − 1 = +202.0 %.
+    # 1,000; 石墨负极 1,200; 采掘装备 700; 冷库 600 → 15,400. 1–3月 2024: 园区基础设施
+    # 2,478+3,186+6,372 = 12,036; 热电联产 2,311+2,971+5,943 = 11,225; 科技园 1,500+900+2,400
+    # = 4,800; 烧结砖 300 → 28,361 (2024's months add up to the article's 188,817).
+    # 15,400 / 28,361 − 1 = −45.7 %.
     assert (row.ytd_value, row.ytd_base, row.ytd_growth) == (
         Decimal("15400.00"),
-        Decimal("5100.00"),
-        Decimal("202.0"),
+        Decimal("28361.00"),
+        Decimal("-45.7"),
     )
     assert row.computed and "9" in row.source
-    # 2024 as a whole: the article's published 18.8817 亿元 stays the figure shown.
+    # 2024 as a whole: the article's 18.8817 亿元, computed on the same definition.
     year = indicator_rows(
         user=user, month=Month(2024, 12), slice_kind="zone", slice_key=str(zone.pk)
     )
     published = next(r for r in year.rows if r.code == "fixed_asset_investment")
-    assert (published.ytd_value, published.computed) == (Decimal("188817.00"), False)
+    assert (published.ytd_value, published.computed) == (Decimal("188817.00"), True)
 
 
 # Loading again
@@ -407,7 +458,7 @@ def test_the_indicator_table_computes_the_first_quarters_investment(zone: Zone) 
 
 def test_running_it_again_writes_nothing() -> None:
     before, log_entries = _snapshot(), LogEntry.objects.count()
-    demo_load(echo=_quiet)
+    demo_load(echo=_quiet, today=DAY)
     assert LogEntry.objects.count() == log_entries
     assert _snapshot() == before
 
@@ -419,7 +470,7 @@ def test_running_it_again_restores_a_changed_record_but_not_a_changed_password(
     user = User.objects.get(username="demo")
     user.set_password("a-password-of-my-own")
     user.save(update_fields=["password"])
-    demo_load(echo=_quiet)
+    demo_load(echo=_quiet, today=DAY)
     assert Project.objects.get(zone=zone, name="淮海钠电新能源项目").expected_jobs is None
     user.refresh_from_db()
     assert user.check_password("a-password-of-my-own")
@@ -427,12 +478,13 @@ def test_running_it_again_restores_a_changed_record_but_not_a_changed_password(
 
 
 def test_running_it_again_keeps_the_progress_a_person_recorded(zone: Zone) -> None:
-    project = Project.objects.get(zone=zone, name="淮海钠电新能源项目")
-    project_advance(project=project, to_stage=Stage.COMMISSIONED, on=date(2025, 3, 20), by=None)
-    demo_load(echo=_quiet)
+    project = Project.objects.get(zone=zone, name__startswith="绿净年处理20万吨")
+    steps = project.stage_changes.count()
+    project_advance(project=project, to_stage=Stage.COMMISSIONED, on=DAY, by=None)
+    demo_load(echo=_quiet, today=DAY)
     project.refresh_from_db()
-    assert (project.stage, project.stage_since) == (Stage.COMMISSIONED, date(2025, 3, 20))
-    assert project.stage_changes.count() == 4
+    assert (project.stage, project.stage_since) == (Stage.COMMISSIONED, DAY)
+    assert project.stage_changes.count() == steps + 1
     assert StageChange.objects.filter(project=project, to_stage=Stage.BUILDING).count() == 1
 
 
@@ -457,11 +509,18 @@ def test_the_two_projects_signed_at_the_round_came_from_leads_and_count_from_the
     project = Project.objects.get(zone=zone, name="煤矿智能化研发生产基地")
     assert project.lead.received_on == date(2024, 7, 15)
     stages = [(change.to_stage, change.on) for change in project.stage_changes.all()]
-    assert stages == [
+    assert stages[:3] == [
         (Stage.LEAD, date(2024, 7, 15)),
         (Stage.NEGOTIATING, date(2024, 11, 28)),
         (Stage.SIGNED, EVENT),
     ]
+    # After the article it went on (the files' dates placed for the day): 立项, 开工, 在建.
+    assert stages[3:] == [
+        (Stage.APPROVED, PLACE(date(2025, 8, 12))),
+        (Stage.STARTED, PLACE(date(2026, 4, 20))),
+        (Stage.BUILDING, PLACE(date(2026, 5, 10))),
+    ]
+    assert EVENT < stages[3][1] <= stages[-1][1] <= DAY
     cycle = next(
         cycle
         for cycle in project_cycles(user=User.objects.get(username="demo"), today=EVENT)

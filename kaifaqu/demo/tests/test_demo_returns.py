@@ -1,33 +1,38 @@
 """The demo's monthly returns: 24 accepted months for the 49 firms of the roster that give the
-article's 2024 规上工业增加值 (25.658 亿元 = 256580 万元), the returns that trip each review rule,
-and the two candidates for 上规入统.
+article's 2024 规上工业增加值 (25.658 亿元 = 256580 万元), the returns of the month open for
+reporting that trip each review rule, and the two candidates for 上规入统.
 
-Expected figures are typed here: the article's total, and the values of the rule-tripping returns
-as `data/returns.json` gives them (compared by hand with the months they are checked against).
-The demo is loaded once for the module inside a transaction rolled back at the end.
+The demo is loaded on a pinned day, 2026-03-15 (the clock, `timezone.localdate`, is pinned with
+it): its history runs to February 2026 and March 2026 is open. Expected figures are typed here:
+the article's total, and the values of the rule-tripping returns as the generator gives them for
+that day (compared by hand with the months they are checked against). The demo is loaded once for
+the module inside a transaction rolled back at the end.
 """
 
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import polars as pl
 import pytest
 from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from kaifaqu.accounts.models import User
 from kaifaqu.demo.returngen import generate_returns, read_parameters
 from kaifaqu.demo.services import demo_load
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Zone
-from kaifaqu.indicators.models import IndicatorCell, Target, ValueAddedRate
+from kaifaqu.indicators.models import IndicatorCell, Publication, Target, ValueAddedRate
 from kaifaqu.returns.models import (
     Gap,
     GapKind,
     GapStatus,
+    ReportingMonth,
     Return,
     ReturnSource,
     ReturnStatus,
@@ -38,14 +43,22 @@ from kaifaqu.returns.review import hard_violations
 pytestmark = pytest.mark.django_db
 
 
+DAY = date(2026, 3, 15)
+MARCH = date(2026, 3, 1)
+
+
 def _quiet(_line: str) -> None:
     pass
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_load(echo=_quiet)
+    with (
+        mock.patch.object(timezone, "localdate", return_value=DAY),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        demo_load(echo=_quiet, today=DAY)
         yield
         transaction.set_rollback(True)
 
@@ -103,9 +116,14 @@ def test_the_49_roster_firms_have_24_accepted_months_each() -> None:
     assert not accepted.exclude(source=ReturnSource.IMPORT).exists()
 
 
-def test_every_demo_return_is_marked_illustrative() -> None:
-    assert Return.objects.exists()
-    assert not Return.objects.filter(is_illustrative=False).exists()
+def test_every_demo_return_is_illustrative_but_the_offices_one_estimate() -> None:
+    # The estimate (估算) is the statistics office's, made by the close of 2025-08 for the firm
+    # recorded 联系不上: computed by the platform, flagged as an estimate instead.
+    assert Return.objects.filter(is_illustrative=True).exists()
+    others = Return.objects.filter(is_illustrative=False)
+    assert list(others.values_list("enterprise__name", "period", "is_estimate", "source")) == [
+        ("朔州示例有机肥有限公司", date(2025, 8, 1), True, ReturnSource.ESTIMATE)
+    ]
 
 
 def test_the_accepted_months_are_plausible() -> None:
@@ -129,7 +147,7 @@ def test_the_accepted_months_are_plausible() -> None:
 
 def test_running_it_again_writes_no_return_finding_or_audit_entry() -> None:
     counts = (Return.objects.count(), ReviewFinding.objects.count(), LogEntry.objects.count())
-    demo_load(echo=_quiet)
+    demo_load(echo=_quiet, today=DAY)
     assert (Return.objects.count(), ReviewFinding.objects.count(), LogEntry.objects.count()) == (
         counts
     )
@@ -140,8 +158,11 @@ def test_a_fresh_load_gives_the_same_returns() -> None:
         return Return.objects.aggregate(*(Sum(f) for f in ("gross_output", "revenue", "taxes")))
 
     before = totals()
+    # From scratch: the returns and the months that settled them (a closed month takes none).
+    Publication.objects.all().delete()
+    ReportingMonth.objects.all().delete()
     Return.objects.all().delete()
-    demo_load(echo=_quiet)
+    demo_load(echo=_quiet, today=DAY)
     assert totals() == before
     assert _value_added_2024() == Decimal("256580")
 
@@ -155,57 +176,75 @@ def test_the_generator_gives_the_same_rows_twice() -> None:
     assert first == generate_returns(params, divisions, rates)
 
 
-# The returns that trip the review rules (2025-03)
+# The returns of the month open for reporting (2026-03) that trip the review rules
 
 
-def test_a_month_on_month_swing_wind_equipment_60_percent_above_february() -> None:
-    february = _return("朔州示例风电装备有限公司", "2025-02")
-    march = _return("朔州示例风电装备有限公司", "2025-03")
-    assert (february.gross_output, march.gross_output) == (Decimal("2373.3"), Decimal("3797.3"))
+def test_a_month_on_month_swing_wind_equipment_65_percent_above_february() -> None:
+    february = _return("朔州示例风电装备有限公司", "2026-02")
+    march = _return("朔州示例风电装备有限公司", "2026-03")
+    # February dipped (accepted, explained): 3224.2 / 1954.1 = 1.65.
+    assert (february.gross_output, march.gross_output) == (Decimal("1954.1"), Decimal("3224.2"))
+    assert (february.status, february.explanation) == (
+        ReturnStatus.ACCEPTED,
+        "主轴承更换，上月减产检修。",
+    )
     assert march.status == ReturnStatus.SUBMITTED
     assert _rules(march) == {"month_on_month_swing"}
 
 
-def test_a_year_on_year_swing_lithium_batteries_nearly_double_march_2024() -> None:
-    last_year = _return("朔州示例锂电池有限公司", "2024-03")
-    march = _return("朔州示例锂电池有限公司", "2025-03")
-    assert (last_year.gross_output, march.gross_output) == (Decimal("3332.5"), Decimal("6587.5"))
-    assert _return("朔州示例锂电池有限公司", "2025-02").gross_output == Decimal("5024.2")
+def test_a_year_on_year_swing_lithium_batteries_1_7_times_march_2025() -> None:
+    last_year = _return("朔州示例锂电池有限公司", "2025-03")
+    march = _return("朔州示例锂电池有限公司", "2026-03")
+    # 11334.3 / 6587.5 = 1.72; January and February (accepted, explained) as high.
+    assert (last_year.gross_output, march.gross_output) == (Decimal("6587.5"), Decimal("11334.3"))
+    assert _return("朔州示例锂电池有限公司", "2026-02").gross_output == Decimal("8703.5")
     assert _rules(march) == {"year_on_year_swing"}
 
 
 def test_output_per_kwh_far_from_its_own_history_cement() -> None:
-    march = _return("朔州示例水泥有限公司", "2025-03")
-    # 2870.3 万元 / 285.9 万千瓦时 = 10.04 yuan per kWh, its months before about 3.9.
-    assert (march.gross_output, march.electricity) == (Decimal("2870.3"), Decimal("285.9"))
+    march = _return("朔州示例水泥有限公司", "2026-03")
+    # 2824.9 万元 / 277.5 万千瓦时 = 10.2 yuan per kWh; 2025-12: 3081.0 / 792.4 = 3.9.
+    assert (march.gross_output, march.electricity) == (Decimal("2824.9"), Decimal("277.5"))
+    december = _return("朔州示例水泥有限公司", "2025-12")
+    assert (december.gross_output, december.electricity) == (Decimal("3081.0"), Decimal("792.4"))
     assert _rules(march) == {"output_per_kwh_own"}
 
 
 def test_tax_per_output_far_from_its_industry_fly_ash_bricks() -> None:
-    march = _return("朔州示例粉煤灰蒸压砖有限公司", "2025-03")
-    # 5.0 / 414.2 = 1.2 % of output; building materials pay about 5 %.
-    assert (march.gross_output, march.taxes) == (Decimal("414.2"), Decimal("5.0"))
+    march = _return("朔州示例粉煤灰蒸压砖有限公司", "2026-03")
+    # 5.6 / 430.4 = 1.3 % of output; building materials pay about 5 %.
+    assert (march.gross_output, march.taxes) == (Decimal("430.4"), Decimal("5.6"))
     assert _rules(march) == {"tax_per_output_industry"}
 
 
-def test_a_newly_above_threshold_firm_huaihai_with_2430_wan_in_three_months() -> None:
+def test_a_newly_above_threshold_candidate_yuhan_reaches_2000_wan_in_march() -> None:
+    march = _return("朔州市昱瀚新材料有限公司", "2026-03")
+    twelve = Return.objects.filter(
+        enterprise=march.enterprise, period__gte=date(2025, 4, 1), period__lte=MARCH
+    ).aggregate(total=Sum("revenue"))["total"]
+    assert twelve == Decimal("2011.7")  # ≥ 2000 with March's 177.7
+    assert march.revenue == Decimal("177.7")
+    assert not RosterEntry.objects.filter(enterprise=march.enterprise).exists()
+    assert _rules(march) == {"newly_above_threshold"}
+
+
+def test_huaihai_reached_2000_wan_in_2025_and_entered_the_2026_roster() -> None:
     revenue = [
         _return("朔州淮海钠电新能源科技有限公司", month).revenue
         for month in ("2025-01", "2025-02", "2025-03")
     ]
     assert revenue == [Decimal("380.0"), Decimal("900.0"), Decimal("1150.0")]  # 2430 ≥ 2000
-    march = _return("朔州淮海钠电新能源科技有限公司", "2025-03")
-    assert not RosterEntry.objects.filter(enterprise=march.enterprise).exists()
-    assert _rules(march) == {"newly_above_threshold"}
+    entries = RosterEntry.objects.filter(enterprise__name="朔州淮海钠电新能源科技有限公司")
+    assert list(entries.values_list("year", "entered_on")) == [(2026, date(2026, 1, 1))]
 
 
 def test_the_hard_rule_cases_are_drafts_with_the_bad_values() -> None:
-    steel = _return("朔州示例钢结构有限公司", "2025-03")
-    packaging = _return("朔州示例包装材料有限公司", "2025-03")
+    steel = _return("朔州示例钢结构有限公司", "2026-03")
+    packaging = _return("朔州示例包装材料有限公司", "2026-03")
     assert (steel.status, packaging.status) == (ReturnStatus.DRAFT, ReturnStatus.DRAFT)
-    # 1254.4 > 1.2 × 836.3 = 1003.56
-    assert (steel.sales_output, steel.gross_output) == (Decimal("1254.4"), Decimal("836.3"))
-    assert packaging.vat_payable == Decimal("-11.2")
+    # 1274.8 = 1.5 × 849.9 > 1.2 × 849.9 = 1019.88
+    assert (steel.sales_output, steel.gross_output) == (Decimal("1274.8"), Decimal("849.9"))
+    assert packaging.vat_payable == Decimal("-16.1")
     frame = pl.DataFrame(
         [
             {
@@ -222,28 +261,29 @@ def test_the_hard_rule_cases_are_drafts_with_the_bad_values() -> None:
             for r in (steel, packaging)
         ]
     )
-    found = hard_violations(frame, settings=None, today=date(2025, 4, 10))
+    found = hard_violations(frame, settings=None, today=date(2026, 4, 10))
     assert set(found.select("row", "rule").iter_rows()) == {
         (steel.pk, "sales_above_output"),
         (packaging.pk, "negative_value"),
     }
 
 
-def test_only_the_documented_returns_await_review() -> None:
+def test_only_the_documented_returns_await_review_with_findings() -> None:
+    waiting = Return.objects.filter(status=ReturnStatus.SUBMITTED)
+    assert set(waiting.values_list("period", flat=True)) == {MARCH}
     assert set(
-        Return.objects.filter(status=ReturnStatus.SUBMITTED).values_list(
-            "enterprise__name", "period"
-        )
+        waiting.filter(findings__isnull=False).values_list("enterprise__name", flat=True)
     ) == {
-        (name, date(2025, 3, 1))
-        for name in (
-            "朔州示例风电装备有限公司",
-            "朔州示例锂电池有限公司",
-            "朔州示例水泥有限公司",
-            "朔州示例粉煤灰蒸压砖有限公司",
-            "朔州淮海钠电新能源科技有限公司",
-        )
+        "朔州示例风电装备有限公司",
+        "朔州示例锂电池有限公司",
+        "朔州示例水泥有限公司",
+        "朔州示例粉煤灰蒸压砖有限公司",
+        "朔州市昱瀚新材料有限公司",
     }
+    sent_back = Return.objects.get(status=ReturnStatus.RETURNED)
+    assert (sent_back.enterprise.name, sent_back.period) == ("朔州示例乳业有限公司", MARCH)
+    # Every earlier month is settled: nothing but accepted returns before March.
+    assert not Return.objects.filter(period__lt=MARCH).exclude(status=ReturnStatus.ACCEPTED)
 
 
 # 上规入统 candidates
@@ -258,7 +298,8 @@ def test_only_the_documented_returns_await_review() -> None:
 )
 def test_the_candidates_reach_80_to_100_percent_of_2000_wan(name: str, trailing: Decimal) -> None:
     returns = Return.objects.filter(enterprise__name=name, status=ReturnStatus.ACCEPTED)
-    assert returns.count() == 21  # 2023-07 … 2025-03
+    assert returns.count() == 32  # 2023-07 … 2026-02
+    # The 12 months to March 2025, the last of the article's time (typed by the generator).
     last_12 = returns.filter(period__gte=date(2024, 4, 1), period__lte=date(2025, 3, 1))
     assert last_12.aggregate(total=Sum("revenue"))["total"] == trailing
     assert Decimal("1600") <= trailing < Decimal("2000")
@@ -273,8 +314,8 @@ def test_the_steel_reporter_sees_its_own_draft_and_no_other_return() -> None:
     assert reporter.check_password("kaifaqu-gangjiegou")
     visible = Return.objects.for_user(reporter)
     assert set(visible.values_list("enterprise__name", flat=True)) == {"朔州示例钢结构有限公司"}
-    assert visible.count() == 27  # 2023-01 … 2025-03
-    assert visible.get(period=date(2025, 3, 1)).status == ReturnStatus.DRAFT
+    assert visible.count() == 39  # 2023-01 … 2026-03
+    assert visible.get(period=MARCH).status == ReturnStatus.DRAFT
 
 
 def test_the_lvjing_reporter_does_not_see_the_steel_draft() -> None:
@@ -284,16 +325,16 @@ def test_the_lvjing_reporter_does_not_see_the_steel_draft() -> None:
 
 
 def test_the_gap_list_opens_on_the_demos_last_month() -> None:
-    # Two roster firms have not submitted March 2025 (the steel firm's return is a draft), and
-    # 淮海钠电's 12 months reach 2000 万元 while it is off the 2025 roster.
+    # February 2026 is settled (every roster firm accepted), so no firm is 未报; two firms off the
+    # 2026 roster had 2000 万元 in their last 12 months: 景钰兴 (a candidate that grew) and the
+    # methanol plant, which stopped at the end of 2025 and left the roster.
     gaps = {
         (gap.kind, gap.period, gap.enterprise.name)
         for gap in Gap.objects.filter(status=GapStatus.OPEN).select_related("enterprise")
     }
     assert gaps == {
-        (GapKind.NOT_REPORTED, date(2025, 3, 1), "朔州示例包装材料有限公司"),
-        (GapKind.NOT_REPORTED, date(2025, 3, 1), "朔州示例钢结构有限公司"),
-        (GapKind.OUTSIDE_ROSTER, None, "朔州淮海钠电新能源科技有限公司"),
+        (GapKind.OUTSIDE_ROSTER, None, "朔州市景钰兴科技有限公司"),
+        (GapKind.OUTSIDE_ROSTER, None, "朔州示例甲醇有限公司"),
     }
 
 

@@ -8,7 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaifaqu.conftest import Personas, World
 from kaifaqu.enterprises.models import RosterEntry, RosterEntryKind, StatCategory
-from kaifaqu.enterprises.services import roster_carry_forward, roster_entry_add, roster_exit
+from kaifaqu.enterprises.services import (
+    RosterAddition,
+    roster_carry_forward,
+    roster_entries_add,
+    roster_entry_add,
+    roster_exit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,4 +118,46 @@ def test_a_monthly_entry_needs_its_date(world: World, personas: Personas) -> Non
             category=StatCategory.INDUSTRY,
             entry_kind=RosterEntryKind.MONTHLY,
         )
+    assert not RosterEntry.objects.exists()
+
+
+# roster_entries_add: many at once (a loader)
+
+
+def test_many_entries_are_added_at_once_each_audited_and_again_nothing(
+    world: World, personas: Personas
+) -> None:
+    additions = [
+        RosterAddition(enterprise=world.ent_a1, year=2025, category=StatCategory.INDUSTRY),
+        RosterAddition(
+            enterprise=world.ent_a2,
+            year=2025,
+            category=StatCategory.INDUSTRY,
+            entered_on=date(2025, 6, 1),
+            entry_kind=RosterEntryKind.MONTHLY,
+        ),
+    ]
+    assert roster_entries_add(by=personas.statistician, additions=additions) == 2
+    for entry in RosterEntry.objects.all():
+        log = LogEntry.objects.get_for_object(entry).get()
+        assert (log.action, log.actor) == (LogEntry.Action.CREATE, personas.statistician)
+    # Added again (and twice in one batch): nothing more.
+    assert roster_entries_add(by=None, additions=[*additions, additions[0]]) == 0
+    assert RosterEntry.objects.count() == 2
+
+
+def test_many_entries_keep_the_rules_of_one(world: World, personas: Personas) -> None:
+    monthly = RosterAddition(
+        enterprise=world.ent_a1,
+        year=2025,
+        category=StatCategory.INDUSTRY,
+        entry_kind=RosterEntryKind.MONTHLY,
+    )
+    with pytest.raises(ValidationError):
+        roster_entries_add(by=None, additions=[monthly])
+    ours = RosterAddition(enterprise=world.ent_a1, year=2025, category=StatCategory.INDUSTRY)
+    with pytest.raises(PermissionDenied):
+        roster_entries_add(by=personas.outsider, additions=[ours])
+    with pytest.raises(PermissionDenied):
+        roster_entries_add(by=personas.reporter, additions=[ours])
     assert not RosterEntry.objects.exists()
