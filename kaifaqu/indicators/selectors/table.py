@@ -147,13 +147,17 @@ def slice_table(*, user: User, month: Month, slice: Slice) -> IndicatorTable:
     published = is_published(month)
     state = slice_month(user, slice, month)
     rows: list[IndicatorRow]
-    if not published or not state.shown:
+    if not published:
         rows = [
             IndicatorRow(indicator, available=_available(indicator, slice))
             for indicator in CATALOGUE
         ]
     else:
-        own = {row["indicator"]: row for row in _cells(month, slice).iter_rows(named=True)}
+        # A month not yet published shows none of the figures computed from the firms' returns
+        # outside the statistics office; the zone figures other offices publish (entered, or
+        # computed from the investment database) are theirs and stay.
+        cells = _cells(month, slice) if state.shown else pl.DataFrame(schema=_FIELDS)
+        own = {row["indicator"]: row for row in cells.iter_rows(named=True)}
 
         def suppressed(code: str) -> bool:
             # Decided with the month's roll-up (a cell is hidden until then: fails closed).
