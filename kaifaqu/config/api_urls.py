@@ -2,7 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
-from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet
+from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet, ValueAddedRateViewSet
 from kaifaqu.indicators.api.table import (
     IndicatorCatalogueViewSet,
     IndicatorTableViewSet,
@@ -60,6 +60,7 @@ router.register("proxy-figures", ProxyFigureViewSet, basename="proxy-figure")
 router.register("gaps", GapViewSet, basename="gap")
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("price-indexes", PriceIndexViewSet, basename="price-index")
+router.register("value-added-rates", ValueAddedRateViewSet, basename="value-added-rate")
 router.register("targets", TargetViewSet, basename="target")
 # The indicator table of a slice and month (masked as on the page), and the catalogue.
 router.register("indicator-table", IndicatorTableViewSet, basename="indicator-table")

@@ -37,7 +37,9 @@ def demo_returns_load() -> tuple[Counter[str], list[Return]]:
     year = int(params["value_added"]["year"])
     rates = {
         rate.division_id: rate.rate
-        for rate in ValueAddedRate.objects.filter(year=year, division_id__in=divisions.values())
+        for rate in ValueAddedRate.objects.filter(
+            region__isnull=True, year=year, division_id__in=divisions.values()
+        )
     }
     rows = generate_returns(params, divisions, rates)
     existing = set(

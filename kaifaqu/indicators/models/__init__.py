@@ -12,7 +12,8 @@ from kaifaqu.indicators.models.inputs import (
     indicator_unit,
     industrial_divisions,
 )
-from kaifaqu.indicators.models.rates import ValueAddedRate
+from kaifaqu.indicators.models.provinces import province_code, province_region_code
+from kaifaqu.indicators.models.rates import ValueAddedRate, ValueAddedRateQuerySet
 from kaifaqu.indicators.models.rollups import ZONE_KINDS, IndicatorCell, SliceKind
 
 __all__ = [
@@ -29,6 +30,9 @@ __all__ = [
     "TargetKind",
     "TargetQuerySet",
     "ValueAddedRate",
+    "ValueAddedRateQuerySet",
     "indicator_unit",
     "industrial_divisions",
+    "province_code",
+    "province_region_code",
 ]
