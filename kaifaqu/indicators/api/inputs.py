@@ -115,6 +115,8 @@ class PriceIndexSerializer(serializers.ModelSerializer[PriceIndex]):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness is the model's, checked in the service (the province may be left out).
+        validators: list[Any] = []
         # Left out, the division is the index of all industry.
         extra_kwargs = {"division": {"required": False, "default": ""}}
 

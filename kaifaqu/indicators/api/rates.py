@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,8 @@ class ValueAddedRateSerializer(serializers.ModelSerializer[ValueAddedRate]):
     class Meta:
         model = ValueAddedRate
         fields = ["id", "province", "province_name", "division", "year", "rate", "source", "note"]
+        # Uniqueness is the model's, checked in the service (the province may be left out).
+        validators: list[Any] = []
         # A rate entered names its source (the shipped national ones carry a note instead).
         extra_kwargs = {"source": {"required": True, "allow_blank": False}}
 
