@@ -54,9 +54,10 @@ def price_index_update(
 ) -> PriceIndex:
     """`priceindex`: the record under its model's name, as the registry pages call updates."""
     ensure_writes_province(by, PRICE_INDEX_WRITE, priceindex.region)
+    if "region" in data:
+        ensure_writes_province(by, PRICE_INDEX_WRITE, data["region"])
     before = priceindex.period
     index = model_update(instance=priceindex, fields=PRICE_INDEX_FIELDS, data=data, by=by)[0]
-    ensure_writes_province(by, PRICE_INDEX_WRITE, index.region)
     if rebuild:
         deflate_again(min(before, index.period))
     return index

@@ -51,10 +51,12 @@ def value_added_rate_update(
 ) -> ValueAddedRate:
     """`valueaddedrate`: the record under its model's name, as the registry pages call updates."""
     ensure_writes_province(by, RATE_WRITE, valueaddedrate.region)
+    if "region" in data:
+        ensure_writes_province(by, RATE_WRITE, data["region"])
+    # Checked before the record is touched: a refused change leaves it as it was.
+    _require_source(data.get("source", valueaddedrate.source))
     before = valueaddedrate.year
     rate, changed = model_update(instance=valueaddedrate, fields=RATE_FIELDS, data=data, by=by)
-    ensure_writes_province(by, RATE_WRITE, rate.region)
-    _require_source(rate.source)
     if changed and rebuild:
         revalue_from(min(before, rate.year))
     return rate

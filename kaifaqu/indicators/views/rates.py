@@ -15,7 +15,7 @@ from django.views import View
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
-from kaifaqu.core.views.tables import attr, verbose_label
+from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
 from kaifaqu.indicators.api.rates import ValueAddedRateFilter
 from kaifaqu.indicators.forms import ValueAddedRateForm
 from kaifaqu.indicators.models import ValueAddedRate
@@ -49,7 +49,11 @@ RATE_COLUMNS = [
     ),
     Column("year", verbose_label(ValueAddedRate, "year"), attr("year"), sort="year"),
     Column(
-        "rate", verbose_label(ValueAddedRate, "rate"), attr("rate"), sort="rate", numeric=True
+        "rate",
+        verbose_label(ValueAddedRate, "rate"),
+        lambda rate: decimal_text(rate.rate, 4),
+        sort="rate",
+        numeric=True,
     ),
     Column("source", verbose_label(ValueAddedRate, "source"), attr("source")),
 ]
