@@ -192,7 +192,7 @@ def _monthly(facts: Any, members: pl.DataFrame, year: int, month: int) -> pl.Laz
 def _total(column: str) -> pl.Expr:
     """The sum of an enterprise's values, null when it reported none; the comparable value
     null as well when a month with value added has none (no price index)."""
-    total = pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum())
+    total: pl.Expr = pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum())
     if column == "comparable":
         gap = (pl.col("value_added").is_not_null() & pl.col("comparable").is_null()).any()
         total = pl.when(gap).then(None).otherwise(total)
@@ -253,7 +253,8 @@ def _cells(firms: pl.DataFrame, kind: str) -> pl.DataFrame:
         .group_by(kind)
         .agg(
             (
-                pl.col(column).count() == pl.col(column.replace("comparable", "value_added")).count()
+                pl.col(column).count()
+                == pl.col(column.replace("comparable", "value_added")).count()
             ).alias(f"{column}|complete")
         )
         for column in comparable.values()

@@ -146,5 +146,8 @@ def price_indexes(years: Iterable[int] | None = None) -> pl.DataFrame:
     )
     return frame.with_columns(
         pl.col("province").str.slice(0, 2),
-        pl.when(pl.col("division") == "").then(None).otherwise(pl.col("division")).alias("division"),
+        pl.when(pl.col("division") == "")
+        .then(None)
+        .otherwise(pl.col("division"))
+        .alias("division"),
     )

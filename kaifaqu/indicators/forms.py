@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core.api_fields import MONTH_HELP, MonthFormField
 from kaifaqu.core.forms import ScopedModelForm
-from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.indicators.models import PriceIndex, Target, ValueAddedRate, industrial_divisions
 from kaifaqu.indicators.services.inputs import PRICE_INDEX_FIELDS, PRICE_INDEX_WRITE, TARGET_FIELDS
 from kaifaqu.indicators.services.provinces import writable_provinces

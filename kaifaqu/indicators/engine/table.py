@@ -38,8 +38,10 @@ def _comparable_sum(code: str, measure: str) -> pl.Expr:
     a sum of a part would pass for a fall)."""
     comparable = pl.col(wide_column(code, measure))
     value = pl.col(wide_column(code, measure.replace("_comparable", "_value")))
-    return pl.when(comparable.count() == value.count()).then(comparable.sum()).alias(
-        wide_column(code, measure)
+    return (
+        pl.when(comparable.count() == value.count())
+        .then(comparable.sum())
+        .alias(wide_column(code, measure))
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -34,13 +34,13 @@ from kaifaqu.geo.models import Region, RegionLevel
 from kaifaqu.indicators.imports import spec
 from kaifaqu.indicators.imports.template import PRICE_INDEX_TEMPLATE, RATES_TEMPLATE
 from kaifaqu.indicators.models import PriceIndex, ValueAddedRate
+from kaifaqu.indicators.selectors.rates import own_province
 from kaifaqu.indicators.services import (
     price_index_create,
     price_index_update,
     value_added_rate_create,
     value_added_rate_update,
 )
-from kaifaqu.indicators.selectors.rates import own_province
 from kaifaqu.indicators.services.inputs import deflate_again
 from kaifaqu.indicators.services.rates import revalue_from
 
@@ -79,7 +79,9 @@ class _Rows:
         return column.header if column is not None else self.form.title(target)
 
     def missing(self) -> list[str]:
-        return [self.form.title(target) for target in self.form.required if target not in self.columns]
+        return [
+            self.form.title(target) for target in self.form.required if target not in self.columns
+        ]
 
     def province(self, row: dict[str, Any]) -> Region | None:
         text = cells.text_of(self.cell(row, spec.PROVINCE))

@@ -68,4 +68,3 @@ def rates_headers() -> list[str]:
 
 def price_index_headers() -> list[str]:
     return _headers(PRICE_INDEXES, PRICE_INDEX_TEMPLATE_ORDER)
-

@@ -28,7 +28,9 @@ RATES_TEMPLATE = ImportTemplate(
             "For the system administrator, a blank 省份 is the national reference shipped with "
             "the platform."
         ),
-        _("行业代码: a 2-digit GB/T 4754-2017 division of mining, manufacturing or utilities (06–46)."),
+        _(
+            "行业代码: a 2-digit GB/T 4754-2017 division of mining, manufacturing or utilities (06–46)."
+        ),
         _("增加值率: a decimal between 0 and 1 (0.2850 = 28.50 %), or a percentage such as 28.5%."),
         _("来源 is required: where the rate comes from (e.g. 省统计局 2025年规上工业增加值率)."),
         _ALL_OR_NOTHING,

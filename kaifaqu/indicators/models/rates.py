@@ -54,7 +54,9 @@ class ValueAddedRate(models.Model):
         _("source"),
         max_length=300,
         blank=True,
-        help_text=_("Where the rate comes from, e.g. 省统计局 2025年规上工业增加值率. Required when entered."),
+        help_text=_(
+            "Where the rate comes from, e.g. 省统计局 2025年规上工业增加值率. Required when entered."
+        ),
     )
     note = models.CharField(_("source or note"), max_length=200, blank=True)
 
@@ -73,7 +75,9 @@ class ValueAddedRate(models.Model):
                 fields=["division", "year"],
                 condition=Q(region__isnull=True),
                 name="stat_va_rate_national_once_per_year",
-                violation_error_message=_("This division already has a national rate for the year."),
+                violation_error_message=_(
+                    "This division already has a national rate for the year."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["region", "division", "year"],

@@ -549,7 +549,13 @@ def test_the_price_index_pages_list_enter_and_refuse(
     assert 'value="2025-04"' in client.get(edit).content.decode()
     duplicate = client.post(
         new,
-        {"region": world.shanxi.pk, "period": "2025-04", "division": "", "value": "1", "source": "x"},
+        {
+            "region": world.shanxi.pk,
+            "period": "2025-04",
+            "division": "",
+            "value": "1",
+            "source": "x",
+        },
     )
     assert "This index is already entered for the month." in duplicate.content.decode()
     detail = client.get(created.get_absolute_url())
@@ -580,7 +586,12 @@ def test_the_price_index_list_is_in_chinese_by_default(
     body = page.content.decode()
     assert '<html lang="zh-hans">' in body
     headers = [str(h["label"]) for h in page.context["header"]]
-    assert (headers[0], headers[1], headers[2], headers[4]) == ("省份", "月份", "行业大类", "数据来源")
+    assert (headers[0], headers[1], headers[2], headers[4]) == (
+        "省份",
+        "月份",
+        "行业大类",
+        "数据来源",
+    )
     assert table_rows(page)[0][4] == "省统计局"
 
 
@@ -691,9 +702,7 @@ def test_the_price_index_api_reads_for_office_users_and_writes_for_the_province(
     assert response.json()["period"] == "2025-03"
     assert (response.json()["province"], response.json()["province_name"]) == ("140000", "山西省")
     assert PriceIndex.objects.get(division="30").period == date(2025, 3, 1)
-    hebei = token_client(personas.sysadmin).post(
-        url, {**body, "province": "130000"}, format="json"
-    )
+    hebei = token_client(personas.sysadmin).post(url, {**body, "province": "130000"}, format="json")
     assert hebei.status_code == 201, hebei.content
     assert api_names(personas.sysadmin, url, "province", province="130000") == ["130000"]
     assert api_names(personas.park_user, url, "period") == ["2025-02", "2025-03"]

@@ -171,7 +171,13 @@ def test_a_statistician_enters_the_rates_of_the_zones_province_only(
     with pytest.raises(PermissionDenied):
         value_added_rate_create(
             by=personas.statistician,
-            data={"region": None, "division": division("31"), "year": 2025, "rate": 1, "source": "x"},
+            data={
+                "region": None,
+                "division": division("31"),
+                "year": 2025,
+                "rate": 1,
+                "source": "x",
+            },
         )
     for user in (
         personas.province_viewer,
@@ -262,7 +268,7 @@ def test_the_rates_in_force_show_the_provinces_own_beside_the_national(
     rate("0.35", 2024, region=world.hebei)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
-    page = client.get(IN_FORCE, {"year": 2025})
+    page = client.get(IN_FORCE, {"year": "2025"})
     assert page.status_code == 200
     rows = {row.division.code: row for row in page.context["rows"]}
     # 30: 山西's own of 2023 (0.40) beside the national 2025 rate (0.2850): the own one is used.
@@ -275,12 +281,10 @@ def test_the_rates_in_force_show_the_provinces_own_beside_the_national(
     assert rows["31"].own is None and rows["31"].rate == rows["31"].national.rate
     # 河北's rate is not 山西's office's to see; in 2022 nothing is in force yet.
     assert [province.code for province in page.context["provinces"]] == ["140000"]
-    assert client.get(IN_FORCE, {"year": 2022}).context["rows"][0].rate is None
+    assert client.get(IN_FORCE, {"year": "2022"}).context["rows"][0].rate is None
     client.force_login(personas.sysadmin)
-    hebei = client.get(IN_FORCE, {"province": "130000", "year": 2025})
-    assert {row.division.code: row for row in hebei.context["rows"]}["30"].rate == Decimal(
-        "0.3500"
-    )
+    hebei = client.get(IN_FORCE, {"province": "130000", "year": "2025"})
+    assert {row.division.code: row for row in hebei.context["rows"]}["30"].rate == Decimal("0.3500")
 
 
 @pytest.mark.usefixtures("national")
@@ -345,16 +349,14 @@ def test_the_rate_api_reads_and_writes_through_the_service(
         .status_code
         == 403
     )
-    unsourced = token_client(personas.statistician).post(
-        url, {**body, "source": ""}, format="json"
-    )
+    unsourced = token_client(personas.statistician).post(url, {**body, "source": ""}, format="json")
     assert unsourced.status_code == 400 and "source" in unsourced.json()
     created = token_client(personas.statistician).post(url, body, format="json")
     assert created.status_code == 201, created.content
     assert (created.json()["province"], created.json()["province_name"]) == ("140000", "山西省")
     listed = token_client(personas.park_user).get(url, {"province": "140000"}).json()
     assert [row["year"] for row in listed["results"]] == [2026]
-    national = token_client(personas.park_user).get(url, {"province": "national", "year": 2025})
+    national = token_client(personas.park_user).get(url, {"province": "national", "year": "2025"})
     assert {row["province"] for row in national.json()["results"]} == {None}
     assert token_client(personas.reporter).get(url).json()["results"] == []
 
@@ -442,12 +444,17 @@ def test_the_price_index_import_enters_the_provinces_indexes(
     assert client.get(page).status_code == 200
     upload = xlsx(
         headers,
-        [["", "2025年3月", "", "101.5", "山西省统计局", ""], ["", "2025-03", "30", 98, "山西省统计局", ""]],
+        [
+            ["", "2025年3月", "", "101.5", "山西省统计局", ""],
+            ["", "2025-03", "30", 98, "山西省统计局", ""],
+        ],
     )
     upload.name = "ppi.xlsx"
     response = client.post(page, {"file": upload, "unit": "万元"})
     assert response.status_code == 200, response.content.decode()[:500]
-    assert sorted(PriceIndex.objects.values_list("region__code", "period", "division", "value")) == [
+    assert sorted(
+        PriceIndex.objects.values_list("region__code", "period", "division", "value")
+    ) == [
         ("140000", date(2025, 3, 1), "", Decimal("101.50")),
         ("140000", date(2025, 3, 1), "30", Decimal("98.00")),
     ]

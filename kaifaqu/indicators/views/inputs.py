@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
 from kaifaqu.indicators.api.inputs import PriceIndexFilter, TargetFilter
@@ -66,7 +67,10 @@ class PriceIndexDetailView(RegistryDetailView):
 
     def edit_url(self, obj: PriceIndex) -> str | None:
         # Another province's index (the system administrator reads them all): no button.
-        if not may_write_province(self.request.user, PRICE_INDEX_WRITE, obj.region):
+        user = self.request.user
+        if not isinstance(user, User) or not may_write_province(
+            user, PRICE_INDEX_WRITE, obj.region
+        ):
             return None
         return super().edit_url(obj)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.models import User
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
 from kaifaqu.indicators.api.rates import ValueAddedRateFilter
@@ -37,9 +38,7 @@ def province_text(rate: ValueAddedRate) -> str:
 
 NATIONAL_LABEL = gettext_lazy("National reference")
 RATE_COLUMNS = [
-    Column(
-        "region", verbose_label(ValueAddedRate, "region"), province_text, sort="region__code"
-    ),
+    Column("region", verbose_label(ValueAddedRate, "region"), province_text, sort="region__code"),
     Column(
         "division",
         verbose_label(ValueAddedRate, "division"),
@@ -68,7 +67,8 @@ class ValueAddedRateDetailView(RegistryDetailView):
 
     def edit_url(self, obj: ValueAddedRate) -> str | None:
         # A statistician reads the national rates but never changes them: no button for them.
-        if not may_write_province(self.request.user, RATE_WRITE, obj.region):
+        user = self.request.user
+        if not isinstance(user, User) or not may_write_province(user, RATE_WRITE, obj.region):
             return None
         return super().edit_url(obj)
 
