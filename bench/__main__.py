@@ -1,5 +1,6 @@
-"""`python -m bench [--only import|indicators|latency|projects|accept] [--rows N] [--history MONTHS]
-[--months MONTHS] [--requests N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
+"""`python -m bench [--only import|indicators|latency|projects|accept|bulk-accept] [--rows N]
+[--history MONTHS] [--months MONTHS] [--requests N] [--sample N] [--statisticians N]
+[--per-statistician N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
 (default: a SQLite file of its own per benchmark and shape of province under var/bench/, never
 the platform's database)."""
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "var" / "bench"
-BENCHMARKS = ("import", "indicators", "latency", "projects", "accept")
+BENCHMARKS = ("import", "indicators", "latency", "projects", "accept", "bulk-accept")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +43,24 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=300,
         help="latency: requests per kind (page or API, masked or not)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=200,
+        help="bulk-accept: returns the reference accepts one by one (then extrapolated)",
+    )
+    parser.add_argument(
+        "--statisticians",
+        type=int,
+        default=8,
+        help="bulk-accept: statisticians accepting at once against `kfq serve` (0: none)",
+    )
+    parser.add_argument(
+        "--per-statistician",
+        type=int,
+        default=40,
+        help="bulk-accept: returns each of them accepts, one by one",
     )
     parser.add_argument("--profile", action="store_true", help="profile the import (cProfile)")
     args = parser.parse_args(argv)
@@ -96,6 +115,20 @@ def main(argv: list[str] | None = None) -> int:
 
         # The indicator benchmark's province (same file); its last month's returns accepted again.
         print(accept.run(enterprises=args.rows, months=args.months).report())
+    elif args.only == "bulk-accept":
+        from bench import bulk_accept
+
+        # The indicator benchmark's province (same file); its last month accepted again.
+        print(
+            bulk_accept.run(
+                enterprises=args.rows,
+                months=args.months,
+                sample=args.sample,
+                statisticians=args.statisticians,
+                per_user=args.per_statistician,
+                workdir=WORKDIR,
+            ).report()
+        )
     elif args.only == "latency":
         from bench import indicator_latency
 

@@ -3,8 +3,9 @@ directly in polars, as plainly as it can be, from the facts' frames alone.
 
 It reads nothing of `kaifaqu.indicators.engine` but the `Facts` frames it is given, and
 follows the methods (口径) of the catalogue: the enterprises of the month's year's 规上工业 roster;
-1–N月 adds January..N (employees, a stock: month N's value); 同口径 bases are the same enterprises
-in the same months of the year before; January is not published, February only as 1–2月; value
+1–N月 adds January..N (employees, a stock: month N's value); 同口径 bases are the same enterprises'
+whole same months of the year before, whether or not they reported a month this year; a cell
+counts its enterprises whose value or base read an estimated month (估算); January is not published, February only as 1–2月; value
 added = gross output × the division's rate in force in the year computed (of that year, else of
 the latest year before; the province's own, else the national one), the same for both years, per
 enterprise and month rounded half up to the yuan; at comparable prices each month's value added
@@ -50,6 +51,7 @@ COLUMNS: dict[str, Any] = {
     "ytd_comparable": pl.Int64,
     "month_comparable": pl.Int64,
     "enterprises": pl.Int64,
+    "estimated": pl.Int64,
     "top_share": pl.Float64,
     "top_value": pl.Int64,
     "abs_value": pl.Int64,
@@ -158,22 +160,7 @@ def _monthly(facts: Any, members: pl.DataFrame, year: int, month: int) -> pl.Laz
         .join(ppi_all.lazy(), on=["p", "period"], how="left")
     )
     this_year = pl.col("period").dt.year() == year
-    # 同口径: last year's figure of a month counts only where the firm reported that figure for
-    # the same month this year.
-    fields = [name for name in INDICATORS if name != "value_added"]
-    this_years_figures = rows.filter(this_year).select(
-        "enterprise_id",
-        pl.col("period").dt.month().alias("m"),
-        *(pl.col(name).is_not_null().alias(f"{name}?") for name in fields),
-    )
-    rows = (
-        rows.with_columns(pl.col("period").dt.month().alias("m"))
-        .join(this_years_figures, on=["enterprise_id", "m"], how="left")
-        .with_columns(
-            pl.when(this_year | pl.col(f"{name}?").fill_null(False)).then(pl.col(name)).alias(name)
-            for name in fields
-        )
-    )
+    # 同口径: each firm's whole same period of last year, whatever it reported this year.
     rate = pl.coalesce("r_own", "r_national")
     # The index in hundredths (stored with 2 decimals): VA × 100 / (h / 100) = VA × 10,000 / h.
     hundredths = (pl.coalesce("ppi_division", "ppi_all") * 100).round(0)
@@ -218,8 +205,20 @@ def _firm_figures(facts: Any, members: pl.DataFrame, year: int, month: int) -> p
         named(this.group_by("enterprise_id").agg(_total(name) for name in fields), "ytd_value"),
         named(base.group_by("enterprise_id").agg(_total(name) for name in fields), "ytd_base"),
     ]
+    # Estimated (估算): an estimated month with the figure among those 1–N月 reads (a stock's: N).
+    flagged = rows.with_columns(pl.col("is_estimate").fill_null(False)).group_by("enterprise_id")
+    estimated = flagged.agg(
+        (
+            pl.col("is_estimate")
+            & pl.col(name).is_not_null()
+            & (pl.col("last_month") if name in STOCKS else pl.lit(True))
+        )
+        .any()
+        .alias(f"{name}|estimated")
+        for name in INDICATORS
+    )
     firms = members
-    for frame in measures:
+    for frame in [*measures, estimated]:
         firms = firms.join(frame, on="enterprise_id", how="left")
     # Employees, a stock: 1–N月 is month N.
     return firms.with_columns(
@@ -279,6 +278,8 @@ def _cells(firms: pl.DataFrame, kind: str) -> pl.DataFrame:
                 pl.col(f"{code}|ytd_value|{name}").cast(pl.Int64).alias(name)
                 for name in ("enterprises", "top_value", "abs_value")
             ),
+            # Booleans summed: the firms flagged.
+            pl.col(f"{code}|estimated").cast(pl.Int64).fill_null(0).alias("estimated"),
         )
         for code in INDICATORS
     )

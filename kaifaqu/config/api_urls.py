@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet, ValueAddedRateViewSet
+from kaifaqu.indicators.api.contributions import IndicatorContributionsViewSet
 from kaifaqu.indicators.api.table import (
     IndicatorCatalogueViewSet,
     IndicatorTableViewSet,
@@ -65,6 +66,11 @@ router.register("targets", TargetViewSet, basename="target")
 # The indicator table of a slice and month (masked as on the page), and the catalogue.
 router.register("indicator-table", IndicatorTableViewSet, basename="indicator-table")
 router.register("indicator-catalogue", IndicatorCatalogueViewSet, basename="indicator-catalogue")
+router.register(
+    "indicator-contributions",
+    IndicatorContributionsViewSet,
+    basename="indicator-contributions",
+)
 # Target progress, warnings and rankings of zones: computed, read-only, masked as on the pages.
 router.register("target-progress", TargetProgressViewSet, basename="target-progress")
 router.register("warnings", WarningViewSet, basename="warning")

@@ -94,6 +94,8 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
             "established_on",
             "land_mu",
             "address",
+            "statistics_contact",
+            "statistics_phone",
             "description",
             "is_illustrative",
         ]

@@ -160,6 +160,10 @@ class Enterprise(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Whom the statistics office calls about the monthly return (统计联系人): the reporting
+    # month's list of firms not yet reported shows them.
+    statistics_contact = models.CharField(_("statistics contact"), max_length=60, blank=True)
+    statistics_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_illustrative = models.BooleanField(
         _("illustrative"),

@@ -26,6 +26,8 @@ ENTERPRISE_FIELDS = (
     "established_on",
     "land_mu",
     "address",
+    "statistics_contact",
+    "statistics_phone",
     "description",
     "is_illustrative",
 )

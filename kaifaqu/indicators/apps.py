@@ -10,9 +10,15 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kaifaqu.indicators.models import PriceIndex, ReportedFigure, Target, ValueAddedRate
+        from kaifaqu.indicators.models import (
+            PriceIndex,
+            Publication,
+            ReportedFigure,
+            Target,
+            ValueAddedRate,
+        )
 
-        for model in (ReportedFigure, PriceIndex, Target, ValueAddedRate):
+        for model in (ReportedFigure, PriceIndex, Target, Publication, ValueAddedRate):
             auditlog.register(model)
         from kaifaqu.core.imports import register
         from kaifaqu.indicators.imports import PRICE_INDEX_IMPORT, RATES_IMPORT

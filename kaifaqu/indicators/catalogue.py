@@ -59,8 +59,62 @@ RETURNS_METHOD: StrOrPromise = _(
     "above-scale industry roster (规上工业名录). 1–N月 adds up the months from January; "
     "January is published together with February as 1–2月, never alone. Growth (同比) compares "
     "the same enterprises with the same months of the year before (同口径): an enterprise that "
-    "enters or leaves the roster creates no growth, and a month an enterprise has not reported "
-    "this year is left out of last year's figure as well."
+    "enters or leaves the roster creates no growth, and each enterprise's whole same period of "
+    "last year counts in the base, even for a month it has not reported this year."
+)
+
+
+@dataclass(frozen=True)
+class Method:
+    """One of the statistical methods the indicators share (the catalogue's methods section)."""
+
+    code: str
+    title: StrOrPromise
+    text: StrOrPromise
+
+
+METHODS: tuple[Method, ...] = (
+    Method(
+        code="same_basis",
+        title=_("The same basis (同口径)"),
+        text=_(
+            "The base of growth is this year's roster enterprises with their whole same period "
+            "of last year (1–N月 of last year, or the same month). A month an enterprise has not "
+            "reported this year stays in last year's figure: leaving it out would make a falling "
+            "industry look as if it grew. The missing return is chased, or estimated (估算) when "
+            "the month is closed. An enterprise new to the roster, with no figures last year, "
+            "adds to this year's figure only."
+        ),
+    ),
+    Method(
+        code="estimates",
+        title=_("Estimates for firms that did not report (估算)"),
+        text=_(
+            "When the month is closed without a firm's return, the statistics office may "
+            "estimate it: each figure is the firm's same month of last year × the trend of its "
+            "industry division (行业大类) in its zone, the sum this year ÷ the sum last year over "
+            "the zone's firms of the division that reported both months; where there are none, "
+            "the zone's trend over all industry; where there is none either, 1 (last year's "
+            "figure carried). A firm with no same month last year carries its latest accepted "
+            "month of this year; a firm with neither cannot be estimated and is left out or "
+            "waited for. Persons employed are carried from the latest month. Figures are rounded "
+            "half up to 4 decimals of 万. An estimate counts like a return, is marked 含估算 in "
+            "every figure it reaches, and is replaced by the firm's own return when it arrives."
+        ),
+    ),
+    Method(
+        code="contributions",
+        title=_("Contribution (贡献率) and pull (拉动)"),
+        text=_(
+            "For a part of a total (an industry division, a park, a zone, an enterprise): its "
+            "pull on the growth, in percentage points, is (its value − its base) ÷ the total's "
+            "base × 100; the pulls of all parts add up to the total's growth. Its contribution "
+            "is (its value − its base) ÷ (the total's value − the total's base) × 100; the "
+            "contributions add up to 100 %. Both are computed from the same 1–N月 figures and "
+            "同口径 bases as the table. A part that is confidential (保密) shows no figures; the "
+            "total still includes it."
+        ),
+    ),
 )
 
 

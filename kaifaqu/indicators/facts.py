@@ -50,6 +50,7 @@ def _returns(years: set[int] | None, roster: Any) -> pl.DataFrame:
             "period": ("period", pl.Date),
             **{name: (name, pl.Float64) for name in _SCALED},
             "employees": ("employees", pl.Int64),
+            "is_estimate": ("is_estimate", pl.Boolean),
         },
     )
     # 4 decimals of 万 are whole units; rounding removes the binary fraction a float carries.
@@ -67,7 +68,7 @@ def load_facts(
 ) -> Facts:
     """The facts for the indicators of `years` (None: every year) in `zone_ids` (None: all zones).
 
-    Returns: accepted only, of the enterprises on a roster (四上, any category) of one of the
+    Returns: accepted only (estimates 估算 among them, flagged `is_estimate`), of the enterprises on a roster (四上, any category) of one of the
     years, from the years and the year before each (the base of 同比 growth). Enterprises: those
     on these rosters, with their zone's region code, park, industry class, division and section. Rates:
     every national and provincial rate up to the last of the years (the one in force in a year

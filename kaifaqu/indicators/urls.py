@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kaifaqu.core.imports.views import ImportTemplateView, ImportView
-from kaifaqu.indicators.views import inputs, rates, table, targets
+from kaifaqu.indicators.views import contributions, inputs, rates, table, targets
 
 app_name = "indicators"
 urlpatterns = [
@@ -52,6 +52,16 @@ urlpatterns = [
         "indicators/<str:code>/enterprises/",
         table.IndicatorDrillView.as_view(),
         name="indicator-drill",
+    ),
+    path(
+        "indicators/<str:code>/contributions/",
+        contributions.IndicatorContributionsView.as_view(),
+        name="indicator-contributions",
+    ),
+    path(
+        "indicators/<str:code>/contributions/export/",
+        contributions.IndicatorContributionsExportView.as_view(),
+        name="indicator-contributions-export",
     ),
     # Targets against actuals (序时进度), warnings of the zones, and zones ranked.
     path("target-progress/", targets.TargetProgressView.as_view(), name="target-progress"),

@@ -15,7 +15,10 @@ class ReturnsConfig(AppConfig):
         from kaifaqu.returns.imports.proxies import PROXIES_IMPORT
         from kaifaqu.returns.models import (
             Gap,
+            NonResponse,
             ProxyFigure,
+            Reminder,
+            ReportingMonth,
             Return,
             ReturnImport,
             ReviewDecision,
@@ -24,5 +27,15 @@ class ReturnsConfig(AppConfig):
 
         register(kind="returns", spec=RETURNS_IMPORT)
         register(kind="proxies", spec=PROXIES_IMPORT)
-        for model in (Return, ReviewDecision, Gap, StatisticsSettings, ProxyFigure, ReturnImport):
+        for model in (
+            Return,
+            ReviewDecision,
+            Gap,
+            StatisticsSettings,
+            ProxyFigure,
+            ReturnImport,
+            ReportingMonth,
+            NonResponse,
+            Reminder,
+        ):
             auditlog.register(model)

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("review/", review.ReviewQueueView.as_view(), name="review-queue"),
     path(
+        "review/bulk-accept/<str:selection>/",
+        review.ReviewBulkAcceptView.as_view(),
+        name="review-bulk-accept",
+    ),
+    path(
         "review/<int:pk>/<str:action>/",
         review.ReviewDecideView.as_view(),
         name="review-decide",

@@ -66,8 +66,16 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("returns.gap", STATISTICS_STAFF),
     **_writes("returns.proxyfigure", frozenset({SYSTEM, STATISTICIAN})),
     **_writes("returns.statisticssettings", STATISTICS_STAFF),
+    # The reporting month (报告期): its firms, reminders and 未报 records are the statistics
+    # office's working list (no figures: the zone's administrator follows it too); opening,
+    # chasing, recording 未报, closing and reopening a month are the statistics office's.
+    "returns.see_month": STATISTICS_STAFF,
+    "returns.run_month": frozenset({SYSTEM, STATISTICIAN}),
     "returns.import": frozenset({SYSTEM, STATISTICIAN}),
     "returns.import_proxies": frozenset({SYSTEM, STATISTICIAN}),
+    # Estimates (估算) of firms that did not report when the month is closed: the statistics
+    # office, which sees the firms' figures they are made from.
+    "returns.estimate": frozenset({SYSTEM, STATISTICIAN}),
     # Indicators. Value-added rates and price indexes are the statistics office's of a province
     # (统计法): there is no provincial statistician, so a zone's statistician enters those of the
     # zone's province (checked against the record: never another province's, never the national
@@ -80,6 +88,10 @@ POLICY: dict[str, frozenset[str]] = {
     # 统计法: figures of any cell unmasked, and the enterprises behind a figure — the
     # statistics office only; leadership and other offices see published aggregates.
     "indicators.see_unmasked": frozenset({SYSTEM, STATISTICIAN}),
+    # A month's figures, warnings and target progress before it is published (审定发布), and
+    # publishing it: the statistics office only; everyone else sees published months.
+    "indicators.see_unpublished": frozenset({SYSTEM, STATISTICIAN}),
+    "indicators.publish": frozenset({SYSTEM, STATISTICIAN}),
     # Projects, leads and the zone's work on them.
     **_writes("projects.project", PROJECT_STAFF),
     **_writes("projects.lead", PROJECT_STAFF),

@@ -1,6 +1,6 @@
 """Template helpers every page uses: amounts in 万元/亿元, navigation, and who may read the logs."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -30,6 +30,22 @@ def yi(value: Any, places: int = 2) -> str:
 def wan(value: Any, places: int = 2) -> str:
     """An amount stored in 万元, shown in 万元 with grouped thousands: 45000 → '45,000.00'."""
     return format_amount(_decimal(value), MoneyUnit.WAN, places=int(places))
+
+
+@register.filter
+def count(value: Any) -> str:
+    """A count of firms, zones or people: an integer with grouped thousands, '—' when unknown."""
+    number = _decimal(value)
+    return "—" if number is None else f"{int(number):,}"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share or a rate in per cent to 1 decimal: 97.96 → '98.0%'."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}%"
 
 
 @register.filter

@@ -90,6 +90,8 @@ class EnterpriseDetailView(RegistryDetailView):
                 "established_on",
                 "land_mu",
                 "address",
+                "statistics_contact",
+                "statistics_phone",
                 "is_illustrative",
             ],
         )

@@ -27,7 +27,7 @@ from kaifaqu.indicators.selectors import (
     IndicatorRow,
     IndicatorTable,
     default_slice,
-    latest_month,
+    reader_latest_month,
     resolve_slice,
     slice_table,
 )
@@ -107,6 +107,12 @@ class IndicatorRowSerializer(serializers.Serializer[IndicatorRow]):
         help_text=_("percent, or points (percentage points) for a ratio.")
     )
     enterprises = serializers.IntegerField(allow_null=True)
+    estimated = serializers.IntegerField(
+        help_text=_(
+            "Enterprises whose figures in the cell are estimates (估算) of the statistics office: "
+            "above 0, the figure is 含估算."
+        )
+    )
     suppressed = serializers.BooleanField(
         help_text=_("True when disclosure control hides the cell from you: every figure is null.")
     )
@@ -171,7 +177,7 @@ class IndicatorTableViewSet(viewsets.ViewSet):
         month = (
             Month.of(asked)
             if asked
-            else latest_month(user) or Month.of(timezone.localdate()).shift(-1)
+            else reader_latest_month(user, chosen) or Month.of(timezone.localdate()).shift(-1)
         )
         table = slice_table(user=user, month=month, slice=chosen)
         return Response(IndicatorTableSerializer(table).data)

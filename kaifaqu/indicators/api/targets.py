@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
+from kaifaqu.accounts.models import User
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
 from kaifaqu.core.api_fields import MonthField
 from kaifaqu.core.lib.periods import Month
@@ -75,8 +76,8 @@ def indicator_name(code: str) -> str:
     return str(BY_CODE[code].name)
 
 
-def default_month(zone_ids: list[int], asked: Any) -> Month:
-    return Month.of(asked) if asked else latest_month(zone_ids, timezone.localdate())
+def default_month(zone_ids: list[int], asked: Any, reader: User) -> Month:
+    return Month.of(asked) if asked else latest_month(zone_ids, timezone.localdate(), reader=reader)
 
 
 # --- target progress ----------------------------------------------------------------------------
@@ -185,7 +186,7 @@ class TargetProgressViewSet(viewsets.ViewSet):
         query = ProgressQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         zone = query.validated_data.get("zone") or chosen_zone(api_user(request), None)[0]
-        month = default_month([zone.pk], query.validated_data.get("month"))
+        month = default_month([zone.pk], query.validated_data.get("month"), api_user(request))
         progress = target_progress(user=api_user(request), zone=zone, month=month)
         return Response(ZoneProgressSerializer(progress).data)
 
@@ -257,7 +258,7 @@ class WarningViewSet(viewsets.ViewSet):
             if zone is not None
             else list(Zone.objects.for_user(request.user).values_list("pk", flat=True))
         )
-        month = default_month(zone_ids, query.validated_data.get("month"))
+        month = default_month(zone_ids, query.validated_data.get("month"), api_user(request))
         found = warnings(user=api_user(request), month=month, zone=zone)
         return Response(IndicatorWarningSerializer(found, many=True).data)
 
@@ -329,7 +330,7 @@ class ZoneRankingViewSet(viewsets.ViewSet):
         query = RankingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         zone_ids = list(Zone.objects.for_user(request.user).values_list("pk", flat=True))
-        month = default_month(zone_ids, query.validated_data.get("month"))
+        month = default_month(zone_ids, query.validated_data.get("month"), api_user(request))
         ranking = zone_ranking(
             user=api_user(request),
             month=month,

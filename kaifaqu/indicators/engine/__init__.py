@@ -6,7 +6,10 @@ persons). How each figure is made:
 
 - The enterprises counted are those on the month's year's 规上工业 roster, wherever they are; the
   base is the SAME enterprises in the same months of the year before (同口径), whether or not they
-  were on last year's roster: entering or leaving the roster never creates growth.
+  were on last year's roster: entering or leaving the roster never creates growth. Each
+  enterprise's whole same period counts, also a month it has not reported this year.
+- Estimates (估算, `is_estimate` in the returns) count like returns; `estimated` counts the
+  enterprises of a cell whose figure or base includes one (含估算).
 - 1–N月 adds the months January..N (employees, a stock: the value of month N). January is not
   published; February gives 1–2月 only (`month_*` null).
 - Value added is computed per enterprise and month: gross output × the value-added rate of the

@@ -7,6 +7,7 @@ import polars as pl
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.indicators.catalogue import BY_CODE, COMPUTED
 from kaifaqu.indicators.engine.enterprise import (
+    ESTIMATED,
     category_keys,
     enterprise_rows,
     roster_members,
@@ -38,7 +39,8 @@ def contributions(
     and in the same months of the year before; change = value − base (null counted as 0);
     pull_pp (拉动, percentage points) = change / B × 100 and contribution_pct (贡献率) = change /
     (C − B) × 100, where C and B are the cell's totals: the pulls add up to the cell's growth in
-    per cent, the contributions to 100. share = value / C. Largest change first.
+    per cent, the contributions to 100. share = value / C. is_estimate: the enterprise's figures
+    include an estimated month (估算). Largest change first.
     """
     if slice_kind is not None and slice_kind not in SLICE_KINDS:
         raise ValueError(f"unknown slice kind: {slice_kind}")
@@ -68,6 +70,7 @@ def contributions(
             "zone_id",
             "park_id",
             "division",
+            pl.col(wide_column(indicator, ESTIMATED)).fill_null(False).alias("is_estimate"),
             pl.col(value).alias("value"),
             pl.col(base).alias("base"),
             (pl.col(value).fill_null(0) - pl.col(base).fill_null(0)).alias("change"),

@@ -11,9 +11,11 @@ from kaifaqu.indicators.catalogue import BY_CODE, COMPUTED, STOCK, VALUE_ADDED
 from kaifaqu.indicators.engine.schemas import (
     INDUSTRY,
     RATE_SCALE,
-    RETURN_FIELDS,
     Facts,
 )
+
+# The wide column flagging an enterprise whose figures of an indicator include an estimate.
+ESTIMATED = "estimated"
 
 
 def wide_column(code: str, measure: str) -> str:
@@ -178,29 +180,17 @@ def category_keys(facts: Facts, year: int) -> pl.LazyFrame:
     )
 
 
-def _paired(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
-    """同口径 month by month: a figure of last year's month counts in the base only where the
-    enterprise reported that figure for the same month this year. A return missing this year then
-    takes its month out of the base as well, instead of showing as a fall (a firm new to the
-    roster, with no figures last year, still adds to this year's figure: it was not there)."""
-    month_of_year = pl.col("period").dt.month().alias("month_of_year")
-    reported = rows.filter(pl.col("period").dt.year() == year).select(
-        "enterprise_id",
-        month_of_year,
-        *(pl.col(name).is_not_null().alias(f"{name}|reported") for name in RETURN_FIELDS),
-    )
-    is_this_year = pl.col("period").dt.year() == year
-    return (
-        rows.with_columns(month_of_year)
-        .join(reported, on=["enterprise_id", "month_of_year"], how="left")
-        .with_columns(
-            pl.when(is_this_year | pl.col(f"{name}|reported").fill_null(False))
-            .then(pl.col(name))
-            .alias(name)
-            for name in RETURN_FIELDS
-        )
-        .drop("month_of_year", *(f"{name}|reported" for name in RETURN_FIELDS))
-    )
+def _paired(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """同口径: this year's roster, each enterprise's WHOLE same period of last year in the base.
+
+    A month an enterprise has not reported this year does not shrink last year's base: leaving it
+    out would make a falling division look as if it grew. The missing return is chased, or
+    estimated (估算) and flagged, and until then the month shows as the fall it is. A firm new to
+    the roster, without figures last year, adds to this year's figure only: it was not there.
+    `is_estimate` (rows estimated by the statistics office, not reported) is false where the
+    facts do not say.
+    """
+    return rows.with_columns(pl.col("is_estimate").fill_null(False))
 
 
 def _monthly_rows(facts: Facts, month: Month, members: pl.LazyFrame) -> pl.LazyFrame:
@@ -221,7 +211,6 @@ def _monthly_rows(facts: Facts, month: Month, members: pl.LazyFrame) -> pl.LazyF
             on="enterprise_id",
             how="inner",
         ),
-        year,
     ).with_columns(pl.col("period").dt.year().cast(pl.Int32).alias("year"))
     return (
         _with_price_index(_with_rates(rows, facts.rates, year), facts.ppi)
@@ -256,6 +245,13 @@ def _masked(codes: tuple[str, ...]) -> list[pl.Expr]:
             pl.when(mask).then(source).alias(wide_column(code, measure))
             for measure, mask in chosen.items()
         ]
+        # An estimated month (估算) among those the 1–N月 value or its base is made of.
+        read = chosen["ytd_value"] | chosen["ytd_base"]
+        exprs.append(
+            (pl.col("is_estimate") & read & source.is_not_null()).alias(
+                wide_column(code, ESTIMATED)
+            )
+        )
         if indicator.kind == VALUE_ADDED:
             comparable = pl.col("value_added_comparable")
             exprs += [
@@ -270,7 +266,8 @@ def enterprise_rows(
 ) -> pl.LazyFrame:
     """One wide row per member: each indicator's measures, null where nothing was reported."""
     masked = _masked(codes)
-    names = [expr.meta.output_name() for expr in masked]
+    flags = [wide_column(code, ESTIMATED) for code in codes]
+    names = [name for expr in masked if (name := expr.meta.output_name()) not in flags]
     per_enterprise = (
         _monthly_rows(facts, month, members)
         .select("enterprise_id", *masked)
@@ -278,6 +275,7 @@ def enterprise_rows(
         .agg(
             pl.col(names).sum(),
             pl.col(names).count().name.suffix("__n"),
+            pl.col(flags).any(),
         )
         # A sum over no reported value is null, not 0: the enterprise did not report it.
         .select(
@@ -286,6 +284,7 @@ def enterprise_rows(
                 pl.when(_complete(name, pl.col(f"{name}__n"))).then(pl.col(name)).alias(name)
                 for name in names
             ),
+            *flags,
         )
     )
     return members.join(per_enterprise, on="enterprise_id", how="left")

@@ -23,6 +23,9 @@ RETURNS_SCHEMA: dict[str, Any] = {
     "enterprise_id": pl.Int64,
     "period": pl.Date,
     **{name: pl.Int64 for name in RETURN_FIELDS},
+    # An estimate (估算) the statistics office made for a firm that did not report: counted like
+    # a return, and flagged in every cell it reaches.
+    "is_estimate": pl.Boolean,
 }
 ENTERPRISES_SCHEMA: dict[str, Any] = {
     "enterprise_id": pl.Int64,
@@ -72,6 +75,8 @@ TABLE_SCHEMA: dict[str, Any] = {
     **{name: pl.Int64 for name in MEASURES},
     **{name: pl.Int64 for name in COMPARABLE},
     "enterprises": pl.Int64,
+    # Enterprises of the cell whose 1–N月 value or base includes an estimated month (含估算).
+    "estimated": pl.Int64,
     "top_share": pl.Float64,
     # The largest enterprise's absolute 1–N月 value and the sum of all absolute values: what
     # top_share is made of, kept so cells of different zones combine exactly (max, sum).
@@ -84,6 +89,7 @@ RATIO_SCHEMA: dict[str, Any] = {
     "indicator": pl.Utf8,
     **{name: pl.Float64 for name in MEASURES},
     "enterprises": pl.Int64,
+    "estimated": pl.Int64,
     "top_share": pl.Float64,
 }
 CONTRIBUTION_SCHEMA: dict[str, Any] = {
@@ -91,6 +97,7 @@ CONTRIBUTION_SCHEMA: dict[str, Any] = {
     "zone_id": pl.Int64,
     "park_id": pl.Int64,
     "division": pl.Utf8,
+    "is_estimate": pl.Boolean,
     "value": pl.Int64,
     "base": pl.Int64,
     "change": pl.Int64,

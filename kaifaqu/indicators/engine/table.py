@@ -10,6 +10,7 @@ import polars as pl
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.indicators.catalogue import BY_CODE, RATIOS, VALUE_ADDED
 from kaifaqu.indicators.engine.enterprise import (
+    ESTIMATED,
     category_keys,
     computed_codes,
     enterprise_rows,
@@ -60,6 +61,7 @@ def _cells(wide: pl.LazyFrame, kind: str, codes: tuple[str, ...]) -> pl.LazyFram
         for code in codes
         for expr in (
             pl.col(wide_column(code, "ytd_value")).count().alias(wide_column(code, "enterprises")),
+            pl.col(wide_column(code, ESTIMATED)).sum().alias(wide_column(code, ESTIMATED)),
             pl.col(wide_column(code, "ytd_value")).abs().max().alias(wide_column(code, "top")),
             pl.col(wide_column(code, "ytd_value")).abs().sum().alias(wide_column(code, "abs")),
         )
@@ -91,6 +93,7 @@ def _long(cells: pl.DataFrame, codes: tuple[str, ...], month: Month) -> pl.DataF
             pl.lit(code).alias("indicator"),
             *(measure(code, name, TABLE_SCHEMA[name]) for name in MEASURES + COMPARABLE),
             pl.col(wide_column(code, "enterprises")).cast(pl.Int64).alias("enterprises"),
+            pl.col(wide_column(code, ESTIMATED)).fill_null(0).cast(pl.Int64).alias(ESTIMATED),
             pl.when(pl.col(wide_column(code, "abs")) > 0)
             .then(pl.col(wide_column(code, "top")) / pl.col(wide_column(code, "abs")))
             .cast(pl.Float64)
@@ -120,7 +123,8 @@ def indicator_table(facts: Facts, month: Month) -> pl.DataFrame:
     month_base, ytd_value, ytd_base (Int64 whole units), ytd_comparable and month_comparable
     (value added at last year's prices, Int64; null for other indicators, and null for value
     added where an enterprise of the cell has no price index), enterprises (enterprises of the cell
-    with a 1–N月 value for the indicator), top_share (the largest enterprise's share of the cell's
+    with a 1–N月 value for the indicator), estimated (those of them whose 1–N月 value or base
+    includes an estimated month, 含估算), top_share (the largest enterprise's share of the cell's
     1–N月 value, by absolute values, 0–1), top_value and abs_value (what top_share is made of).
     Empty for January.
     """
@@ -169,6 +173,7 @@ def ratio_table(table: pl.DataFrame) -> pl.DataFrame:
                     for name in MEASURES
                 ),
                 pl.min_horizontal("enterprises", "enterprises_den").alias("enterprises"),
+                pl.max_horizontal("estimated", "estimated_den").alias("estimated"),
                 pl.max_horizontal("top_share", "top_share_den").alias("top_share"),
             )
         )

@@ -13,6 +13,7 @@ from kaifaqu.indicators.models.inputs import (
     industrial_divisions,
 )
 from kaifaqu.indicators.models.provinces import province_code, province_region_code
+from kaifaqu.indicators.models.publication import Publication, PublicationQuerySet
 from kaifaqu.indicators.models.rates import ValueAddedRate, ValueAddedRateQuerySet
 from kaifaqu.indicators.models.rollups import ZONE_KINDS, IndicatorCell, SliceKind
 
@@ -23,6 +24,8 @@ __all__ = [
     "IndicatorCode",
     "PriceIndex",
     "PriceIndexQuerySet",
+    "Publication",
+    "PublicationQuerySet",
     "ReportedFigure",
     "ReportedFigureQuerySet",
     "SliceKind",

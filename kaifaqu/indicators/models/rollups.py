@@ -51,6 +51,8 @@ class IndicatorCell(models.Model):
     ytd_comparable = models.BigIntegerField(null=True)
     month_comparable = models.BigIntegerField(null=True)
     enterprises = models.IntegerField(default=0)
+    # Enterprises of the cell whose figure or base includes an estimate (估算): shown as 含估算.
+    estimated = models.IntegerField(default=0)
     top_value = models.BigIntegerField(null=True)
     abs_value = models.BigIntegerField(null=True)
     # Disclosure control, decided for the whole month when the roll-up writes it

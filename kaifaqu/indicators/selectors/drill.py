@@ -48,6 +48,8 @@ class Contribution:
     pull_pp: Decimal | None  # 拉动: percentage points of the slice's growth
     contribution_pct: Decimal | None  # 贡献率: per cent of the slice's change
     share_pct: Decimal | None  # per cent of the slice's value
+    # Its figures include an estimate (估算) of the office: it had not reported.
+    is_estimate: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def indicator_contributions(
                     record["share"] * 100 if record["share"] is not None else None,
                     PERCENT_PLACES,
                 ),
+                is_estimate=bool(record["is_estimate"]),
             )
         )
     value = int(frame["value"].sum()) if frame["value"].null_count() < frame.height else None

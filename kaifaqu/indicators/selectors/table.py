@@ -36,6 +36,7 @@ from kaifaqu.indicators.catalogue import (
 from kaifaqu.indicators.disclosure import DEFAULT_RULE, DisclosureRule
 from kaifaqu.indicators.engine import COMPARABLE, MEASURES, is_published
 from kaifaqu.indicators.models import IndicatorCell, ReportedFigure, SliceKind
+from kaifaqu.indicators.selectors.publication import SliceMonth, slice_month
 from kaifaqu.indicators.selectors.slices import Slice, resolve_slice
 from kaifaqu.indicators.sources import COMPUTED_SOURCES, ComputedSource
 
@@ -50,6 +51,7 @@ _FIELDS: dict[str, Any] = {
     "indicator": pl.Utf8,
     **{name: pl.Int64 for name in (*MEASURES, *COMPARABLE)},
     "enterprises": pl.Int64,
+    "estimated": pl.Int64,
     "top_value": pl.Int64,
     "abs_value": pl.Int64,
     "suppressed": pl.Boolean,
@@ -83,6 +85,8 @@ class IndicatorRow:
     # has no price index of its province for a month (never deflated by 100 instead).
     no_price_index: bool = False
     enterprises: int | None = None
+    # Enterprises whose figures are estimates (估算) of the office: the figure is 含估算.
+    estimated: int = 0
     suppressed: bool = False
     # False where the indicator has no figure for this kind of slice (entered zone figures).
     available: bool = True
@@ -114,6 +118,13 @@ class IndicatorTable:
     # Whether disclosure control applies to this reader (everyone outside the office).
     masked: bool
     rule: DisclosureRule = field(default=DEFAULT_RULE)
+    # The month's publication for this slice: figures are withheld from a reader outside the
+    # statistics office until every zone of the slice has published the month.
+    state: SliceMonth | None = None
+
+    @property
+    def withheld(self) -> bool:
+        return self.state is not None and not self.state.shown
 
     @property
     def monthly(self) -> bool:
@@ -123,6 +134,10 @@ class IndicatorTable:
     @property
     def any_suppressed(self) -> bool:
         return any(row.suppressed for row in self.rows)
+
+    @property
+    def any_estimated(self) -> bool:
+        return any(row.estimated for row in self.rows)
 
 
 def indicator_rows(*, user: User, month: Month, slice_kind: str, slice_key: str) -> IndicatorTable:
@@ -134,8 +149,9 @@ def slice_table(*, user: User, month: Month, slice: Slice) -> IndicatorTable:
     """The catalogue's indicators for a slice already resolved in the user's scope."""
     masked = not sees_everything(user)
     published = is_published(month)
+    state = slice_month(user, slice, month)
     rows: list[IndicatorRow]
-    if not published:
+    if not published or not state.shown:
         rows = [
             IndicatorRow(indicator, available=_available(indicator, slice))
             for indicator in CATALOGUE
@@ -168,6 +184,7 @@ def slice_table(*, user: User, month: Month, slice: Slice) -> IndicatorTable:
         period_label=period_label(month),
         rows=rows,
         masked=masked,
+        state=state,
     )
 
 
@@ -223,6 +240,7 @@ def _computed_row(indicator: Indicator, cell: dict[str, Any] | None) -> Indicato
             and cell["ytd_comparable"] is None
         ),
         enterprises=cell["enterprises"],
+        estimated=cell["estimated"] or 0,
     )
 
 
@@ -259,6 +277,7 @@ def _ratio_row(
         month_growth=_points(rates["month_value"], rates["month_base"]),
         ytd_growth=_points(rates["ytd_value"], rates["ytd_base"]),
         enterprises=min(numerator["enterprises"], denominator["enterprises"]),
+        estimated=max(numerator["estimated"] or 0, denominator["estimated"] or 0),
     )
 
 

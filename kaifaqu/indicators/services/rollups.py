@@ -4,8 +4,8 @@
 - `rollup_zones(zone_ids, years)`: the incremental path, after returns of a few zones change. The
   zone, park, zone×division and zone×category cells of those zones are recomputed from their own
   enterprises; the cells above zones (province, city, section, division, category) of the same
-  months are then the sums of the stored zone-level cells. Every measure is an exact Int64 sum, enterprises a
-  count and top_value a maximum, so the sums equal what the engine gives the whole province.
+  months are then the sums of the stored zone-level cells. Every measure is an exact Int64 sum,
+  enterprises and estimated (含估算) counts, and top_value a maximum, so the sums equal what the engine gives the whole province.
 - `rollup_after_change(zone_ids, periods)`: which zones and years a change of counted returns
   touches: the year of each period (its 1–N月 from that month on) and the year after (its bases).
 - `rollup_marked()`: the same for the (zone, month) pairs the returns services marked
@@ -47,7 +47,7 @@ Echo = Callable[[str], None]
 # The label of the roll-up jobs' progress (core.JobProgress), read by the table's status element.
 ROLLUP_JOB = "indicators.rollup"
 Progress = Callable[[int, int], None]  # (done, total)
-SUMMED = (*MEASURES, *COMPARABLE, "enterprises", "abs_value")
+SUMMED = (*MEASURES, *COMPARABLE, "enterprises", "estimated", "abs_value")
 CELL_COLUMNS = [*SUMMED, "top_value"]
 
 

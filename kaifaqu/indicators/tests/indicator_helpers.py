@@ -28,6 +28,7 @@ from kaifaqu.geo.services import park_create
 from kaifaqu.indicators.models import PriceIndex
 from kaifaqu.indicators.services.inputs import price_index_create
 from kaifaqu.indicators.services.rollups import rollup_rebuild
+from kaifaqu.indicators.tests.publishing import publish_stored_months
 from kaifaqu.returns.models import Return, ReturnStatus
 
 OUTPUT_2024 = {"甲一": 100, "二园": 50, "三园": 200, "甲八": 1000}
@@ -109,6 +110,7 @@ def indicators_world(world: World, personas: Personas, park_a3: Park) -> dict[st
             },
         )
     rollup_rebuild()
+    publish_stored_months()
     return firms
 
 

@@ -13,8 +13,8 @@ per enterprise and month, January to March (2025 of 丙: January and February on
 
 Every firm employs 50 persons each month it reports.
 
-1–3月 2025 gross output (万元): 甲 3300 (+10 %), 丙 2160 (no March: its base is January and
-February 2024, 1200, +80 %), 丁 1125
+1–3月 2025 gross output (万元): 甲 3300 (+10 %), 丙 2160 (no March, but its base is the whole
+1–3月 of 2024, 1800: +20 %), 丁 1125
 (+25 %), 乙 750 (−16.67 %). Disclosure in 山西: 乙 is one firm (primary); 大同 is then 乙 alone,
 so 大同 is suppressed; 山西 = 朔州 + 大同, so 朔州 too; 朔州 = 甲 + 丁, so one of them: 丁, the
 smaller. Outside the statistics office only 甲 of 山西 is shown.
@@ -33,6 +33,7 @@ from kaifaqu.geo.models import Zone, ZoneLevel
 from kaifaqu.geo.services import zone_create
 from kaifaqu.indicators.models import PriceIndex, ReportedFigure, Target, TargetKind
 from kaifaqu.indicators.services.rollups import rollup_rebuild
+from kaifaqu.indicators.tests.publishing import publish_stored_months
 from kaifaqu.returns.models import Return, ReturnStatus
 
 
@@ -162,6 +163,7 @@ def build_target_world(world: World) -> TargetWorld:
         for number in (1, 2, 3)
     )
     rollup_rebuild()
+    publish_stored_months()
     return TargetWorld(world=world, zone_d=zone_d, firms=firms)
 
 

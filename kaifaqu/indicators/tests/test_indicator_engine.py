@@ -623,7 +623,7 @@ def test_the_sales_rate_is_a_ratio_of_the_sums_not_a_sum() -> None:
     assert rate["enterprises"].item() == 2
 
 
-def test_a_month_not_reported_this_year_leaves_the_base_too() -> None:
+def test_a_month_not_reported_this_year_keeps_its_place_in_the_base() -> None:
     # Firm 1 reports 100 a month both years. Firm 2 reported 50 a month last year and this year
     # January and February only (no March return, and no employees figure in February).
     rows = [
@@ -631,14 +631,64 @@ def test_a_month_not_reported_this_year_leaves_the_base_too() -> None:
     ]
     rows += [(2, 2024, m, {"gross_output": 50, "employees": 5}) for m in (1, 2, 3)]
     rows += [(2, 2025, 1, {"gross_output": 50, "employees": 5}), (2, 2025, 2, {"gross_output": 50})]
-    table = indicator_table(
-        facts([enterprise(1), enterprise(2)], rows, {2025: [1, 2]}), Month(2025, 3)
+    table = with_growth(
+        indicator_table(facts([enterprise(1), enterprise(2)], rows, {2025: [1, 2]}), Month(2025, 3))
     )
     gross = cell(table, "zone", "1", "gross_output")
-    # March: 100 against firm 1's 100 only (firm 2's March is out of both): no fall.
-    assert (gross["month_value"], gross["month_base"]) == (100, 100)
-    # 1–3月: 300 + 100 = 400 against 300 + 100 (firm 2's January and February) = 400: 0 %.
-    assert (gross["ytd_value"], gross["ytd_base"]) == (400, 400)
+    # March: 100 against 100 + 50 (firm 2's March of last year stays in the base): a fall.
+    assert (gross["month_value"], gross["month_base"]) == (100, 150)
+    # 1–3月: 300 + 100 = 400 against 300 + 150 = 450 (the whole same period): −11.1 %.
+    assert (gross["ytd_value"], gross["ytd_base"]) == (400, 450)
+    assert gross["ytd_growth"] == pytest.approx(-11.111111, rel=1e-6)
     employees = cell(table, "zone", "1", "employees")
-    # A stock, month 3: firm 1's 10 against its 10; firm 2 has no March figure, in neither year.
-    assert (employees["ytd_value"], employees["ytd_base"]) == (10, 10)
+    # A stock, month 3: firm 1's 10 against 10 + 5 (firm 2's March of last year).
+    assert (employees["ytd_value"], employees["ytd_base"]) == (10, 15)
+    assert gross["estimated"] == 0
+
+
+# Division 30: firm A (1) 100 → 90 in both months, both reported; firm B (2) 100 a month last
+# year, nothing reported this year.
+DIVISION_30 = [
+    (1, 2024, 1, {"gross_output": 100}),
+    (1, 2024, 2, {"gross_output": 100}),
+    (1, 2025, 1, {"gross_output": 90}),
+    (1, 2025, 2, {"gross_output": 90}),
+    (2, 2024, 1, {"gross_output": 100}),
+    (2, 2024, 2, {"gross_output": 100}),
+]
+
+
+def _division_30(rows: list[tuple[int, int, int, dict[str, Any]]]) -> dict[str, Any]:
+    firms = [enterprise(1, industry="3011"), enterprise(2, industry="3021")]
+    table = with_growth(indicator_table(facts(firms, rows, {2025: [1, 2]}), Month(2025, 2)))
+    return cell(table, "division", "30", "gross_output")
+
+
+def test_a_firm_without_returns_this_year_keeps_its_whole_base() -> None:
+    row = _division_30(DIVISION_30)
+    # 1–2月: A's 90 + 90 = 180 against A's and B's (100 + 100) × 2 = 400; a month at a time
+    # (90 − 200) / 200, the same −55.0 %. The old rule (B's months out of the base) said −10 %.
+    assert (row["ytd_value"], row["ytd_base"]) == (180, 400)
+    assert row["ytd_growth"] == pytest.approx(-55.0)
+    assert row["estimated"] == 0
+
+
+def test_an_estimate_fills_the_gap_and_flags_the_cell() -> None:
+    # Firm B estimated at 90 a month (its 100 × the division's trend 90 / 100).
+    estimated = [(2, 2025, m, {"gross_output": 90, "is_estimate": True}) for m in (1, 2)]
+    row = _division_30(DIVISION_30 + estimated)
+    # 90 × 4 = 360 against 400: −10.0 %; one enterprise of the cell is estimated.
+    assert (row["ytd_value"], row["ytd_base"]) == (360, 400)
+    assert row["ytd_growth"] == pytest.approx(-10.0)
+    assert (row["enterprises"], row["estimated"]) == (2, 1)
+    drilled = contributions(
+        facts(
+            [enterprise(1, industry="3011"), enterprise(2, industry="3021")],
+            DIVISION_30 + estimated,
+            {2025: [1, 2]},
+        ),
+        Month(2025, 2),
+        indicator="gross_output",
+    )
+    flags = dict(zip(drilled["enterprise_id"], drilled["is_estimate"], strict=True))
+    assert flags == {1: False, 2: True}

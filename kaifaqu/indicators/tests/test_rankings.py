@@ -45,16 +45,16 @@ def ranked(
 def test_the_office_sees_every_zone_ranked_by_value_and_by_growth(
     target_world: TargetWorld, personas: Personas
 ) -> None:
-    # 1–3月 gross output (万元): 甲 3300 (+10 %), 丙 2160 (+80 %: no March return, so its base is
-    # January and February 2024, 1200), 丁 1125 (+25 %), 乙 750 (−16.67 %).
+    # 1–3月 gross output (万元): 甲 3300 (+10 %), 丙 2160 (+20 %: no March return, but its base
+    # is still the whole 1–3月 of 2024, 1800), 丁 1125 (+25 %), 乙 750 (−16.67 %).
     assert ranked(personas.sysadmin) == [
         ("甲开发区", 1, Decimal(3300), Decimal("10.00"), 3, 4, False),
-        ("丙开发区", 2, Decimal(2160), Decimal("80.00"), 1, 3, False),
-        ("丁开发区", 3, Decimal(1125), Decimal("25.00"), 2, 3, False),
+        ("丙开发区", 2, Decimal(2160), Decimal("20.00"), 2, 3, False),
+        ("丁开发区", 3, Decimal(1125), Decimal("25.00"), 1, 3, False),
         ("乙开发区", 4, Decimal(750), Decimal("-16.67"), 4, 1, False),
     ]
     by_growth = ranked(personas.sysadmin, by=BY_GROWTH)
-    assert [row[0] for row in by_growth] == ["丙开发区", "丁开发区", "甲开发区", "乙开发区"]
+    assert [row[0] for row in by_growth] == ["丁开发区", "丙开发区", "甲开发区", "乙开发区"]
 
 
 def test_equal_figures_share_a_rank(target_world: TargetWorld, personas: Personas) -> None:
@@ -139,8 +139,8 @@ def test_the_page_in_english_for_the_office(
     response = client.get(PAGE, {"month": "2025-03", "by": "growth"})
     rows = table_rows(response)
     assert [row[:2] for row in rows] == [
-        ["2", "丙开发区"],
         ["3", "丁开发区"],
+        ["2", "丙开发区"],
         ["1", "甲开发区"],
         ["4", "乙开发区"],
     ]
@@ -189,7 +189,7 @@ def test_the_api_masks_as_the_page(target_world: TargetWorld, personas: Personas
         ("乙开发区", None, None, None, True),
     ]
     office = token_client(personas.sysadmin).get(API, {"month": "2025-03", "by": "growth"}).json()
-    assert office["rows"][0]["zone_name"] == "丙开发区"
+    assert office["rows"][0]["zone_name"] == "丁开发区"
     assert office["masked"] is False
 
 

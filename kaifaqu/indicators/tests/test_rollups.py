@@ -27,7 +27,7 @@ from kaifaqu.indicators.services.rollups import (
 )
 from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted, unchanged_prices
 from kaifaqu.returns.imports import returns_import
-from kaifaqu.returns.models import Return, ReturnStatus
+from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
 from kaifaqu.returns.services import return_accept
 from kaifaqu.returns.tests.import_helpers import xlsx
 
@@ -153,6 +153,10 @@ def test_an_import_that_changes_an_accepted_return_takes_it_out_until_accepted_a
     accepted: None, world: World, personas: Personas
 ) -> None:
     rollup_rebuild()
+    # A return the office collected on paper: an import may correct only those (四条红线).
+    Return.objects.filter(enterprise=world.ent_a1, period=date(2025, 3, 1)).update(
+        source=ReturnSource.IMPORT
+    )
     file = xlsx(
         ["统一社会信用代码", "报告期", "工业总产值(当年价格)"],
         [[world.ent_a1.uscc, "2025-03", 1500]],

@@ -50,12 +50,13 @@ ZONE_B = {
     ("乙开发区", "value_added", TURNED),
     ("乙开发区", "revenue", NEGATIVE),
 }
-# 丙 sent no March return: it stopped reporting, but its missing March leaves the base as well
-# (同口径 month by month), so no growth turns negative on its account.
+# 丙 sent no March return: it stopped reporting, and its March of 2024 stays in the base (同口径:
+# the whole same period), so revenue, taxes and electricity, flat in 1–2月, turn negative in
+# 1–3月 (revenue 1200 against 1800 万元); gross output, 360 against 200 a month, still grows.
 ZONE_C = {
     ("丙开发区", code, STOPPED)
     for code in ("gross_output", "value_added", "revenue", "taxes", "electricity", "employees")
-}
+} | {("丙开发区", code, TURNED) for code in ("revenue", "taxes", "electricity")}
 
 
 def test_the_statistics_office_sees_every_warning_of_march(

@@ -32,7 +32,7 @@ from kaifaqu.accounts.services import access_event_record
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.views.export import SHEET_NAME_MAX, XLSX_TYPE
 from kaifaqu.core.views.tables import EMPTY, decimal_text
-from kaifaqu.indicators.catalogue import CATALOGUE, RETURNS_METHOD
+from kaifaqu.indicators.catalogue import CATALOGUE, METHODS, RETURNS_METHOD
 from kaifaqu.indicators.disclosure import DEFAULT_RULE, SUPPRESSED_MARK
 from kaifaqu.indicators.selectors import (
     IndicatorRow,
@@ -41,13 +41,15 @@ from kaifaqu.indicators.selectors import (
     default_slice,
     drillable_indicator,
     indicator_contributions,
-    latest_month,
+    reader_latest_month,
     resolve_slice,
     sees_everything,
+    sees_unpublished,
     slice_options,
     slice_table,
     split_token,
 )
+from kaifaqu.indicators.selectors.contributions import BREAKDOWNS
 from kaifaqu.indicators.selectors.status import table_status
 from kaifaqu.returns.views.access import chosen_month, ensure_office_reader
 
@@ -110,7 +112,7 @@ class IndicatorView(LoginRequiredMixin, View):
         user = self.request.user
         token = self.request.GET.get("slice", "")
         chosen_slice = resolve_slice(user, *split_token(token)) if token else default_slice(user)
-        latest = latest_month(user)
+        latest = reader_latest_month(user, chosen_slice)
         fallback = latest or Month.of(timezone.localdate()).shift(-1)
         return chosen_month(self.request.GET.get("month"), fallback), chosen_slice, latest
 
@@ -140,6 +142,8 @@ class IndicatorTableView(IndicatorView):
                 "query": query,
                 "export_url": f"{reverse('indicators:indicator-export')}?{query}",
                 "drill": sees_everything(request.user),
+                "contributions": chosen_slice.kind in BREAKDOWNS,
+                "unpublished_visible": sees_unpublished(request.user),
                 "rule_text": DEFAULT_RULE.description(),
                 "mark": SUPPRESSED_MARK,
                 "status": table_status(),
@@ -195,6 +199,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
         _("Growth, %(months)s") % {"months": table.period_label},
         _("Growth at comparable prices, %(months)s") % {"months": table.period_label},
         _("Enterprises"),
+        _("Of them estimated (含估算)"),
         _("Source"),
     ]
     sheet.append(header)
@@ -205,7 +210,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
     for row in table.rows:
         figures: list[Any]
         if row.suppressed:
-            figures = [mark] * 8
+            figures = [mark] * 9
         else:
             figures = [
                 row.month_value,
@@ -216,6 +221,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
                 row.ytd_growth,
                 str(NO_PRICE_INDEX) if row.no_price_index else row.ytd_comparable_growth,
                 row.enterprises,
+                row.estimated or None,
             ]
         sheet.append(
             [
@@ -232,14 +238,21 @@ def table_workbook(table: IndicatorTable) -> bytes:
     )
     if not table.published:
         notes.append(_("January is published together with February, as 1–2月."))
+    if table.any_estimated:
+        notes.append(
+            _(
+                "含估算: the figure includes estimates (估算) for enterprises that had not "
+                "reported when the month was closed."
+            )
+        )
     if table.masked:
         notes.append(f"{mark}: {DEFAULT_RULE.description()}")
     for note in notes:
         sheet.append([note])
     sheet.column_dimensions["A"].width = 44
-    for letter in "BCDEFGHIJ":
+    for letter in "BCDEFGHIJK":
         sheet.column_dimensions[letter].width = 16
-    sheet.column_dimensions["K"].width = 40
+    sheet.column_dimensions["L"].width = 40
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -255,6 +268,7 @@ class IndicatorCatalogueView(IndicatorView):
             {
                 "catalogue": CATALOGUE,
                 "returns_method": RETURNS_METHOD,
+                "methods": METHODS,
                 "rule_text": DEFAULT_RULE.description(),
             },
         )

@@ -156,7 +156,8 @@ class TargetProgressView(LoginRequiredMixin, View):
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         zone, zones = office_zone(request)
         month = chosen_month(
-            request.GET.get("month"), latest_month([zone.pk], timezone.localdate())
+            request.GET.get("month"),
+            latest_month([zone.pk], timezone.localdate(), reader=request.user),
         )
         progress = target_progress(user=request.user, zone=zone, month=month)
         return TemplateResponse(
@@ -236,7 +237,8 @@ class WarningListView(LoginRequiredMixin, View):
             zone = zones[0]
         shown = [zone] if zone is not None else zones
         month = chosen_month(
-            request.GET.get("month"), latest_month([z.pk for z in shown], timezone.localdate())
+            request.GET.get("month"),
+            latest_month([z.pk for z in shown], timezone.localdate(), reader=request.user),
         )
         found = warnings(user=request.user, month=month, zone=zone)
         kinds = dict(WarningKind.choices)
@@ -287,7 +289,8 @@ class ZoneRankingView(LoginRequiredMixin, View):
             indicator = "gross_output"
         by = BY_GROWTH if request.GET.get("by") == BY_GROWTH else BY_VALUE
         month = chosen_month(
-            request.GET.get("month"), latest_month([z.pk for z in zones], timezone.localdate())
+            request.GET.get("month"),
+            latest_month([z.pk for z in zones], timezone.localdate(), reader=request.user),
         )
         ranking = zone_ranking(user=request.user, month=month, indicator=indicator, by=by)
         rows = [

@@ -26,6 +26,7 @@ from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
+    ExplanationSource,
     Return,
     ReturnSource,
     ReturnStatus,
@@ -34,7 +35,14 @@ from kaifaqu.returns.models import (
     ReviewFinding,
 )
 from kaifaqu.returns.review import finding_message
-from kaifaqu.returns.services import return_accept, return_save, return_send_back, return_submit
+from kaifaqu.returns.services import (
+    BulkAcceptError,
+    return_accept,
+    return_save,
+    return_send_back,
+    return_submit,
+    returns_bulk_accept,
+)
 
 
 class ReturnFilter(django_filters.FilterSet):
@@ -71,7 +79,16 @@ class ReviewDecisionSerializer(serializers.ModelSerializer[ReviewDecision]):
 
     class Meta:
         model = ReviewDecision
-        fields = ["id", "return_record", "kind", "comment", "by", "at"]
+        fields = [
+            "id",
+            "return_record",
+            "kind",
+            "comment",
+            "explanation_source",
+            "explanation_note",
+            "by",
+            "at",
+        ]
 
 
 class ReturnSerializer(serializers.ModelSerializer[Return]):
@@ -100,10 +117,11 @@ class ReturnSerializer(serializers.ModelSerializer[Return]):
             "submitted_at",
             "submitted_by",
             "is_illustrative",
+            "is_estimate",
             "findings",
             "decisions",
         ]
-        read_only_fields = ["status", "source", "submitted_at", "is_illustrative"]
+        read_only_fields = ["status", "source", "submitted_at", "is_illustrative", "is_estimate"]
         # One return a month: saving the month again updates its draft (the service decides).
         validators: list[Any] = []
 
@@ -121,6 +139,55 @@ class ReturnSerializer(serializers.ModelSerializer[Return]):
 
 class ReturnCommentSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnAcceptSerializer(ReturnCommentSerializer):
+    explanation_source = serializers.ChoiceField(
+        choices=ExplanationSource.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Where the explanation of the warnings came from: the enterprise's written note "
+            "(recorded by itself when the enterprise explained), or what the office found out."
+        ),
+    )
+    explanation_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What the office found out, in its own words (needed with a source)."),
+    )
+
+
+class BulkFilterSerializer(serializers.Serializer[Any]):
+    zone = serializers.IntegerField(required=False, help_text=_("Zone id."))
+    park = serializers.IntegerField(required=False, help_text=_("Park id."))
+    period = MonthField(required=False, help_text=MONTH_HELP)
+
+
+class BulkAcceptSerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        allow_empty=False,
+        help_text=_("Ids of returns to accept: each must await review and have no finding."),
+    )
+    filter = BulkFilterSerializer(
+        required=False,
+        help_text=_("Or: every return awaiting review without findings that matches it."),
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("ids" in attrs) == ("filter" in attrs):
+            raise serializers.ValidationError(_("Give either ids or a filter."))
+        return attrs
+
+
+class BulkAcceptedSerializer(serializers.Serializer[Any]):
+    accepted = serializers.IntegerField(help_text=_("Returns accepted."))
+    months = serializers.IntegerField(help_text=_("Months of zones marked for the roll-up."))
 
 
 class ReturnSendBackSerializer(serializers.Serializer[Any]):
@@ -151,7 +218,9 @@ class ReturnViewSet(ScopedViewSet):
         if self.action == "send_back":
             return ReturnSendBackSerializer
         if self.action == "accept":
-            return ReturnCommentSerializer
+            return ReturnAcceptSerializer
+        if self.action == "bulk_accept":
+            return BulkAcceptSerializer
         return ReturnSerializer
 
     @staticmethod
@@ -192,15 +261,44 @@ class ReturnViewSet(ScopedViewSet):
         record = return_submit(by=api_user(request), return_record=self.get_object())
         return self._shown(record)
 
-    @extend_schema(request=ReturnCommentSerializer, responses={200: ReturnSerializer})
+    @extend_schema(request=ReturnAcceptSerializer, responses={200: ReturnSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        """Accept a submitted return (warnings need an explanation or a document first)."""
+        """Accept a submitted return. Warnings need the enterprise's explanation or document,
+        or the office's: `explanation_source` (phone, visit, proxy_data, other) and its
+        `explanation_note`. Hard findings block it."""
         record = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return_accept(by=api_user(request), return_record=record, **serializer.validated_data)
         return self._shown(record)
+
+    @extend_schema(request=BulkAcceptSerializer, responses={200: BulkAcceptedSerializer})
+    @action(detail=False, methods=["post"], url_path="bulk-accept")
+    def bulk_accept(self, request: Request) -> Response:
+        """Accept many returns without findings at once, all or none: `ids`, or a `filter`
+        (zone, park, period) selecting every clean return awaiting review in it. If one of the
+        ids is not awaiting review, has a finding or is outside the user's scope, nothing is
+        accepted: 400 with `offenders`, each with its id and reason."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            done = returns_bulk_accept(
+                by=api_user(request),
+                return_ids=data.get("ids"),
+                filters=data.get("filter"),
+                comment=data["comment"],
+            )
+        except BulkAcceptError as refused:
+            return Response(
+                {
+                    "detail": _("Nothing was accepted."),
+                    "offenders": [offender.as_dict() for offender in refused.offenders],
+                },
+                status=400,
+            )
+        return Response({"accepted": done.accepted, "months": done.months})
 
     @extend_schema(request=ReturnSendBackSerializer, responses={200: ReturnSerializer})
     @action(detail=True, methods=["post"], url_path="send-back")

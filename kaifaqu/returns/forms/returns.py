@@ -20,6 +20,7 @@ from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.geo.models import Park
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
+    ExplanationSource,
     Return,
     ReturnStatus,
     ReviewFinding,
@@ -112,6 +113,23 @@ class DecisionForm(StyledForm):
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 2, "placeholder": _("Comment (required to send back)")}
+        ),
+    )
+
+
+class AcceptForm(DecisionForm):
+    """Acceptance: with warnings, where their explanation came from and the office's note."""
+
+    explanation_source = forms.ChoiceField(
+        label=_("Source of the explanation"),
+        required=False,
+        choices=[("", _("The enterprise's own explanation")), *ExplanationSource.choices[1:]],
+    )
+    explanation_note = forms.CharField(
+        label=_("What the office found out"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("What the office found out, in its own words")}
         ),
     )
 
@@ -232,6 +250,7 @@ def default_period(*, today: date, statuses: dict[date, str], months_back: int =
 
 __all__ = [
     "UNIT_OF_FIELD",
+    "AcceptForm",
     "DecisionForm",
     "DocumentForm",
     "FindingsChoice",

@@ -26,20 +26,22 @@ from kaifaqu.core.imports import (
     ImportResult,
     RowError,
 )
-from kaifaqu.core.imports.reading import Sheet
+from kaifaqu.core.imports.reading import ROW, Sheet
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.imports import lookups, writer
 from kaifaqu.returns.imports.spec import RETURNS
 from kaifaqu.returns.imports.template import TEMPLATE
 from kaifaqu.returns.imports.validation import prepare
-from kaifaqu.returns.models import ReturnImport, ReturnStatus
+from kaifaqu.returns.models import ReturnImport, ReturnSource, ReturnStatus
 from kaifaqu.returns.models.ledger import LEDGER_FIELDS
 from kaifaqu.returns.review import review_returns
 from kaifaqu.returns.review.engine import SOFT_FIELDS
 from kaifaqu.returns.selectors.ledger import ledger_reuse
 from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_record
+from kaifaqu.returns.services.month_guard import reporting_months_ensure
+from kaifaqu.returns.services.returns import RESPONDENTS_OWN
 
 __all__ = [
     "RETURNS_IMPORT",
@@ -66,6 +68,23 @@ def _uncount(before: pl.DataFrame) -> None:
         (zone_of[enterprise_id], period)
         for enterprise_id, period in left.select("enterprise_id", "period").unique().iter_rows()
     )
+
+
+def _respondents_own(plan: writer.Plan) -> list[RowError]:
+    """联网直报's red lines: a file changes only returns the office itself entered (source
+    import); a return the enterprise reported itself, online or through the API, is refused row
+    by row (the enterprise corrects it after it is sent back)."""
+    # The office's own rows may change: its paper returns and its estimates (估算).
+    own = plan.before.filter(
+        ~pl.col("source").is_in([ReturnSource.IMPORT.value, ReturnSource.ESTIMATE.value])
+    )
+    if own.is_empty():
+        return []
+    rows = plan.updated.join(own.select(writer.KEY), on=writer.KEY, how="semi")
+    return [
+        RowError(row=row, column="", code="respondents_own", message=str(RESPONDENTS_OWN))
+        for row in sorted(rows[ROW].to_list())
+    ]
 
 
 def _as_stored(written: pl.DataFrame) -> pl.DataFrame:
@@ -107,6 +126,9 @@ def write(
             last=candidates["period"].max(),  # type: ignore[arg-type]
         )
         plan = writer.plan(candidates, stored)
+        refused = _respondents_own(plan)
+        if refused:
+            return ImportResult(rows=rows, errors=refused)
         total = plan.created.height + plan.updated.height
         now = timezone.now()
         if progress:
@@ -136,6 +158,11 @@ def write(
         # The written returns with their ids and figures (whole units), for the ledger and review.
         written = keys.join(candidates, on=writer.KEY, how="inner")
         ledger_record(written.select("enterprise_id", "period", *LEDGER_FIELDS))
+        # The months the file reports are open for reporting from now on (if they were not).
+        months = written.select("zone_id", "period").unique()
+        reporting_months_ensure(
+            zip(months["zone_id"].to_list(), months["period"].to_list(), strict=True)
+        )
         writer.log_updates(
             updated=plan.updated, before=plan.before, by=by, now=now, file_name=filename
         )

@@ -50,7 +50,7 @@ def known_usccs(usccs: list[str]) -> set[str]:
 
 def stored_returns(*, enterprise_ids: pl.Series, first: date, last: date) -> pl.DataFrame:
     """The stored returns of these enterprises from `first` to `last`, figures in whole units
-    (yuan, kWh, persons), with their id and status."""
+    (yuan, kWh, persons), with their id, status, source and whether each is an estimate (估算)."""
     queryset = Return.objects.filter(period__gte=first, period__lte=last)
     frame = _frame(
         queryset,
@@ -59,6 +59,8 @@ def stored_returns(*, enterprise_ids: pl.Series, first: date, last: date) -> pl.
             "enterprise_id": pl.Int64,
             "period": pl.Date,
             "status": pl.Utf8,
+            "is_estimate": pl.Boolean,
+            "source": pl.Utf8,
             **{name: pl.Float64 for name in MONTHLY_FIELDS},
         },
     )

@@ -23,6 +23,7 @@ from kaifaqu.returns.imports.spec import FIELD_TITLE, KEY_TITLE, RETURNS
 from kaifaqu.returns.models import MONTHLY_FIELDS, StatisticsSettings
 from kaifaqu.returns.models.returns import SUMMED_FIELDS
 from kaifaqu.returns.review import finding_message, hard_violations
+from kaifaqu.returns.services.month_guard import closed_months
 
 Progress = Callable[[str, int, int], None]
 
@@ -56,6 +57,7 @@ def prepare(
         period_column=by_target[(PERIOD, False)],
     )
     errors += key_errors
+    errors += _closed_month_errors(keyed, by_target[(PERIOD, False)].header)
 
     # 本月 and 1–本月 figures per field (null where the file gives none).
     given = {}
@@ -130,6 +132,32 @@ def prepare(
         ),
         rows=frame.height,
         errors=errors,
+    )
+
+
+def _closed_month_errors(keyed: pl.DataFrame, column: str) -> list[RowError]:
+    """Rows of a month the statistics office has closed: a closed month takes no return."""
+    if keyed.is_empty():
+        return []
+    pairs = keyed.select("zone_id", "period").unique()
+    closed = closed_months(zip(pairs["zone_id"].to_list(), pairs["period"].to_list(), strict=True))
+    if not closed:
+        return []
+    shut = pl.DataFrame(
+        {"zone_id": [z for z, _p in closed], "period": [p for _z, p in closed]},
+        schema={"zone_id": keyed.schema["zone_id"], "period": pl.Date},
+    )
+    return row_errors(
+        keyed.join(shut, on=["zone_id", "period"], how="semi").select(ROW, "period"),
+        column,
+        "month_closed",
+        lambda row: (
+            _(
+                "The reporting month %(month)s is closed: its returns can no longer change. "
+                "The statistics office reopens it as a revision to correct a return."
+            )
+            % {"month": f"{row['period']:%Y-%m}"}
+        ),
     )
 
 

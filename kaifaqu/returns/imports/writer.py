@@ -39,6 +39,9 @@ def plan(candidates: pl.DataFrame, stored: pl.DataFrame) -> Plan:
         stored.rename({f: f"{f}|old" for f in MONTHLY_FIELDS}), on=KEY, how="left"
     )
     differs = pl.any_horizontal(pl.col(f).ne_missing(pl.col(f"{f}|old")) for f in MONTHLY_FIELDS)
+    if "is_estimate" in stored.columns:
+        # The firm's own figures replace an estimate (估算) even where they are equal to it.
+        differs = differs | pl.col("is_estimate").fill_null(False)
     new = joined.filter(pl.col("id").is_null())
     existing = joined.filter(pl.col("id").is_not_null())
     changed = existing.filter(differs)
@@ -51,6 +54,12 @@ def plan(candidates: pl.DataFrame, stored: pl.DataFrame) -> Plan:
             "enterprise_id",
             "period",
             "status",
+            (
+                pl.col("is_estimate").fill_null(False)
+                if "is_estimate" in changed.columns
+                else pl.lit(False)
+            ).alias("is_estimate"),
+            "source",
             *(pl.col(f"{f}|old").alias(f) for f in MONTHLY_FIELDS),
         ),
     )
@@ -113,16 +122,27 @@ def upsert(
         "explanation",
         "supporting_document",
         "is_illustrative",
+        "is_estimate",
     ]
     distinct = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
     row_sql = "(" + ", ".join(["?"] * (len(insert_columns))) + ")"
-    updated = [*fields, "status", "source", "submitted_at", "submitted_by_id", "updated_at"]
+    updated = [
+        *fields,
+        "status",
+        "source",
+        "submitted_at",
+        "submitted_by_id",
+        "updated_at",
+        "is_estimate",
+    ]
     head = f"INSERT INTO {table} ({', '.join(q(c) for c in insert_columns)}) VALUES "
     tail = (
         f" ON CONFLICT ({q('enterprise_id')}, {q('period')}) DO UPDATE SET "
         + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in updated)
         + " WHERE "
         + " OR ".join(f"{table}.{q(f)} {distinct} excluded.{q(f)}" for f in fields)
+        # An estimate (估算) becomes the firm's return, figures equal or not.
+        + f" OR {table}.{q('is_estimate')}"
         + f" RETURNING {q('id')}, {q('enterprise_id')}, {q('period')}"
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -135,6 +155,7 @@ def upsert(
         stamp,
         "",
         "",
+        False,
         False,
     )
     text = _as_text(frame.select("enterprise_id", "period", *fields))
@@ -237,7 +258,9 @@ def _upsert_by_copy(
     money = ", ".join(f"{q(f)} numeric(16, 4)" for f in fields[:-1])
     columns = ["enterprise_id", "period", *fields]
     # Typed, as a SELECT list does not take the target columns' types from parameters.
-    constants = "%s, %s, %s::timestamptz, %s::bigint, %s::timestamptz, %s::timestamptz, %s, %s, %s"
+    constants = (
+        "%s, %s, %s::timestamptz, %s::bigint, %s::timestamptz, %s::timestamptz, %s, %s, %s, %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
         cursor.execute(
@@ -304,6 +327,9 @@ def log_updates(
         }
         if previous["status"] != ReturnStatus.SUBMITTED:
             changes["status"] = [previous["status"], ReturnStatus.SUBMITTED.value]
+        if previous["is_estimate"]:
+            changes["is_estimate"] = ["True", "False"]
+            changes["source"] = [ReturnSource.ESTIMATE.value, ReturnSource.IMPORT.value]
         entries.append(
             LogEntry(
                 content_type=content_type,

@@ -4,6 +4,16 @@ from kaifaqu.returns.models.changes import ChangedMonth
 from kaifaqu.returns.models.gaps import Gap, GapKind, GapStatus
 from kaifaqu.returns.models.imports import ReturnImport
 from kaifaqu.returns.models.ledger import ReturnLedger
+from kaifaqu.returns.models.months import (
+    DEFAULT_TREATMENT,
+    NonResponse,
+    NonResponseReason,
+    NonResponseTreatment,
+    Reminder,
+    ReminderChannel,
+    ReportingMonth,
+    ReportingMonthStatus,
+)
 from kaifaqu.returns.models.proxies import ProxyFigure, ProxyKind
 from kaifaqu.returns.models.returns import (
     MONTHLY_FIELDS,
@@ -13,6 +23,7 @@ from kaifaqu.returns.models.returns import (
     ReturnStatus,
 )
 from kaifaqu.returns.models.review import (
+    ExplanationSource,
     ReviewDecision,
     ReviewDecisionKind,
     ReviewFinding,
@@ -21,13 +32,22 @@ from kaifaqu.returns.models.review import (
 )
 
 __all__ = [
+    "DEFAULT_TREATMENT",
     "MONTHLY_FIELDS",
     "ChangedMonth",
+    "ExplanationSource",
     "Gap",
     "GapKind",
     "GapStatus",
+    "NonResponse",
+    "NonResponseReason",
+    "NonResponseTreatment",
     "ProxyFigure",
     "ProxyKind",
+    "Reminder",
+    "ReminderChannel",
+    "ReportingMonth",
+    "ReportingMonthStatus",
     "Return",
     "ReturnImport",
     "ReturnLedger",

@@ -11,6 +11,7 @@ enterprise and year, rewrote 768 bytes of every enterprise to change 64 of them)
 
 The ledger is derived, never entered: each row mirrors the figures of its month's returns of the
 enterprises with ids from block × BLOCK to block × BLOCK + BLOCK − 1, whatever their status,
+estimates (估算) excepted (they are no firm's own history, which review compares with),
 packed as BLOCK × LEDGER_FIELDS little-endian int64 in whole units (yuan, kWh); slot
 id − block × BLOCK holds enterprise id's figures, NO_VALUE for a figure not given or an
 enterprise without a return. It is kept up to date by services/ledger.py, called explicitly by

@@ -33,6 +33,8 @@ class ReturnSource(models.TextChoices):
     WEB = "web", _("Filled in online")
     IMPORT = "import", _("Imported")
     API = "api", _("API")
+    # Made by the statistics office for a firm that did not report when the month was closed.
+    ESTIMATE = "estimate", _("Estimate (估算)")
 
 
 def _money(label: StrOrPromise, *, signed: bool = False) -> models.DecimalField:
@@ -77,7 +79,9 @@ class ReturnQuerySet(ScopedQuerySet["Return"]):
         return self.filter(enterprise__park=park)
 
     def in_enterprise(self, enterprise: Enterprise) -> ReturnQuerySet:
-        return self.filter(enterprise=enterprise)
+        # Not the office's estimates (估算) of the firm: they are made from other firms' figures
+        # (统计法), and the firm's month stays to be filled in, its return replacing them.
+        return self.filter(enterprise=enterprise, is_estimate=False)
 
 
 class Return(TimeStampedModel):
@@ -131,6 +135,10 @@ class Return(TimeStampedModel):
         related_name="+",
     )
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    # An estimate (估算, returns/estimates.py) the statistics office wrote for a firm that did not
+    # report: counted like a return and flagged in every indicator it reaches, never the firm's
+    # own history (the ledger leaves it out), replaced by the firm's return when that arrives.
+    is_estimate = models.BooleanField(_("estimate (估算)"), default=False)
 
     objects = ReturnQuerySet.as_manager()
 

@@ -127,8 +127,24 @@ class ReviewDecisionKind(models.TextChoices):
     SENT_BACK = "sent_back", _("Sent back")
 
 
+class ExplanationSource(models.TextChoices):
+    """Where the explanation of a warning came from when a return with warnings was accepted."""
+
+    ENTERPRISE = "enterprise", _("Enterprise's written note")
+    PHONE = "phone", _("Checked by phone")
+    VISIT = "visit", _("Checked on site")
+    PROXY_DATA = "proxy_data", _("Compared with other offices' data (tax, power)")
+    OTHER = "other", _("Other")
+
+
 class ReviewDecision(models.Model):
-    """A statistician's decision on a return; the enterprise sees the comment of a sending back."""
+    """A statistician's decision on a return; the enterprise sees the comment of a sending back.
+
+    An acceptance of a return with warnings says where their explanation came from: the
+    enterprise's own written note (kept on the return, never changed by the office), or what the
+    office found out itself (a call, a visit, the tax bureau's or the grid's figures), written
+    here in the office's own words. The enterprise's figures and text stay as it gave them.
+    """
 
     return_record = models.ForeignKey(
         "returns.Return",
@@ -138,6 +154,18 @@ class ReviewDecision(models.Model):
     )
     kind = models.CharField(_("decision"), max_length=10, choices=ReviewDecisionKind.choices)
     comment = models.TextField(_("comment"), blank=True)
+    explanation_source = models.CharField(
+        _("source of the explanation"),
+        max_length=12,
+        choices=ExplanationSource.choices,
+        blank=True,
+        help_text=_("Where the explanation of the warnings came from (accepted with warnings)."),
+    )
+    explanation_note = models.TextField(
+        _("explanation recorded by the statistics office"),
+        blank=True,
+        help_text=_("What the office learned, in its own words; the enterprise's note stays."),
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -153,6 +181,26 @@ class ReviewDecision(models.Model):
         verbose_name = _("review decision")
         verbose_name_plural = _("review decisions")
         ordering = ["return_record", "-at"]
+        constraints = [
+            models.CheckConstraint(
+                name="returns_decision_explained_on_acceptance",
+                condition=models.Q(kind=ReviewDecisionKind.ACCEPTED)
+                | (models.Q(explanation_source="") & models.Q(explanation_note="")),
+                violation_error_message=_("Only an acceptance records an explanation."),
+            ),
+            models.CheckConstraint(
+                name="returns_decision_note_has_source",
+                # The office's own finding needs its words; a note needs to say where it came from.
+                condition=(
+                    models.Q(explanation_source__in=["", ExplanationSource.ENTERPRISE])
+                    | ~models.Q(explanation_note="")
+                )
+                & (models.Q(explanation_note="") | ~models.Q(explanation_source="")),
+                violation_error_message=_(
+                    "An explanation the office found out needs its note, and a note its source."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.return_record} {self.get_kind_display()}"

@@ -259,7 +259,10 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
             _conform(current, peer_columns),
             _conform(
                 _others(
-                    Return.objects.filter(enterprise__zone_id__in=zone_ids, period__in=periods),
+                    # Firms' own figures: an estimate (估算) is made from its peers already.
+                    Return.objects.filter(
+                        enterprise__zone_id__in=zone_ids, period__in=periods, is_estimate=False
+                    ),
                     ids,
                     {"enterprise_id": ("enterprise_id", pl.Int64), **ENTERPRISE_COLUMNS},
                 ),

@@ -110,6 +110,8 @@ def revenue_estimates(
             period__gte=start,
             period__lte=end,
             status__in=COUNTED_STATUSES,
+            # A firm's own figures only: an estimate (估算) is the office's.
+            is_estimate=False,
         )
         .values("enterprise_id", "enterprise__industry_id")
         .annotate(

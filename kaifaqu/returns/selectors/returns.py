@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReturnStatus, Severity
+from kaifaqu.geo.models import Park, Zone
+from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReturnStatus, ReviewFinding, Severity
 from kaifaqu.returns.models.returns import SUMMED_FIELDS
 
 Figure = Decimal | int | None
@@ -67,6 +68,41 @@ def review_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> Que
         .prefetch_related("findings")
         .order_by("-period", "-soft_findings", "enterprise__name")
     )
+
+
+# What selects the clean returns of a bulk acceptance (the API's filter, the queue's filters).
+CLEAN_FILTERS = ("zone", "park", "period", "q")
+
+
+def clean_awaiting_review(*, user: User, filters: Mapping[str, Any]) -> QuerySet[Return]:
+    """Submitted returns in the user's scope without any finding, matching the filters.
+
+    filters (each optional): zone, park (ids or instances), period (a date, Month or "2025-03"),
+    q (part of the enterprise's name or its code). A zone or park outside the user's scope is
+    refused (PermissionDenied), rather than matching nothing.
+    """
+    queryset = Return.objects.for_user(user).filter(status=ReturnStatus.SUBMITTED)
+    queryset = queryset.filter(~Exists(ReviewFinding.objects.filter(return_record=OuterRef("pk"))))
+    visible: dict[str, QuerySet[Any]] = {
+        "zone": Zone.objects.for_user(user),
+        "park": Park.objects.for_user(user),
+    }
+    for name, lookup in (("zone", "enterprise__zone_id"), ("park", "enterprise__park_id")):
+        value = filters.get(name)
+        if value in (None, ""):
+            continue
+        pk: Any = getattr(value, "pk", value)
+        if not visible[name].filter(pk=pk).exists():
+            raise PermissionDenied(_("This record is outside your scope."))
+        queryset = queryset.filter(**{lookup: pk})
+    if filters.get("period"):
+        queryset = queryset.filter(period=_month(filters["period"]))
+    if filters.get("q"):
+        text = str(filters["q"]).strip()
+        queryset = queryset.filter(
+            Q(enterprise__name__icontains=text) | Q(enterprise__uscc__startswith=text.upper())
+        )
+    return queryset
 
 
 def return_context(

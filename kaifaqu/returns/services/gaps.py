@@ -74,8 +74,9 @@ def gaps_refresh(*, by: User | None, zone: Zone, month: Month, today: date) -> G
             raise PermissionDenied(_("This record is outside your scope."))
     period = month.first_day
     last_day = date(month.year, month.month, monthrange(month.year, month.month)[1])
+    # An estimate (估算) is the office's figure, not the firm's return: the firm stays 未报.
     reported = Return.objects.filter(
-        period=period, status__in=COUNTED_STATUSES, enterprise__zone=zone
+        period=period, status__in=COUNTED_STATUSES, enterprise__zone=zone, is_estimate=False
     ).values("enterprise_id")
     zone_gaps = Gap.objects.filter(enterprise__zone=zone)
 

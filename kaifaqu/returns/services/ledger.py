@@ -102,8 +102,9 @@ def _rebuild_month(period: date, blocks: list[int] | None) -> int:
 
 
 def _returns_of(period: date, blocks: list[int] | None) -> pl.DataFrame:
-    """enterprise_id and LEDGER_FIELDS (whole units) of the month's returns in these blocks."""
-    queryset = Return.objects.filter(period=period)
+    """enterprise_id and LEDGER_FIELDS (whole units) of the month's returns in these blocks;
+    not estimates (估算): the ledger is the firms' own history, which review compares with."""
+    queryset = Return.objects.filter(period=period, is_estimate=False)
     condition = None if blocks is None else block_condition(blocks, enterprise="enterprise_id")
     if condition is not None:
         queryset = queryset.filter(condition)

@@ -14,15 +14,18 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
-from kaifaqu.core.permissions import can_write, ensure_can_write
+from kaifaqu.core.permissions import can_write, ensure_can_write, user_may
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
+    ExplanationSource,
+    ReportingMonth,
     Return,
     ReturnSource,
     ReturnStatus,
@@ -34,6 +37,10 @@ from kaifaqu.returns.models import (
 from kaifaqu.returns.review import finding_message, hard_violations, review_returns
 from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_update
+from kaifaqu.returns.services.month_guard import (
+    ensure_month_takes_returns,
+    reporting_month_ensure,
+)
 
 EDITABLE = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 SETTINGS_FIELDS = (
@@ -83,6 +90,33 @@ def _ensure_enterprise_in_scope(by: User, enterprise: Enterprise) -> None:
         raise PermissionDenied(_("This record is outside your scope."))
 
 
+def is_respondent(by: User, enterprise_id: int) -> bool:
+    """Whether the user is the enterprise itself (its reporter), not an office acting for it."""
+    return getattr(by, "scope_enterprise_id", None) == enterprise_id
+
+
+RESPONDENTS_OWN = gettext_lazy(
+    "The enterprise reported this return itself: the statistics office does not change its "
+    "figures or its explanation. Send it back for the enterprise to correct, or record what "
+    "the office found out with the decision."
+)
+
+
+def _ensure_office_may_write(by: User, record: Return | None) -> None:
+    """联网直报's red lines: the statistics office never changes what an enterprise reported.
+
+    The office writes only returns it collected on paper and entered itself (source: import),
+    as the import does; a return the enterprise filled in online or through the API (whatever
+    its status: draft, submitted, sent back) is the enterprise's to change.
+    """
+    if not user_may(by, "returns.import"):
+        raise PermissionDenied(_("You may not change this record."))
+    # The office's own: a paper return it entered, or its estimate (估算), which the firm's
+    # return collected on paper replaces.
+    if record is not None and record.source not in (ReturnSource.IMPORT, ReturnSource.ESTIMATE):
+        raise PermissionDenied(RESPONDENTS_OWN)
+
+
 @transaction.atomic
 def return_save(
     *,
@@ -95,14 +129,22 @@ def return_save(
 ) -> Return:
     """Create or update the month's return while it is a draft or has been sent back.
 
-    Only the figures named in `values` change. A submitted or accepted return is not changed.
+    Only the figures named in `values` change. A submitted or accepted return is not changed,
+    but an estimate (估算) is replaced by the firm's return: a draft with the given figures only.
+    The enterprise's own reporter writes its return; the statistics office writes only returns
+    it collected on paper (stored with source "import", whatever `source` says), never one the
+    enterprise reported itself (联网直报's red lines).
     """
     _ensure_enterprise_in_scope(by, enterprise)
     month = period.replace(day=1)
+    ensure_month_takes_returns([(enterprise.zone_id, month)])
     figures = _figures(values)
     existing = (
         Return.objects.select_for_update().filter(enterprise=enterprise, period=month).first()
     )
+    if not is_respondent(by, enterprise.pk):
+        _ensure_office_may_write(by, existing)
+        source = ReturnSource.IMPORT
     data: dict[str, Any] = {**figures, "explanation": explanation, "source": source}
     if existing is None:
         record = model_create(
@@ -110,6 +152,27 @@ def return_save(
             data={"enterprise": enterprise, "period": month, "status": ReturnStatus.DRAFT, **data},
             by=by,
         )
+    elif existing.is_estimate:
+        # The firm's own return replaces the office's estimate (估算): its figures only, a draft
+        # again, out of the indicators until it is submitted and accepted.
+        replaced = {
+            **dict.fromkeys(MONTHLY_FIELDS),
+            **data,
+            "status": ReturnStatus.DRAFT,
+            "is_estimate": False,
+            "submitted_at": None,
+            "submitted_by": None,
+        }
+        # Written here, not through model_update: the firm does not see the estimate (its
+        # queryset leaves estimates out), only the return it turns into; the enterprise's scope
+        # was checked above.
+        for name, value in replaced.items():
+            setattr(existing, name, value)
+        existing.full_clean()
+        with acting_as(by):
+            existing.save()
+        record = existing
+        returns_changed([(enterprise.zone_id, month)])
     else:
         if existing.status not in EDITABLE:
             raise ValidationError(
@@ -119,11 +182,17 @@ def return_save(
             )
         record = model_update(instance=existing, fields=data.keys(), data=data, by=by)[0]
     ledger_update([(enterprise.pk, month)])
+    reporting_month_ensure(zone_id=enterprise.zone_id, period=month)
     return record
 
 
 def _locked(return_record: Return) -> Return:
-    return Return.objects.select_for_update().select_related("enterprise").get(pk=return_record.pk)
+    """The return, locked, in a month that still takes returns."""
+    record = (
+        Return.objects.select_for_update().select_related("enterprise").get(pk=return_record.pk)
+    )
+    ensure_month_takes_returns([(record.enterprise.zone_id, record.period)])
+    return record
 
 
 def statistics_settings_for(zone: Zone) -> StatisticsSettings:
@@ -196,10 +265,14 @@ def return_explain(
 ) -> Return:
     """Add the written explanation, or a supporting document, that warnings need.
 
-    Possible until the return is accepted, also while it awaits review.
+    Possible until the return is accepted, also while it awaits review. The explanation is the
+    enterprise's: the statistics office writes one only on a return it collected on paper
+    (source "import"); on others it records what it found out with its decision.
     """
     ensure_can_write(by, return_record)
     record = _locked(return_record)
+    if not is_respondent(by, record.enterprise_id):
+        _ensure_office_may_write(by, record)
     if record.status == ReturnStatus.ACCEPTED:
         raise ValidationError(
             _("This return has been accepted and can no longer be changed."), code="locked"
@@ -222,10 +295,26 @@ def _ensure_reviewer(by: User, return_record: Return) -> None:
         raise PermissionDenied(_("This record is outside your scope."))
 
 
-def _decide(*, by: User, record: Return, kind: str, status: str, comment: str) -> ReviewDecision:
+def _decide(
+    *,
+    by: User,
+    record: Return,
+    kind: str,
+    status: str,
+    comment: str,
+    explanation_source: str = "",
+    explanation_note: str = "",
+) -> ReviewDecision:
     record.status = status
     record.full_clean()
-    decision = ReviewDecision(return_record=record, kind=kind, comment=comment, by=by)
+    decision = ReviewDecision(
+        return_record=record,
+        kind=kind,
+        comment=comment,
+        by=by,
+        explanation_source=explanation_source,
+        explanation_note=explanation_note,
+    )
     decision.full_clean()
     with acting_as(by):
         record.save(update_fields=["status", "updated_at"])
@@ -233,9 +322,67 @@ def _decide(*, by: User, record: Return, kind: str, status: str, comment: str) -
     return decision
 
 
+def _explanation(record: Return, severities: set[str], source: str, note: str) -> tuple[str, str]:
+    """The explanation an acceptance records: (source, the office's note).
+
+    A return with warnings is accepted when the enterprise explained them (its written note or
+    document: recorded as the source, its text stays on the return) or when the office says
+    where it learned why the figures are right (a call, a visit, other offices' figures, …) and
+    writes that down in its own words.
+    """
+    note = note.strip()
+    if source and source not in ExplanationSource.values:
+        raise ValidationError(
+            {"explanation_source": _("Choose where the explanation came from.")}, code="invalid"
+        )
+    enterprise_explained = bool(record.explanation.strip() or record.supporting_document)
+    if source == ExplanationSource.ENTERPRISE and not enterprise_explained:
+        raise ValidationError(
+            {
+                "explanation_source": _(
+                    "The enterprise has given no written explanation or document: record "
+                    "where the office's explanation came from instead."
+                )
+            },
+            code="no_enterprise_note",
+        )
+    if source and source != ExplanationSource.ENTERPRISE and not note:
+        raise ValidationError(
+            {"explanation_note": _("Write down what the office found out.")},
+            code="note_required",
+        )
+    if note and not source:
+        raise ValidationError(
+            {"explanation_source": _("Say where the explanation came from.")},
+            code="source_required",
+        )
+    if Severity.SOFT in severities and not source:
+        if not enterprise_explained:
+            raise ValidationError(
+                {
+                    "explanation": _(
+                        "This return raised warnings: it needs the enterprise's written "
+                        "explanation or document, or the explanation the office found out "
+                        "(by phone, on site, from other offices' data) with its source."
+                    )
+                },
+                code="unexplained",
+            )
+        source = ExplanationSource.ENTERPRISE
+    return source, note
+
+
 @transaction.atomic
-def return_accept(*, by: User, return_record: Return, comment: str = "") -> ReviewDecision:
-    """Accept a submitted return; warnings must have been explained (text or document)."""
+def return_accept(
+    *,
+    by: User,
+    return_record: Return,
+    comment: str = "",
+    explanation_source: str = "",
+    explanation_note: str = "",
+) -> ReviewDecision:
+    """Accept a submitted return. Hard findings block it; warnings need an explanation: the
+    enterprise's own (text or document), or one the office records with its source and note."""
     _ensure_reviewer(by, return_record)
     record = _locked(return_record)
     if record.status != ReturnStatus.SUBMITTED:
@@ -245,26 +392,15 @@ def return_accept(*, by: User, return_record: Return, comment: str = "") -> Revi
         raise ValidationError(
             _("This return breaks a rule that blocks acceptance."), code="hard_finding"
         )
-    if (
-        Severity.SOFT in severities
-        and not record.explanation.strip()
-        and not record.supporting_document
-    ):
-        raise ValidationError(
-            {
-                "explanation": _(
-                    "This return raised warnings: it needs a written explanation or a "
-                    "supporting document before it can be accepted."
-                )
-            },
-            code="unexplained",
-        )
+    source, note = _explanation(record, severities, explanation_source, explanation_note)
     decision = _decide(
         by=by,
         record=record,
         kind=ReviewDecisionKind.ACCEPTED,
         status=ReturnStatus.ACCEPTED,
         comment=comment.strip(),
+        explanation_source=source,
+        explanation_note=note,
     )
     # Counted in statistics from now on: the indicator table follows (this zone, this year and
     # the next one's bases), whether the month is current or a late correction, in the
@@ -282,8 +418,29 @@ def return_send_back(*, by: User, return_record: Return, comment: str) -> Review
             {"comment": _("Say why the return is sent back.")}, code="comment_required"
         )
     record = _locked(return_record)
+    in_revision = ReportingMonth.objects.filter(
+        zone_id=record.enterprise.zone_id, period=record.period, revision__gt=0
+    ).exists()
+    if record.status == ReturnStatus.ACCEPTED and in_revision:
+        # A revision (修订): the accepted return goes back to the firm to be corrected; it stops
+        # counting until it is accepted again.
+        decision = _decide(
+            by=by,
+            record=record,
+            kind=ReviewDecisionKind.SENT_BACK,
+            status=ReturnStatus.RETURNED,
+            comment=comment.strip(),
+        )
+        returns_changed([(record.enterprise.zone_id, record.period)])
+        return decision
     if record.status != ReturnStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted return can be sent back."), code="status")
+        raise ValidationError(
+            _(
+                "Only a submitted return can be sent back (an accepted one only while its month "
+                "is reopened as a revision)."
+            ),
+            code="status",
+        )
     return _decide(
         by=by,
         record=record,

@@ -8,7 +8,7 @@ from kaifaqu.conftest import make_uscc
 from kaifaqu.core.models import IndustryClass
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
-from kaifaqu.returns.models import Return, ReturnStatus
+from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
 from kaifaqu.returns.services.ledger import ledger_update
 
 
@@ -21,14 +21,17 @@ def stored_return(
     period: date,
     *,
     status: str = ReturnStatus.SUBMITTED,
+    source: Any = ReturnSource.WEB,
     **values: Any,
 ) -> Return:
     """A return written as a loader writes one: the row, then its ledger row (the services that
-    write returns keep the ledger themselves; so does this helper)."""
+    write returns keep the ledger themselves; so does this helper). By default the enterprise's
+    own (filled in online); `source=ReturnSource.IMPORT` for one the office collected on paper."""
     record = Return.objects.create(
         enterprise=enterprise,
         period=period,
         status=status,
+        source=source,
         **{name: Decimal(str(value)) for name, value in values.items()},
     )
     ledger_update([(enterprise.pk, period)])

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 import kaifaqu
 from kaifaqu.conftest import Personas, World
 from kaifaqu.returns.imports import returns_import
-from kaifaqu.returns.models import Return, ReturnLedger
+from kaifaqu.returns.models import Return, ReturnLedger, ReturnSource
 from kaifaqu.returns.models.ledger import BLOCK, LEDGER_FIELDS, NO_VALUE
 from kaifaqu.returns.selectors import ledger as selectors
 from kaifaqu.returns.selectors.ledger import (
@@ -127,17 +127,19 @@ def test_every_service_that_writes_returns_keeps_the_ledger(
     assert_mirrors_returns()
     return_accept(by=personas.statistician, return_record=record)
     assert_mirrors_returns()
+    # The office's own paper return of 甲二 (an import may correct it; 甲一's own return, never).
+    stored_return(world.ent_a2, march, source=ReturnSource.IMPORT, gross_output="10")
     result = returns_import(
         by=personas.statistician,
         file=xlsx(
             [*KEYS, "工业总产值(当年价格)"],
-            [[world.ent_a1.uscc, "2025-03", 1_500], [world.ent_a2.uscc, "2025-03", 20]],
+            [[world.ent_a2.uscc, "2025-03", 1_500], [world.ent_a2.uscc, "2025-04", 20]],
         ),
         filename="returns.xlsx",
         today=date(2025, 6, 1),
     )
     assert (result.errors, result.created, result.updated) == ([], 1, 1)
-    assert figures(world.ent_a1.pk, march)[OUTPUT] == 1_500_000
+    assert figures(world.ent_a2.pk, march)[OUTPUT] == 1_500_000
     assert_mirrors_returns()
 
 
@@ -189,8 +191,8 @@ def test_a_status_change_leaves_the_ledger_alone(world: World, personas: Persona
 
 
 def test_an_import_carries_its_months_in(world: World, personas: Personas) -> None:
-    stored_return(world.ent_a1, month(2025, 1), gross_output="100")
-    stored_return(world.ent_a1, month(2025, 2), gross_output="50")
+    stored_return(world.ent_a1, month(2025, 1), source=ReturnSource.IMPORT, gross_output="100")
+    stored_return(world.ent_a1, month(2025, 2), source=ReturnSource.IMPORT, gross_output="50")
     rows = [
         [world.ent_a1.uscc, "2025-02", 600],  # a correction of a stored month
         [world.ent_a1.uscc, "2025-03", 700],

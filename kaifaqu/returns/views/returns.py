@@ -8,10 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -34,6 +36,8 @@ from kaifaqu.core.views import (
     RegistryListView,
     RegistryView,
 )
+from kaifaqu.core.views.history import history_rows
+from kaifaqu.core.views.registry import paginate
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
 from kaifaqu.returns.forms.returns import (
     UNIT_OF_FIELD,
@@ -45,6 +49,7 @@ from kaifaqu.returns.forms.returns import (
 )
 from kaifaqu.returns.models import (
     MONTHLY_FIELDS,
+    ExplanationSource,
     Return,
     ReturnStatus,
     ReviewDecision,
@@ -70,6 +75,14 @@ STATUS_BADGE: dict[str, str] = {
 # How many months the reporter's month picker offers, counting back from last month.
 MONTHS_OFFERED = 24
 EDITABLE = frozenset({ReturnStatus.DRAFT, ReturnStatus.RETURNED})
+ESTIMATE_BADGE = "bg-yellow-lt"
+
+
+def status_text(record: Return) -> str:
+    """The status, and 估算 on an estimate of the office (the firm had not reported)."""
+    if record.is_estimate:
+        return _("%(status)s · estimate (估算)") % {"status": record.get_status_display()}
+    return str(record.get_status_display())
 
 
 def _label(name: str) -> Any:
@@ -108,7 +121,10 @@ COLUMNS = [
         _label("status"),
         attr("get_status_display"),
         sort="status",
-        badge=lambda record: STATUS_BADGE.get(record.status),
+        display=lambda record: status_text(record),
+        badge=lambda record: (
+            ESTIMATE_BADGE if record.is_estimate else STATUS_BADGE.get(record.status)
+        ),
     ),
     Column(
         "gross_output",
@@ -139,12 +155,24 @@ EXPORT_COLUMNS = [
     Column("uscc", gettext_lazy("Unified social credit code"), attr("enterprise.uscc")),
     Column("enterprise", _label("enterprise"), attr("enterprise.name")),
     Column("period", _label("period"), lambda record: f"{record.period:%Y-%m}"),
-    Column("status", _label("status"), attr("get_status_display")),
+    Column("status", _label("status"), status_text),
     Column("source", _label("source"), attr("get_source_display")),
     *[Column(name, _label(name), attr(name)) for name in MONTHLY_FIELDS],
     Column("hard", gettext_lazy("Blocking errors"), attr("hard_count")),
     Column("soft", gettext_lazy("Warnings"), attr("soft_count")),
     Column("explanation", _label("explanation"), attr("explanation")),
+    Column(
+        "explanation_source",
+        gettext_lazy("Source of the explanation"),
+        lambda record: (
+            ExplanationSource(record.accepted_source).label if record.accepted_source else ""
+        ),
+    ),
+    Column(
+        "explanation_note",
+        gettext_lazy("Explanation recorded by the statistics office"),
+        lambda record: record.accepted_note or "",
+    ),
 ]
 
 
@@ -185,7 +213,20 @@ class ReturnListView(ReturnViews, RegistryListView):
 
 
 class ReturnExportView(RegistryExportView, ReturnListView):
-    pass
+    def get_queryset(self) -> QuerySet[Return]:
+        # The latest acceptance's explanation (a return accepted, then changed by an import and
+        # accepted again, has several).
+        accepted = ReviewDecision.objects.filter(
+            return_record=OuterRef("pk"), kind=ReviewDecisionKind.ACCEPTED
+        ).order_by("-at", "-pk")
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                accepted_source=Subquery(accepted.values("explanation_source")[:1]),
+                accepted_note=Subquery(accepted.values("explanation_note")[:1]),
+            )
+        )
 
 
 class ReturnObjectMixin(ReturnViews):
@@ -220,7 +261,8 @@ class ReturnDetailView(ReturnObjectMixin, RegistryDetailView):
     def get_context_data(self, obj: Return) -> dict[str, Any]:
         return {
             "record": obj,
-            "status_badge": STATUS_BADGE.get(obj.status),
+            "status_badge": ESTIMATE_BADGE if obj.is_estimate else STATUS_BADGE.get(obj.status),
+            "status_text": status_text(obj),
             "figures": figure_rows(user=self.request.user, record=obj),
             "findings": finding_rows(obj),
             "decisions": decisions_of(obj),
@@ -228,7 +270,33 @@ class ReturnDetailView(ReturnObjectMixin, RegistryDetailView):
 
 
 class ReturnHistoryView(ReturnObjectMixin, RegistryHistoryView):
-    pass
+    """The return's changes and its review decisions (each with the explanation's source and
+    the office's note), newest first, in one list."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        obj = self.get_object()
+        decision_ids = [str(pk) for pk in obj.decisions.values_list("pk", flat=True)]
+        types = ContentType.objects.get_for_models(Return, ReviewDecision)
+        entries = (
+            LogEntry.objects.filter(
+                Q(content_type=types[Return], object_pk=str(obj.pk))
+                | Q(content_type=types[ReviewDecision], object_pk__in=decision_ids)
+            )
+            .select_related("actor")
+            .order_by("-timestamp", "-pk")
+        )
+        pages = paginate(entries, request.GET.get("page"))
+        page = list(pages["page_obj"].object_list)
+        rows: dict[int, Any] = {}
+        for model in (Return, ReviewDecision):
+            mine = [entry for entry in page if entry.content_type_id == types[model].pk]
+            rows.update(zip((e.pk for e in mine), history_rows(model, mine), strict=True))
+        context = {
+            **self.object_context(obj, "history"),
+            **pages,
+            "entries": [rows[entry.pk] for entry in page],
+        }
+        return self.render(self.template_name, context)
 
 
 @dataclass(frozen=True)

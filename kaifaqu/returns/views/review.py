@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
@@ -19,16 +20,30 @@ from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import style_filter_form
 from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.registry import paginate, scope_filter_choices
-from kaifaqu.returns.forms.returns import DecisionForm, ReturnFilter, SendBackForm
+from kaifaqu.returns.forms.returns import (
+    AcceptForm,
+    DecisionForm,
+    FindingsChoice,
+    ReturnFilter,
+    SendBackForm,
+    month_or_none,
+)
 from kaifaqu.returns.models import ReturnStatus, ReviewDecision
 from kaifaqu.returns.selectors.return_lists import return_list
-from kaifaqu.returns.selectors.returns import review_queue
-from kaifaqu.returns.services import return_accept, return_send_back
+from kaifaqu.returns.selectors.returns import clean_awaiting_review, review_queue
+from kaifaqu.returns.services import (
+    BulkAcceptError,
+    return_accept,
+    return_send_back,
+    returns_bulk_accept,
+)
 from kaifaqu.returns.views.return_pages import finding_rows
 from kaifaqu.returns.views.returns import STATUS_BADGE, month_text
 
 QUEUE_TARGET = "review-queue"
 DECISIONS = frozenset({"accept", "send-back"})
+# Bulk acceptance: the returns ticked on the page, or every clean one matching the filters.
+SELECTIONS = frozenset({"selected", "matching"})
 
 
 def ensure_reviewer(user: User) -> None:
@@ -71,15 +86,23 @@ class ReviewQueueView(LoginRequiredMixin, View):
                 "month": month_text(record.period),
                 "status_badge": STATUS_BADGE.get(record.status),
                 "findings": (findings := finding_rows(record)),
-                "unexplained": any(not f.is_hard for f in findings)
-                and not (record.explanation or record.supporting_document),
-                "decision_form": DecisionForm(prefix=f"decide-{record.pk}"),
+                "warned": (warned := any(not f.is_hard for f in findings)),
+                "unexplained": warned and not (record.explanation or record.supporting_document),
+                "clean": not findings,
+                "decision_form": AcceptForm(prefix=f"decide-{record.pk}"),
             }
             for record in pages["page_obj"].object_list
         ]
+        matching = self.matching_filters(filterset)
         context = {
             **pages,
             "items": items,
+            "clean_on_page": any(item["clean"] for item in items),
+            "clean_matching": (
+                0
+                if matching is None
+                else clean_awaiting_review(user=request.user, filters=matching).count()
+            ),
             "filter_form": filterset.form,
             "results_target": QUEUE_TARGET,
             "results_template": self.results_template_name,
@@ -92,8 +115,29 @@ class ReviewQueueView(LoginRequiredMixin, View):
             )
         return TemplateResponse(request, self.template_name, context)
 
+    def matching_filters(self, filterset: QueueFilter) -> dict[str, Any] | None:
+        """The queue's filters as the bulk acceptance takes them; None when they select no
+        clean return (warnings or errors asked for, or a filter that does not parse)."""
+        if not filterset.is_valid():
+            return None
+        data = filterset.form.cleaned_data
+        if data.get("findings") in (FindingsChoice.HARD, FindingsChoice.SOFT):
+            return None
+        month = month_or_none(data.get("month"))
+        if data.get("month") and month is None:
+            return None
+        return {"period": month, "park": data.get("park"), "q": data.get("q")}
+
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self.queue()
+
+    def redrawn(self) -> HttpResponseBase:
+        if getattr(self.request, "htmx", None):
+            return self.queue()
+        query = self.request.GET.urlencode()
+        return HttpResponseRedirect(
+            reverse("returns:review-queue") + (f"?{query}" if query else "")
+        )
 
 
 class ReviewDecideView(ReviewQueueView):
@@ -109,9 +153,7 @@ class ReviewDecideView(ReviewQueueView):
         )
         name = f"{record.enterprise.name} {record.period:%Y-%m}"
         if action == "accept":
-            form: DecisionForm | SendBackForm = DecisionForm(
-                data=request.POST, prefix=f"decide-{pk}"
-            )
+            form: DecisionForm = AcceptForm(data=request.POST, prefix=f"decide-{pk}")
         else:
             form = SendBackForm(data=request.POST, prefix=f"decide-{pk}")
         if not form.is_valid():
@@ -122,7 +164,13 @@ class ReviewDecideView(ReviewQueueView):
             comment = form.cleaned_data["comment"]
             try:
                 if action == "accept":
-                    return_accept(by=request.user, return_record=record, comment=comment)
+                    return_accept(
+                        by=request.user,
+                        return_record=record,
+                        comment=comment,
+                        explanation_source=form.cleaned_data["explanation_source"],
+                        explanation_note=form.cleaned_data["explanation_note"],
+                    )
                     messages.success(request, _("%(name)s was accepted.") % {"name": name})
                 else:
                     return_send_back(by=request.user, return_record=record, comment=comment)
@@ -136,7 +184,55 @@ class ReviewDecideView(ReviewQueueView):
                         request,
                         _("%(name)s: %(reason)s") % {"name": name, "reason": message},
                     )
-        htmx = getattr(request, "htmx", None)
-        if htmx:
-            return self.queue()
-        return HttpResponseRedirect(reverse("returns:review-queue"))
+        return self.redrawn()
+
+
+class ReviewBulkAcceptView(ReviewQueueView):
+    """Accept the clean returns ticked on the page, or every clean one matching the filters (the
+    page's query string), all or none; the queue is drawn again (by htmx) or reloaded."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, selection: str) -> HttpResponseBase:
+        if selection not in SELECTIONS:
+            raise Http404
+        comment = request.POST.get("comment", "")
+        try:
+            if selection == "selected":
+                ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+                if not ids:
+                    messages.error(request, _("Tick the returns to accept first."))
+                    return self.redrawn()
+                done = returns_bulk_accept(by=request.user, return_ids=ids, comment=comment)
+            else:
+                filterset = QueueFilter(
+                    request.GET, queryset=review_queue(user=request.user), request=request
+                )
+                matching = self.matching_filters(filterset)
+                if matching is None:
+                    messages.error(request, _("These filters select no return without findings."))
+                    return self.redrawn()
+                done = returns_bulk_accept(by=request.user, filters=matching, comment=comment)
+        except BulkAcceptError as refused:
+            messages.error(request, _("Nothing was accepted:"))
+            for offender in refused.offenders:
+                messages.error(
+                    request,
+                    _("%(name)s: %(reason)s")
+                    % {"name": offender.label, "reason": offender.message},
+                )
+            return self.redrawn()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return self.redrawn()
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s return without findings was accepted.",
+                "%(count)s returns without findings were accepted.",
+                done.accepted,
+            )
+            % {"count": done.accepted},
+        )
+        return self.redrawn()

@@ -25,6 +25,7 @@ from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import user_may
 from kaifaqu.indicators.catalogue import BY_CODE, DISPLAY_SCALE, VALUE_ADDED
 from kaifaqu.indicators.models import IndicatorCell, SliceKind
+from kaifaqu.indicators.selectors.publication import published_months, sees_unpublished
 
 HUNDRED = Decimal(100)
 PROVINCE, CITY, ZONE = SliceKind.PROVINCE.value, SliceKind.CITY.value, SliceKind.ZONE.value
@@ -102,11 +103,17 @@ class ZoneCell:
 CellKey = tuple[int, date, str]
 
 
-def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[CellKey, ZoneCell]:
-    """The zone cells of these zones and months by (zone id, month, indicator).
+def zone_cells(
+    *, zone_ids: Iterable[int], months: Iterable[Month], reader: User | None
+) -> dict[CellKey, ZoneCell]:
+    """The zone cells of these zones and months by (zone id, month, indicator), as `reader` may
+    see them: a month a zone has not published is left out for a reader outside the statistics
+    office (None: the platform itself, which reads every month).
 
     One query whatever the number of zones; each cell's disclosure decision is stored with it.
     """
+    zone_ids = list(zone_ids)
+    shown = None if reader is None or sees_unpublished(reader) else published_months(zone_ids)
     wanted = {str(pk) for pk in zone_ids}
     days = sorted({month.first_day for month in months})
     if not wanted or not days:
@@ -132,6 +139,8 @@ def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[Cell
         if code not in BY_CODE:
             continue
         zone_id = int(key)
+        if shown is not None and not shown.is_shown(zone_id, Month.of(day)):
+            continue
         cells[(zone_id, day, code)] = ZoneCell(
             zone_id=zone_id,
             indicator=code,
@@ -147,9 +156,14 @@ def zone_cells(*, zone_ids: Iterable[int], months: Iterable[Month]) -> dict[Cell
     return cells
 
 
-def latest_month(zone_ids: Iterable[int], today: date) -> Month:
-    """The last month with figures of these zones before today's, else last month."""
+def latest_month(zone_ids: Iterable[int], today: date, *, reader: User | None) -> Month:
+    """The last month with figures of these zones before today's (for a reader outside the
+    statistics office: the last month one of them published), else last month."""
     this_month = Month.of(today)
+    zone_ids = list(zone_ids)
+    if reader is not None and not sees_unpublished(reader):
+        latest = published_months(zone_ids).latest_shown(zone_ids)
+        return latest if latest is not None else this_month.shift(-1)
     last = (
         IndicatorCell.objects.filter(
             zone_id__in=list(zone_ids),

@@ -221,7 +221,9 @@ class _Context:
             figures.setdefault((zone_id, code, year), {})[months_covered] = value
         years = {year for year in figure_years} | {year - 1 for year in figure_years}
         return cls(
-            cells=cells if cells is not None else zone_cells(zone_ids=zone_ids, months=months),
+            cells=cells
+            if cells is not None
+            else zone_cells(zone_ids=zone_ids, months=months, reader=user),
             figures=figures,
             confidential=sees_everything(user),
             computed_months={

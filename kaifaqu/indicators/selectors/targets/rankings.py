@@ -83,7 +83,7 @@ def zone_ranking(*, user: User, month: Month, indicator: str, by: str = BY_VALUE
 
 
 def _computed_rows(user: User, zones: list[Zone], month: Month, code: str) -> list[RankRow]:
-    cells = zone_cells(zone_ids=[zone.pk for zone in zones], months=[month])
+    cells = zone_cells(zone_ids=[zone.pk for zone in zones], months=[month], reader=user)
     confidential = sees_everything(user)
     rows = []
     for zone in zones:

@@ -96,7 +96,7 @@ def warnings(*, user: User, month: Month, zone: Zone | None = None) -> list[Indi
     confidential = sees_everything(user)
     before = previous_published(month)
     months = [month] + ([before] if before is not None else [])
-    cells = zone_cells(zone_ids=[z.pk for z in zones], months=months)
+    cells = zone_cells(zone_ids=[z.pk for z in zones], months=months, reader=user)
     progress = annual_progress(user=user, zones=zones, month=month, cells=cells)
     found: list[IndicatorWarning] = []
     for each in zones:

@@ -39,7 +39,7 @@ def indexes_to_provinces(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("geo", "0001_initial"),
-        ("indicators", "0001_initial"),
+        ("indicators", "0004_publish_earlier_months"),
     ]
 
     operations = [

@@ -1,0 +1,270 @@
+"""Reads of the reporting month: who must report, who has, the response rate, what blocks the close.
+
+The firms that must report a month are the zone's firms on that year's 规上工业 roster that were on
+it during the month (entered by its last day, not exited before its first). Each is in one state:
+
+- accepted: its return is accepted (an estimate counts apart, as `estimated`);
+- awaiting review: submitted, not yet decided;
+- sent back: returned to the firm for correction;
+- draft: started online or imported, not submitted;
+- not started: no return at all;
+- recorded not reported (未报): closed without a return, with a reason and a treatment.
+
+The response rate (报送率) is the share of firms whose return reached the office (awaiting review,
+sent back or accepted, estimates excluded); the acceptance rate (审核通过率) the share accepted.
+A month closes when every firm is accepted or recorded not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from kaifaqu.accounts.models import User
+from kaifaqu.core.lib.periods import Month
+from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
+from kaifaqu.geo.models import Park, Zone
+from kaifaqu.returns.models import (
+    NonResponse,
+    Reminder,
+    ReportingMonth,
+    Return,
+    ReturnStatus,
+)
+
+
+class FirmState:
+    ACCEPTED = "accepted"
+    ESTIMATED = "estimated"
+    AWAITING_REVIEW = "awaiting_review"
+    SENT_BACK = "sent_back"
+    DRAFT = "draft"
+    NOT_STARTED = "not_started"
+    NOT_REPORTED = "not_reported"
+
+
+# States of a firm whose return reached the office (the numerator of the response rate).
+REACHED = (FirmState.ACCEPTED, FirmState.AWAITING_REVIEW, FirmState.SENT_BACK)
+# States that still block the month's close.
+OPEN_STATES = (
+    FirmState.AWAITING_REVIEW,
+    FirmState.SENT_BACK,
+    FirmState.DRAFT,
+    FirmState.NOT_STARTED,
+)
+_STATUS_STATE = {
+    ReturnStatus.ACCEPTED: FirmState.ACCEPTED,
+    ReturnStatus.SUBMITTED: FirmState.AWAITING_REVIEW,
+    ReturnStatus.RETURNED: FirmState.SENT_BACK,
+    ReturnStatus.DRAFT: FirmState.DRAFT,
+}
+
+
+def expected_entries(zone_ids: Iterable[int], month: Month) -> QuerySet[RosterEntry]:
+    """The 规上工业 roster entries of the zones that must report the month."""
+    next_month = month.shift(1).first_day
+    return (
+        RosterEntry.objects.filter(
+            enterprise__zone_id__in=list(zone_ids),
+            year=month.year,
+            category=StatCategory.INDUSTRY,
+        )
+        .filter(Q(entered_on__isnull=True) | Q(entered_on__lt=next_month))
+        .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=month.first_day))
+    )
+
+
+def _with_state(entries: QuerySet[RosterEntry], month: Month) -> QuerySet[Any]:
+    """The entries annotated with their firm's return of the month (status, id, estimate flag)
+    and whether the firm is recorded 未报 (typed Any: the annotations are not model fields)."""
+    returns = Return.objects.filter(enterprise_id=OuterRef("enterprise_id"), period=month.first_day)
+    annotations = {
+        "return_status": Subquery(returns.values("status")[:1]),
+        "return_id": Subquery(returns.values("pk")[:1]),
+        "non_response": Exists(
+            NonResponse.objects.filter(
+                enterprise_id=OuterRef("enterprise_id"),
+                reporting_month__period=month.first_day,
+                reporting_month__zone_id=OuterRef("enterprise__zone_id"),
+            )
+        ),
+        "return_estimated": Subquery(returns.values("is_estimate")[:1]),
+    }
+    return entries.annotate(**annotations)
+
+
+def _state(status: str | None, estimated: bool | None, non_response: bool) -> str:
+    if status == ReturnStatus.ACCEPTED:
+        return FirmState.ESTIMATED if estimated else FirmState.ACCEPTED
+    if non_response:
+        return FirmState.NOT_REPORTED
+    if status is None:
+        return FirmState.NOT_STARTED
+    return _STATUS_STATE[ReturnStatus(status)]
+
+
+@dataclass
+class Progress:
+    """Counts of a zone's (or a park's, or a province's) firms by state for one month."""
+
+    expected: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+
+    def count(self, *states: str) -> int:
+        return sum(self.states.get(state, 0) for state in states)
+
+    @property
+    def reached(self) -> int:
+        return self.count(*REACHED)
+
+    @property
+    def accepted(self) -> int:
+        return self.count(FirmState.ACCEPTED)
+
+    @property
+    def estimated(self) -> int:
+        return self.count(FirmState.ESTIMATED)
+
+    @property
+    def not_reported(self) -> int:
+        return self.count(FirmState.NOT_REPORTED)
+
+    @property
+    def outstanding(self) -> int:
+        return self.count(*OPEN_STATES)
+
+    @property
+    def response_rate(self) -> Decimal | None:
+        return _percent(self.reached, self.expected)
+
+    @property
+    def acceptance_rate(self) -> Decimal | None:
+        return _percent(self.accepted, self.expected)
+
+    @property
+    def can_close(self) -> bool:
+        return self.outstanding == 0
+
+    def add(self, state: str, count: int = 1) -> None:
+        self.expected += count
+        self.states[state] = self.states.get(state, 0) + count
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if whole == 0:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class ZoneProgress:
+    zone_id: int
+    total: Progress
+    by_park: dict[int | None, Progress]
+
+
+def month_progress(zone_ids: Sequence[int], month: Month) -> dict[int, ZoneProgress]:
+    """Each zone's counts by state for the month, in total and by park: one grouped query."""
+    rows = (
+        _with_state(expected_entries(zone_ids, month), month)
+        .values("enterprise__zone_id", "enterprise__park_id", "return_status", "non_response")
+        .annotate(
+            firms=Count("enterprise_id", distinct=True),
+            estimates=Count(
+                "enterprise_id",
+                distinct=True,
+                filter=Q(return_estimated=True),
+            ),
+        )
+        .order_by()
+    )
+    progress = {
+        zone_id: ZoneProgress(zone_id=zone_id, total=Progress(), by_park={}) for zone_id in zone_ids
+    }
+    for row in rows:
+        zone = progress[row["enterprise__zone_id"]]
+        park = zone.by_park.setdefault(row["enterprise__park_id"], Progress())
+        estimates = row["estimates"]
+        for state, count in (
+            (_state(row["return_status"], True, row["non_response"]), estimates),
+            (_state(row["return_status"], False, row["non_response"]), row["firms"] - estimates),
+        ):
+            if count:
+                zone.total.add(state, count)
+                park.add(state, count)
+    return progress
+
+
+@dataclass(frozen=True)
+class FirmLine:
+    """One firm of the month's list: its state and how to reach it."""
+
+    enterprise: Enterprise
+    state: str
+    return_id: int | None
+    reminders: int
+    last_reminder: date | None
+    non_response: NonResponse | None
+
+
+def month_firms(
+    reporting_month: ReportingMonth, *, states: Iterable[str] | None = None
+) -> list[FirmLine]:
+    """The zone's firms of the month with their state, reminders and 未报 record, by name."""
+    month = Month.of(reporting_month.period)
+    entries = (
+        _with_state(expected_entries([reporting_month.zone_id], month), month)
+        .select_related("enterprise__park")
+        .order_by("enterprise__name", "enterprise_id")
+    )
+    reminders: dict[int, list[date]] = {}
+    for enterprise_id, sent_at in Reminder.objects.filter(
+        reporting_month=reporting_month
+    ).values_list("enterprise_id", "sent_at"):
+        reminders.setdefault(enterprise_id, []).append(sent_at.date())
+    non_responses = {
+        record.enterprise_id: record
+        for record in NonResponse.objects.filter(reporting_month=reporting_month)
+    }
+    wanted = set(states) if states is not None else None
+    lines: list[FirmLine] = []
+    seen: set[int] = set()
+    for entry in entries:
+        if entry.enterprise_id in seen:
+            continue
+        seen.add(entry.enterprise_id)
+        state = _state(
+            entry.return_status,
+            entry.return_estimated,
+            entry.non_response,
+        )
+        if wanted is not None and state not in wanted:
+            continue
+        sent = reminders.get(entry.enterprise_id, [])
+        lines.append(
+            FirmLine(
+                enterprise=entry.enterprise,
+                state=state,
+                return_id=entry.return_id,
+                reminders=len(sent),
+                last_reminder=max(sent) if sent else None,
+                non_response=non_responses.get(entry.enterprise_id),
+            )
+        )
+    return lines
+
+
+def reporting_month_list(*, user: User, zone: Zone | None = None) -> QuerySet[ReportingMonth]:
+    months = ReportingMonth.objects.for_user(user).select_related("zone")
+    if zone is not None:
+        months = months.filter(zone=zone)
+    return months
+
+
+def park_names(zone_id: int) -> dict[int | None, str]:
+    return dict(Park.objects.filter(zone_id=zone_id).values_list("pk", "name"))
