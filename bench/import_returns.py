@@ -86,9 +86,10 @@ class Figures:
 
 
 def header() -> list[str]:
+    """The template's headers with the unit the office writes money in: (千元), not (万元)."""
     from kaifaqu.returns.imports.template import template_headers
 
-    return template_headers()
+    return [name.replace("(万元)", "(千元)") for name in template_headers()]
 
 
 def import_month() -> date:

@@ -253,16 +253,30 @@ def _kind_command(spec: Any) -> click.Command:
     """The options of one kind of import: the file, its money unit, who imports, its own."""
     params: list[click.Parameter] = [
         click.Argument(["file"], type=click.Path(exists=True, dir_okay=False, path_type=Path)),
-        click.Option(
-            ["--unit"],
-            type=click.Choice([unit.value for unit in spec.units]),
-            default=spec.default_unit.value,
-            show_default=True,
-            help=str(spec.unit_label or "Money unit of the figures")
-            + ", unless a column header says otherwise.",
-        ),
         click.Option(["--as", "username"], help="Import as this user (their scope applies)."),
     ]
+    if spec.units:  # a file without money (a roster) has no unit to choose
+        params.insert(
+            1,
+            click.Option(
+                ["--unit"],
+                type=click.Choice([unit.value for unit in spec.units]),
+                default=spec.default_unit.value,
+                show_default=True,
+                help=str(spec.unit_label or "Money unit of the figures")
+                + ", unless a column header says otherwise (the header's unit wins).",
+            ),
+        )
+    if spec.electricity_units:
+        params.append(
+            click.Option(
+                ["--electricity-unit"],
+                type=click.Choice(list(spec.electricity_units)),
+                default=spec.electricity_units[0],
+                show_default=True,
+                help="Unit of electricity, unless a column header says otherwise.",
+            )
+        )
     for option in spec.options:
         # A required option has no default at all (click takes any default as given).
         default = {} if option.required else {"default": option.default}
@@ -272,11 +286,13 @@ def _kind_command(spec: Any) -> click.Command:
             )
         )
 
-    def run(file: Path, unit: str, username: str | None, **given: str) -> None:
+    def run(file: Path, username: str | None, unit: str | None = None, **given: str) -> None:
         from kaifaqu.core.imports import run_import
         from kaifaqu.core.lib.money import MoneyUnit
 
         options: dict[str, Any] = {}
+        if spec.electricity_units:
+            options["electricity_unit"] = given.pop("electricity_unit")
         for option in spec.options:
             value = given[option.name]
             try:
@@ -290,7 +306,7 @@ def _kind_command(spec: Any) -> click.Command:
                 by=by,
                 file=file,
                 filename=file.name,
-                unit=MoneyUnit(unit),
+                unit=MoneyUnit(unit) if unit else None,
                 progress=progress,
                 **options,
             )

@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
+from kaifaqu.enterprises.api.rosters import RosterEntryViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
 from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet, ValueAddedRateViewSet
 from kaifaqu.indicators.api.contributions import IndicatorContributionsViewSet
@@ -39,6 +40,8 @@ router.register("zones", ZoneViewSet, basename="zone")
 router.register("parks", ParkViewSet, basename="park")
 router.register("industries", IndustryClassViewSet, basename="industry")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+# The statistical rosters (名录): list, add, exit, carry forward, import.
+router.register("roster-entries", RosterEntryViewSet, basename="roster-entry")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("project-cycles", ProjectCycleViewSet, basename="project-cycle")
 router.register("project-warnings", ProjectWarningViewSet, basename="project-warning")

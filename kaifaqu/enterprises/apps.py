@@ -15,6 +15,16 @@ class EnterprisesConfig(AppConfig):
         auditlog.register(Enterprise)
         auditlog.register(RosterEntry)
 
+        from kaifaqu.core.menu import STATISTICS_MENU
+        from kaifaqu.enterprises.menu import MENU_ENTRIES
+
+        for key, entry in MENU_ENTRIES.items():
+            STATISTICS_MENU.register(key, entry)
+        from kaifaqu.core.imports import register
+        from kaifaqu.enterprises.imports import ROSTERS_IMPORT
+
+        register(kind="rosters", spec=ROSTERS_IMPORT)
+
         from kaifaqu.core.views.related import register_related
         from kaifaqu.enterprises.views.enterprises import related_records
 

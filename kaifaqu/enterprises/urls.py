@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kaifaqu.core.imports.views import ImportTemplateView, ImportView
 from kaifaqu.enterprises.views import enterprises as views
 from kaifaqu.enterprises.views import rosters as roster_views
 
@@ -14,6 +15,12 @@ urlpatterns = [
         "rosters/carry-forward/",
         roster_views.RosterCarryForwardView.as_view(),
         name="roster-carry-forward",
+    ),
+    path("rosters/import/", ImportView.as_view(kind="rosters"), name="roster-import"),
+    path(
+        "rosters/import/template/",
+        ImportTemplateView.as_view(kind="rosters"),
+        name="roster-import-template",
     ),
     path("industries/search/", views.IndustrySearchView.as_view(), name="industry-search"),
 ]

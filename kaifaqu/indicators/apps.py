@@ -31,3 +31,9 @@ class IndicatorsConfig(AppConfig):
         from kaifaqu.indicators.tasks import rollup_enqueue
 
         on_returns_changed.register(rollup_enqueue)
+
+        from kaifaqu.core.menu import STATISTICS_MENU
+        from kaifaqu.indicators.menu import MENU_ENTRIES
+
+        for key, entry in MENU_ENTRIES.items():
+            STATISTICS_MENU.register(key, entry)

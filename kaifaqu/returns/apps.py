@@ -26,6 +26,12 @@ class ReturnsConfig(AppConfig):
         )
 
         register(kind="returns", spec=RETURNS_IMPORT)
+
+        from kaifaqu.core.menu import STATISTICS_MENU
+        from kaifaqu.returns.menu import MENU_ENTRIES
+
+        for key, entry in MENU_ENTRIES.items():
+            STATISTICS_MENU.register(key, entry)
         register(kind="proxies", spec=PROXIES_IMPORT)
         for model in (
             Return,

@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from kaifaqu.core.imports.errors import RowError
 from kaifaqu.core.imports.headers import COUNT, PERIOD, USCC, FormSpec, MatchedColumn
 from kaifaqu.core.imports.reading import ROW, Sheet
-from kaifaqu.core.imports.units import factor_of, number_of, text_of, uscc_of, whole_units
+from kaifaqu.core.imports.units import (
+    KWH_PER_WAN,
+    factor_of,
+    number_of,
+    text_of,
+    unit_of,
+    uscc_of,
+    whole_units,
+)
+from kaifaqu.core.lib.formatting import with_unit
 from kaifaqu.core.lib.money import MoneyUnit
 
 DECIMAL = pl.Decimal(38, 8)
@@ -31,6 +40,17 @@ def row_errors(
         RowError(row=row[ROW], column=column, code=code, message=message(row))
         for row in frame.iter_rows(named=True)
     ]
+
+
+def _too_large(unit: str) -> Callable[[dict[str, Any]], str]:
+    """The message of a figure too large for its field, quoting the cell with its unit."""
+
+    def message(row: dict[str, Any]) -> str:
+        return _("%(value)s is too large for this figure.") % {
+            "value": with_unit(row["text"], unit)
+        }
+
+    return message
 
 
 def header_errors(columns: list[MatchedColumn], spec: FormSpec) -> list[RowError]:
@@ -93,8 +113,13 @@ def read_cells(
     unit: MoneyUnit,
     limits: Mapping[str, int],
     texts: Sequence[str] = (),
+    kwh: int = KWH_PER_WAN,
 ) -> Cells:
-    """Typed figures of every row, and the errors of cells that are not numbers or too large."""
+    """Typed figures of every row, and the errors of cells that are not numbers or too large.
+
+    `unit` is the money unit and `kwh` the kWh per unit of electricity chosen for the file; a
+    unit in a column's header wins over both. Messages quote the cell as written, with its unit.
+    """
     by_target = {(c.target, c.cumulative): c for c in sheet.columns}
     uscc_column, period_column = by_target[(USCC, False)], by_target[(PERIOD, False)]
     values = [c for c in sheet.columns if c.target in spec.fields]
@@ -134,7 +159,8 @@ def read_cells(
         )
     )
     frame = frame.with_columns(
-        whole_units(pl.col(f"d{c.index}"), factor_of(c, unit)).alias(f"n{c.index}") for c in values
+        whole_units(pl.col(f"d{c.index}"), factor_of(c, unit, kwh)).alias(f"n{c.index}")
+        for c in values
     )
     errors: list[RowError] = []
     for c in values:
@@ -149,6 +175,7 @@ def read_cells(
             "number",
             lambda row: _("“%(value)s” is not a number.") % {"value": row["text"]},
         )
+        written_in = unit_of(c, unit, kwh)
         too_big = frame.filter(
             pl.col(f"d{c.index}").is_not_null()
             & (pl.col(f"n{c.index}").is_null() | (pl.col(f"n{c.index}").abs() > limits[c.target]))
@@ -157,7 +184,7 @@ def read_cells(
             too_big.select(ROW, pl.col(f"r{c.index}").alias("text")),
             c.header,
             "too_large",
-            lambda row: _("%(value)s is too large for this figure.") % {"value": row["text"]},
+            _too_large(written_in),
         )
         if c.measure == COUNT:
             fractional = frame.filter(

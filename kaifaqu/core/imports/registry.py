@@ -77,6 +77,9 @@ class ImportKind:
     default_unit: MoneyUnit = MoneyUnit.WAN
     unit_label: str | Promise = ""
     unit_help: str | Promise = ""
+    # The units of electricity offered (core.imports.units.ENERGY_UNITS), the default first;
+    # empty for a kind without electricity. The writer is given `electricity_unit`.
+    electricity_units: Sequence[str] = ()
     options: Sequence[ImportOption] = ()
     form_class: type[ImportForm] | None = None  # the upload form, when it asks for more
     # Progress phases (name → where it ends, in percent) for kinds that report progress.

@@ -12,11 +12,16 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from kaifaqu.core.imports.headers import ELECTRICITY, MONEY, MatchedColumn
+from kaifaqu.core.imports.headers import COUNT, ELECTRICITY, MONEY, MatchedColumn
+from kaifaqu.core.lib.formatting import PLACES, as_written, with_unit
 from kaifaqu.core.lib.money import YUAN_PER_UNIT, MoneyUnit
 from kaifaqu.core.lib.periods import Month
 
 KWH_PER_WAN = 10_000
+# The units of electricity a file may be written in (the import form offers them), kWh per unit.
+ENERGY_UNITS = {"万千瓦时": KWH_PER_WAN, "千瓦时": 1}
+_ENERGY_NAME = {KWH_PER_WAN: "万千瓦时", 1: "千瓦时"}
+PERSONS = "人"
 
 _FULL_WIDTH = [chr(0xFF10 + i) for i in range(10)] + ["．", "，", "－", "＋", "　", "−"]
 _HALF_WIDTH = [str(i) for i in range(10)] + [".", ",", "-", "+", " ", "-"]
@@ -53,13 +58,36 @@ def whole_units(value: pl.Expr, factor: int) -> pl.Expr:
     )
 
 
-def factor_of(column: MatchedColumn, unit: MoneyUnit) -> int:
-    """Whole units (yuan, kWh, heads) per unit of a column's figures."""
+def factor_of(column: MatchedColumn, unit: MoneyUnit, kwh: int = KWH_PER_WAN) -> int:
+    """Whole units (yuan, kWh, heads) per unit of a column's figures: the header's unit, else
+    the one chosen for the file (`unit` for money, `kwh` per unit of electricity)."""
     if column.measure == ELECTRICITY:
-        return column.kwh_per_unit or KWH_PER_WAN
+        return column.kwh_per_unit or kwh
     if column.measure == MONEY:
         return YUAN_PER_UNIT[column.money_unit or unit]
     return 1
+
+
+def unit_of(column: MatchedColumn, unit: MoneyUnit, kwh: int = KWH_PER_WAN) -> str:
+    """The unit the file writes a column's figures in (the header's, else the form's): 千元."""
+    if column.measure == ELECTRICITY:
+        return _ENERGY_NAME.get(column.kwh_per_unit or kwh, "千瓦时")
+    if column.measure == MONEY:
+        return (column.money_unit or unit).value
+    return PERSONS if column.measure == COUNT else ""
+
+
+def figure_as_written(
+    whole: int | None, column: MatchedColumn, unit: MoneyUnit, kwh: int = KWH_PER_WAN
+) -> str:
+    """A figure carried in whole units, as the file wrote it, with its unit: the messages quote
+    the user's number ('1,234.50 千元'), never the stored 万元."""
+    if column.measure == MONEY:
+        places = PLACES[column.money_unit or unit]
+    else:
+        places = 2 if column.measure == ELECTRICITY else 0
+    text = as_written(whole, factor_of(column, unit, kwh), places)
+    return with_unit(text, unit_of(column, unit, kwh))
 
 
 _DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")

@@ -44,15 +44,35 @@ class ImportForm(forms.Form):
         self.kind = kind
         self.user = user
         unit: Any = self.fields["unit"]
-        unit.choices = [(choice.value, choice.value) for choice in kind.units]
-        unit.initial = kind.default_unit.value
-        if kind.unit_label:
-            unit.label = kind.unit_label
-        unit.help_text = kind.unit_help
+        if kind.units:
+            unit.choices = [(choice.value, choice.value) for choice in kind.units]
+            unit.initial = kind.default_unit.value
+            if kind.unit_label:
+                unit.label = kind.unit_label
+            unit.help_text = kind.unit_help
+        else:  # a file without money (a roster): nothing to choose
+            del self.fields["unit"]
+        if kind.electricity_units:
+            self.fields["electricity_unit"] = forms.ChoiceField(
+                label=gettext_lazy("Unit of electricity"),
+                choices=[(name, name) for name in kind.electricity_units],
+                initial=kind.electricity_units[0],
+                required=False,  # the default unit when none is chosen
+                help_text=gettext_lazy(
+                    "A unit in a column header, e.g. 用电量(千瓦时), wins over this choice."
+                ),
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
 
     def options(self) -> dict[str, Any]:
         """What the writer is given besides the file."""
-        return {"unit": MoneyUnit(self.cleaned_data["unit"])}
+        options: dict[str, Any] = {}
+        if self.kind.units:
+            options["unit"] = MoneyUnit(self.cleaned_data["unit"])
+        if self.kind.electricity_units:
+            chosen = self.cleaned_data.get("electricity_unit")
+            options["electricity_unit"] = chosen or self.kind.electricity_units[0]
+        return options
 
 
 class _KindView(LoginRequiredMixin, View):

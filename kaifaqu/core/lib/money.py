@@ -1,4 +1,7 @@
-"""Money is Decimal, stored in 万元 with four places (exact to the yuan). No Django imports."""
+"""Money is Decimal, stored in 万元 with four places (exact to the yuan). No Django imports.
+
+How money is written (places, grouping, rounding) is `core.lib.formatting`'s.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -35,11 +38,3 @@ def to_wan(amount: Decimal | int | str, unit: MoneyUnit) -> Decimal:
 
 def from_wan(amount_wan: Decimal, unit: MoneyUnit) -> Decimal:
     return Decimal(amount_wan) / _TO_WAN[unit]
-
-
-def format_amount(amount_wan: Decimal | None, unit: MoneyUnit, places: int = 2) -> str:
-    """'45000' 万元 shown in 亿元 with two places → '4.50'. Thousands are grouped."""
-    if amount_wan is None:
-        return "—"
-    value = from_wan(amount_wan, unit).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{value:,.{places}f}"

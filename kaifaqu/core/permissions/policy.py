@@ -52,6 +52,8 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("geo.park", frozenset({SYSTEM, ADMIN})),
     **_writes("enterprises.enterprise", frozenset({SYSTEM, ADMIN, STATISTICIAN, OFFICER, PARK})),
     **_writes("enterprises.rosterentry", STATISTICS_STAFF),
+    # A roster file (名录): whoever writes the rosters.
+    "enterprises.import_rosters": STATISTICS_STAFF,
     # 统计法: a respondent's own figures (its returns, their lists, exports, API and review) are
     # for the statistics office of its zone (the statistician; the system administrator, for
     # support) and for the enterprise itself (its reporter, whose scope is that enterprise).

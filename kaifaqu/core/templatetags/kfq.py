@@ -1,51 +1,42 @@
 """Template helpers every page uses: amounts in 万元/亿元, navigation, and who may read the logs."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 
-from kaifaqu.core.lib.money import MoneyUnit, format_amount, from_wan
+from kaifaqu.core.lib import formatting
+from kaifaqu.core.lib.money import MoneyUnit, from_wan
+from kaifaqu.core.menu import MenuGroup
+from kaifaqu.core.menu import statistics_menu as menu_for
 from kaifaqu.core.permissions import AskingUser, user_may
 
 register = template.Library()
 
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
+# Every filter writes through core.lib.formatting, the one place numbers are formatted.
 
 
 @register.filter
-def yi(value: Any, places: int = 2) -> str:
-    """An amount stored in 万元, shown in 亿元: 45000 → '4.50'."""
-    return format_amount(_decimal(value), MoneyUnit.YI, places=int(places))
+def yi(value: Any) -> str:
+    """An amount kept in 万元, shown in 亿元 to 4 places: 45000 → '4.5000'."""
+    return formatting.yi_text(value)
 
 
 @register.filter
-def wan(value: Any, places: int = 2) -> str:
-    """An amount stored in 万元, shown in 万元 with grouped thousands: 45000 → '45,000.00'."""
-    return format_amount(_decimal(value), MoneyUnit.WAN, places=int(places))
+def wan(value: Any) -> str:
+    """An amount kept in 万元, to 2 places with grouped thousands: 45000 → '45,000.00'."""
+    return formatting.wan_text(value)
 
 
 @register.filter
 def count(value: Any) -> str:
-    """A count of firms, zones or people: an integer with grouped thousands, '—' when unknown."""
-    number = _decimal(value)
-    return "—" if number is None else f"{int(number):,}"
+    """A whole number with grouped thousands: 12345 → '12,345'."""
+    return formatting.count_text(value)
 
 
 @register.filter
-def percent(value: Any) -> str:
-    """A share or a rate in per cent to 1 decimal: 97.96 → '98.0%'."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}%"
+def pct(value: Any) -> str:
+    """A percentage to 1 place with its sign: 12.34 → '12.3%'."""
+    return formatting.percent_text(value)
 
 
 @register.filter
@@ -56,12 +47,12 @@ def yi_as_published(value: Any) -> str:
     four places would invent digits, cutting to two would lose them. Four places of 亿元 is 1 万元,
     the precision of storage, so nothing is ever rounded away.
     """
-    amount = _decimal(value)
+    amount = formatting.as_decimal(value)
     if amount is None:
-        return format_amount(None, MoneyUnit.YI)
+        return formatting.EMPTY
     exponent = from_wan(amount, MoneyUnit.YI).normalize().as_tuple().exponent
     places = min(max(-int(exponent), 2), 4)
-    return format_amount(amount, MoneyUnit.YI, places=places)
+    return formatting.fixed(from_wan(amount, MoneyUnit.YI), places)
 
 
 @register.simple_tag(takes_context=True)
@@ -90,3 +81,9 @@ def may(user: AskingUser, action: str) -> bool:
     """`{% if user|may:"returns.see_figures" %}`: the permission table, in a template (a link is
     shown only to whoever may follow it)."""
     return user_may(user, action)
+
+
+@register.simple_tag
+def statistics_menu(user: AskingUser) -> list[MenuGroup]:
+    """The 统计 menu's sections the user may open (core/menu.py)."""
+    return menu_for(user)

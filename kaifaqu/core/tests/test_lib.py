@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from kaifaqu.core.lib.money import MoneyUnit, format_amount, to_wan
+from kaifaqu.core.lib.money import MoneyUnit, to_wan
 from kaifaqu.core.lib.periods import Month, ytd_total
 
 
@@ -18,13 +18,6 @@ def test_it_converts_every_declared_unit_to_wan() -> None:
 def test_it_rounds_to_the_yuan_half_up() -> None:
     assert to_wan(Decimal("0.5"), MoneyUnit.YUAN) == Decimal("0.0001")
     assert to_wan(Decimal("0.49"), MoneyUnit.YUAN) == Decimal("0.0000")
-
-
-def test_it_formats_wan_as_yi() -> None:
-    assert format_amount(Decimal("45000"), MoneyUnit.YI) == "4.50"
-    assert format_amount(Decimal("966559"), MoneyUnit.YI, places=4) == "96.6559"
-    assert format_amount(Decimal("1234567.5"), MoneyUnit.WAN, places=1) == "1,234,567.5"
-    assert format_amount(None, MoneyUnit.YI) == "—"
 
 
 @pytest.mark.parametrize("text", ["2025-03", "2025/3", "2025年3月", "202503", " 2025 年 03 月 "])

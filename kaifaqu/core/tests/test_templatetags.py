@@ -5,19 +5,24 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from kaifaqu.core.templatetags.kfq import wan, yi, yi_as_published
+from kaifaqu.core.templatetags.kfq import count, pct, wan, yi, yi_as_published
 
 
-def test_yi_shows_wan_in_yi_with_two_places() -> None:
-    assert yi(Decimal("45000")) == "4.50"
-    assert yi(Decimal("123456789")) == "12,345.68"
-    assert yi(Decimal("45000"), 4) == "4.5000"
+def test_yi_shows_wan_in_yi_with_four_places() -> None:
+    assert yi(Decimal("45000")) == "4.5000"
+    assert yi(Decimal("123456789")) == "12,345.6789"
     assert yi(None) == "—"
 
 
 def test_wan_shows_wan_with_grouped_thousands() -> None:
     assert wan(Decimal("45000")) == "45,000.00"
-    assert wan(Decimal("3000.5"), 0) == "3,001"
+    assert wan(Decimal("3000.005")) == "3,000.01"  # half up, not half to even
+
+
+def test_count_and_pct() -> None:
+    assert count(12345) == "12,345"
+    assert pct(Decimal("12.25")) == "12.3%"
+    assert pct(None) == "—"
 
 
 @pytest.mark.parametrize(
@@ -39,8 +44,13 @@ def test_yi_as_published_keeps_the_published_digits_between_two_and_four_places(
 
 
 def test_the_filters_work_in_templates() -> None:
-    template = Template("{% load kfq %}{{ v|yi }} {{ v|wan:0 }} {{ v|yi_as_published }}")
-    assert template.render(Context({"v": Decimal("727630")})) == "72.76 727,630 72.763"
+    template = Template(
+        "{% load kfq %}{{ v|yi }} {{ v|wan }} {{ v|yi_as_published }} {{ v|count }} {{ v|pct }}"
+    )
+    assert (
+        template.render(Context({"v": Decimal("727630")}))
+        == "72.7630 727,630.00 72.763 727,630 727,630.0%"
+    )
 
 
 @pytest.mark.parametrize(

@@ -36,12 +36,27 @@ def xlsx_sheets(sheets: Sequence[tuple[str, Sequence[Column], Iterable[Any]]]) -
             cell.font = bold
             header.append(cell)
         sheet.append(header)
+        formats = [column.number_format for column in columns]
         for obj in objects:
-            sheet.append([column.export_value(obj) for column in columns])
+            values = [column.export_value(obj) for column in columns]
+            sheet.append(
+                [
+                    value if number_format is None else _formatted(sheet, value, number_format)
+                    for value, number_format in zip(values, formats, strict=True)
+                ]
+            )
             count += 1
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), count
+
+
+def _formatted(sheet: Any, value: Any, number_format: str) -> Any:
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def xlsx_download(

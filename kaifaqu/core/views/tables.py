@@ -13,24 +13,28 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from kaifaqu.core.lib.money import MoneyUnit, format_amount
+from kaifaqu.core.lib import formatting
+from kaifaqu.core.lib.formatting import EMPTY as EMPTY  # re-exported: the pages import it here
 
-EMPTY = "—"
+# Excel's number formats of the exports, as the pages write numbers (core.lib.formatting).
+MONEY_FORMAT = "#,##0.00"  # 万元, 万千瓦时
+YI_FORMAT = "#,##0.0000"  # 亿元
+COUNT_FORMAT = "#,##0"
 
 
-def decimal_text(value: Decimal | None, places: int = 2) -> str:
-    """Numbers shown with grouped thousands; the unit is in the column header."""
-    if value is None:
-        return EMPTY
-    return f"{Decimal(value):,.{places}f}"
+def decimal_text(value: Decimal | int | None, places: int = 2) -> str:
+    """Numbers shown with grouped thousands, rounded half up; the unit is in the column header."""
+    return formatting.fixed(value, places)
 
 
 def yi_text(amount_wan: Decimal | None) -> str:
-    return format_amount(amount_wan, MoneyUnit.YI)
+    """An amount kept in 万元, in 亿元 to 4 places (core.lib.formatting)."""
+    return formatting.yi_text(amount_wan)
 
 
 def wan_text(amount_wan: Decimal | None) -> str:
-    return format_amount(amount_wan, MoneyUnit.WAN)
+    """An amount kept in 万元, to 2 places (core.lib.formatting)."""
+    return formatting.wan_text(amount_wan)
 
 
 def value_text(value: Any) -> str:
@@ -79,6 +83,9 @@ class Column:
     display: Callable[[Any], str] | None = None
     link: bool = False
     badge: Callable[[Any], str | None] | None = None
+    # The export's Excel number format (MONEY_FORMAT…): the value stays exact, Excel shows it
+    # as the pages do; the unit is in the label.
+    number_format: str | None = None
 
     def text(self, obj: Any) -> str:
         if self.display is not None:

@@ -44,7 +44,7 @@ def test_it_lists_the_projects_of_the_enterprise(
     client.force_login(personas.zone_admin)
     projects = table_rows(client.get(url(world.ent_a1)), 1)
     assert [row[0] for row in projects] == ["甲一扩建项目"]
-    assert projects[0][2] == "4.50"  # 45000 万元 is 4.50 亿元
+    assert projects[0][2] == "4.5000"  # 45000 万元 is 4.5000 亿元 (亿元 to 4 places)
 
 
 @pytest.mark.django_db

@@ -124,7 +124,7 @@ def test_the_page_in_chinese_shows_yi_yuan_and_the_mark(
     response = client.get(PAGE, {"month": "2025-03"})
     assert response.status_code == 200
     assert table_rows(response) == [
-        ["1", "甲开发区", "0.33", "10.0", "1", "4"],
+        ["1", "甲开发区", "0.3300", "10.0", "1", "4"],
         ["—", "丁开发区", "保密", "—", "3"],
         ["—", "乙开发区", "保密", "—", "1"],
     ]
@@ -144,8 +144,8 @@ def test_the_page_in_english_for_the_office(
         ["1", "甲开发区"],
         ["4", "乙开发区"],
     ]
-    # 750 万元 = 0.075 亿元, rounded half up; 乙 is shown to the office, marked confidential.
-    assert rows[3][2] == "0.08 Confidential outside the office"
+    # 750 万元 = 0.0750 亿元 (亿元 to 4 places); 乙 is shown to the office, marked confidential.
+    assert rows[3][2] == "0.0750 Confidential outside the office"
     assert (
         "Gross output of above-scale industry (规上工业总产值), Months 1–3"
         in response.content.decode()

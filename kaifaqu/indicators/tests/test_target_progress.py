@@ -148,22 +148,22 @@ def test_the_page_shows_money_in_yi_yuan_in_chinese(
     # Indicator, source, unit, target, target growth, period, actual, completion, pace,
     # ahead, gap, projection, growth, growth against target.
     assert rows["规上工业总产值"][3:] == [
-        "1.20",
+        "1.2000",
         "8.0",
         "1—3月",
-        "0.33",
+        "0.3300",
         "27.5",
         "25.0",
         "+2.5",
-        "0.87",
-        "1.32",
+        "0.8700",
+        "1.3200",
         "10.0",
         "+2.0",
     ]
     assert rows["营业收入"][7:10] == ["18.0", "25.0", "-7.0"]
     assert rows["从业人员"][6:9] == ["200", "40.0", "—"]
     plans = table_rows(response, 1)
-    assert plans[0][5:8] == ["2024", "4.00", "88.9"]
+    assert plans[0][5:8] == ["2024", "4.0000", "88.9"]
 
 
 def test_the_page_in_english(client: Client, target_world: TargetWorld, personas: Personas) -> None:

@@ -212,13 +212,13 @@ def test_the_page_in_english_says_what_raised_each_warning(
     rows = {row[1]: row for row in table_rows(response)}
     assert rows["Operating revenue (营业收入)"][2:] == [
         "Behind the time-elapsed pace (落后序时进度)",
-        "0.27",
+        "0.2700",
         "100 million yuan (亿元)",
         "Months 1–3: 18.0 % of the target, 7.0 points behind the time-elapsed pace of 25.0 %.",
     ]
     assert rows["Total taxes (税金总额)"][2:] == [
         "Growth turned negative (增速由正转负)",
-        "0.01",
+        "0.0096",
         "100 million yuan (亿元)",
         "Months 1–3: growth -20.0 %, after 0.0 % in Months 1–2.",
     ]

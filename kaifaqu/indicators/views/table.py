@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.models import AccessEventKind
 from kaifaqu.accounts.services import access_event_record
+from kaifaqu.core.lib.formatting import count_text
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.views.export import SHEET_NAME_MAX, XLSX_TYPE
 from kaifaqu.core.views.tables import EMPTY, decimal_text
@@ -58,7 +59,7 @@ def number_text(value: Decimal | int | None, places: int = 2) -> str:
     if value is None:
         return EMPTY
     if isinstance(value, int):
-        return f"{value:,}"
+        return count_text(value)
     return decimal_text(value, places)
 
 

@@ -6,7 +6,7 @@ and write the figures as zone leaders read them: money in 亿元 with 2 places, 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
-from kaifaqu.core.templatetags.kfq import yi
+from kaifaqu.core.lib import formatting
 from kaifaqu.geo.models import Zone
 from kaifaqu.indicators.catalogue import (
     BY_CODE,
@@ -53,11 +53,8 @@ EMPTY = "—"
 
 
 def fixed(value: Decimal | None, places: int) -> str:
-    """Rounded half up (as statistics are published), thousands grouped."""
-    if value is None:
-        return EMPTY
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{rounded:,.{places}f}"
+    """Rounded half up (as statistics are published), thousands grouped (core.lib.formatting)."""
+    return formatting.fixed(value, places)
 
 
 def pct_text(value: Decimal | None) -> str:
@@ -76,7 +73,7 @@ def amount_text(code: str, value: Decimal | None) -> str:
         return EMPTY
     unit = BY_CODE[code].unit
     if unit == YUAN:
-        return yi(value)
+        return formatting.yi_text(value)
     return fixed(value, {KWH: 2, PERSONS: 0, PERCENT: 1}[unit])
 
 

@@ -55,8 +55,8 @@ def test_the_list_shows_stage_investment_in_yi_and_land(
     client.force_login(personas.zone_admin)
     response = client.get(LIST, {"sort": "name"})
     assert table_rows(response) == [
-        ["甲一扩建项目", "一园", "Signed (签约)", "4.50", "320.00", "2025-01-10"],
-        ["甲二新建项目", "二园", "Signed (签约)", "0.30", "—", "2025-01-10"],
+        ["甲一扩建项目", "一园", "Signed (签约)", "4.5000", "320.00", "2025-01-10"],
+        ["甲二新建项目", "二园", "Signed (签约)", "0.3000", "—", "2025-01-10"],
     ]
     body = response.content.decode()
     assert "Total investment (亿元)" in body and "Land (亩)" in body
@@ -159,8 +159,8 @@ def test_the_detail_shows_amounts_in_wan_and_yi_and_the_stage_history(
     client.force_login(personas.zone_admin)
     response = client.get(world.project_a1.get_absolute_url())
     fields = dict(table_rows(response, 0))
-    assert fields["Total investment"] == "45,000.00 万元 (4.50 亿元)"
-    assert fields["Signed investment"] == "63,000.00 万元 (6.30 亿元)"
+    assert fields["Total investment"] == "45,000.00 万元 (4.5000 亿元)"
+    assert fields["Signed investment"] == "63,000.00 万元 (6.3000 亿元)"
     assert fields["Expected annual output (万元)"] == "120,000.00"
     assert fields["Expected annual tax (万元)"] == "8,000.50"
     assert fields["Expected jobs"] == "300"

@@ -27,6 +27,7 @@ from kaifaqu.core.imports import (
     RowError,
 )
 from kaifaqu.core.imports.reading import ROW, Sheet
+from kaifaqu.core.imports.units import ENERGY_UNITS
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.returns.imports import lookups, writer
@@ -105,6 +106,7 @@ def write(
     by: User,
     filename: str,
     unit: MoneyUnit,
+    electricity_unit: str = "万千瓦时",
     progress: Progress | None = None,
     today: date | None = None,
 ) -> ImportResult:
@@ -112,7 +114,14 @@ def write(
     set-based, in one transaction (the returns' writer of the import framework)."""
     today = today or timezone.localdate()
     with transaction.atomic(), ledger_reuse():
-        prepared = prepare(sheet, by=by, unit=unit, today=today, progress=progress)
+        prepared = prepare(
+            sheet,
+            by=by,
+            unit=unit,
+            kwh=ENERGY_UNITS[electricity_unit],
+            today=today,
+            progress=progress,
+        )
         rows = prepared.rows
         if not rows and not prepared.errors:
             message = _("The file has no rows of returns below its header row.")
@@ -202,11 +211,12 @@ RETURNS_IMPORT = ImportKind(
     refusal=gettext_lazy("You may not import returns."),
     template=TEMPLATE,
     template_url="returns:return-import-template",
-    units=(MoneyUnit.YUAN, MoneyUnit.THOUSAND, MoneyUnit.WAN),
-    default_unit=MoneyUnit.THOUSAND,
+    units=tuple(MoneyUnit),
+    default_unit=MoneyUnit.WAN,
     unit_help=gettext_lazy(
-        "As on the national forms, 千元; a unit in a column header, e.g. 营业收入(万元), wins."
+        "For headers without a unit; a unit in a column header, e.g. 营业收入(千元), wins."
     ),
+    electricity_units=tuple(ENERGY_UNITS),
     phases={"read": 10, "validate": 40, "write": 90, "review": 100},
     page=ImportPage(
         title=gettext_lazy("Import returns"),
@@ -225,7 +235,8 @@ RETURNS_IMPORT = ImportKind(
         done_link=("returns:review-queue", gettext_lazy("Review queue")),
     ),
 )
-# returns_import(*, by, file, filename, unit=千元, progress=None, today=None): import the returns
+# returns_import(*, by, file, filename, unit=万元, electricity_unit="万千瓦时", progress=None,
+# today=None): import the returns
 # of a workbook or CSV file; nothing is written when any row is wrong. `by` None is the platform
 # itself (benchmarks, the demo loader); a person must be an importer and can only import returns
 # of enterprises in their scope.

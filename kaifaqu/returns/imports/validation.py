@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from kaifaqu.core.imports.cells import header_errors, read_cells, row_errors
 from kaifaqu.core.imports.errors import RowError
 from kaifaqu.core.imports.headers import PERIOD, USCC, MatchedColumn
 from kaifaqu.core.imports.reading import ROW, Sheet
+from kaifaqu.core.imports.units import KWH_PER_WAN, figure_as_written
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.returns.imports import lookups
 from kaifaqu.returns.imports.keys import key_rows
@@ -38,14 +40,22 @@ class Prepared:
 
 
 def prepare(
-    sheet: Sheet, *, by: User, unit: MoneyUnit, today: date, progress: Progress | None = None
+    sheet: Sheet,
+    *,
+    by: User,
+    unit: MoneyUnit,
+    today: date,
+    kwh: int = KWH_PER_WAN,
+    progress: Progress | None = None,
 ) -> Prepared:
+    """`unit` is the file's money unit and `kwh` the kWh per unit of its electricity (the
+    form's; a header's unit wins); messages quote figures in the unit the file writes them in."""
     columns = sheet.columns
     problems = header_errors(columns, RETURNS)
     if problems:
         return Prepared(candidates=pl.DataFrame(), errors=problems)
     by_target = {(c.target, c.cumulative): c for c in columns}
-    cells = read_cells(sheet, spec=RETURNS, unit=unit, limits=LIMIT)
+    cells = read_cells(sheet, spec=RETURNS, unit=unit, limits=LIMIT, kwh=kwh)
     frame, errors = cells.frame, cells.errors
     if progress:
         progress("validate", 0, frame.height)
@@ -112,17 +122,11 @@ def prepare(
             ),
             ytd.header,
             "cumulative_mismatch",
-            lambda row: (
-                _(
-                    "The 1–本月 figure %(given)s does not equal the earlier months plus this month, "
-                    "%(sum)s (万元 or 万千瓦时)."
-                )
-                % {"given": _figure(row["given"]), "sum": _figure(row["sum"])}
-            ),
+            _mismatch(_quoted(ytd, unit, kwh)),
         )
 
     # The review's hard rules, with each zone's thresholds.
-    errors += _hard_errors(keyed, columns, today)
+    errors += _hard_errors(keyed, columns, today, written=_written(columns, unit, kwh))
     if progress:
         progress("validate", frame.height, frame.height)
     errors.sort(key=lambda e: (e.row or 0, e.column))
@@ -161,15 +165,44 @@ def _closed_month_errors(keyed: pl.DataFrame, column: str) -> list[RowError]:
     )
 
 
-def _figure(whole: int) -> str:
-    """Whole yuan (or kWh) as 万 with the four places trimmed: 15000000 → 1500."""
-    sign = "-" if whole < 0 else ""
-    integer, fraction = divmod(abs(whole), 10_000)
-    text = f"{integer}.{fraction:04d}".rstrip("0").rstrip(".")
-    return sign + text
+def _written(
+    columns: list[MatchedColumn], unit: MoneyUnit, kwh: int
+) -> dict[str, Callable[[int | None], str]]:
+    """How a message quotes each figure: in the unit of the column the file gives it in (the
+    month's column, else its 1–本月 column), with that unit: '1,234.50 千元'."""
+    chosen: dict[str, MatchedColumn] = {}
+    for column in columns:
+        if column.target in MONTHLY_FIELDS and (
+            column.target not in chosen or not column.cumulative
+        ):
+            chosen[column.target] = column
+    return {name: _quoted(column, unit, kwh) for name, column in chosen.items()}
 
 
-def _hard_errors(keyed: pl.DataFrame, columns: list[MatchedColumn], today: date) -> list[RowError]:
+def _quoted(column: MatchedColumn, unit: MoneyUnit, kwh: int) -> Callable[[int | None], str]:
+    def quote(whole: int | None) -> str:
+        return figure_as_written(whole, column, unit, kwh)
+
+    return quote
+
+
+def _mismatch(quote: Callable[[int | None], str]) -> Callable[[dict[str, Any]], str]:
+    def message(row: dict[str, Any]) -> str:
+        return _(
+            "The 1–本月 figure %(given)s does not equal the earlier months plus this "
+            "month, %(sum)s."
+        ) % {"given": quote(row["given"]), "sum": quote(row["sum"])}
+
+    return message
+
+
+def _hard_errors(
+    keyed: pl.DataFrame,
+    columns: list[MatchedColumn],
+    today: date,
+    *,
+    written: dict[str, Callable[[int | None], str]],
+) -> list[RowError]:
     if not keyed.height:
         return []
     title = {c.target: c.header for c in columns if not c.cumulative}
@@ -192,19 +225,32 @@ def _hard_errors(keyed: pl.DataFrame, columns: list[MatchedColumn], today: date)
         (zone_settings, pl.col("zone_id") == zone_id) for zone_id, zone_settings in settings.items()
     ]
     groups.append((None, ~pl.col("zone_id").is_in(list(settings))))
-    errors = []
+    findings: list[tuple[Any, ...]] = []
     for zone_settings, mask in groups:
         part = frame.filter(mask).drop("zone_id")
-        if not part.height:
-            continue
-        found = hard_violations(part, settings=zone_settings, today=today)
-        for row, fld, rule, params in found.iter_rows():
-            errors.append(
-                RowError(
-                    row=row,
-                    column=title.get(fld) or FIELD_TITLE.get(fld, fld),
-                    code=rule,
-                    message=finding_message(rule, json.loads(params)),
-                )
+        if part.height:
+            findings += hard_violations(part, settings=zone_settings, today=today).iter_rows()
+    # The figures of the rows found, in whole units, to quote them as the file wrote them.
+    rows = [finding[0] for finding in findings]
+    wholes = {
+        record[ROW]: record
+        for record in keyed.filter(pl.col(ROW).is_in(rows))
+        .select(ROW, *MONTHLY_FIELDS)
+        .iter_rows(named=True)
+    }
+    errors = []
+    for row, fld, rule, params in findings:
+        shown = json.loads(params)
+        for key in shown:
+            figure = fld if key == "value" else key
+            if figure in written and figure in wholes[row]:
+                shown[key] = written[figure](wholes[row][figure])
+        errors.append(
+            RowError(
+                row=row,
+                column=title.get(fld) or FIELD_TITLE.get(fld, fld),
+                code=rule,
+                message=finding_message(rule, shown),
             )
+        )
     return errors

@@ -48,7 +48,7 @@ def test_the_statistician_sees_the_candidate_with_its_figures(
             "甲二新材料有限公司",
             "二园",
             "Above-scale industry (规上工业)",
-            "2,000",
+            "2,000.00",
             "1,800.00",
             "90.0",
             "2",

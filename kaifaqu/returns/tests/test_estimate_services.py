@@ -212,7 +212,13 @@ def test_an_import_replaces_the_estimate_even_with_the_same_figures(
     result = returns_import(
         by=personas.statistician,
         file=csv(
-            ["统一社会信用代码", "报告期", "工业总产值(当年价格)", "营业收入", "从业人员"],
+            [
+                "统一社会信用代码",
+                "报告期",
+                "工业总产值(当年价格)(千元)",
+                "营业收入(千元)",
+                "从业人员",
+            ],
             [[world.ent_a1.uscc, "2025-03", 900, 960, 40]],
         ),
         filename="returns.csv",

@@ -32,9 +32,9 @@ def test_the_workbook_holds_the_month_and_the_year_to_date_in_thousand_yuan(
     returns = Return.objects.filter(enterprise__uscc=first[0], period__year=2024)
     december = returns.get(period__month=12)
     assert first[2] == "2024-12"
-    assert first[header.index("工业总产值(当年价格)")] == float(december.gross_output * 10)
+    assert first[header.index("工业总产值(当年价格)(千元)")] == float(december.gross_output * 10)
     year = sum(r.revenue for r in returns)
-    assert first[header.index("营业收入1-本月累计")] == pytest.approx(float(year * 10))
+    assert first[header.index("营业收入1-本月累计(千元)")] == pytest.approx(float(year * 10))
 
 
 def test_a_province_of_another_size_is_refused(db: None) -> None:

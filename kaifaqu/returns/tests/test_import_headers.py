@@ -80,9 +80,10 @@ def test_it_reads_no_period_from_other_text(text: str | None) -> None:
 def test_the_template_uses_the_national_forms_headers() -> None:
     headers = template_headers()
     assert headers[:3] == ["统一社会信用代码", "单位详细名称", "报告期"]
-    assert "工业总产值(当年价格)" in headers
-    assert "工业总产值(当年价格)1-本月累计" in headers
-    assert "税金总额" in headers and "从业人员期末人数" in headers
-    assert "从业人员期末人数1-本月累计" not in headers
+    assert "工业总产值(当年价格)(万元)" in headers
+    assert "工业总产值(当年价格)1-本月累计(万元)" in headers
+    assert "税金总额(万元)" in headers and "从业人员期末人数(人)" in headers
+    assert "用电量(万千瓦时)" in headers
+    assert not any(h.startswith("从业人员期末人数1-本月累计") for h in headers)
     # Every template header is recognized again by the import.
     assert all(match_header(i, h) is not None for i, h in enumerate(headers))

@@ -51,7 +51,9 @@ def test_the_template_is_a_workbook_with_the_national_headers(
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     first = [cell.value for cell in workbook.worksheets[0][1]]
-    assert first[:4] == ["统一社会信用代码", "单位详细名称", "报告期", "工业总产值(当年价格)"]
+    assert first[:4] == ["统一社会信用代码", "单位详细名称", "报告期", "工业总产值(当年价格)(万元)"]
+    # The unit is explicit in every figure's header; the notes say how to write another.
+    assert "用电量(万千瓦时)" in first and "从业人员期末人数(人)" in first
     assert "千元" in workbook["说明"]["A1"].value
 
 

@@ -230,11 +230,13 @@ def test_a_cumulative_that_disagrees_with_the_months_is_flagged_with_both_figure
     stored_return(world.ent_a1, date(2025, 1, 1), gross_output="100")
     headers = [*KEYS, OUTPUT, OUTPUT_YTD]
     result = run(personas.statistician, xlsx(headers, [[world.ent_a1.uscc, "2025-02", 1600, 2500]]))
-    # Stored January 100 + February 160 = 260 万元, but the file says 250 万元.
+    # Stored January 100 + February 160 = 260 万元, but the file says 250 万元: both quoted in
+    # the file's 千元, with the unit, never as the stored 万元.
     assert [(e.row, e.column, e.code) for e in result.errors] == [
         (2, OUTPUT_YTD, "cumulative_mismatch")
     ]
-    assert "250" in result.errors[0].message and "260" in result.errors[0].message
+    assert "2,500.00 千元" in result.errors[0].message
+    assert "2,600.00 千元" in result.errors[0].message
     assert Return.objects.count() == 1
 
 

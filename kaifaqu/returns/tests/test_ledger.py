@@ -132,7 +132,7 @@ def test_every_service_that_writes_returns_keeps_the_ledger(
     result = returns_import(
         by=personas.statistician,
         file=xlsx(
-            [*KEYS, "工业总产值(当年价格)"],
+            [*KEYS, "工业总产值(当年价格)(千元)"],
             [[world.ent_a2.uscc, "2025-03", 1_500], [world.ent_a2.uscc, "2025-04", 20]],
         ),
         filename="returns.xlsx",
@@ -200,7 +200,7 @@ def test_an_import_carries_its_months_in(world: World, personas: Personas) -> No
     ]
     result = returns_import(
         by=personas.statistician,
-        file=xlsx([*KEYS, "工业总产值(当年价格)"], rows),
+        file=xlsx([*KEYS, "工业总产值(当年价格)(千元)"], rows),
         filename="returns.xlsx",
         today=date(2025, 6, 1),
     )

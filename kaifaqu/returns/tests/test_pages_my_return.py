@@ -55,11 +55,11 @@ def test_the_reporter_sees_last_month_and_the_same_month_last_year_beside_each_f
     response = client.get(MY_RETURN, {"month": "2025-03"})
     assert response.status_code == 200
     gross = row_of(response, "gross_output")
-    assert gross["figures"].last_month == "100.0000"
-    assert gross["figures"].last_year == "80.0000"
+    assert gross["figures"].last_month == "100.00"
+    assert gross["figures"].last_year == "80.00"
     body = response.content.decode()
     assert "甲一水泥有限公司" in body
-    assert "100.0000" in body and "80.0000" in body
+    assert "100.00" in body and "80.00" in body
     assert 'name="gross_output"' in body and 'value="save"' in body and 'value="submit"' in body
 
 
@@ -71,7 +71,7 @@ def test_the_cumulative_column_adds_the_months_of_the_year_including_this_one(
     post(client, "save")
     response = client.get(MY_RETURN, {"month": "2025-03"})
     # 1–3月: 90 + 100 + 110 = 300 万元; 1–2月 of 2024 had no return but March's 80 is last year.
-    assert row_of(response, "gross_output")["figures"].cumulative == "300.0000"
+    assert row_of(response, "gross_output")["figures"].cumulative == "300.00"
 
 
 @pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_a_hard_error_is_shown_on_its_field_in_chinese(
     assert "gross_output" not in errors
     # Pages default to Chinese: the rule's message comes from the catalogue, figures as typed.
     (message,) = errors["sales_output"]
-    assert message == "工业销售产值200超过工业总产值100的1.2倍。"
+    assert message == "工业销售产值 200.00 万元 超过工业总产值 100.00 万元 的 1.2 倍。"
     assert message in response.content.decode()
     record = Return.objects.get(enterprise=world.ent_a1, period=date(2025, 3, 1))
     assert record.status == ReturnStatus.DRAFT

@@ -160,9 +160,9 @@ def test_the_detail_shows_figures_findings_decisions_and_explanation(
     assert response.status_code == 200
     gross = next(row for row in response.context["figures"] if row.name == "gross_output")
     assert (gross.this_month, gross.last_month, gross.last_year) == (
-        "110.0000",
-        "100.0000",
-        "80.0000",
+        "110.00",
+        "100.00",
+        "80.00",
     )
     body = response.content.decode()
     assert "新生产线投产" in body and "请补充说明" in body
@@ -333,3 +333,34 @@ def test_others_cannot_open_the_review_settings(
 ) -> None:
     client.force_login(getattr(personas, persona))
     assert client.get(SETTINGS).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_exports_headers_carry_the_units_and_excel_shows_the_pages_format(
+    client: Client, personas: Personas, returns: dict[str, Return]
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(personas.statistician)  # Chinese, the default
+    response = client.get(EXPORT, {"status": "accepted"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    assert header[5:14] == [
+        "工业总产值（当年价格）（万元）",
+        "工业销售产值（万元）",
+        "出口交货值（万元）",
+        "营业收入（万元）",
+        "利润总额（万元）",
+        "应交增值税（万元）",
+        "税金总额（万元）",
+        "用电量（万千瓦时）",
+        "从业人员期末人数（人）",
+    ]
+    # The value stays exact; Excel shows it as the pages do (2 places, grouped; persons whole).
+    money = sheet.cell(row=2, column=6)
+    assert money.value == 2345.5 and money.number_format == "#,##0.00"
+    persons = sheet.cell(row=2, column=14)
+    assert persons.value is None or persons.number_format == "#,##0"

@@ -252,5 +252,12 @@ def test_the_page_and_its_template_are_for_writers_only(client: Client, personas
     assert reverse("returns:proxy-list") in client.get(PAGE).content.decode()
     workbook = load_workbook(io.BytesIO(client.get(template).content))
     headers = [cell.value for cell in workbook.worksheets[0][1]]
-    assert headers == ["统一社会信用代码", "单位名称", "报告期", "应纳税额", "用电量", "来源"]
+    assert headers == [
+        "统一社会信用代码",
+        "单位名称",
+        "报告期",
+        "应纳税额(万元)",
+        "用电量(万千瓦时)",
+        "来源",
+    ]
     assert headers == template_headers()

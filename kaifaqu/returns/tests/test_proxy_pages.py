@@ -53,7 +53,7 @@ def test_the_statistician_sees_the_zones_figures_of_the_months(
             figures[1].enterprise.uscc,
             "2025-04",
             "Electricity consumed, from the grid (万千瓦时)",
-            "80.0000",
+            "80.00 万千瓦时",
             "国网朔州供电公司",
         ],
         [
@@ -61,7 +61,7 @@ def test_the_statistician_sees_the_zones_figures_of_the_months(
             figures[1].enterprise.uscc,
             "2025-04",
             "Tax payable, from the tax bureau (万元)",
-            "1,234.5678",
+            "1,234.57 万元",
             "国家税务总局朔州市税务局",
         ],
         [
@@ -69,7 +69,7 @@ def test_the_statistician_sees_the_zones_figures_of_the_months(
             figures[0].enterprise.uscc,
             "2025-03",
             "Tax payable, from the tax bureau (万元)",
-            "12.5000",
+            "12.50 万元",
             "税务局",
         ],
     ]

@@ -128,7 +128,7 @@ def test_submit_send_back_resubmit_accept(personas: Personas, world: World) -> N
     ]
     assert body["findings"][0]["message"] == (
         "gross industrial output at current prices (万元) changed by 51% from last month "
-        "(100 to 151), beyond ±50%."
+        "(100.00 万元 to 151.00 万元), beyond ±50%."
     )
     assert reporter.patch(f"/api/returns/{record_id}/", {"revenue": "1"}).status_code == 400
 
@@ -168,7 +168,8 @@ def test_a_hard_rule_refuses_submission_with_its_message(personas: Personas, wor
     assert refused.status_code == 400
     assert refused.json() == {
         "sales_output": [
-            "Industrial sales output 121 is more than 1.2 times gross industrial output 100."
+            "Industrial sales output 121.00 万元 is more than 1.2 times gross industrial output "
+            "100.00 万元."
         ]
     }
 

@@ -262,7 +262,7 @@ def test_an_import_does_not_change_a_return_the_enterprise_reported(
 
     own = stored_return(world.ent_a1, MARCH, status=ReturnStatus.RETURNED, gross_output="151")
     paper = stored_return(world.ent_a2, MARCH, source=ReturnSource.IMPORT, gross_output="10")
-    headers = ["统一社会信用代码", "报告期", "工业总产值(当年价格)"]
+    headers = ["统一社会信用代码", "报告期", "工业总产值(当年价格)(千元)"]
     rows = [[world.ent_a1.uscc, "2025-03", 1000], [world.ent_a2.uscc, "2025-03", 2000]]
     result = returns_import(by=personas.statistician, file=xlsx(headers, rows), filename="r.xlsx")
     assert [(e.row, e.code) for e in result.errors] == [(2, "respondents_own")]

@@ -124,12 +124,12 @@ def test_a_month_before_the_month_of_establishment_is_a_violation() -> None:
         (
             "sales_above_output",
             {"sales_output": 121.0, "gross_output": 100.0, "limit": 1.2},
-            "Industrial sales output 121 is more than 1.2 times gross industrial output 100.",
+            "Industrial sales output 121.00 万元 is more than 1.2 times gross industrial output 100.00 万元.",
         ),
         (
             "negative_value",
             {"field": "revenue", "value": -1.5},
-            "operating revenue (万元) cannot be negative (reported -1.5).",
+            "operating revenue (万元) cannot be negative (reported -1.50 万元).",
         ),
     ],
 )

@@ -79,7 +79,7 @@ def test_the_message_names_the_figures(world: World) -> None:
     with translation.override("en"):
         assert finding_message(finding.rule, finding.params) == (
             "gross industrial output at current prices (万元) changed by 51% from last month "
-            "(100 to 151), beyond ±50%."
+            "(100.00 万元 to 151.00 万元), beyond ±50%."
         )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views import View
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
-from kaifaqu.core.views.tables import decimal_text
+from kaifaqu.core.lib.formatting import count_text, fixed, wan_text
 from kaifaqu.enterprises.models import StatCategory
 from kaifaqu.returns.models import ProxyKind
 from kaifaqu.returns.selectors.candidates import candidate_list, latest_month, zone_settings
@@ -34,10 +34,10 @@ class CandidateListView(LoginRequiredMixin, View):
             {
                 "enterprise": row.enterprise,
                 "category": categories[row.category],
-                "threshold": decimal_text(row.threshold, 0),
-                "trailing": decimal_text(row.trailing),
+                "threshold": wan_text(row.threshold),
+                "trailing": wan_text(row.trailing),
                 "proxy": proxies[row.proxy_kind] if row.proxy_kind else None,
-                "share": decimal_text(row.share_pct, 1),
+                "share": fixed(row.share_pct, 1),  # the header says (%)
                 "months_left": row.months_left,
             }
             for row in candidate_list(user=request.user, zone=zone, as_of=as_of)
@@ -50,7 +50,7 @@ class CandidateListView(LoginRequiredMixin, View):
                 "zones": zones,
                 "month": str(as_of),
                 "window_start": str(as_of.shift(-11)),
-                "share_pct": decimal_text(zone_settings(zone).candidate_share_pct, 0),
+                "share_pct": count_text(zone_settings(zone).candidate_share_pct),
                 "rows": rows,
             },
         )

@@ -7,23 +7,23 @@ The comparisons come from the selector `return_context`, the messages of finding
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from kaifaqu.accounts.models import User
+from kaifaqu.core.lib.formatting import count_text, fixed
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.views.tables import EMPTY, decimal_text, verbose_label
+from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.returns.models import MONTHLY_FIELDS, Return, ReviewDecision, ReviewFinding, Severity
 from kaifaqu.returns.review import finding_message
 from kaifaqu.returns.selectors.returns import return_context
 
 
 def _text(name: str, value: Any) -> str:
-    if value is None:
-        return EMPTY
+    """A figure as the pages write it (core.lib.formatting): persons whole, 万元 and 万千瓦时 to
+    2 places; the unit is beside the input or in the row's label."""
     if name == "employees":
-        return f"{int(value):,}"
-    return decimal_text(Decimal(value), 4)
+        return count_text(value)
+    return fixed(value, 2)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,13 @@ from kaifaqu.core.views import (
 )
 from kaifaqu.core.views.history import history_rows
 from kaifaqu.core.views.registry import paginate
-from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
+from kaifaqu.core.views.tables import (
+    COUNT_FORMAT,
+    MONEY_FORMAT,
+    attr,
+    decimal_text,
+    verbose_label,
+)
 from kaifaqu.returns.forms.returns import (
     UNIT_OF_FIELD,
     DocumentForm,
@@ -157,7 +163,18 @@ EXPORT_COLUMNS = [
     Column("period", _label("period"), lambda record: f"{record.period:%Y-%m}"),
     Column("status", _label("status"), status_text),
     Column("source", _label("source"), attr("get_source_display")),
-    *[Column(name, _label(name), attr(name)) for name in MONTHLY_FIELDS],
+    # Figures as stored, 万元 and 万千瓦时 (the unit in each header), shown as the pages do.
+    *[
+        Column(name, _label(name), attr(name), number_format=MONEY_FORMAT)
+        for name in MONTHLY_FIELDS
+        if name != "employees"
+    ],
+    Column(
+        "employees",
+        gettext_lazy("employees at month end (persons)"),
+        attr("employees"),
+        number_format=COUNT_FORMAT,
+    ),
     Column("hard", gettext_lazy("Blocking errors"), attr("hard_count")),
     Column("soft", gettext_lazy("Warnings"), attr("soft_count")),
     Column("explanation", _label("explanation"), attr("explanation")),

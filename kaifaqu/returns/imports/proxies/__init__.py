@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from kaifaqu.accounts.models import User
 from kaifaqu.core.imports import ImportKind, ImportOption, ImportPage, ImportResult
 from kaifaqu.core.imports.reading import Sheet
+from kaifaqu.core.imports.units import ENERGY_UNITS
 from kaifaqu.core.imports.views import ImportForm
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.returns.imports.proxies import writer
@@ -35,6 +36,7 @@ def write(
     by: User,
     filename: str,
     unit: MoneyUnit,
+    electricity_unit: str = "万千瓦时",
     source: str = "",
     today: date | None = None,
 ) -> ImportResult:
@@ -45,6 +47,7 @@ def write(
             sheet,
             by=by,
             unit=unit,
+            kwh=ENERGY_UNITS[electricity_unit],
             today=today,
             source=source.strip()[:SOURCE_LENGTH],
             file_name=filename[:SOURCE_LENGTH],
@@ -88,8 +91,9 @@ PROXIES_IMPORT = ImportKind(
     refusal=gettext_lazy("You may not import tax or electricity figures."),
     template=TEMPLATE,
     template_url="returns:proxy-import-template",
-    units=(MoneyUnit.YUAN, MoneyUnit.THOUSAND, MoneyUnit.WAN),
+    units=tuple(MoneyUnit),
     default_unit=MoneyUnit.WAN,
+    electricity_units=tuple(ENERGY_UNITS),
     unit_label=gettext_lazy("Money unit of 应纳税额"),
     unit_help=gettext_lazy("A unit in the column header, e.g. 应纳税额(元), wins."),
     options=(

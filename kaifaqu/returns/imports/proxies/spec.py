@@ -36,7 +36,12 @@ SOURCE_LENGTH = 200
 
 
 def template_headers() -> list[str]:
-    return [PROXIES.title(target) for target in (USCC, NAME, PERIOD, *PROXIES.fields, SOURCE)]
+    # The figures' headers name their unit, as the returns' template's do.
+    units = {ProxyKind.TAX.value: "(万元)", ProxyKind.ELECTRICITY.value: "(万千瓦时)"}
+    return [
+        PROXIES.title(target) + units.get(target, "")
+        for target in (USCC, NAME, PERIOD, *PROXIES.fields, SOURCE)
+    ]
 
 
 TEMPLATE = ImportTemplate(
@@ -45,10 +50,10 @@ TEMPLATE = ImportTemplate(
     headers=template_headers,
     notes=(
         _(
-            "应纳税额 is in the money unit chosen on the import form (万元 unless changed) unless "
-            "its header says otherwise, e.g. 应纳税额(元)."
+            "Each figure's header names its unit: 应纳税额(万元), 用电量(万千瓦时). Figures in "
+            "元, 千元 or 亿元, or in 千瓦时: change the header, e.g. 应纳税额(元) or "
+            "用电量(千瓦时); the unit in a header wins over the one chosen on the import form."
         ),
-        _("用电量 is in 万千瓦时 unless its header says otherwise, e.g. 用电量(千瓦时)."),
         _(
             "报告期 may be written 2025-03, 2025年3月, 202503, as a date, or as 2025-03-01至2025-03-31."
         ),

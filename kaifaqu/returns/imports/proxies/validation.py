@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -11,8 +13,9 @@ from django.utils.translation import gettext as _
 from kaifaqu.accounts.models import User
 from kaifaqu.core.imports.cells import header_errors, read_cells, row_errors
 from kaifaqu.core.imports.errors import RowError
-from kaifaqu.core.imports.headers import PERIOD, USCC
+from kaifaqu.core.imports.headers import PERIOD, USCC, MatchedColumn
 from kaifaqu.core.imports.reading import ROW, Sheet
+from kaifaqu.core.imports.units import KWH_PER_WAN, figure_as_written
 from kaifaqu.core.lib.money import MoneyUnit
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.returns.imports.keys import key_rows
@@ -39,8 +42,26 @@ class Prepared:
     errors: list[RowError] = field(default_factory=list)
 
 
+def _negative(column: MatchedColumn, unit: MoneyUnit, kwh: int) -> Callable[[dict[str, Any]], str]:
+    """The message of a negative figure, quoted as the file wrote it, with its unit."""
+
+    def message(row: dict[str, Any]) -> str:
+        return _("%(value)s is negative; a tax or electricity figure is 0 or more.") % {
+            "value": figure_as_written(row["whole"], column, unit, kwh)
+        }
+
+    return message
+
+
 def prepare(
-    sheet: Sheet, *, by: User, unit: MoneyUnit, today: date, source: str, file_name: str
+    sheet: Sheet,
+    *,
+    by: User,
+    unit: MoneyUnit,
+    today: date,
+    source: str,
+    file_name: str,
+    kwh: int = KWH_PER_WAN,
 ) -> Prepared:
     """Check every row. A figure's source is its row's 来源, else `source`, else `file_name`."""
     empty = pl.DataFrame(schema=FIGURES_SCHEMA)
@@ -48,19 +69,16 @@ def prepare(
     if problems:
         return Prepared(figures=empty, errors=problems)
     by_target = {(c.target, c.cumulative): c for c in sheet.columns}
-    cells = read_cells(sheet, spec=PROXIES, unit=unit, limits=LIMIT, texts=(SOURCE,))
+    cells = read_cells(sheet, spec=PROXIES, unit=unit, limits=LIMIT, texts=(SOURCE,), kwh=kwh)
     frame, errors, values = cells.frame, cells.errors, cells.values
 
     for c in values:
         negative = frame.filter(pl.col(f"n{c.index}") < 0)
         errors += row_errors(
-            negative.select(ROW, pl.col(f"r{c.index}").alias("text")),
+            negative.select(ROW, pl.col(f"n{c.index}").alias("whole")),
             c.header,
             "negative",
-            lambda row: (
-                _("%(value)s is negative; a tax or electricity figure is 0 or more.")
-                % {"value": row["text"]}
-            ),
+            _negative(c, unit, kwh),
         )
     # A row that names an enterprise and gives no figure is most likely a mistake in the list.
     errors += row_errors(
