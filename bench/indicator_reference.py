@@ -6,9 +6,12 @@ follows the methods (口径) of the catalogue: the enterprises of the month's ye
 1–N月 adds January..N (employees, a stock: month N's value); 同口径 bases are the same enterprises'
 whole same months of the year before, whether or not they reported a month this year; a cell
 counts its enterprises whose value or base read an estimated month (估算); January is not published, February only as 1–2月; value
-added = gross output × the division's rate of the return's year (else of the other year), per
+added = gross output × the division's rate in force in the year computed (of that year, else of
+the latest year before; the province's own, else the national one), the same for both years, per
 enterprise and month rounded half up to the yuan; at comparable prices each month's value added
-× 100 / PPI (of the division, else of all industry, else 100), again rounded half up to the yuan.
+× 100 / PPI (of the province and division, else of the province's all industry), again rounded
+half up to the yuan; with no index, nothing: a firm or cell with a month of value added but no
+index has no comparable value.
 
 The steps are the obvious ones: the returns of 1–N月 of the two years, joined with the rates and
 indexes → one row per enterprise with a column per field and measure (a group_by over the months,
@@ -67,8 +70,8 @@ def reference_table(facts: Any, year: int, month: int) -> pl.DataFrame:
         return pl.DataFrame(schema=COLUMNS)
     members, categories = _members(facts, year), _category_members(facts, year)
     # Every enterprise on a roster once (with its division, for the rates).
-    everyone = categories.select("enterprise_id", "division").unique()
-    figures = _firm_figures(facts, everyone, year, month).drop("division")
+    everyone = categories.select("enterprise_id", "division", "p").unique()
+    figures = _firm_figures(facts, everyone, year, month).drop("division", "p")
     firms = members.join(figures, on="enterprise_id", how="left")
     in_categories = categories.join(figures, on="enterprise_id", how="left")
     table = pl.concat(
@@ -99,6 +102,7 @@ def _members(facts: Any, year: int) -> pl.DataFrame:
     return facts.enterprises.join(roster, on="enterprise_id", how="inner").select(
         "enterprise_id",
         "division",
+        region.str.slice(0, 2).alias("p"),
         region.str.slice(0, 2).alias("province"),
         # A zone whose region is the province itself (14 00 00) is in no city.
         pl.when(region.str.slice(2, 2) != "00").then(region.str.slice(0, 4)).alias("city"),
@@ -115,6 +119,7 @@ def _category_members(facts: Any, year: int) -> pl.DataFrame:
     return facts.enterprises.join(roster.unique(), on="enterprise_id", how="inner").select(
         "enterprise_id",
         "division",
+        pl.col("region_code").str.slice(0, 2).alias("p"),
         "category",
         pl.concat_str(pl.col("zone_id").cast(pl.Utf8), pl.lit(":"), "category").alias(
             "zone_category"
@@ -126,33 +131,39 @@ def _monthly(facts: Any, members: pl.DataFrame, year: int, month: int) -> pl.Laz
     """The members' returns of 1–N月 of both years, with value added and its comparable value."""
     in_year = pl.col("period").is_between(date(year, 1, 1), date(year, month, 1))
     in_base = pl.col("period").is_between(date(year - 1, 1, 1), date(year - 1, month, 1))
-    rates = facts.rates.select(
-        "year", "division", (pl.col("rate") * 10_000).round(0).cast(pl.Int64).alias("bp")
+    # The rate in force: the latest year up to `year`, the province's own before the national.
+    in_force = (
+        facts.rates.filter(pl.col("year") <= year)
+        .sort("year")
+        .group_by("province", "division")
+        .agg((pl.col("rate").last() * 10_000).round(0).cast(pl.Int64).alias("bp"))
     )
-    this_rate = rates.filter(pl.col("year") == year).select("division", pl.col("bp").alias("r1"))
-    base_rate = rates.filter(pl.col("year") == year - 1).select(
-        "division", pl.col("bp").alias("r0")
+    own = in_force.filter(pl.col("province").is_not_null()).select(
+        pl.col("province").alias("p"), "division", pl.col("bp").alias("r_own")
+    )
+    national = in_force.filter(pl.col("province").is_null()).select(
+        "division", pl.col("bp").alias("r_national")
     )
     ppi_division = facts.ppi.filter(pl.col("division").is_not_null()).select(
-        "period", "division", pl.col("index").alias("ppi_division")
+        pl.col("province").alias("p"), "period", "division", pl.col("index").alias("ppi_division")
     )
     ppi_all = facts.ppi.filter(pl.col("division").is_null()).select(
-        "period", pl.col("index").alias("ppi_all")
+        pl.col("province").alias("p"), "period", pl.col("index").alias("ppi_all")
     )
     rows = (
         facts.returns.lazy()
         .filter(in_year | in_base)
-        .join(members.lazy().select("enterprise_id", "division"), on="enterprise_id")
-        .join(this_rate.lazy(), on="division", how="left")
-        .join(base_rate.lazy(), on="division", how="left")
-        .join(ppi_division.lazy(), on=["period", "division"], how="left")
-        .join(ppi_all.lazy(), on="period", how="left")
+        .join(members.lazy().select("enterprise_id", "division", "p"), on="enterprise_id")
+        .join(own.lazy(), on=["p", "division"], how="left")
+        .join(national.lazy(), on="division", how="left")
+        .join(ppi_division.lazy(), on=["p", "period", "division"], how="left")
+        .join(ppi_all.lazy(), on=["p", "period"], how="left")
     )
     this_year = pl.col("period").dt.year() == year
     # 同口径: each firm's whole same period of last year, whatever it reported this year.
-    rate = pl.when(this_year).then(pl.coalesce("r1", "r0")).otherwise(pl.coalesce("r0", "r1"))
+    rate = pl.coalesce("r_own", "r_national")
     # The index in hundredths (stored with 2 decimals): VA × 100 / (h / 100) = VA × 10,000 / h.
-    hundredths = (pl.coalesce("ppi_division", "ppi_all", pl.lit(100.0)) * 100).round(0)
+    hundredths = (pl.coalesce("ppi_division", "ppi_all") * 100).round(0)
     rows = rows.with_columns(
         round_half_up(pl.col("gross_output") * rate, 10_000).alias("value_added")
     )
@@ -166,8 +177,13 @@ def _monthly(facts: Any, members: pl.DataFrame, year: int, month: int) -> pl.Laz
 
 
 def _total(column: str) -> pl.Expr:
-    """The sum of an enterprise's values, null when it reported none."""
-    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
+    """The sum of an enterprise's values, null when it reported none; the comparable value
+    null as well when a month with value added has none (no price index)."""
+    total: pl.Expr = pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum())
+    if column == "comparable":
+        gap = (pl.col("value_added").is_not_null() & pl.col("comparable").is_null()).any()
+        total = pl.when(gap).then(None).otherwise(total)
+    return total.alias(column)
 
 
 def _firm_figures(facts: Any, members: pl.DataFrame, year: int, month: int) -> pl.DataFrame:
@@ -230,6 +246,20 @@ def _cells(firms: pl.DataFrame, kind: str) -> pl.DataFrame:
         "ytd_comparable": "comparable|ytd_value",
         "month_comparable": "comparable|month_value",
     }
+    # A cell's comparable value: only when every firm with value added has one.
+    complete = {
+        column: firms.filter(pl.col(kind).is_not_null())
+        .group_by(kind)
+        .agg(
+            (
+                pl.col(column).count()
+                == pl.col(column.replace("comparable", "value_added")).count()
+            ).alias(f"{column}|complete")
+        )
+        for column in comparable.values()
+    }
+    for frame in complete.values():
+        cells = cells.join(frame, on=kind, how="left")
     return pl.concat(
         cells.select(
             pl.lit(kind).alias("slice_kind"),
@@ -237,7 +267,11 @@ def _cells(firms: pl.DataFrame, kind: str) -> pl.DataFrame:
             pl.lit(code).alias("indicator"),
             *(pl.col(f"{code}|{measure}").alias(measure) for measure in MEASURES),
             *(
-                (pl.col(column) if code == "value_added" else pl.lit(None, pl.Int64)).alias(name)
+                (
+                    pl.when(pl.col(f"{column}|complete")).then(pl.col(column))
+                    if code == "value_added"
+                    else pl.lit(None, pl.Int64)
+                ).alias(name)
                 for name, column in comparable.items()
             ),
             *(

@@ -111,7 +111,8 @@ def ensure_province(*, zones: int, enterprises: int, months: int, echo: Any) -> 
 def ensure_price_indexes(*, months: int, seed: int = 2025) -> int:
     """A producer price index for every month of the province but every fifth (all industry),
     and for a third of the divisions in most months: months are deflated by their division's
-    index, by all industry's, or by 100. Written once; gives the rows written."""
+    index, by all industry's, or not at all (no comparable value). Written once; gives the rows
+    written."""
     from kaifaqu.demo.province import LAST_MONTH
     from kaifaqu.indicators.models import PriceIndex
     from kaifaqu.indicators.models.inputs import industrial_divisions
@@ -127,19 +128,25 @@ def ensure_price_indexes(*, months: int, seed: int = 2025) -> int:
         if number % 5 != 4:
             rows.append((month, "", rng.uniform(94, 106)))
         rows += [(month, code, rng.uniform(90, 110)) for code in chosen if rng.random() < 0.8]
+    from kaifaqu.geo.models import Region, RegionLevel
+
+    # The same indexes in every province (the synthetic province is one).
+    provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE))
     PriceIndex.objects.bulk_create(
         [
             PriceIndex(
+                region=province,
                 period=month.first_day,
                 division=division,
                 value=Decimal(f"{value:.2f}"),
                 source=PPI_SOURCE,
             )
+            for province in provinces
             for month, division, value in rows
         ],
         batch_size=1_000,
     )
-    return len(rows)
+    return len(rows) * len(provinces)
 
 
 # --- comparing the tables -----------------------------------------------------------------------

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.enterprises.api.rosters import RosterEntryViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
-from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet
+from kaifaqu.indicators.api import PriceIndexViewSet, TargetViewSet, ValueAddedRateViewSet
 from kaifaqu.indicators.api.contributions import IndicatorContributionsViewSet
 from kaifaqu.indicators.api.publication import PublicationViewSet
 from kaifaqu.indicators.api.table import (
@@ -73,6 +73,7 @@ router.register("non-responses", NonResponseViewSet, basename="non-response")
 router.register("reminders", ReminderViewSet, basename="reminder")
 router.register("publications", PublicationViewSet, basename="publication")
 router.register("price-indexes", PriceIndexViewSet, basename="price-index")
+router.register("value-added-rates", ValueAddedRateViewSet, basename="value-added-rate")
 router.register("targets", TargetViewSet, basename="target")
 # The indicator table of a slice and month (masked as on the page), and the catalogue.
 router.register("indicator-table", IndicatorTableViewSet, basename="indicator-table")

@@ -54,9 +54,8 @@ def demo_prices_load(*, province: Region, through: Month) -> Counter[str]:
     """Create the missing indexes; an index already entered (perhaps the bureau's) is kept."""
     params = read_prices()
     wanted = price_indexes(params, through=through)
-    # The indexes' scope: becomes {"region": province} when PriceIndex gains its province.
-    scope: dict[str, Any] = {}
-    del province
+    # A province's statistics office publishes its indexes: the demo zone's province.
+    scope: dict[str, Any] = {"region": province}
     existing = set(
         PriceIndex.objects.filter(
             period__gte=Month.parse(params["from"]).first_day, **scope

@@ -74,7 +74,9 @@ def demo_returns_load(*, today: date, known: Mapping[int, set[str]]) -> ReturnsL
     year = int(params["value_added"]["year"])
     rates = {
         rate.division_id: rate.rate
-        for rate in ValueAddedRate.objects.filter(year=year, division_id__in=divisions.values())
+        for rate in ValueAddedRate.objects.filter(
+            region__isnull=True, year=year, division_id__in=divisions.values()
+        )
     }
     world = living(params, divisions, rates)
     past = history(world, through=timeline.last_month)

@@ -10,10 +10,21 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from kaifaqu.indicators.models import PriceIndex, Publication, ReportedFigure, Target
+        from kaifaqu.indicators.models import (
+            PriceIndex,
+            Publication,
+            ReportedFigure,
+            Target,
+            ValueAddedRate,
+        )
 
-        for model in (ReportedFigure, PriceIndex, Target, Publication):
+        for model in (ReportedFigure, PriceIndex, Target, Publication, ValueAddedRate):
             auditlog.register(model)
+        from kaifaqu.core.imports import register
+        from kaifaqu.indicators.imports import PRICE_INDEX_IMPORT, RATES_IMPORT
+
+        register(kind=RATES_IMPORT.kind, spec=RATES_IMPORT)
+        register(kind=PRICE_INDEX_IMPORT.kind, spec=PRICE_INDEX_IMPORT)
         # Returns counted in statistics changed (marked by the returns services): the indicator
         # table follows in the background (indicators/tasks.py).
         from kaifaqu.core.hooks import on_returns_changed

@@ -190,13 +190,18 @@ CATALOGUE: tuple[Indicator, ...] = (
         kind=VALUE_ADDED,
         method=_(
             "Gross industrial output at current prices × the value-added rate (增加值率) of the "
-            "enterprise's industry division (行业大类) for the year, for each enterprise and "
-            "month, rounded to the yuan. The year before is valued with its own year's rate; "
-            "where a year has no rate for a division, the rate of the other year is used. Growth "
+            "enterprise's industry division (行业大类), for each enterprise and month, rounded to "
+            "the yuan. Both years of a comparison use the same rate, the one in force in the "
+            "year computed: that year's, else the latest year's before it, so that a change of "
+            "rate never shows as growth; the rate is the enterprise's province's own where the "
+            "province's statistics office has entered one, else the national reference. Growth "
             "at comparable prices (可比价增速) divides each month's value added by the producer "
             "price index (工业生产者出厂价格指数, same month of the year before = 100) of the "
-            "division, or of all industry where the division has none, or by 100 where none is "
-            "known."
+            "enterprise's province and division, or of the province's all industry where the "
+            "division has none; another province's index is never used. Where an enterprise has "
+            "a month without either, it is not deflated by 100: growth at comparable prices of "
+            "every cell it is in is not available and is flagged (no price index), until the "
+            "index is entered."
         ),
     ),
     Indicator(

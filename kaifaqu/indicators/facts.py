@@ -71,9 +71,10 @@ def load_facts(
     Returns: accepted only (estimates 估算 among them, flagged `is_estimate`), of the enterprises on a roster (四上, any category) of one of the
     years, from the years and the year before each (the base of 同比 growth). Enterprises: those
     on these rosters, with their zone's region code, park, industry class, division and section. Rates:
-    those of the years and the years before. Producer price indexes: the stored PriceIndex rows
-    of those years unless the caller passes `ppi` (PPI_SCHEMA); a month without one is deflated
-    by 100 (no price change).
+    every national and provincial rate up to the last of the years (the one in force in a year
+    may be older). Producer price indexes of every province: the stored PriceIndex rows of those
+    years unless the caller passes `ppi` (PPI_SCHEMA); where an enterprise's province has none
+    for a month, its value added at comparable prices is not computed.
     """
     wanted = set(years) if years is not None else None
     with_base = {y for year in wanted for y in (year, year - 1)} if wanted is not None else None
@@ -106,17 +107,19 @@ def load_facts(
         },
     )
 
+    # The rate in force in a year may be of any year before it: every rate up to the last year.
     rates = ValueAddedRate.objects.all()
-    if with_base is not None:
-        rates = rates.filter(year__in=sorted(with_base))
+    if wanted is not None:
+        rates = rates.filter(year__lte=max(wanted, default=0))
     rates_frame = queryset_frame(
         rates,
         {
+            "province": ("region__code", pl.Utf8),
             "year": ("year", pl.Int32),
             "division": ("division_id", pl.Utf8),
             "rate": ("rate", pl.Float64),
         },
-    )
+    ).with_columns(pl.col("province").str.slice(0, 2))
 
     return Facts.of(
         returns=_returns(with_base, roster),
@@ -128,19 +131,24 @@ def load_facts(
 
 
 def price_indexes(years: Iterable[int] | None = None) -> pl.DataFrame:
-    """The stored producer price indexes (上年同月=100) of these years, in PPI_SCHEMA; the index
-    of all industry has a null division."""
+    """The stored producer price indexes (上年同月=100) of these years, in PPI_SCHEMA: each with
+    its province's 2-digit code; the index of all industry has a null division."""
     indexes = PriceIndex.objects.all()
     if years is not None:
         indexes = indexes.filter(_year_ranges(years))
     frame = queryset_frame(
         indexes,
         {
+            "province": ("region__code", pl.Utf8),
             "period": ("period", pl.Date),
             "division": ("division", pl.Utf8),
             "index": ("value", pl.Float64),
         },
     )
     return frame.with_columns(
-        pl.when(pl.col("division") == "").then(None).otherwise(pl.col("division")).alias("division")
+        pl.col("province").str.slice(0, 2),
+        pl.when(pl.col("division") == "")
+        .then(None)
+        .otherwise(pl.col("division"))
+        .alias("division"),
     )

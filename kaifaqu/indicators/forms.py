@@ -1,4 +1,4 @@
-"""Forms of the price indexes (PPI) and zone targets."""
+"""Forms of the price indexes (PPI), value-added rates and zone targets."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core.api_fields import MONTH_HELP, MonthFormField
 from kaifaqu.core.forms import ScopedModelForm
+from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.core.views.tables import verbose_label
-from kaifaqu.indicators.models import PriceIndex, Target, industrial_divisions
-from kaifaqu.indicators.services.inputs import PRICE_INDEX_FIELDS, TARGET_FIELDS
+from kaifaqu.indicators.models import PriceIndex, Target, ValueAddedRate, industrial_divisions
+from kaifaqu.indicators.services.inputs import PRICE_INDEX_FIELDS, PRICE_INDEX_WRITE, TARGET_FIELDS
+from kaifaqu.indicators.services.provinces import writable_provinces
+from kaifaqu.indicators.services.rates import RATE_FIELDS, RATE_WRITE
 
 
 class MonthInputField(MonthFormField):
@@ -35,6 +38,17 @@ def division_choices() -> list[tuple[str, str]]:
     ]
 
 
+def _offer_writable_provinces(form: ScopedModelForm, action: str) -> None:
+    """The province field offers the provinces the user may write (a statistician: the zone's
+    own, chosen for them), so that the form never leads to a refusal."""
+    field: Any = form.fields["region"]
+    field.queryset = writable_provinces(form.user, action)  # type: ignore[arg-type]
+    if not form.is_bound and not form.instance.pk and "region" not in form.initial:
+        choices = list(field.queryset[:2])
+        if len(choices) == 1:
+            form.initial["region"] = choices[0].pk
+
+
 class PriceIndexForm(ScopedModelForm):
     period = MonthInputField(label=verbose_label(PriceIndex, "period"), help_text=MONTH_HELP)
     division = forms.ChoiceField(
@@ -44,6 +58,25 @@ class PriceIndexForm(ScopedModelForm):
     class Meta:
         model = PriceIndex
         fields = PRICE_INDEX_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_writable_provinces(self, PRICE_INDEX_WRITE)
+
+
+class ValueAddedRateForm(ScopedModelForm):
+    class Meta:
+        model = ValueAddedRate
+        fields = RATE_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_writable_provinces(self, RATE_WRITE)
+        division: Any = self.fields["division"]
+        division.queryset = industrial_divisions()
+        # Only the platform's administrator writes the national reference (no province).
+        self.fields["region"].required = self.user.scope.level != ScopeLevel.ALL
+        self.fields["source"].required = True
 
 
 class TargetForm(ScopedModelForm):

@@ -22,4 +22,7 @@ MENU_ENTRIES = {
     "priceindex-list": MenuEntry(
         INDICATORS, _("Price indexes"), "indicators:priceindex-list", OFFICE, 60
     ),
+    "valueaddedrate-list": MenuEntry(
+        INDICATORS, _("Value-added rates"), "indicators:valueaddedrate-list", OFFICE, 70
+    ),
 }

@@ -1,11 +1,8 @@
-"""Loading of the shipped value-added rates (`data/value_added_rates.csv`, illustrative)."""
+"""Loading of the shipped national value-added rates (`data/value_added_rates.csv`, illustrative)."""
 
 import csv
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from django.apps.registry import Apps
 
 from kaifaqu.indicators.models import ValueAddedRate
 
@@ -17,17 +14,19 @@ def read_rates() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_value_added_rates(apps: Apps | None = None) -> int:
-    """Insert the (division, year) rows that are missing; existing rows are left as they are.
+def load_value_added_rates() -> int:
+    """Insert the national (division, year) rows that are missing; existing rows are left as
+    they are, and a province's own rates are never touched.
 
-    A rate a statistics office entered is never overwritten. Returns the number of rows added.
+    A rate the statistics office entered is never overwritten. Returns the number of rows added.
     """
-    model: Any = apps.get_model("statistics", "ValueAddedRate") if apps else ValueAddedRate
-    existing = set(model.objects.values_list("division_id", "year"))
+    existing = set(
+        ValueAddedRate.objects.filter(region__isnull=True).values_list("division_id", "year")
+    )
     rows = [row for row in read_rates() if (row["division"], int(row["year"])) not in existing]
-    model.objects.bulk_create(
+    ValueAddedRate.objects.bulk_create(
         [
-            model(
+            ValueAddedRate(
                 division_id=row["division"],
                 year=int(row["year"]),
                 rate=Decimal(row["rate"]),

@@ -1,11 +1,35 @@
 from django.urls import path
 
-from kaifaqu.indicators.views import contributions, inputs, publication, table, targets
+from kaifaqu.core.imports.views import ImportTemplateView, ImportView
+from kaifaqu.indicators.views import contributions, inputs, publication, rates, table, targets
 
 app_name = "indicators"
 urlpatterns = [
     # What indicators are measured against: price indexes (PPI) and zone targets.
     *inputs.PRICE_INDEXES.urls("price-indexes/"),
+    path(
+        "price-indexes/import/",
+        ImportView.as_view(kind="price-indexes"),
+        name="price-index-import",
+    ),
+    path(
+        "price-indexes/import/template/",
+        ImportTemplateView.as_view(kind="price-indexes"),
+        name="price-index-import-template",
+    ),
+    # Value-added rates: the national reference and each province's own.
+    *rates.RATES.urls("value-added-rates/"),
+    path("value-added-rates/in-force/", rates.RatesInForceView.as_view(), name="rates-in-force"),
+    path(
+        "value-added-rates/import/",
+        ImportView.as_view(kind="value-added-rates"),
+        name="value-added-rate-import",
+    ),
+    path(
+        "value-added-rates/import/template/",
+        ImportTemplateView.as_view(kind="value-added-rates"),
+        name="value-added-rate-import-template",
+    ),
     *inputs.TARGETS.urls("targets/"),
     # Indicators: the table of a slice and month, its export, the catalogue, the enterprises.
     path("indicators/", table.IndicatorTableView.as_view(), name="indicator-table"),

@@ -81,10 +81,14 @@ POLICY: dict[str, frozenset[str]] = {
     # Estimates (估算) of firms that did not report when the month is closed: the statistics
     # office, which sees the firms' figures they are made from.
     "returns.estimate": frozenset({SYSTEM, STATISTICIAN}),
-    # Indicators. Price indexes hold for the whole province: a zone's users (statisticians
-    # included) would change every zone's comparable-price growth.
+    # Indicators. Value-added rates and price indexes are the statistics office's of a province
+    # (统计法): there is no provincial statistician, so a zone's statistician enters those of the
+    # zone's province (checked against the record: never another province's, never the national
+    # reference, which is the system administrator's), audited. The provincial office (a zone
+    # office, not statistics) reads them.
     **_writes("indicators.reportedfigure", STATISTICS_STAFF),
-    **_writes("indicators.priceindex", frozenset({SYSTEM, PROVINCE})),
+    **_writes("indicators.priceindex", frozenset({SYSTEM, STATISTICIAN})),
+    **_writes("indicators.valueaddedrate", frozenset({SYSTEM, STATISTICIAN})),
     **_writes("indicators.target", STATISTICS_STAFF),
     # 统计法: figures of any cell unmasked, and the enterprises behind a figure — the
     # statistics office only; leadership and other offices see published aggregates.

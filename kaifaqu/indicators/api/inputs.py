@@ -5,6 +5,8 @@ Reads through for_user, writes through the services (audited), where the model c
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.core.views.tables import verbose_label
-from kaifaqu.geo.models import Zone
+from kaifaqu.geo.models import Region, RegionLevel, Zone
 from kaifaqu.indicators.models import IndicatorCode, PriceIndex, Target, TargetKind
 from kaifaqu.indicators.services import (
     price_index_create,
@@ -28,7 +30,28 @@ from kaifaqu.indicators.services import (
 ALL_INDUSTRY = "total"
 
 
+def province_code_field(*, required: bool, help_text: Any) -> serializers.SlugRelatedField[Any]:
+    """A province by its 6-digit GB/T 2260 code (140000), as `region`."""
+    return serializers.SlugRelatedField(
+        source="region",
+        slug_field="code",
+        queryset=Region.objects.filter(level=RegionLevel.PROVINCE),
+        required=required,
+        allow_null=not required,
+        help_text=help_text,
+    )
+
+
+def province_filter() -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        field_name="region__code",
+        label=_("Province"),
+        help_text=_("The province's 6-digit code, e.g. 140000."),
+    )
+
+
 class PriceIndexFilter(django_filters.FilterSet):
+    province = province_filter()
     year = django_filters.NumberFilter(field_name="period__year", label=_("Year"))
     period_from = MonthFilter(
         field_name="period", lookup_expr="gte", label=_("From month"), help_text=MONTH_HELP
@@ -44,7 +67,7 @@ class PriceIndexFilter(django_filters.FilterSet):
 
     class Meta:
         model = PriceIndex
-        fields = ["year", "period_from", "period_to", "division"]
+        fields = ["province", "year", "period_from", "period_to", "division"]
 
     def in_division(
         self, queryset: QuerySet[PriceIndex], name: str, value: str
@@ -67,12 +90,33 @@ class TargetFilter(django_filters.FilterSet):
 
 
 class PriceIndexSerializer(serializers.ModelSerializer[PriceIndex]):
+    province = province_code_field(
+        required=False,
+        help_text=_(
+            "The province's 6-digit code, e.g. 140000; left out, a statistician's own zone's "
+            "province."
+        ),
+    )
+    province_name = serializers.CharField(source="region.name", read_only=True)
     period = MonthField(help_text=MONTH_HELP)
 
     class Meta:
         model = PriceIndex
-        fields = ["id", "period", "division", "value", "source", "note", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "province",
+            "province_name",
+            "period",
+            "division",
+            "value",
+            "source",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness is the model's, checked in the service (the province may be left out).
+        validators: list[Any] = []
         # Left out, the division is the index of all industry.
         extra_kwargs = {"division": {"required": False, "default": ""}}
 
@@ -112,11 +156,14 @@ class PriceIndexViewSet(ScopedViewSet):
     """Producer price indexes (PPI) by month, same month last year = 100 (e.g. 104.30).
 
     `division` is a 2-digit GB/T 4754-2017 division of mining, manufacturing or utilities, or
-    blank for the index of all industry. They deflate value added to comparable prices. Every
-    office user reads them; the provincial office and the system administrator enter them.
+    blank for the index of all industry; each index is of a province (`province`, e.g. 140000).
+    They deflate the value added of the province's enterprises to comparable prices. Office users
+    read those of their province; the statistics office of the province enters them (a zone's
+    statistician: the zone's province) and the system administrator any.
     """
 
     queryset = PriceIndex.objects.all()
+    select_related = ("region",)
     serializer_class = PriceIndexSerializer
     filterset_class = PriceIndexFilter
     search_fields = ["source", "note"]

@@ -97,6 +97,12 @@ class IndicatorRowSerializer(serializers.Serializer[IndicatorRow]):
     ytd_growth = _figure(_("Growth of 1–N月, see growth_unit."))
     month_comparable_growth = _figure(_("Value added: growth of the month at comparable prices."))
     ytd_comparable_growth = _figure(_("Value added: growth of 1–N月 at comparable prices (%)."))
+    no_price_index = serializers.BooleanField(
+        help_text=_(
+            "Value added: true when growth at comparable prices is not available because an "
+            "enterprise of the cell has no price index of its province for a month."
+        )
+    )
     growth_unit = serializers.SerializerMethodField(
         help_text=_("percent, or points (percentage points) for a ratio.")
     )

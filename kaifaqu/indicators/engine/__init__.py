@@ -13,11 +13,15 @@ persons). How each figure is made:
 - 1–N月 adds the months January..N (employees, a stock: the value of month N). January is not
   published; February gives 1–2月 only (`month_*` null).
 - Value added is computed per enterprise and month: gross output × the value-added rate of the
-  enterprise's division for the return's year (the other year's rate where that year has none),
-  rounded half up to the yuan, so that every cell is the exact sum of its enterprises.
+  enterprise's division in force in the year computed (that year's, else the latest earlier
+  year's; its province's own rate where it has one, else the national one), the same rate for
+  this year's and last year's months, rounded half up to the yuan, so that every cell is the
+  exact sum of its enterprises.
 - `ytd_comparable` / `month_comparable` (value added only): each month's value added ÷ (PPI/100)
-  of its division, else of all industry, else 1, per enterprise and month rounded half up to the
-  yuan: this year's value added at last year's prices, to be compared with the base.
+  of the enterprise's province and division, else of its province's all industry, per enterprise
+  and month rounded half up to the yuan: this year's value added at last year's prices, to be
+  compared with the base. Where a month has no index it is null, for the enterprise and for
+  every cell it is in (flagged on the pages, never deflated by 100).
 
 Everything is a join or a group_by over whole frames: the enterprises' monthly rows are reduced to
 one wide row per enterprise, the slices are group_bys of those rows, and only then is the result

@@ -23,36 +23,64 @@ def wide_column(code: str, measure: str) -> str:
 
 
 def _effective_rates(rates: pl.DataFrame, year: int) -> pl.LazyFrame:
-    """Rates (whole ten-thousandths) for `year` and `year - 1`, each falling back on the other."""
-    scaled = rates.lazy().select(
-        pl.col("year").cast(pl.Int32),
-        "division",
-        (pl.col("rate").cast(pl.Float64) * RATE_SCALE).round(0).cast(pl.Int64).alias("rate_bp"),
+    """The rate (whole ten-thousandths) in force in `year` for each (province, division), the
+    national ones with a null province: the rate of `year`, else of the latest year before it.
+
+    It is applied to this year's gross output and to last year's alike: a change of rate from one
+    year to the next never shows as growth of value added.
+    """
+    return (
+        rates.lazy()
+        .filter(pl.col("year") <= year)
+        .sort("year", descending=True, maintain_order=True)
+        .unique(subset=["province", "division"], keep="first", maintain_order=True)
+        .select(
+            "province",
+            "division",
+            (pl.col("rate").cast(pl.Float64) * RATE_SCALE).round(0).cast(pl.Int64).alias("rate_bp"),
+        )
     )
 
-    def of_year(which: int, name: str) -> pl.LazyFrame:
-        return (
-            scaled.filter(pl.col("year") == which)
-            .select("division", pl.col("rate_bp").alias(name))
-            .unique(subset="division", keep="first", maintain_order=True)
-        )
 
-    this, prior = of_year(year, "this"), of_year(year - 1, "prior")
-    divisions = pl.concat([this.select("division"), prior.select("division")]).unique()
-    both = divisions.join(this, on="division", how="left").join(prior, on="division", how="left")
-    return pl.concat(
-        [
-            both.select(
-                "division",
-                pl.lit(year, dtype=pl.Int32).alias("year"),
-                pl.coalesce("this", "prior").alias("rate_bp"),
-            ),
-            both.select(
-                "division",
-                pl.lit(year - 1, dtype=pl.Int32).alias("year"),
-                pl.coalesce("prior", "this").alias("rate_bp"),
-            ),
-        ]
+def _with_rates(rows: pl.LazyFrame, rates: pl.DataFrame, year: int) -> pl.LazyFrame:
+    """`rate_bp` of each row: its province's own rate for the division where the province has
+    one (of `year` or an earlier year), else the national one; null where neither exists."""
+    effective = _effective_rates(rates, year)
+    own = effective.filter(pl.col("province").is_not_null()).select(
+        pl.col("province").alias("home_province"), "division", pl.col("rate_bp").alias("rate_own")
+    )
+    national = effective.filter(pl.col("province").is_null()).select(
+        "division", pl.col("rate_bp").alias("rate_national")
+    )
+    return (
+        rows.join(own, on=["home_province", "division"], how="left")
+        .join(national, on="division", how="left")
+        .with_columns(pl.coalesce("rate_own", "rate_national").alias("rate_bp"))
+        .drop("rate_own", "rate_national")
+    )
+
+
+def _with_price_index(rows: pl.LazyFrame, ppi: pl.DataFrame) -> pl.LazyFrame:
+    """`ppi` of each row: the index of its month in its province for its division, else its
+    province's all-industry index; null where the province has neither (another province's
+    index is never used, and nothing is deflated by 100 for want of an index)."""
+    indexes = ppi.lazy().unique(
+        subset=["province", "period", "division"], keep="first", maintain_order=True
+    )
+    by_division = indexes.filter(pl.col("division").is_not_null()).select(
+        pl.col("province").alias("home_province"),
+        "period",
+        "division",
+        pl.col("index").alias("ppi_division"),
+    )
+    all_industry = indexes.filter(pl.col("division").is_null()).select(
+        pl.col("province").alias("home_province"), "period", pl.col("index").alias("ppi_all")
+    )
+    return (
+        rows.join(by_division, on=["home_province", "period", "division"], how="left")
+        .join(all_industry, on=["home_province", "period"], how="left")
+        .with_columns(pl.coalesce("ppi_division", "ppi_all").alias("ppi"))
+        .drop("ppi_division", "ppi_all")
     )
 
 
@@ -166,34 +194,31 @@ def _paired(rows: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _monthly_rows(facts: Facts, month: Month, members: pl.LazyFrame) -> pl.LazyFrame:
-    """The members' returns of 1–N月 this year and last, with value added and its deflated form."""
+    """The members' returns of 1–N月 this year and last, with value added and its deflated form
+    (null where the enterprise's province has no index for the month)."""
     year, last = month.year, month.month
     this_year = pl.col("period").is_between(date(year, 1, 1), date(year, last, 1))
     last_year = pl.col("period").is_between(date(year - 1, 1, 1), date(year - 1, last, 1))
-    ppi = facts.ppi.lazy().unique(subset=["period", "division"], keep="first", maintain_order=True)
-    ppi_division = ppi.filter(pl.col("division").is_not_null()).select(
-        "period", "division", pl.col("index").alias("ppi_division")
-    )
-    ppi_all = ppi.filter(pl.col("division").is_null()).select(
-        "period", pl.col("index").alias("ppi_all")
-    )
+    rows = _paired(
+        facts.returns.lazy()
+        .filter(this_year | last_year)
+        .join(
+            members.select(
+                "enterprise_id",
+                "division",
+                pl.col("region_code").str.slice(0, 2).alias("home_province"),
+            ),
+            on="enterprise_id",
+            how="inner",
+        ),
+    ).with_columns(pl.col("period").dt.year().cast(pl.Int32).alias("year"))
     return (
-        _paired(
-            facts.returns.lazy()
-            .filter(this_year | last_year)
-            .join(members.select("enterprise_id", "division"), on="enterprise_id", how="inner"),
-        )
-        .with_columns(pl.col("period").dt.year().cast(pl.Int32).alias("year"))
-        .join(_effective_rates(facts.rates, year), on=["year", "division"], how="left")
+        _with_price_index(_with_rates(rows, facts.rates, year), facts.ppi)
         .with_columns(_half_up(pl.col("gross_output"), pl.col("rate_bp")).alias("value_added"))
-        .join(ppi_division, on=["period", "division"], how="left")
-        .join(ppi_all, on="period", how="left")
         .with_columns(
             _divide_half_up(
                 pl.col("value_added") * 10_000,
-                (pl.coalesce("ppi_division", "ppi_all", pl.lit(100.0)) * 100)
-                .round(0)
-                .cast(pl.Int64),
+                (pl.col("ppi") * 100).round(0).cast(pl.Int64),
             ).alias("value_added_comparable"),
             (pl.col("year") == year).alias("is_this_year"),
             (pl.col("period").dt.month() == last).alias("is_last_month"),
@@ -255,11 +280,27 @@ def enterprise_rows(
         # A sum over no reported value is null, not 0: the enterprise did not report it.
         .select(
             "enterprise_id",
-            *(pl.when(pl.col(f"{name}__n") > 0).then(pl.col(name)).alias(name) for name in names),
+            *(
+                pl.when(_complete(name, pl.col(f"{name}__n"))).then(pl.col(name)).alias(name)
+                for name in names
+            ),
             *flags,
         )
     )
     return members.join(per_enterprise, on="enterprise_id", how="left")
+
+
+def _complete(name: str, count: pl.Expr) -> pl.Expr:
+    """Whether a measure summed over `count` months is whole: some month counted, and for value
+    added at comparable prices, every month with value added deflated (a month without a price
+    index would otherwise count at nothing)."""
+    if name.endswith(_COMPARABLE_SUFFIXES):
+        value = name.replace("_comparable", "_value")
+        return (count > 0) & (count == pl.col(f"{value}__n"))
+    return count > 0
+
+
+_COMPARABLE_SUFFIXES = ("__ytd_comparable", "__month_comparable")
 
 
 def computed_codes() -> tuple[str, ...]:

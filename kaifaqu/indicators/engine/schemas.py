@@ -39,9 +39,21 @@ ENTERPRISES_SCHEMA: dict[str, Any] = {
 # category: the 四上 roster (StatCategory value); the main slices count "industry" (规上工业).
 ROSTER_SCHEMA: dict[str, Any] = {"enterprise_id": pl.Int64, "year": pl.Int32, "category": pl.Utf8}
 INDUSTRY = "industry"
-RATES_SCHEMA: dict[str, Any] = {"year": pl.Int32, "division": pl.Utf8, "rate": pl.Float64}
-# index: same month of the year before = 100; division null = all industry.
-PPI_SCHEMA: dict[str, Any] = {"period": pl.Date, "division": pl.Utf8, "index": pl.Float64}
+# province: the 2-digit province code, null for the national reference.
+RATES_SCHEMA: dict[str, Any] = {
+    "province": pl.Utf8,
+    "year": pl.Int32,
+    "division": pl.Utf8,
+    "rate": pl.Float64,
+}
+# province: the 2-digit province code; index: same month of the year before = 100; division
+# null = all industry.
+PPI_SCHEMA: dict[str, Any] = {
+    "province": pl.Utf8,
+    "period": pl.Date,
+    "division": pl.Utf8,
+    "index": pl.Float64,
+}
 
 SLICE_KINDS: tuple[str, ...] = (
     "province",
@@ -115,7 +127,8 @@ class Facts:
     with its zone, park (nullable), the zone's 6-digit region code, its industry class, division
     and section. roster: the 四上 rosters, (enterprise_id, year, category): the 规上工业 one
     ("industry") makes every slice but the categories'. rates: value-added rates per
-    (year, division), 0.2850 = 28.50 %. ppi: (period, division or null for all industry, index).
+    (province or null for national, year, division), 0.2850 = 28.50 %. ppi: (province, period,
+    division or null for all industry, index).
     """
 
     returns: pl.DataFrame

@@ -33,11 +33,28 @@ from kaifaqu.indicators.engine.schemas import (
 _CATEGORY_KINDS = ("category", "zone_category")
 
 
+def _comparable_sum(code: str, measure: str) -> pl.Expr:
+    """A cell's value added at comparable prices: the sum over its enterprises when every one
+    with value added has it deflated, else null (flagged: no price index for part of the cell;
+    a sum of a part would pass for a fall)."""
+    comparable = pl.col(wide_column(code, measure))
+    value = pl.col(wide_column(code, measure.replace("_comparable", "_value")))
+    return (
+        pl.when(comparable.count() == value.count())
+        .then(comparable.sum())
+        .alias(wide_column(code, measure))
+    )
+
+
 def _cells(wide: pl.LazyFrame, kind: str, codes: tuple[str, ...]) -> pl.LazyFrame:
     sums = [
-        pl.col(wide_column(code, measure)).sum()
-        for code in codes
-        for measure in MEASURES + (COMPARABLE if BY_CODE[code].kind == VALUE_ADDED else ())
+        *(pl.col(wide_column(code, measure)).sum() for code in codes for measure in MEASURES),
+        *(
+            _comparable_sum(code, measure)
+            for code in codes
+            if BY_CODE[code].kind == VALUE_ADDED
+            for measure in COMPARABLE
+        ),
     ]
     shape = [
         expr
@@ -104,7 +121,8 @@ def indicator_table(facts: Facts, month: Month) -> pl.DataFrame:
     section "C", division "30", zone_division "<zone id>:30", category "industry", zone_category
     "<zone id>:industry"), indicator, month_value,
     month_base, ytd_value, ytd_base (Int64 whole units), ytd_comparable and month_comparable
-    (value added at last year's prices, Int64, else null), enterprises (enterprises of the cell
+    (value added at last year's prices, Int64; null for other indicators, and null for value
+    added where an enterprise of the cell has no price index), enterprises (enterprises of the cell
     with a 1–N月 value for the indicator), estimated (those of them whose 1–N月 value or base
     includes an estimated month, 含估算), top_share (the largest enterprise's share of the cell's
     1–N月 value, by absolute values, 0–1), top_value and abs_value (what top_share is made of).

@@ -12,8 +12,9 @@ from kaifaqu.indicators.models.inputs import (
     indicator_unit,
     industrial_divisions,
 )
+from kaifaqu.indicators.models.provinces import province_code, province_region_code
 from kaifaqu.indicators.models.publication import Publication, PublicationQuerySet
-from kaifaqu.indicators.models.rates import ValueAddedRate
+from kaifaqu.indicators.models.rates import ValueAddedRate, ValueAddedRateQuerySet
 from kaifaqu.indicators.models.rollups import ZONE_KINDS, IndicatorCell, SliceKind
 
 __all__ = [
@@ -32,6 +33,9 @@ __all__ = [
     "TargetKind",
     "TargetQuerySet",
     "ValueAddedRate",
+    "ValueAddedRateQuerySet",
     "indicator_unit",
     "industrial_divisions",
+    "province_code",
+    "province_region_code",
 ]

@@ -23,6 +23,7 @@ from kaifaqu.core.fields import IsFirstOfMonth
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet
 from kaifaqu.indicators.models.figures import Indicator
+from kaifaqu.indicators.models.provinces import ProvinceQuerySet, check_province, province_field
 
 if TYPE_CHECKING:
     from kaifaqu.enterprises.models import Enterprise
@@ -74,29 +75,24 @@ def industrial_divisions() -> models.QuerySet[IndustryClass]:
     ).order_by("code")
 
 
-class PriceIndexQuerySet(ScopedQuerySet["PriceIndex"]):
-    # Province-wide reference data: every office user reads all of it.
-    def in_region(self, region: Region) -> PriceIndexQuerySet:
-        return self.all()
-
-    def in_zone(self, zone: Zone) -> PriceIndexQuerySet:
-        return self.all()
-
-    def in_park(self, park: Park) -> PriceIndexQuerySet:
-        return self.all()
-
-    def in_enterprise(self, enterprise: Enterprise) -> PriceIndexQuerySet:
-        # An enterprise has no use for the office's deflators.
-        return self.none()
+class PriceIndexQuerySet(ProvinceQuerySet["PriceIndex"]):
+    # Each office user reads the indexes of its own province (every one has a province).
+    pass
 
 
 class PriceIndex(TimeStampedModel):
-    """The producer price index (PPI, 工业生产者出厂价格指数) of a month, same month last year = 100.
+    """A province's producer price index (PPI, 工业生产者出厂价格指数) of a month, same month
+    last year = 100.
 
-    Value added at comparable prices divides each month's value added by the index of its
-    division, or by the all-industry index (blank division) where the division has none.
+    Value added at comparable prices divides each month's value added of an enterprise by the
+    index of its province and division, or by its province's all-industry index (blank division)
+    where the division has none; with neither, it is not computed (never deflated by 100).
     """
 
+    region = province_field(
+        required=True,
+        help_text=_("The province whose statistics office publishes the index."),
+    )
     period = models.DateField(_("month"), help_text=_("The first day of the month."))
     division = models.CharField(
         _("industry division"),
@@ -124,8 +120,8 @@ class PriceIndex(TimeStampedModel):
         ordering = ["-period", "division"]
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "division"],
-                name="stat_price_index_once_per_month",
+                fields=["region", "period", "division"],
+                name="stat_price_index_once_per_province_month",
                 violation_error_message=_("This index is already entered for the month."),
             ),
             models.CheckConstraint(
@@ -142,12 +138,14 @@ class PriceIndex(TimeStampedModel):
 
     def __str__(self) -> str:
         division = self.division or gettext("all industry")
-        return f"PPI {self.period:%Y-%m} {division}"
+        return f"PPI {self.region.name} {self.period:%Y-%m} {division}"
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:priceindex-detail", args=[self.pk])
 
     def clean(self) -> None:
+        if self.region_id is not None:
+            check_province(self.region)
         # The format is the field validator's; here, whether the code names an industrial division.
         if (
             TWO_DIGITS.match(self.division)

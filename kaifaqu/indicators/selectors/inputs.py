@@ -12,7 +12,11 @@ from kaifaqu.indicators.models import PriceIndex, Target
 def price_index_list(*, user: User) -> QuerySet[PriceIndex]:
     """The indexes the user may read, with the division's name for the list."""
     name = IndustryClass.objects.filter(code=OuterRef("division")).values("name")[:1]
-    return PriceIndex.objects.for_user(user).annotate(division_name=Subquery(name))
+    return (
+        PriceIndex.objects.for_user(user)
+        .select_related("region")
+        .annotate(division_name=Subquery(name))
+    )
 
 
 def target_list(*, user: User) -> QuerySet[Target]:

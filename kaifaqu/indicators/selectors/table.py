@@ -30,6 +30,7 @@ from kaifaqu.indicators.catalogue import (
     ENTERED,
     PERSONS,
     RATIO,
+    VALUE_ADDED,
     Indicator,
 )
 from kaifaqu.indicators.disclosure import DEFAULT_RULE, DisclosureRule
@@ -80,6 +81,9 @@ class IndicatorRow:
     ytd_growth: Decimal | None = None
     month_comparable_growth: Decimal | None = None
     ytd_comparable_growth: Decimal | None = None
+    # Value added whose 1–N月 at comparable prices is not available: an enterprise of the cell
+    # has no price index of its province for a month (never deflated by 100 instead).
+    no_price_index: bool = False
     enterprises: int | None = None
     # Enterprises whose figures are estimates (估算) of the office: the figure is 含估算.
     estimated: int = 0
@@ -234,6 +238,11 @@ def _computed_row(indicator: Indicator, cell: dict[str, Any] | None) -> Indicato
         ytd_growth=growth(cell["ytd_value"], cell["ytd_base"]),
         month_comparable_growth=growth(cell["month_comparable"], cell["month_base"]),
         ytd_comparable_growth=growth(cell["ytd_comparable"], cell["ytd_base"]),
+        no_price_index=(
+            indicator.kind == VALUE_ADDED
+            and cell["ytd_value"] is not None
+            and cell["ytd_comparable"] is None
+        ),
         enterprises=cell["enterprises"],
         estimated=cell["estimated"] or 0,
     )

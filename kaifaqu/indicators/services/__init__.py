@@ -1,4 +1,5 @@
-"""Writes of the indicators: entered figures, price indexes and targets, roll-ups."""
+"""Writes of the indicators: entered figures, price indexes, value-added rates and targets,
+roll-ups."""
 
 from kaifaqu.indicators.services.figures import reported_figure_record
 from kaifaqu.indicators.services.inputs import (
@@ -7,6 +8,7 @@ from kaifaqu.indicators.services.inputs import (
     target_create,
     target_update,
 )
+from kaifaqu.indicators.services.rates import value_added_rate_create, value_added_rate_update
 
 __all__ = [
     "price_index_create",
@@ -14,4 +16,6 @@ __all__ = [
     "reported_figure_record",
     "target_create",
     "target_update",
+    "value_added_rate_create",
+    "value_added_rate_update",
 ]

@@ -369,6 +369,17 @@ def _sum_or_null(name: str) -> pl.Expr:
     return pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).alias(name)
 
 
+def _summed(name: str) -> pl.Expr:
+    """A measure of the cells above zones from the zone-level cells: their sum; value added at
+    comparable prices only where every part with value added has it (a part without a price
+    index makes the whole not available, as the engine decides for a province)."""
+    if name not in COMPARABLE:
+        return _sum_or_null(name)
+    value = name.replace("_comparable", "_value")
+    missing = (pl.col(name).is_null() & pl.col(value).is_not_null()).any()
+    return pl.when(~missing).then(_sum_or_null(name)).alias(name)
+
+
 def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
     """Province, city, section, division and category cells of the month as sums of the
     zone-level cells."""
@@ -417,7 +428,7 @@ def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
     frames = [
         frame.filter(pl.col("key").is_not_null())
         .group_by("key", "indicator")
-        .agg(*(_sum_or_null(name) for name in SUMMED), pl.col("top_value").max())
+        .agg(*(_summed(name) for name in SUMMED), pl.col("top_value").max())
         .select(
             pl.lit(month.first_day).alias("month"),
             pl.lit(kind.value).alias("slice_kind"),

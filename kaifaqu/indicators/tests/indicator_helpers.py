@@ -25,6 +25,7 @@ from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.enterprises.services import enterprise_create
 from kaifaqu.geo.models import Park
 from kaifaqu.geo.services import park_create
+from kaifaqu.indicators.models import PriceIndex
 from kaifaqu.indicators.services.inputs import price_index_create
 from kaifaqu.indicators.services.rollups import rollup_rebuild
 from kaifaqu.indicators.tests.publishing import publish_stored_months
@@ -96,18 +97,32 @@ def indicators_world(world: World, personas: Personas, park_a3: Park) -> dict[st
             for name, firm in firms.items()
             for month in (1, 2, 3)
         )
-    price_index_create(
-        by=personas.sysadmin,
-        data={
-            "period": date(2025, 3, 1),
-            "division": "",
-            "value": Decimal("105"),
-            "source": "省统计局",
-        },
-    )
+    # 山西's all-industry index: 100 in January and February (no price change), 105 in March.
+    for month, value in ((1, "100"), (2, "100"), (3, "105")):
+        price_index_create(
+            by=personas.sysadmin,
+            data={
+                "region": world.shanxi,
+                "period": date(2025, month, 1),
+                "division": "",
+                "value": Decimal(value),
+                "source": "省统计局",
+            },
+        )
     rollup_rebuild()
     publish_stored_months()
     return firms
+
+
+def unchanged_prices(world: World, months: tuple[int, ...] = (1, 2)) -> None:
+    """山西's all-industry price index at 100 for these months of 2025 (stored directly, as
+    the migration would: no roll-up is queued)."""
+    PriceIndex.objects.bulk_create(
+        PriceIndex(
+            region=world.shanxi, period=date(2025, number, 1), value=Decimal(100), source="省统计局"
+        )
+        for number in months
+    )
 
 
 def three_firms_accepted(world: World) -> None:

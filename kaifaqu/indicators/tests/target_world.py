@@ -31,7 +31,7 @@ from kaifaqu.core.models import IndustryClass
 from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Zone, ZoneLevel
 from kaifaqu.geo.services import zone_create
-from kaifaqu.indicators.models import ReportedFigure, Target, TargetKind
+from kaifaqu.indicators.models import PriceIndex, ReportedFigure, Target, TargetKind
 from kaifaqu.indicators.services.rollups import rollup_rebuild
 from kaifaqu.indicators.tests.publishing import publish_stored_months
 from kaifaqu.returns.models import Return, ReturnStatus
@@ -149,6 +149,18 @@ def build_target_world(world: World) -> TargetWorld:
         for year in (2024, 2025)
         for group in firms.values()
         for firm in group
+    )
+    # Prices unchanged (100) in both provinces: growth at comparable prices is that at current
+    # prices (without an index it would not be available).
+    PriceIndex.objects.bulk_create(
+        PriceIndex(
+            region=province,
+            period=date(2025, number, 1),
+            value=Decimal(100),
+            source="省统计局",
+        )
+        for province in (world.shanxi, world.hebei)
+        for number in (1, 2, 3)
     )
     rollup_rebuild()
     publish_stored_months()

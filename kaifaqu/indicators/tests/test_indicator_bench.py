@@ -41,9 +41,11 @@ def facts() -> Facts:
     2: zone 1, no park, division 26; enters the roster in 2025 (its 2024 is still its base).
     3: zone 2, division 06; on the 2024 roster only: not counted in 2025.
     4: zone 2, park 21, division 30; on the 2025 roster, reports nothing.
-    Rates: division 30 0.2850 in 2025 and 0.3000 in 2024; division 26 only 2024's 0.2500 (2025
-    falls back on it). PPI: 2025-01 all industry 102.00, division 30 105.00; 2025-02 all
-    industry 102.40, division 30 98.50; 2025-03 none (deflated by 100).
+    5: zone 3 in 石家庄 (河北), division 30; on the 2025 roster.
+    National rates: division 30 0.2850 in 2025 and 0.3000 in 2024; division 26 only 2024's
+    0.2500 (in force in 2025). 河北's own: division 30 0.4000 in 2023 (in force in 2025, before
+    the national 2025 rate). PPI of 山西: 2025-01 all industry 102.00, division 30 105.00;
+    2025-02 all industry 102.40, division 30 98.50; 2025-03 all industry 100.00. 河北: none.
     """
     rows = [
         (1, 2024, 1, {G: 1000}),
@@ -56,6 +58,8 @@ def facts() -> Facts:
         (2, 2025, 2, {G: 256}),
         (2, 2025, 3, {G: 700, P: 200}),
         (3, 2025, 3, {G: 9999, P: 5000, E: 9}),
+        (5, 2024, 3, {G: 500}),
+        (5, 2025, 3, {G: 1000}),
     ]
     return Facts.of(
         returns=pl.DataFrame(
@@ -67,24 +71,36 @@ def facts() -> Facts:
                 firm(2, 1, "140621", None, "2611", "C"),
                 firm(3, 2, "140000", None, "0610", "B"),
                 firm(4, 2, "140000", 21, "3011", "C"),
+                firm(5, 3, "130102", None, "3011", "C"),
             ]
         ),
         roster=pl.DataFrame(
-            {"enterprise_id": [1, 2, 4, 1, 3], "year": [2025, 2025, 2025, 2024, 2024]}
+            {"enterprise_id": [1, 2, 4, 5, 1, 3], "year": [2025, 2025, 2025, 2025, 2024, 2024]}
         ),
         rates=pl.DataFrame(
-            [(2025, "30", 0.2850), (2024, "30", 0.3000), (2024, "26", 0.2500)],
-            schema=["year", "division", "rate"],
+            [
+                (None, 2025, "30", 0.2850),
+                (None, 2024, "30", 0.3000),
+                (None, 2024, "26", 0.2500),
+                ("13", 2023, "30", 0.4000),
+            ],
+            schema=["province", "year", "division", "rate"],
             orient="row",
         ),
         ppi=pl.DataFrame(
             [
-                (date(2025, 1, 1), None, 102.00),
-                (date(2025, 1, 1), "30", 105.00),
-                (date(2025, 2, 1), None, 102.40),
-                (date(2025, 2, 1), "30", 98.50),
+                ("14", date(2025, 1, 1), None, 102.00),
+                ("14", date(2025, 1, 1), "30", 105.00),
+                ("14", date(2025, 2, 1), None, 102.40),
+                ("14", date(2025, 2, 1), "30", 98.50),
+                ("14", date(2025, 3, 1), None, 100.00),
             ],
-            schema={"period": pl.Date, "division": pl.Utf8, "index": pl.Float64},
+            schema={
+                "province": pl.Utf8,
+                "period": pl.Date,
+                "division": pl.Utf8,
+                "index": pl.Float64,
+            },
             orient="row",
         ),
     )
@@ -120,12 +136,12 @@ def figures(row: dict[str, Any]) -> tuple[Any, ...]:
 def test_the_reference_values_value_added_as_worked_out_by_hand(facts: Facts) -> None:
     table = reference_table(facts, 2025, 3)
     # 1 in 2025 (rate 0.2850): 100 × 0.285 = 28.5 → 29 (half up), 570, 855; at last year's
-    # prices 29/1.05 = 27.6 → 28, 570/0.985 = 578.7 → 579, 855 (no index) = 1462.
-    # 1 in 2024 (its own year's rate, 0.3000): 300 + 300 + 600.
+    # prices 29/1.05 = 27.6 → 28, 570/0.985 = 578.7 → 579, 855/1.00 = 855: 1462.
+    # 1 in 2024 at the same rate (in force in 2025): 285 + 285 + 570.
     # 2 (2025 without a rate: 2024's 0.25): 256 → 64, at all industry's 102.40: 62.5 → 63;
     # 700 → 175. Its 2024 (before it entered the roster): 400 → 100.
     zone = figures(cell(table, "zone", "1", "value_added"))
-    assert zone == (855 + 175, 600 + 100, 29 + 570 + 855 + 64 + 175, 1200 + 100,
+    assert zone == (855 + 175, 570 + 100, 29 + 570 + 855 + 64 + 175, 1140 + 100,
                     1462 + 63 + 175, 855 + 175, 2, 1454, 1693)  # fmt: skip
     assert figures(cell(table, "division", "26", "value_added")) == (
         175, 100, 239, 100, 238, 175, 1, 239, 239,
@@ -133,6 +149,11 @@ def test_the_reference_values_value_added_as_worked_out_by_hand(facts: Facts) ->
     # The province: zone 1's figures (3 left the roster, 4 reported nothing).
     assert figures(cell(table, "province", "14", "value_added")) == zone
     assert cell(table, "zone", "1", "value_added")["top_share"] == 1454 / 1693
+    # 5 in 河北: its province's own 2023 rate, 1000 × 0.40 = 400 against 500 × 0.40 = 200; no
+    # index of 河北: no comparable value, for it and for every cell it is in.
+    hebei = figures(cell(table, "province", "13", "value_added"))
+    assert hebei == (400, 200, 400, 200, None, None, 1, 400, 400)
+    assert cell(table, "division", "30", "value_added")["ytd_comparable"] is None
 
 
 def test_the_reference_follows_the_conventions_worked_out_by_hand(facts: Facts) -> None:
@@ -146,17 +167,18 @@ def test_the_reference_follows_the_conventions_worked_out_by_hand(facts: Facts) 
     empty = cell(table, "zone", "2", G)
     assert (empty["ytd_value"], empty["enterprises"], empty["top_value"]) == (0, 0, None)
     assert empty["abs_value"] == 0 and empty["top_share"] is None
-    assert set(table.filter(pl.col("slice_kind") == "city")["slice_key"]) == {"1406"}
+    assert set(table.filter(pl.col("slice_kind") == "city")["slice_key"]) == {"1406", "1301"}
     assert set(table.filter(pl.col("slice_kind") == "park")["slice_key"]) == {"11", "21"}
     assert set(table.filter(pl.col("slice_kind") == "zone_division")["slice_key"]) == {
         "1:30",
         "1:26",
         "2:30",
+        "3:30",
     }
     assert set(table.filter(pl.col("slice_kind") == "division")["slice_key"]) == {"30", "26"}
     # February: 1–2月 only; January: nothing.
     february = cell(reference_table(facts, 2025, 2), "zone", "1", "value_added")
-    assert figures(february) == (None, None, 29 + 570 + 64, 600, 28 + 579 + 63, None, 2, 599, 663)
+    assert figures(february) == (None, None, 29 + 570 + 64, 570, 28 + 579 + 63, None, 2, 599, 663)
     assert reference_table(facts, 2025, 1).is_empty()
 
 

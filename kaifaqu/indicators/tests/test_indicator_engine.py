@@ -50,17 +50,32 @@ def facts(
     enterprises: list[dict[str, Any]],
     rows: list[tuple[int, int, int, dict[str, int]]],
     roster: dict[int, list[int]],
-    rates: list[tuple[int, str, float]] | None = None,
-    ppi: list[tuple[date, str | None, float]] | None = None,
+    rates: list[tuple[Any, ...]] | None = None,
+    ppi: list[tuple[Any, ...]] | None = None,
 ) -> Facts:
+    """rates: (year, division, rate) national, or (province, year, division, rate); ppi:
+    (period, division, index) of 山西 (14), or (province, period, division, index)."""
     return Facts.of(
         returns=returns(rows),
         enterprises=pl.DataFrame(enterprises),
         roster=pl.DataFrame(
             [{"enterprise_id": e, "year": year} for year, ids in roster.items() for e in ids]
         ),
-        rates=pl.DataFrame(rates or [], schema=["year", "division", "rate"], orient="row"),
-        ppi=pl.DataFrame(ppi or [], schema=["period", "division", "index"], orient="row"),
+        rates=pl.DataFrame(
+            [rate if len(rate) == 4 else (None, *rate) for rate in rates or []],
+            schema={"province": pl.Utf8, "year": pl.Int32, "division": pl.Utf8, "rate": pl.Float64},
+            orient="row",
+        ),
+        ppi=pl.DataFrame(
+            [index if len(index) == 4 else ("14", *index) for index in ppi or []],
+            schema={
+                "province": pl.Utf8,
+                "period": pl.Date,
+                "division": pl.Utf8,
+                "index": pl.Float64,
+            },
+            orient="row",
+        ),
     )
 
 
@@ -197,27 +212,72 @@ def test_value_added_uses_each_division_and_year_rate_rounded_to_the_yuan() -> N
                 (3, 2025, 1, {g: 700}),
             ],
             {2025: [1, 2, 3]},
-            # Division 31 has no 2024 rate: its 2025 rate values the base too; 32 has none.
+            # Division 31 has no 2024 rate; 32 has none at all.
             rates=[(2024, "30", 0.2800), (2025, "30", 0.2850), (2025, "31", 0.1900)],
         ),
         Month(2025, 2),
     )
+    # Both years at the rate in force in 2025 (a change of rate is no growth).
     # Division 30: 100 × 0.285 = 28.5 → 29 (half up); 1001 × 0.285 = 285.285 → 285; = 314.
-    # Base at the 2024 rate: 900 × 0.28 = 252; 950 × 0.28 = 266; = 518.
+    # Base: 900 × 0.285 = 256.5 → 257; 950 × 0.285 = 270.75 → 271; = 528.
     d30 = cell(table, "division", "30", "value_added")
-    assert (d30["ytd_value"], d30["ytd_base"]) == (314, 518)
+    assert (d30["ytd_value"], d30["ytd_base"]) == (314, 528)
     # Division 31: 2000 × 0.19 = 380; 3003 × 0.19 = 570.57 → 571; = 951.
-    # Base at the 2025 rate: 1500 × 0.19 = 285; 1502 × 0.19 = 285.38 → 285; = 570.
+    # Base: 1500 × 0.19 = 285; 1502 × 0.19 = 285.38 → 285; = 570.
     d31 = cell(table, "division", "31", "value_added")
     assert (d31["ytd_value"], d31["ytd_base"]) == (951, 570)
     zone = cell(table, "zone", "1", "value_added")
-    # 314 + 951 = 1265 against 518 + 570 = 1088; firm 3 (no rate) has no value added.
-    assert (zone["ytd_value"], zone["ytd_base"]) == (1265, 1088)
+    # 314 + 951 = 1265 against 528 + 570 = 1098; firm 3 (no rate) has no value added.
+    assert (zone["ytd_value"], zone["ytd_base"]) == (1265, 1098)
     assert zone["enterprises"] == 2
     assert cell(table, "zone", "1", "gross_output")["enterprises"] == 3
-    # Without a price index, comparable prices are current prices.
-    assert zone["ytd_comparable"] == pytest.approx(1265.0)
+    # Without a price index there is no value added at comparable prices (never deflated by 100).
+    assert zone["ytd_comparable"] is None
     assert cell(table, "zone", "1", "gross_output")["ytd_comparable"] is None
+
+
+def test_a_change_of_rate_is_no_growth_of_value_added() -> None:
+    """Division 30 at 0.25 in 2024 and 0.30 in 2025, gross output 1,000 万元 in both Marches:
+    value added 300 万元 in both years, growth 0.0 % (each year at its own rate: +20 %)."""
+    wan = 10_000  # whole yuan per 万元
+    table = with_growth(
+        indicator_table(
+            facts(
+                [enterprise(1)],
+                [
+                    (1, 2024, 3, {"gross_output": 1000 * wan}),
+                    (1, 2025, 3, {"gross_output": 1000 * wan}),
+                ],
+                {2025: [1]},
+                rates=[(2024, "30", 0.25), (2025, "30", 0.30)],
+            ),
+            Month(2025, 3),
+        )
+    )
+    zone = cell(table, "zone", "1", "value_added")
+    assert (zone["month_value"], zone["month_base"]) == (300 * wan, 300 * wan)
+    assert zone["ytd_growth"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_rate_in_force_is_the_latest_up_to_the_year_and_the_provinces_own_first() -> None:
+    g = "gross_output"
+    rows = [(e, year, 3, {g: 1000}) for e in (1, 3) for year in (2025, 2026)]
+    rates = [
+        (2024, "30", 0.20),  # national, 2024
+        (2025, "30", 0.25),  # national, 2025: in force in 2026 too (no 2026 rate)
+        (2027, "30", 0.90),  # a later year is never used
+        ("14", 2024, "30", 0.40),  # 山西's own, 2024: in force in 2026 for 山西's zones
+    ]
+    table = indicator_table(
+        facts([enterprise(1), enterprise(3, zone=3, park=None)], rows, {2026: [1, 3]}, rates),
+        Month(2026, 3),
+    )
+    # 山西 (zone 1): its own 2024 rate 0.40 over the national 2025 rate; 1000 × 0.40 = 400.
+    shanxi = cell(table, "zone", "1", "value_added")
+    assert (shanxi["month_value"], shanxi["month_base"]) == (400, 400)
+    # 河北 (zone 3) has no rate of its own: the national 2025 rate, 1000 × 0.25 = 250.
+    hebei = cell(table, "zone", "3", "value_added")
+    assert (hebei["month_value"], hebei["month_base"]) == (250, 250)
 
 
 def test_comparable_value_added_divides_by_the_division_or_all_industry_ppi() -> None:
@@ -235,12 +295,12 @@ def test_comparable_value_added_divides_by_the_division_or_all_industry_ppi() ->
         (2, 2025, 3, {g: 400}),
     ]
     # January and February: division 30 at 105; all industry at 98 (division 31 has none).
-    # March: no index at all, so 100.
-    ppi: list[tuple[date, str | None, float]] = [
+    # March: all industry at 100.
+    ppi: list[tuple[Any, ...]] = [
         (date(2025, m, 1), division, index)
         for m in (1, 2)
         for division, index in (("30", 105.0), (None, 98.0))
-    ]
+    ] + [(date(2025, 3, 1), None, 100.0)]
     table = with_growth(
         indicator_table(
             facts(
@@ -263,6 +323,94 @@ def test_comparable_value_added_divides_by_the_division_or_all_industry_ppi() ->
     assert zone["month_comparable"] == pytest.approx(200.0)  # March: 100 + 100 at index 100
     d30 = cell(table, "division", "30", "value_added")
     assert d30["ytd_value"] == 310 and d30["ytd_comparable"] == pytest.approx(300.0)
+
+
+def _deflated(ppi: list[tuple[Any, ...]], *, zone: int = 1) -> dict[str, Any]:
+    """Firm 1 (division 30) in a zone: value added 100 in March 2024 and 105 in March 2025."""
+    table = with_growth(
+        indicator_table(
+            facts(
+                [enterprise(1, zone=zone, park=None)],
+                [(1, 2024, 3, {"gross_output": 400}), (1, 2025, 3, {"gross_output": 420})],
+                {2025: [1]},
+                rates=[(2025, "30", 0.25)],
+                ppi=ppi,
+            ),
+            Month(2025, 3),
+        )
+    )
+    return cell(table, "zone", str(zone), "value_added")
+
+
+def test_value_added_is_deflated_by_its_provinces_division_index() -> None:
+    march = date(2025, 3, 1)
+    # 105 ÷ 1.05 = 100 (the division's index wins over all industry's 110).
+    zone = _deflated([(march, "30", 105.0), (march, None, 110.0)])
+    assert zone["ytd_comparable"] == 100
+    assert zone["ytd_comparable_growth"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_value_added_falls_back_on_its_provinces_all_industry_index() -> None:
+    march = date(2025, 3, 1)
+    # Division 31 has an index, not 30: all industry's, 105 ÷ 1.05 = 100.
+    zone = _deflated([(march, "31", 120.0), (march, None, 105.0)])
+    assert zone["ytd_comparable"] == 100
+
+
+def test_without_an_index_comparable_value_added_is_not_available() -> None:
+    zone = _deflated([])
+    assert zone["ytd_value"] == 105
+    assert zone["ytd_comparable"] is None and zone["month_comparable"] is None
+    assert zone["ytd_comparable_growth"] is None
+
+
+def test_another_provinces_index_is_never_used() -> None:
+    march = date(2025, 3, 1)
+    # 河北's indexes (13) for a firm of 山西 (zone 1): none of its own province.
+    zone = _deflated([("13", march, "30", 105.0), ("13", march, None, 105.0)])
+    assert zone["ytd_comparable"] is None
+    # The same indexes deflate a firm of 河北 (zone 3).
+    hebei = _deflated([("13", march, "30", 105.0)], zone=3)
+    assert hebei["ytd_comparable"] == 100
+
+
+def test_a_cell_with_a_firm_without_an_index_has_no_comparable_value() -> None:
+    g = "gross_output"
+    march = date(2025, 3, 1)
+    table = indicator_table(
+        facts(
+            [enterprise(1), enterprise(2, zone=3, park=None)],
+            [(e, year, 3, {g: 400}) for e in (1, 2) for year in (2024, 2025)],
+            {2025: [1, 2]},
+            rates=[(2025, "30", 0.25)],
+            ppi=[(march, None, 100.0)],  # 山西's only: firm 2 (河北) has none
+        ),
+        Month(2025, 3),
+    )
+    assert cell(table, "zone", "1", "value_added")["ytd_comparable"] == 100
+    assert cell(table, "zone", "3", "value_added")["ytd_comparable"] is None
+    # The division adds up both firms: not available, rather than 100 against a base of 200.
+    division = cell(table, "division", "30", "value_added")
+    assert (division["ytd_value"], division["ytd_base"]) == (200, 200)
+    assert division["ytd_comparable"] is None
+
+
+def test_a_firm_with_a_month_without_an_index_has_no_comparable_value() -> None:
+    g = "gross_output"
+    table = indicator_table(
+        facts(
+            [enterprise(1)],
+            [(1, year, m, {g: 400}) for year in (2024, 2025) for m in (2, 3)],
+            {2025: [1]},
+            rates=[(2025, "30", 0.25)],
+            ppi=[(date(2025, 3, 1), None, 100.0)],  # none for February
+        ),
+        Month(2025, 3),
+    )
+    zone = cell(table, "zone", "1", "value_added")
+    # March alone has its index: the month is deflated, 1–3月 is not (not 100 of 200).
+    assert zone["month_comparable"] == 100
+    assert zone["ytd_comparable"] is None
 
 
 # --- contribution to growth ---------------------------------------------------------------------

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 import pytest
 
-from kaifaqu.conftest import World
+from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.models import IndustryClass
 from kaifaqu.enterprises.models import RosterEntry, StatCategory
 from kaifaqu.indicators.engine import PPI_SCHEMA, RETURNS_SCHEMA, indicator_table
 from kaifaqu.indicators.facts import load_facts
+from kaifaqu.indicators.services import price_index_create, value_added_rate_create
 from kaifaqu.returns.models import ReturnStatus
 from kaifaqu.returns.tests.helpers import firm, stored_return
 
@@ -94,11 +97,33 @@ def test_it_reads_the_roster_the_enterprises_and_the_rates(stored: World) -> Non
         "section": "C",
     }
     assert enterprises[b]["region_code"] == "140200"
-    # The shipped rates (migration) of the year and the year before: 30 非金属矿物制品业 0.2850.
-    assert set(facts.rates["year"].unique().to_list()) == {2024, 2025}
+    # The shipped national rates (migration) up to the year (the one in force may be older):
+    # 30 非金属矿物制品业 0.2850.
+    assert set(facts.rates["year"].unique().to_list()) == {2023, 2024, 2025}
+    assert facts.rates["province"].is_null().all()
     rate = facts.rates.filter((pl.col("year") == 2025) & (pl.col("division") == "30"))
     assert rate["rate"].item() == pytest.approx(0.285)
     assert facts.ppi.is_empty() and facts.ppi.schema == pl.Schema(PPI_SCHEMA)
+
+
+def test_it_reads_each_rate_and_index_with_its_province(stored: World, personas: Personas) -> None:
+    value_added_rate_create(
+        by=personas.statistician,
+        data={
+            "division": IndustryClass.objects.get(code="30"),
+            "year": 2025,
+            "rate": Decimal("0.3"),
+            "source": "山西省统计局",
+        },
+    )
+    price_index_create(
+        by=personas.statistician,
+        data={"period": date(2025, 1, 1), "value": Decimal("101.5"), "source": "山西省统计局"},
+    )
+    facts = load_facts(years=[2025])
+    own = facts.rates.filter(pl.col("province") == "14")
+    assert own.select("year", "division", "rate").rows() == [(2025, "30", 0.3)]
+    assert facts.ppi.rows() == [("14", date(2025, 1, 1), None, 101.5)]
 
 
 def test_it_limits_the_facts_to_the_zones_asked_for(stored: World) -> None:
@@ -108,8 +133,10 @@ def test_it_limits_the_facts_to_the_zones_asked_for(stored: World) -> None:
 
 
 def test_it_passes_the_callers_price_index_through(stored: World) -> None:
-    ppi = pl.DataFrame({"period": [date(2025, 1, 1)], "division": ["30"], "index": [105.0]})
-    assert load_facts(years=[2025], ppi=ppi).ppi.rows() == [(date(2025, 1, 1), "30", 105.0)]
+    ppi = pl.DataFrame(
+        {"province": ["14"], "period": [date(2025, 1, 1)], "division": ["30"], "index": [105.0]}
+    )
+    assert load_facts(years=[2025], ppi=ppi).ppi.rows() == [("14", date(2025, 1, 1), "30", 105.0)]
 
 
 def test_the_loaded_facts_give_the_zone_figures(stored: World) -> None:

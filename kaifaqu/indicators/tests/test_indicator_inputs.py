@@ -20,7 +20,7 @@ from kaifaqu.conftest import PASSWORD, Personas, World
 from kaifaqu.core.permissions import Role
 from kaifaqu.core.tests.api_clients import token_client
 from kaifaqu.core.tests.registry_pages import column, table_rows, xlsx_rows
-from kaifaqu.geo.models import Zone
+from kaifaqu.geo.models import Region, Zone
 from kaifaqu.indicators.models import PriceIndex, Target, TargetKind
 from kaifaqu.indicators.services import (
     price_index_create,
@@ -36,9 +36,22 @@ TARGETS = reverse("indicators:target-list")
 
 
 def ppi(
-    period: date, division: str = "", value: str = "104.30", *, by: User | None = None
+    period: date,
+    division: str = "",
+    value: str = "104.30",
+    *,
+    by: User | None = None,
+    province: str = "140000",
 ) -> PriceIndex:
-    data = {"period": period, "division": division, "value": Decimal(value), "source": "省统计局"}
+    """An index of 山西 (or of `province`); a statistician's is of the zone's province."""
+    data: dict[str, Any] = {
+        "period": period,
+        "division": division,
+        "value": Decimal(value),
+        "source": "省统计局",
+    }
+    if by is None or by.scope.level == "all":
+        data["region"] = Region.objects.get(code=province)
     return price_index_create(by=by, data=data)
 
 
@@ -103,7 +116,9 @@ def test_a_price_index_is_stored_on_the_first_of_its_month(world: World) -> None
         ppi(date(2025, 3, 15))
     assert "A month is stored as its first day." in messages(error.value)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PriceIndex.objects.create(period=date(2025, 3, 15), value=Decimal("101"), source="x")
+        PriceIndex.objects.create(
+            region=world.shanxi, period=date(2025, 3, 15), value=Decimal("101"), source="x"
+        )
     assert ppi(date(2025, 3, 1)).period == date(2025, 3, 1)
 
 
@@ -116,7 +131,21 @@ def test_a_price_index_is_entered_once_per_month_and_division(world: World) -> N
         with pytest.raises(ValidationError) as error:
             ppi(date(2025, 3, 1), division)
         assert messages(error.value) == ["This index is already entered for the month."]
-    assert PriceIndex.objects.count() == 3
+    # Another province's index of the same month and division is its own.
+    ppi(date(2025, 3, 1), "30", province="130000")
+    assert PriceIndex.objects.count() == 4
+
+
+@pytest.mark.usefixtures("english")
+def test_a_price_index_is_of_a_province(world: World) -> None:
+    with pytest.raises(ValidationError) as error:
+        price_index_create(
+            by=None, data={"period": date(2025, 3, 1), "value": Decimal("101"), "source": "x"}
+        )
+    assert "region" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        ppi(date(2025, 3, 1), province="140600")  # 朔州市: a city
+    assert "Choose a province, not a city or a county." in error.value.message_dict["region"]
 
 
 @pytest.mark.usefixtures("english")
@@ -219,39 +248,43 @@ def test_targets_and_indexes_are_audited_with_their_author(
 ) -> None:
     created = target(world.zone_a, by=personas.statistician)
     target_update(by=personas.zone_admin, target=created, data={"value": Decimal("120")})
-    index = ppi(date(2025, 3, 1), by=personas.province_viewer)
+    index = ppi(date(2025, 3, 1), by=personas.statistician)
     entries = LogEntry.objects.get_for_object(created).order_by("timestamp")
     assert [entry.actor for entry in entries] == [personas.statistician, personas.zone_admin]
-    assert LogEntry.objects.get_for_object(index).get().actor == personas.province_viewer
+    assert LogEntry.objects.get_for_object(index).get().actor == personas.statistician
 
 
 # Who reads and who writes
 
 
-def test_every_office_user_reads_the_price_indexes_but_not_enterprises(
+def test_every_office_user_reads_the_price_indexes_of_its_province_but_not_enterprises(
     world: World, personas: Personas
 ) -> None:
     ppi(date(2025, 3, 1))
     ppi(date(2025, 3, 1), "30")
+    ppi(date(2025, 3, 1), province="130000")  # 河北's
+    assert PriceIndex.objects.for_user(personas.sysadmin).count() == 3
     for reader in (
-        personas.sysadmin,
         personas.province_viewer,
         personas.zone_admin,
         personas.statistician,
         personas.park_user,
         personas.outsider,
     ):
+        assert {i.region.code for i in PriceIndex.objects.for_user(reader)} == {"140000"}, reader
         assert PriceIndex.objects.for_user(reader).count() == 2, reader
     for stranger in (personas.reporter, personas.auditor):
         assert not PriceIndex.objects.for_user(stranger).exists(), stranger
 
 
-def test_only_the_provincial_office_and_the_system_administrator_enter_price_indexes(
+def test_the_statistics_office_of_the_province_enters_its_price_indexes(
     world: World, personas: Personas, city_officer: User
 ) -> None:
+    """A zone's statistician enters the indexes of the zone's province (there is no provincial
+    statistician); the provincial office reads them; nobody else writes them."""
     for user in (
+        personas.province_viewer,
         personas.zone_admin,
-        personas.statistician,
         personas.park_user,
         personas.outsider,
         personas.reporter,
@@ -260,13 +293,41 @@ def test_only_the_provincial_office_and_the_system_administrator_enter_price_ind
     ):
         with pytest.raises(PermissionDenied):
             ppi(date(2025, 3, 1), by=user)
-    index = ppi(date(2025, 3, 1), by=personas.province_viewer)
-    price_index_update(by=personas.sysadmin, priceindex=index, data={"value": Decimal("103.9")})
-    for user in (city_officer, personas.statistician):
+    # Without a province named: the zone's own (甲: 山西).
+    index = ppi(date(2025, 3, 1), by=personas.statistician)
+    assert index.region == world.shanxi
+    # Zone 乙's statistician is of 山西 too: the province's office, audited.
+    price_index_update(
+        by=personas.statistician_b, priceindex=index, data={"value": Decimal("103.9")}
+    )
+    hebei = ppi(date(2025, 3, 1), by=personas.sysadmin, province="130000")
+    with pytest.raises(PermissionDenied):
+        price_index_create(
+            by=personas.statistician,
+            data={
+                "region": world.hebei,
+                "period": date(2025, 4, 1),
+                "value": Decimal("101"),
+                "source": "x",
+            },
+        )
+    with pytest.raises(PermissionDenied):
+        # Moving 山西's index to 河北 is writing 河北's.
+        price_index_update(
+            by=personas.statistician,
+            priceindex=index,
+            data={"region": world.hebei, "period": date(2025, 5, 1)},
+        )
+    with pytest.raises(PermissionDenied):
+        price_index_update(by=personas.statistician, priceindex=hebei, data={"value": 1})
+    for user in (city_officer, personas.province_viewer):
         with pytest.raises(PermissionDenied):
             price_index_update(by=user, priceindex=index, data={"value": Decimal("1")})
     index.refresh_from_db()
-    assert index.value == Decimal("103.90")
+    assert (index.value, index.region) == (Decimal("103.90"), world.shanxi)
+    assert LogEntry.objects.get_for_object(index).order_by("timestamp").last().actor == (
+        personas.statistician_b
+    )
 
 
 def test_targets_are_seen_within_the_zone_scope(
@@ -450,33 +511,66 @@ def test_the_price_index_pages_list_enter_and_refuse(
 ) -> None:
     ppi(date(2025, 2, 1))
     ppi(date(2025, 3, 1), "30", "98.60")
+    hebei = ppi(date(2025, 3, 1), province="130000")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     page = client.get(PRICE_INDEXES)
     assert "Price indexes" in page.content.decode()
+    # 山西's only: 河北's are not the zone's.
     assert table_rows(page) == [
-        ["2025-03", "30 非金属矿物制品业", "98.60", "省统计局"],
-        ["2025-02", "All industry", "104.30", "省统计局"],
+        ["山西省", "2025-03", "30 非金属矿物制品业", "98.60", "省统计局"],
+        ["山西省", "2025-02", "All industry", "104.30", "省统计局"],
     ]
-    assert column(client.get(PRICE_INDEXES, {"division": "total"}), 0) == ["2025-02"]
-    assert column(client.get(PRICE_INDEXES, {"period_from": "2025-03"}), 0) == ["2025-03"]
+    assert column(client.get(PRICE_INDEXES, {"division": "total"}), 1) == ["2025-02"]
+    assert column(client.get(PRICE_INDEXES, {"period_from": "2025-03"}), 1) == ["2025-03"]
     assert page.context["create_url"] is None
     assert client.get(reverse("indicators:priceindex-create")).status_code == 403
 
-    client.force_login(personas.province_viewer)
+    client.force_login(personas.statistician)
     new = reverse("indicators:priceindex-create")
-    assert client.get(new).status_code == 200
+    form = client.get(new)
+    assert form.status_code == 200
+    # The province offered is the zone's own, chosen for them.
+    assert list(form.context["form"].fields["region"].queryset) == [world.shanxi]
+    assert form.context["form"].initial["region"] == world.shanxi.pk
     response = client.post(
-        new, {"period": "2025-04", "division": "", "value": "103.10", "source": "国家统计局"}
+        new,
+        {
+            "region": world.shanxi.pk,
+            "period": "2025-04",
+            "division": "",
+            "value": "103.10",
+            "source": "国家统计局",
+        },
     )
     created = PriceIndex.objects.get(period=date(2025, 4, 1))
     assert response.status_code == 302 and created.division == ""
     edit = reverse("indicators:priceindex-edit", args=[created.pk])
     assert 'value="2025-04"' in client.get(edit).content.decode()
-    duplicate = client.post(new, {"period": "2025-04", "division": "", "value": "1", "source": "x"})
+    duplicate = client.post(
+        new,
+        {
+            "region": world.shanxi.pk,
+            "period": "2025-04",
+            "division": "",
+            "value": "1",
+            "source": "x",
+        },
+    )
     assert "This index is already entered for the month." in duplicate.content.decode()
     detail = client.get(created.get_absolute_url())
-    assert [f.text for f in detail.context["fields"]][:3] == ["2025-04", "All industry", "103.10"]
+    assert [f.text for f in detail.context["fields"]][:4] == [
+        "山西省",
+        "2025-04",
+        "All industry",
+        "103.10",
+    ]
+    assert detail.context["edit_url"] == edit
+    # 河北's is not theirs to read.
+    assert client.get(hebei.get_absolute_url()).status_code == 404
+    client.force_login(personas.sysadmin)
+    # The platform's administrator reads 河北's and may change it.
+    assert client.get(hebei.get_absolute_url()).context["edit_url"]
 
     client.force_login(personas.reporter)
     assert table_rows(client.get(PRICE_INDEXES)) == []
@@ -492,8 +586,13 @@ def test_the_price_index_list_is_in_chinese_by_default(
     body = page.content.decode()
     assert '<html lang="zh-hans">' in body
     headers = [str(h["label"]) for h in page.context["header"]]
-    assert (headers[0], headers[1], headers[3]) == ("月份", "行业大类", "数据来源")
-    assert table_rows(page)[0][3] == "省统计局"
+    assert (headers[0], headers[1], headers[2], headers[4]) == (
+        "省份",
+        "月份",
+        "行业大类",
+        "数据来源",
+    )
+    assert table_rows(page)[0][4] == "省统计局"
 
 
 @pytest.mark.parametrize(
@@ -592,18 +691,26 @@ def test_the_price_index_api_reads_for_office_users_and_writes_for_the_province(
     url = "/api/price-indexes/"
     ppi(date(2025, 2, 1))
     body = {"period": "2025-03", "division": "30", "value": "98.60", "source": "省统计局"}
-    for user in (personas.statistician, personas.zone_admin, personas.park_user):
+    for user in (personas.province_viewer, personas.zone_admin, personas.park_user):
         assert token_client(user).post(url, body, format="json").status_code == 403
-    response = token_client(personas.province_viewer).post(url, body, format="json")
+    refused = token_client(personas.statistician).post(
+        url, {**body, "province": "130000"}, format="json"
+    )
+    assert refused.status_code == 403
+    response = token_client(personas.statistician).post(url, body, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["period"] == "2025-03"
+    assert (response.json()["province"], response.json()["province_name"]) == ("140000", "山西省")
     assert PriceIndex.objects.get(division="30").period == date(2025, 3, 1)
+    hebei = token_client(personas.sysadmin).post(url, {**body, "province": "130000"}, format="json")
+    assert hebei.status_code == 201, hebei.content
+    assert api_names(personas.sysadmin, url, "province", province="130000") == ["130000"]
     assert api_names(personas.park_user, url, "period") == ["2025-02", "2025-03"]
     assert api_names(personas.outsider, url, "division", division="total") == [""]
     assert api_names(personas.reporter, url, "period") == []
     assert api_names(personas.auditor, url, "period") == []
     wrong = token_client(personas.sysadmin).post(
-        url, {**body, "division": "52", "period": "2025-04"}, format="json"
+        url, {**body, "province": "140000", "division": "52", "period": "2025-04"}, format="json"
     )
     assert wrong.status_code == 400 and "division" in wrong.json()
 
@@ -611,7 +718,7 @@ def test_the_price_index_api_reads_for_office_users_and_writes_for_the_province(
 def test_both_are_in_the_openapi_schema(personas: Personas) -> None:
     client = token_client(personas.zone_admin)
     schema = client.get("/api/schema/", {"format": "json"}).json()
-    for url in ("/api/targets/", "/api/price-indexes/"):
+    for url in ("/api/targets/", "/api/price-indexes/", "/api/value-added-rates/"):
         assert schema["paths"][url]["get"]["tags"] == ["statistics"]
         assert set(schema["paths"][f"{url}{{id}}/"]) == {"get", "put", "patch"}
     assert "plan" in schema["components"]["schemas"]["TargetKindEnum"]["enum"]

@@ -23,8 +23,9 @@ from kaifaqu.indicators.services.rollups import (
     rollup_after_change,
     rollup_disclosure,
     rollup_rebuild,
+    rollup_zones,
 )
-from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted
+from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted, unchanged_prices
 from kaifaqu.returns.imports import returns_import
 from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
 from kaifaqu.returns.services import return_accept
@@ -202,12 +203,14 @@ def test_a_rebuild_that_changes_nothing_writes_nothing(accepted: None) -> None:
 
 
 def test_a_price_index_deflates_value_added_from_its_month_on(
-    accepted: None, personas: Personas
+    accepted: None, personas: Personas, world: World
 ) -> None:
+    unchanged_prices(world)  # January and February at 100
     rollup_rebuild()
     price_index_create(
         by=personas.sysadmin,
         data={
+            "region": world.shanxi,
             "period": date(2025, 3, 1),
             "division": "",
             "value": Decimal("110"),
@@ -219,9 +222,45 @@ def test_a_price_index_deflates_value_added_from_its_month_on(
     # 1,881,000 yuan a month. March ÷ 1.10 firm by firm: 285,000 + 570,000 + 855,000 = 1,710,000.
     march = cells_of(month=Month(2025, 3)).filter(province)
     assert march.select("ytd_value", "ytd_comparable").row(0) == (5_643_000, 5_472_000)
-    # February, before the index, is not deflated.
+    # February, at 100, is as it was.
     february = cells_of(month=Month(2025, 2)).filter(province)
     assert february.select("ytd_value", "ytd_comparable").row(0) == (3_762_000, 3_762_000)
+
+
+def test_cells_above_zones_have_no_comparable_value_where_a_zone_has_no_index(
+    accepted: None, world: World
+) -> None:
+    """丙一 (河北, division 30) joins the roster with the firms of 山西, whose indexes alone are
+    entered: 河北's province cell and the division's (both provinces) have none."""
+    unchanged_prices(world, (1, 2, 3))
+    RosterEntry.objects.create(enterprise=world.ent_c, year=2025, category=StatCategory.INDUSTRY)
+    Return.objects.bulk_create(
+        Return(
+            enterprise=world.ent_c,
+            period=date(year, number, 1),
+            status=ReturnStatus.ACCEPTED,
+            gross_output=Decimal("100"),
+        )
+        for year in (2024, 2025)
+        for number in (1, 2, 3)
+    )
+    rollup_rebuild()
+    march = Month(2025, 3)
+    value_added = pl.col("indicator") == "value_added"
+
+    def comparable(kind: str, key: str) -> object:
+        cells = cells_of(month=march).filter(
+            value_added & (pl.col("slice_kind") == kind) & (pl.col("slice_key") == key)
+        )
+        return cells["ytd_comparable"].item()
+
+    assert comparable("province", "14") == 5_643_000  # at 100: as at current prices
+    assert comparable("province", "13") is None
+    assert comparable("division", "30") is None
+    # The incremental path sums the zone cells to the same (a zone without an index counts).
+    rollup_zones(zone_ids=[world.zone_a.pk], years=[2025])
+    assert stored(march).equals(computed(march))
+    assert comparable("division", "30") is None
 
 
 def test_category_cells_are_stored_decided_and_kept_up_to_date(

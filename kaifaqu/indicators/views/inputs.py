@@ -1,4 +1,5 @@
-"""Registry pages of what indicators are measured against: price indexes (PPI) and zone targets.
+"""Registry pages of what indicators are measured against: price indexes (PPI) and zone targets
+(value-added rates: views/rates.py).
 
 Each gets the six registry pages (list with filters and export, new, details, edit, history) by
 declaration; the filters are the API's.
@@ -11,6 +12,7 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.accounts.models import User
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.tables import attr, decimal_text, verbose_label
 from kaifaqu.indicators.api.inputs import PriceIndexFilter, TargetFilter
@@ -23,6 +25,8 @@ from kaifaqu.indicators.services import (
     target_create,
     target_update,
 )
+from kaifaqu.indicators.services.inputs import PRICE_INDEX_WRITE
+from kaifaqu.indicators.services.provinces import may_write_province
 
 # Price indexes
 
@@ -35,6 +39,12 @@ def _division_text(index: PriceIndex) -> str:
 
 
 PRICE_INDEX_COLUMNS = [
+    Column(
+        "region",
+        verbose_label(PriceIndex, "region"),
+        attr("region.name"),
+        sort="region__code",
+    ),
     Column(
         "period",
         verbose_label(PriceIndex, "period"),
@@ -55,11 +65,21 @@ PRICE_INDEX_EXPORT_COLUMNS = [
 class PriceIndexDetailView(RegistryDetailView):
     template_name = "core/detail.html"
 
+    def edit_url(self, obj: PriceIndex) -> str | None:
+        # Another province's index (the system administrator reads them all): no button.
+        user = self.request.user
+        if not isinstance(user, User) or not may_write_province(
+            user, PRICE_INDEX_WRITE, obj.region
+        ):
+            return None
+        return super().edit_url(obj)
+
     def get_context_data(self, obj: PriceIndex) -> dict[str, Any]:
         return {
             "fields": [
-                DetailField(label=str(PRICE_INDEX_COLUMNS[0].label), text=f"{obj.period:%Y-%m}"),
-                DetailField(label=str(PRICE_INDEX_COLUMNS[1].label), text=_division_text(obj)),
+                DetailField(label=str(PRICE_INDEX_COLUMNS[0].label), text=obj.region.name),
+                DetailField(label=str(PRICE_INDEX_COLUMNS[1].label), text=f"{obj.period:%Y-%m}"),
+                DetailField(label=str(PRICE_INDEX_COLUMNS[2].label), text=_division_text(obj)),
                 *describe(obj, ["value", "source", "note"]),
             ]
         }
@@ -75,6 +95,7 @@ PRICE_INDEXES = Registry(
     create=price_index_create,
     update=price_index_update,
     detail_view=PriceIndexDetailView,
+    create_links=[("indicators:price-index-import", gettext_lazy("Import"))],
 )
 
 

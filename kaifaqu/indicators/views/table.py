@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -62,6 +63,10 @@ def number_text(value: Decimal | int | None, places: int = 2) -> str:
     return decimal_text(value, places)
 
 
+# Where value added at comparable prices is not available (catalogue: value_added's method).
+NO_PRICE_INDEX = gettext_lazy("no price index: comparable-price growth not available")
+
+
 def growth_text(value: Decimal | None) -> str:
     return decimal_text(value, 1)
 
@@ -87,7 +92,9 @@ def row_texts(row: IndicatorRow) -> RowTexts:
         month_growth=growth_text(row.month_growth),
         ytd_value=number_text(row.ytd_value, places),
         ytd_growth=growth_text(row.ytd_growth),
-        comparable_growth=growth_text(row.ytd_comparable_growth),
+        comparable_growth=(
+            str(NO_PRICE_INDEX) if row.no_price_index else growth_text(row.ytd_comparable_growth)
+        ),
         enterprises=number_text(row.enterprises),
     )
 
@@ -213,7 +220,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
                 row.ytd_value,
                 row.ytd_base,
                 row.ytd_growth,
-                row.ytd_comparable_growth,
+                str(NO_PRICE_INDEX) if row.no_price_index else row.ytd_comparable_growth,
                 row.enterprises,
                 row.estimated or None,
             ]

@@ -7,9 +7,28 @@ from django.db import migrations, models
 
 
 def load_rates(apps, schema_editor):
-    from kaifaqu.indicators.rates import load_value_added_rates
+    # Frozen here (it used to call kaifaqu.indicators.rates, whose model has since gained a
+    # province and a source): the shipped table's national rows, as the model was then.
+    import csv
+    from decimal import Decimal
+    from pathlib import Path
 
-    load_value_added_rates(apps)
+    import kaifaqu.indicators
+
+    table = Path(kaifaqu.indicators.__file__).resolve().parent / "data" / "value_added_rates.csv"
+    model = apps.get_model("statistics", "ValueAddedRate")
+    existing = set(model.objects.values_list("division_id", "year"))
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if (row["division"], int(row["year"])) not in existing]
+    model.objects.bulk_create(
+        model(
+            division_id=row["division"],
+            year=int(row["year"]),
+            rate=Decimal(row["rate"]),
+            note=row["note"],
+        )
+        for row in rows
+    )
 
 
 class Migration(migrations.Migration):

@@ -73,14 +73,26 @@ class ZoneCell:
     def growth_pct(self) -> Decimal | None:
         """1–N月 growth on the same enterprises (同口径); value added at comparable prices.
 
-        None when no enterprise has a figure: a sum of nothing is not a fall of 100 %.
+        None when no enterprise has a figure: a sum of nothing is not a fall of 100 %; and for
+        value added without a price index (`no_price_index`): growth at current prices would
+        pass for real growth.
         """
         if self.enterprises == 0:
             return None
         current = self.ytd_value
-        if BY_CODE[self.indicator].kind == VALUE_ADDED and self.ytd_comparable is not None:
+        if BY_CODE[self.indicator].kind == VALUE_ADDED:
             current = self.ytd_comparable
         return growth_pct(current, self.ytd_base)
+
+    @property
+    def no_price_index(self) -> bool:
+        """Value added whose growth at comparable prices is not available: an enterprise of the
+        zone has no price index of its province for a month."""
+        return (
+            BY_CODE[self.indicator].kind == VALUE_ADDED
+            and self.ytd_value is not None
+            and self.ytd_comparable is None
+        )
 
     @property
     def own_value(self) -> int | None:
