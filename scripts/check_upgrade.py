@@ -9,7 +9,10 @@ into a new database (a temporary SQLite file, or a new PostgreSQL database named
 - every table the earlier main had still has the same rows (nothing lost, nothing added);
 - the models that moved between apps read those rows through this tree's ORM;
 - their content types kept their ids, so audit-log entries still point at them;
-- loading the demo again adds nothing.
+- loading the demo with this tree keeps every row but what it replaces on purpose (the demo now
+  lives up to the day it is loaded, so it adds the months and project history since the earlier
+  main's data, and replaces the entered 固定资产投资 of 2024 by the investment database's), and
+  loading it once more adds nothing.
 Exit status 0 when all of this holds.
 """
 
@@ -180,6 +183,8 @@ def check(old_tree: Path, url: str) -> int:
     after = python(ROOT, new_env, COUNT_ROWS)
     moved = python(ROOT, new_env, CHECK_MOVED)
     kfq(ROOT, new_env, "demo", "--no-migrate")
+    extended = python(ROOT, new_env, COUNT_ROWS)
+    kfq(ROOT, new_env, "demo", "--no-migrate")
     again = python(ROOT, new_env, COUNT_ROWS)
 
     problems = []
@@ -203,10 +208,18 @@ def check(old_tree: Path, url: str) -> int:
             problems.append(f"audit-log entries of statistics.{model} no longer point at it")
     if sum(old_types["log_entries"].values()) == 0:
         problems.append("the demo wrote no audit-log entries: nothing was checked")
+    ignored = {"django_session", "axes_accesslog"}
     for table, rows in after.items():
-        if table not in {"django_session", "axes_accesslog"} and again.get(table) != rows:
+        if table in ignored or table in REPLACED_BY_THE_LIVING_DEMO:
+            continue
+        if extended.get(table, 0) < rows:
             problems.append(
-                f"{table}: loading the demo again changed {rows} rows to {again[table]}"
+                f"{table}: loading the demo with this tree lost rows: {rows} → {extended[table]}"
+            )
+    for table, rows in extended.items():
+        if table not in ignored and again.get(table) != rows:
+            problems.append(
+                f"{table}: loading the demo once more changed {rows} rows to {again[table]}"
             )
 
     checked = sum(rows for table, rows in before.items() if table.startswith("statistics_"))
@@ -219,6 +232,11 @@ def check(old_tree: Path, url: str) -> int:
         f"and {sum(old_types['log_entries'].values())} audit-log entries carried over"
     )
     return 0
+
+
+# The entered 固定资产投资 of 2024, which the living demo computes from the investment database
+# instead (demo/fai.py deletes it, audited).
+REPLACED_BY_THE_LIVING_DEMO = {"statistics_reportedfigure"}
 
 
 if __name__ == "__main__":
