@@ -26,6 +26,7 @@ from kaifaqu.indicators.models import SliceKind
 from kaifaqu.indicators.selectors import (
     IndicatorRow,
     IndicatorTable,
+    SliceMonth,
     default_slice,
     reader_latest_month,
     resolve_slice,
@@ -133,6 +134,29 @@ class IndicatorRowSerializer(serializers.Serializer[IndicatorRow]):
         return "points" if row.indicator.kind == RATIO else "percent"
 
 
+class PublicationStateSerializer(serializers.Serializer[SliceMonth]):
+    published = serializers.BooleanField(
+        help_text=_("Every zone with figures in the slice has published the month.")
+    )
+    in_revision = serializers.BooleanField(
+        help_text=_("A zone of the slice reopened the month, or an earlier one, for a revision.")
+    )
+    zones = serializers.IntegerField()
+    zones_published = serializers.IntegerField()
+    firms_expected = serializers.IntegerField(source="progress.expected", default=None)
+    firms_reported = serializers.IntegerField(source="progress.reached", default=None)
+    firms_accepted = serializers.IntegerField(source="progress.accepted", default=None)
+    firms_estimated = serializers.IntegerField(source="progress.estimated", default=None)
+    firms_not_reported = serializers.IntegerField(source="progress.not_reported", default=None)
+    response_rate = serializers.DecimalField(
+        source="progress.response_rate",
+        max_digits=5,
+        decimal_places=1,
+        default=None,
+        help_text=_("报送率, per cent: firms whose return reached the office ÷ firms that report."),
+    )
+
+
 class IndicatorTableSerializer(serializers.Serializer[IndicatorTable]):
     month = MonthField(source="month.first_day")
     period_label = serializers.CharField(help_text=_("The cumulative months, e.g. 1–3月."))
@@ -146,6 +170,17 @@ class IndicatorTableSerializer(serializers.Serializer[IndicatorTable]):
         help_text=_("Whether disclosure control applies to you (outside the statistics office).")
     )
     disclosure_rule = serializers.SerializerMethodField()
+    publication = PublicationStateSerializer(
+        source="state",
+        allow_null=True,
+        help_text=_(
+            "The month's publication for this slice and its response rate. Outside the "
+            "statistics office the figures of a month not published are withheld (null)."
+        ),
+    )
+    withheld = serializers.BooleanField(
+        help_text=_("Whether the month's figures are withheld from you: not published yet.")
+    )
     rows = IndicatorRowSerializer(many=True)
 
     def get_disclosure_rule(self, table: IndicatorTable) -> str:

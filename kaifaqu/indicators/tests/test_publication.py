@@ -148,8 +148,20 @@ def test_the_api_withholds_the_month_as_the_page_does(
         "/api/indicator-table/", {"month": "2025-03", "slice": f"zone:{world.zone_a.pk}"}
     )
     assert body.status_code == 200
-    rows = {row["code"]: row for row in body.json()["rows"]}
+    data = body.json()
+    rows = {row["code"]: row for row in data["rows"]}
     assert rows["gross_output"]["ytd_value"] is None
+    assert data["withheld"] is True
+    assert data["publication"]["published"] is False
+    assert data["publication"]["in_revision"] is True
+    # Zone 甲's eight roster firms of 2025 less 甲八 (off the roster): 7 report, 7 accepted.
+    assert (data["publication"]["firms_expected"], data["publication"]["firms_accepted"]) == (7, 7)
+    assert data["publication"]["response_rate"] == "100.0"
+    # Without a month, the API answers with the latest published one.
+    latest = token_client(personas.zone_admin).get(
+        "/api/indicator-table/", {"slice": f"zone:{world.zone_a.pk}"}
+    )
+    assert latest.json()["month"] == "2025-02" and latest.json()["withheld"] is False
 
 
 def test_targets_warnings_and_rankings_read_only_published_months_outside_the_office(
