@@ -30,12 +30,12 @@ $(VENV)/.installed-dev: $(DEV_LOCK) $(VENV)/.installed
 
 ## run: install, migrate the embedded SQLite database, load the demo zone and serve it
 run: $(VENV)/.installed
-	$(VENV)/bin/kfq demo
+	DJANGO_SETTINGS_MODULE=kaifaqu.config.settings.local $(VENV)/bin/kfq demo
 	@echo ""
 	@echo "  Kaifaqu is serving at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login: demo / kaifaqu-demo   (personas: see README.md)"
 	@echo ""
-	$(VENV)/bin/kfq serve --port $(PORT)
+	DJANGO_SETTINGS_MODULE=kaifaqu.config.settings.local $(VENV)/bin/kfq serve --port $(PORT)
 
 ## test: install what the tests need and run the whole suite on SQLite and, if reachable, PostgreSQL
 test: $(VENV)/.installed-dev system-packages

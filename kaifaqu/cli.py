@@ -17,7 +17,9 @@ import click
 
 
 def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaifaqu.config.settings.local")
+    # Production settings unless told otherwise: `make run` and the tests choose theirs; a
+    # server started by hand never runs with DEBUG and a published secret key by accident.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaifaqu.config.settings.production")
     import django
 
     django.setup()
@@ -35,15 +37,33 @@ def main() -> None:
 @click.option("--enterprises", default=200_000, show_default=True, help="With --province.")
 @click.option("--months", default=60, show_default=True, help="With --province: up to 2024-12.")
 @click.option("--seed", default=2025, show_default=True, help="With --province.")
+@click.option(
+    "--allow-production",
+    is_flag=True,
+    help="Load the demo even under production settings (its accounts have published passwords).",
+)
 def demo(
-    no_migrate: bool, province: bool, zones: int, enterprises: int, months: int, seed: int
+    no_migrate: bool,
+    province: bool,
+    zones: int,
+    enterprises: int,
+    months: int,
+    seed: int,
+    allow_production: bool,
 ) -> None:
     """Load the demo zone (朔州经济开发区) and its personas; running it again changes nothing.
 
     With --province, build the synthetic province for scale tests instead (once).
     """
     _setup_django()
+    from django.conf import settings
     from django.core.management import call_command
+
+    if not settings.KFQ_DEMO_ALLOWED and not allow_production:
+        raise click.ClickException(
+            "these are production settings: the demo creates accounts whose passwords are "
+            "published. Use the embedded setup (make run), or pass --allow-production."
+        )
 
     from kaifaqu.demo.province import describe, generate_province
     from kaifaqu.demo.services import demo_load
@@ -199,7 +219,7 @@ def stop_worker(worker: subprocess.Popen[bytes], *, grace: float = 30) -> None:
 @click.option(
     "--reload/--no-reload",
     default=None,
-    help="Restart on code changes (default: when DEBUG is on, as in `make run`).",
+    help="Restart on code changes (default: when DEBUG is on, DJANGO_DEBUG=1).",
 )
 def worker(interval: float, batch: bool, reload: bool | None) -> None:
     """Run the background tasks (roll-ups after accepted returns, …): django-tasks' database

@@ -237,3 +237,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("KFQ_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Whether `kfq demo` may create its personas (published passwords): the embedded setup and the
+# tests only; production refuses unless told explicitly (`kfq demo --allow-production`).
+KFQ_DEMO_ALLOWED = False

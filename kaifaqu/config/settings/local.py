@@ -5,8 +5,10 @@ import os
 from .base import *  # noqa: F403
 from .base import env_bool
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for (DJANGO_DEBUG=1): a debug 404 prints the URL map to anyone.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "kaifaqu-local-development-only-not-secret")
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+KFQ_DEMO_ALLOWED = True

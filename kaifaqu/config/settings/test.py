@@ -15,3 +15,4 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run where they are enqueued, so a test sees a roll-up's result at once; tests of the
 # background path switch to the database backend themselves (indicators/tests/test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+KFQ_DEMO_ALLOWED = True
