@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
@@ -35,6 +36,14 @@ ENTERPRISE_FIELDS = (
     "description",
     "is_illustrative",
 )
+# A firm's zone is changed by the office above the zones (see the policy): a zone's staff can
+# neither send a firm out of their zone nor take one in.
+ENTERPRISE_MOVES = {
+    "zone": (
+        "enterprises.enterprise.move",
+        gettext_lazy("Only the system administrator can move an enterprise to another zone."),
+    )
+}
 
 
 def enterprise_create(*, by: User | None, data: dict[str, Any]) -> Enterprise:
@@ -45,7 +54,9 @@ def enterprise_create(*, by: User | None, data: dict[str, Any]) -> Enterprise:
 def enterprise_update(
     *, by: User | None, enterprise: Enterprise, data: dict[str, Any]
 ) -> Enterprise:
-    return model_update(instance=enterprise, fields=ENTERPRISE_FIELDS, data=data, by=by)[0]
+    return model_update(
+        instance=enterprise, fields=ENTERPRISE_FIELDS, data=data, by=by, moves=ENTERPRISE_MOVES
+    )[0]
 
 
 def roster_entry_add(

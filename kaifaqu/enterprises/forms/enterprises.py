@@ -1,6 +1,6 @@
 """Enterprise form and the industry picker (GB/T 4754-2017 classes, searched by code or name)."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -90,6 +90,7 @@ class IndustryField(forms.Field):
 
 
 class EnterpriseForm(ScopedModelForm):
+    moves: ClassVar[dict[str, str]] = {"zone": "enterprises.enterprise.move"}
     # Wider than 18 so that a code typed with spaces or hyphens reaches the check below.
     uscc = forms.CharField(
         label=verbose_label(Enterprise, "uscc"),
