@@ -46,14 +46,43 @@ ENTERPRISE_MOVES = {
 }
 
 
+def uscc_taken(*, user: User, code: str, exclude_pk: int | None = None) -> str | None:
+    """Why the code cannot be given to an enterprise, or None if it is free.
+
+    A duplicate the user can see is named; one outside their scope is not even admitted to, so
+    that the answer is the same whether the code is another zone's firm's or refused otherwise
+    (statistical secrecy: a statistician must not learn which firms exist in other zones)."""
+    others = Enterprise.objects.filter(uscc=code)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if not others.exists():
+        return None
+    seen = Enterprise.objects.for_user(user).filter(pk__in=others.values("pk")).first()
+    if seen is not None:
+        return _("An enterprise with this unified social credit code exists: %(name)s.") % {
+            "name": seen.name
+        }
+    return _("This code cannot be used.")
+
+
+def _ensure_uscc_free(by: User | None, data: dict[str, Any], exclude_pk: int | None) -> None:
+    if by is None or not data.get("uscc"):
+        return
+    message = uscc_taken(user=by, code=data["uscc"], exclude_pk=exclude_pk)
+    if message is not None:
+        raise ValidationError({"uscc": message})
+
+
 def enterprise_create(*, by: User | None, data: dict[str, Any]) -> Enterprise:
     fields = {key: value for key, value in data.items() if key in ENTERPRISE_FIELDS}
+    _ensure_uscc_free(by, fields, None)
     return model_create(model=Enterprise, data=fields, by=by)
 
 
 def enterprise_update(
     *, by: User | None, enterprise: Enterprise, data: dict[str, Any]
 ) -> Enterprise:
+    _ensure_uscc_free(by, data, enterprise.pk)
     return model_update(
         instance=enterprise, fields=ENTERPRISE_FIELDS, data=data, by=by, moves=ENTERPRISE_MOVES
     )[0]

@@ -15,7 +15,7 @@ from kaifaqu.core.validators import uscc_message
 from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.selectors import industry_by_code
-from kaifaqu.enterprises.services import ENTERPRISE_FIELDS
+from kaifaqu.enterprises.services import ENTERPRISE_FIELDS, uscc_taken
 
 QUERY_SUFFIX = "_query"
 
@@ -112,6 +112,15 @@ class EnterpriseForm(ScopedModelForm):
 
     def clean_uscc(self) -> str:
         try:
-            return uscc.validate(self.cleaned_data["uscc"])
+            code = uscc.validate(self.cleaned_data["uscc"])
         except uscc.UsccError as error:
             raise ValidationError(uscc_message(error), code="uscc") from None
+        # Scoped: a code of a firm the user cannot see is refused without saying it exists.
+        taken = uscc_taken(user=self.user, code=code, exclude_pk=self.instance.pk)  # type: ignore[arg-type]
+        if taken is not None:
+            raise ValidationError(taken, code="unique")
+        return code
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's own uniqueness message would tell another zone's firm exists.
+        return {*super()._get_validation_exclusions(), "uscc"}  # type: ignore[misc]
