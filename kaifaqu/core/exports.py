@@ -20,7 +20,6 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -44,7 +43,8 @@ def neutralised(value: Any) -> Any:
     numbers, dates, booleans and empty cells are left alone; other objects become their text."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime | time):
         return value
-    text = str(value) if isinstance(value, Promise) or not isinstance(value, str) else value
+    # Lazy translations and model instances are not str: their text is what is written.
+    text = value if isinstance(value, str) else str(value)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
@@ -65,8 +65,7 @@ class Style:
 
 
 class ExportSheet:
-    def __init__(self, workbook: ExportWorkbook, sheet: Any) -> None:
-        self._workbook = workbook
+    def __init__(self, sheet: Any) -> None:
         self._sheet = sheet
 
     def append(self, values: Iterable[Any], style: Style | None = None) -> None:
@@ -105,7 +104,7 @@ class ExportWorkbook:
         self._workbook = Workbook(write_only=True)
 
     def sheet(self, title: str) -> ExportSheet:
-        return ExportSheet(self, self._workbook.create_sheet(title=sheet_title(title)))
+        return ExportSheet(self._workbook.create_sheet(title=sheet_title(title)))
 
     def content(self) -> bytes:
         buffer = BytesIO()

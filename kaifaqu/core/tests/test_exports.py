@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from kaifaqu.core.exports import (
     BOLD,
+    WRAP_TOP,
     ExportWorkbook,
     Style,
     neutralised,
@@ -80,7 +81,8 @@ def test_the_workbook_holds_strings_not_formulas_and_numbers_as_numbers() -> Non
     workbook = ExportWorkbook()
     sheet = workbook.sheet("名单[1]:*?/\\" + "x" * 40)
     sheet.widths({"A": 30})
-    sheet.append(["名称", "金额"], Style(font=BOLD))
+    sheet.freeze("A2")
+    sheet.append(["名称", "金额"], Style(font=BOLD, alignment=WRAP_TOP))
     money = Style(number_formats=(None, "#,##0.00"))
     for text in HOSTILE:
         sheet.append([text, Decimal("-3.50")], money)
@@ -90,6 +92,10 @@ def test_the_workbook_holds_strings_not_formulas_and_numbers_as_numbers() -> Non
     assert read.title == "名单1" + "x" * 28
     rows = list(read.iter_rows())
     assert rows[0][0].font.bold
+    assert rows[0][0].alignment.wrap_text
+    assert not rows[1][0].alignment.wrap_text
+    assert read.freeze_panes == "A2"
+    assert read.column_dimensions["A"].width == 30
     for row, text in zip(rows[1:], HOSTILE, strict=False):
         name, amount = row
         assert name.data_type == "s"
