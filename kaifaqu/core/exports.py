@@ -43,8 +43,8 @@ def neutralised(value: Any) -> Any:
     numbers, dates, booleans and empty cells are left alone; other objects become their text."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime | time):
         return value
-    # Lazy translations and model instances are not str: their text is what is written.
-    text = value if isinstance(value, str) else str(value)
+    # Lazy translations and model instances are written as their text; str() of text is itself.
+    text = str(value)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
