@@ -1,6 +1,6 @@
 """What every form of the pages shares: Tabler classes on widgets and service errors on fields."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.permissions import ScopedUser
+from kaifaqu.core.permissions import ScopedUser, user_may
 
 ANY_LABEL = _("All")
 
@@ -117,12 +117,25 @@ class StyledModelForm(forms.ModelForm[Any]):
 
 
 class ScopedModelForm(StyledModelForm):
-    """Every choice of a scoped record (zone, park, enterprise) lists only what the user can see."""
+    """Every choice of a scoped record (zone, park, enterprise) lists only what the user can see.
+
+    `moves` names the fields that move an existing record across scopes, with the action of the
+    permission table that may change them: for everyone else the field is shown but disabled (a
+    disabled field keeps its value whatever is posted), as the service would refuse the change."""
+
+    moves: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         new = not self.is_bound and not self.instance.pk
+        if self.instance.pk:
+            for name, action in self.moves.items():
+                if name in self.fields and not user_may(user, action):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Only the system administrator can change this."
+                    )
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if not hasattr(queryset, "for_user"):

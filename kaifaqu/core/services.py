@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.audit import acting_as
-from kaifaqu.core.permissions import ScopedUser, can_create, ensure_can_write
+from kaifaqu.core.permissions import ScopedUser, can_create, ensure_can_write, user_may
 
 M = TypeVar("M", bound=models.Model)
 
@@ -40,18 +41,33 @@ def model_create(*, model: type[M], data: Mapping[str, Any], by: ScopedUser | No
 
 @transaction.atomic
 def model_update(
-    *, instance: M, fields: Iterable[str], data: Mapping[str, Any], by: ScopedUser | None
+    *,
+    instance: M,
+    fields: Iterable[str],
+    data: Mapping[str, Any],
+    by: ScopedUser | None,
+    moves: Mapping[str, tuple[str, str | Promise]] | None = None,
 ) -> tuple[M, bool]:
-    """Set the given fields from data, validate, and save only what changed, in scope before and after."""
+    """Set the given fields from data, validate, and save only what changed, in scope before and after.
+
+    `moves` names the fields that carry a record across scopes (a zone's region, a park's zone,
+    an enterprise's zone) with the action of the permission table that may change them and the
+    message of a refusal: writing the record is not enough to move it, since a move takes it out
+    of one office's sight and into another's."""
     if by is not None:
         ensure_can_write(by, instance)
-    changed = []
-    for field in fields:
-        if field in data and getattr(instance, field) != data[field]:
-            setattr(instance, field, data[field])
-            changed.append(field)
+    changed = [
+        field for field in fields if field in data and getattr(instance, field) != data[field]
+    ]
     if not changed:
         return instance, False
+    if by is not None:
+        for field, (action, message) in (moves or {}).items():
+            # Refused before the instance is touched: the caller's copy keeps the stored value.
+            if field in changed and not user_may(by, action):
+                raise PermissionDenied(str(message))
+    for field in changed:
+        setattr(instance, field, data[field])
     instance.full_clean()
     update_fields = [*changed]
     if any(f.name == "updated_at" for f in instance._meta.concrete_fields):

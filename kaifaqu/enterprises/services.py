@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import acting_as
@@ -35,17 +36,56 @@ ENTERPRISE_FIELDS = (
     "description",
     "is_illustrative",
 )
+# A firm's zone is changed by the office above the zones (see the policy): a zone's staff can
+# neither send a firm out of their zone nor take one in.
+ENTERPRISE_MOVES = {
+    "zone": (
+        "enterprises.enterprise.move",
+        gettext_lazy("Only the system administrator can move an enterprise to another zone."),
+    )
+}
+
+
+def uscc_taken(*, user: User, code: str, exclude_pk: int | None = None) -> str | None:
+    """Why the code cannot be given to an enterprise, or None if it is free.
+
+    A duplicate the user can see is named; one outside their scope is not even admitted to, so
+    that the answer is the same whether the code is another zone's firm's or refused otherwise
+    (statistical secrecy: a statistician must not learn which firms exist in other zones)."""
+    others = Enterprise.objects.filter(uscc=code)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if not others.exists():
+        return None
+    seen = Enterprise.objects.for_user(user).filter(pk__in=others.values("pk")).first()
+    if seen is not None:
+        return _("An enterprise with this unified social credit code exists: %(name)s.") % {
+            "name": seen.name
+        }
+    return _("This code cannot be used.")
+
+
+def _ensure_uscc_free(by: User | None, data: dict[str, Any], exclude_pk: int | None) -> None:
+    if by is None or not data.get("uscc"):
+        return
+    message = uscc_taken(user=by, code=data["uscc"], exclude_pk=exclude_pk)
+    if message is not None:
+        raise ValidationError({"uscc": message})
 
 
 def enterprise_create(*, by: User | None, data: dict[str, Any]) -> Enterprise:
     fields = {key: value for key, value in data.items() if key in ENTERPRISE_FIELDS}
+    _ensure_uscc_free(by, fields, None)
     return model_create(model=Enterprise, data=fields, by=by)
 
 
 def enterprise_update(
     *, by: User | None, enterprise: Enterprise, data: dict[str, Any]
 ) -> Enterprise:
-    return model_update(instance=enterprise, fields=ENTERPRISE_FIELDS, data=data, by=by)[0]
+    _ensure_uscc_free(by, data, enterprise.pk)
+    return model_update(
+        instance=enterprise, fields=ENTERPRISE_FIELDS, data=data, by=by, moves=ENTERPRISE_MOVES
+    )[0]
 
 
 def roster_entry_add(

@@ -1,6 +1,6 @@
 """Forms of regions, zones and parks; the services in geo.services save them."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -22,6 +22,8 @@ class RegionForm(ScopedModelForm):
 
 
 class ZoneForm(ScopedModelForm):
+    moves: ClassVar[dict[str, str]] = {"region": "geo.zone.move"}
+
     class Meta:
         model = Zone
         fields = ZONE_FIELDS
@@ -35,6 +37,8 @@ class ZoneForm(ScopedModelForm):
 
 
 class ParkForm(ScopedModelForm):
+    moves: ClassVar[dict[str, str]] = {"zone": "geo.park.move"}
+
     class Meta:
         model = Park
         fields = PARK_FIELDS

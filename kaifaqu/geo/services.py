@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.permissions import ScopedUser
 from kaifaqu.core.services import model_create, model_update
@@ -36,6 +37,20 @@ PARK_FIELDS = (
     "position",
 )
 
+# A zone's region and a park's zone are changed by the office above them (see the policy).
+ZONE_MOVES = {
+    "region": (
+        "geo.zone.move",
+        gettext_lazy("Only the system administrator can move a zone to another region."),
+    )
+}
+PARK_MOVES = {
+    "zone": (
+        "geo.park.move",
+        gettext_lazy("Only the system administrator can move a park to another zone."),
+    )
+}
+
 
 def region_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Region:
     return model_create(model=Region, data=_pick(data, REGION_FIELDS), by=by)
@@ -51,7 +66,9 @@ def zone_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Zone:
 
 @transaction.atomic
 def zone_update(*, by: ScopedUser | None, zone: Zone, data: dict[str, Any]) -> Zone:
-    zone, _changed = model_update(instance=zone, fields=ZONE_FIELDS, data=data, by=by)
+    zone, _changed = model_update(
+        instance=zone, fields=ZONE_FIELDS, data=data, by=by, moves=ZONE_MOVES
+    )
     _check_park_areas(zone)
     return zone
 
@@ -65,7 +82,9 @@ def park_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Park:
 
 @transaction.atomic
 def park_update(*, by: ScopedUser | None, park: Park, data: dict[str, Any]) -> Park:
-    park, _changed = model_update(instance=park, fields=PARK_FIELDS, data=data, by=by)
+    park, _changed = model_update(
+        instance=park, fields=PARK_FIELDS, data=data, by=by, moves=PARK_MOVES
+    )
     _check_park_areas(park.zone)
     return park
 

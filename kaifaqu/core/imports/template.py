@@ -6,13 +6,12 @@ headers and the notes, each note a translatable sentence); `template_workbook` w
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from kaifaqu.core.exports import BOLD, ExportWorkbook, Style
 
 
 @dataclass(frozen=True)
@@ -27,18 +26,12 @@ class ImportTemplate:
 
 
 def template_workbook(template: ImportTemplate) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = template.sheet
-    sheet.append(template.headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = template.freeze
-    notes = workbook.create_sheet(template.notes_sheet)
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet(template.sheet)
+    sheet.freeze(template.freeze)
+    sheet.append(template.headers(), Style(font=BOLD))
+    notes = workbook.sheet(template.notes_sheet)
+    notes.widths({"A": template.notes_width})
     for line in template.notes:
         notes.append([str(line)])
-    notes.column_dimensions["A"].width = template.notes_width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.content()

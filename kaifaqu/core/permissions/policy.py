@@ -51,6 +51,13 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("geo.zone", frozenset({SYSTEM, ADMIN}), add=frozenset({SYSTEM})),
     **_writes("geo.park", frozenset({SYSTEM, ADMIN})),
     **_writes("enterprises.enterprise", frozenset({SYSTEM, ADMIN, STATISTICIAN, OFFICER, PARK})),
+    # Moves across scope: a zone into another region, a park into another zone, a firm into
+    # another zone take the record out of one office's sight and into another's, so they belong
+    # to the office above both. The provincial office reads only, so that is the system
+    # administrator; a zone's staff may write the record but not move it.
+    "geo.zone.move": frozenset({SYSTEM}),
+    "geo.park.move": frozenset({SYSTEM}),
+    "enterprises.enterprise.move": frozenset({SYSTEM}),
     **_writes("enterprises.rosterentry", STATISTICS_STAFF),
     # A roster file (名录): whoever writes the rosters.
     "enterprises.import_rosters": STATISTICS_STAFF,

@@ -3,60 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from kaifaqu.core.audit import export_record
+from kaifaqu.core.exports import (
+    BOLD,
+    SHEET_NAME_MAX,
+    XLSX_TYPE,
+    ExportWorkbook,
+    Style,
+)
 from kaifaqu.core.views.tables import Column
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Excel's own limit on a sheet name.
-SHEET_NAME_MAX = 31
+__all__ = ["SHEET_NAME_MAX", "XLSX_TYPE", "xlsx_download", "xlsx_sheets"]
 
 
 def xlsx_sheets(sheets: Sequence[tuple[str, Sequence[Column], Iterable[Any]]]) -> tuple[bytes, int]:
     """A workbook of several sheets (title, columns, rows); the number of data rows written."""
-    # Write-only mode streams rows, so a province-wide list does not sit in memory as cells.
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    workbook = ExportWorkbook()
     count = 0
     for title, columns, objects in sheets:
-        sheet = workbook.create_sheet(title=title[:SHEET_NAME_MAX])
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=str(column.label))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        formats = [column.number_format for column in columns]
+        sheet = workbook.sheet(title)
+        sheet.append([str(column.label) for column in columns], Style(font=BOLD))
+        numbers = Style(number_formats=tuple(column.number_format for column in columns))
         for obj in objects:
-            values = [column.export_value(obj) for column in columns]
-            sheet.append(
-                [
-                    value if number_format is None else _formatted(sheet, value, number_format)
-                    for value, number_format in zip(values, formats, strict=True)
-                ]
-            )
+            sheet.append([column.export_value(obj) for column in columns], numbers)
             count += 1
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
-
-
-def _formatted(sheet: Any, value: Any, number_format: str) -> Any:
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
+    return workbook.content(), count
 
 
 def xlsx_download(

@@ -7,7 +7,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.validators import UniqueValidator
 
 from kaifaqu.core.api import (
     ApiPagination,
@@ -20,7 +19,7 @@ from kaifaqu.core.models import IndustryClass, IndustryLevel
 from kaifaqu.core.validators import validate_uscc
 from kaifaqu.enterprises.filters import EnterpriseFilter
 from kaifaqu.enterprises.models import Enterprise
-from kaifaqu.enterprises.services import enterprise_create, enterprise_update
+from kaifaqu.enterprises.services import enterprise_create, enterprise_update, uscc_taken
 from kaifaqu.geo.models import Park, Zone
 
 
@@ -61,13 +60,8 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
     uscc = UsccField(
         label=Enterprise._meta.get_field("uscc").verbose_name,
         help_text=_("Unified social credit code (GB 32100-2015), 18 characters."),
-        validators=[
-            validate_uscc,
-            UniqueValidator(
-                queryset=Enterprise.objects.all(),
-                message=Enterprise._meta.get_field("uscc").error_messages["unique"],
-            ),
-        ],
+        # Uniqueness is checked in validate_uscc, within the user's scope (no existence leak).
+        validators=[validate_uscc],
     )
     industry = IndustryClassField()
     industry_name = serializers.CharField(source="industry.name", read_only=True)
@@ -78,6 +72,17 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
         required=False,
         help_text=_("Park id; the park must belong to the zone."),
     )
+
+    def validate_uscc(self, value: str) -> str:
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            instance = self.instance if isinstance(self.instance, Enterprise) else None
+            taken = uscc_taken(
+                user=request.user, code=value, exclude_pk=instance.pk if instance else None
+            )
+            if taken is not None:
+                raise serializers.ValidationError(taken, code="unique")
+        return value
 
     class Meta:
         model = Enterprise

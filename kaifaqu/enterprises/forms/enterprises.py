@@ -1,6 +1,6 @@
 """Enterprise form and the industry picker (GB/T 4754-2017 classes, searched by code or name)."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from kaifaqu.core.validators import uscc_message
 from kaifaqu.core.views.tables import verbose_label
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.selectors import industry_by_code
-from kaifaqu.enterprises.services import ENTERPRISE_FIELDS
+from kaifaqu.enterprises.services import ENTERPRISE_FIELDS, uscc_taken
 
 QUERY_SUFFIX = "_query"
 
@@ -90,6 +90,7 @@ class IndustryField(forms.Field):
 
 
 class EnterpriseForm(ScopedModelForm):
+    moves: ClassVar[dict[str, str]] = {"zone": "enterprises.enterprise.move"}
     # Wider than 18 so that a code typed with spaces or hyphens reaches the check below.
     uscc = forms.CharField(
         label=verbose_label(Enterprise, "uscc"),
@@ -111,6 +112,15 @@ class EnterpriseForm(ScopedModelForm):
 
     def clean_uscc(self) -> str:
         try:
-            return uscc.validate(self.cleaned_data["uscc"])
+            code = uscc.validate(self.cleaned_data["uscc"])
         except uscc.UsccError as error:
             raise ValidationError(uscc_message(error), code="uscc") from None
+        # Scoped: a code of a firm the user cannot see is refused without saying it exists.
+        taken = uscc_taken(user=self.user, code=code, exclude_pk=self.instance.pk)  # type: ignore[arg-type]
+        if taken is not None:
+            raise ValidationError(taken, code="unique")
+        return code
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's own uniqueness message would tell another zone's firm exists.
+        return {*super()._get_validation_exclusions(), "uscc"}  # type: ignore[misc]

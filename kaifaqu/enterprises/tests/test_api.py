@@ -309,8 +309,28 @@ def test_it_rejects_a_uscc_already_registered_even_in_another_zone(
         LIST, new_enterprise(world, uscc=world.ent_c.uscc), format="json"
     )
     assert response.status_code == 400
-    assert response.json()["uscc"] == ["An enterprise with this unified social credit code exists."]
+    # Another zone's firm is not admitted to: the answer a code refused for any reason gets.
+    assert response.json()["uscc"] == ["This code cannot be used."]
     assert Enterprise.objects.filter(uscc=world.ent_c.uscc).count() == 1
+    # A duplicate in the zone is named; the system administrator sees every zone's.
+    same_zone = token_client(personas.zone_admin).post(
+        LIST, new_enterprise(world, uscc=world.ent_a2.uscc), format="json"
+    )
+    assert same_zone.json()["uscc"] == [
+        "An enterprise with this unified social credit code exists: 甲二新材料有限公司."
+    ]
+    system = token_client(personas.sysadmin).post(
+        LIST, new_enterprise(world, uscc=world.ent_c.uscc), format="json"
+    )
+    assert system.json()["uscc"] == [
+        "An enterprise with this unified social credit code exists: 丙一物流有限公司."
+    ]
+    # On update too, and the firm's own code is not a duplicate of itself.
+    client = token_client(personas.statistician)
+    own = client.patch(f"{LIST}{world.ent_a1.pk}/", {"uscc": world.ent_a1.uscc}, format="json")
+    assert own.status_code == 200
+    taken = client.patch(f"{LIST}{world.ent_a1.pk}/", {"uscc": world.ent_b.uscc}, format="json")
+    assert taken.json()["uscc"] == ["This code cannot be used."]
 
 
 def test_it_rejects_unknown_and_non_class_industry_codes(world: World, personas: Personas) -> None:

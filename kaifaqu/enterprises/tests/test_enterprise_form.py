@@ -81,9 +81,36 @@ def test_an_existing_credit_code_is_refused(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.zone_admin)
     response = client.post(CREATE, form_data(world, uscc=world.ent_b.uscc))
+    # Zone 乙's firm is not admitted to; a firm of the user's own zone is named.
+    assert errors(response, "uscc") == ["This code cannot be used."]
+    response = client.post(CREATE, form_data(world, uscc=world.ent_a2.uscc))
     assert errors(response, "uscc") == [
-        "An enterprise with this unified social credit code exists."
+        "An enterprise with this unified social credit code exists: 甲二新材料有限公司."
     ]
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_taken_code_the_same_way(world: World, personas: Personas) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from kaifaqu.enterprises.services import enterprise_create, enterprise_update
+
+    data = {
+        "uscc": world.ent_b.uscc,
+        "name": "甲三",
+        "industry": world.ent_a1.industry,
+        "zone": world.zone_a,
+    }
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            enterprise_create(by=personas.statistician, data=data)
+        assert refused.value.message_dict == {"uscc": ["This code cannot be used."]}
+        with pytest.raises(ValidationError) as refused:
+            enterprise_update(
+                by=personas.statistician_b, enterprise=world.ent_b, data={"uscc": world.ent_a1.uscc}
+            )
+        assert refused.value.message_dict == {"uscc": ["This code cannot be used."]}
 
 
 @pytest.mark.django_db

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,15 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.models import AccessEventKind
 from kaifaqu.accounts.services import access_event_record
+from kaifaqu.core.exports import BOLD, TITLE, WRAP_TOP, XLSX_TYPE, ExportWorkbook, Style
 from kaifaqu.core.lib.formatting import count_text
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.views.export import SHEET_NAME_MAX, XLSX_TYPE
 from kaifaqu.core.views.tables import EMPTY, decimal_text
 from kaifaqu.indicators.catalogue import CATALOGUE, METHODS, RETURNS_METHOD
 from kaifaqu.indicators.disclosure import DEFAULT_RULE, SUPPRESSED_MARK
@@ -181,14 +178,13 @@ class IndicatorExportView(IndicatorView):
 
 def table_workbook(table: IndicatorTable) -> bytes:
     """A title line, the header, one row per indicator, and the notes: numbers stay numbers."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    title = f"{table.slice.label} {table.month}"
-    sheet.title = "".join(c for c in title if c not in "\\/?*[]:")[:SHEET_NAME_MAX]
-    bold = Font(bold=True)
-    sheet.append([f"{table.slice.label} · {table.month} · {table.period_label}"])
-    sheet["A1"].font = Font(bold=True, size=13)
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet(f"{table.slice.label} {table.month}")
+    # The sheet streams: widths before the first row.
+    widths: dict[str, float] = {"A": 44, "L": 40}
+    widths.update(dict.fromkeys("BCDEFGHIJK", 16))
+    sheet.widths(widths)
+    sheet.append([f"{table.slice.label} · {table.month} · {table.period_label}"], Style(font=TITLE))
     header = [
         _("Indicator"),
         _("Unit"),
@@ -203,10 +199,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
         _("Of them estimated (含估算)"),
         _("Source"),
     ]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.append(header, Style(font=BOLD, alignment=WRAP_TOP))
     mark = str(SUPPRESSED_MARK)
     for row in table.rows:
         figures: list[Any]
@@ -250,13 +243,7 @@ def table_workbook(table: IndicatorTable) -> bytes:
         notes.append(f"{mark}: {DEFAULT_RULE.description()}")
     for note in notes:
         sheet.append([note])
-    sheet.column_dimensions["A"].width = 44
-    for letter in "BCDEFGHIJK":
-        sheet.column_dimensions[letter].width = 16
-    sheet.column_dimensions["L"].width = 40
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.content()
 
 
 class IndicatorCatalogueView(IndicatorView):

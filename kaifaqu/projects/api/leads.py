@@ -17,7 +17,7 @@ from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.geo.models import Park, Zone
-from kaifaqu.projects.api.projects import ProjectSerializer
+from kaifaqu.projects.api.projects import OfficerField, ProjectSerializer
 from kaifaqu.projects.filters import LeadFilter
 from kaifaqu.projects.models import (
     CONTACT_FIELDS,
@@ -48,12 +48,7 @@ class LeadSerializer(serializers.ModelSerializer[Lead]):
         required=False,
         help_text=_("Park id; the park must belong to the zone."),
     )
-    officer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
-        allow_null=True,
-        required=False,
-        help_text=_("User id of the officer in charge, a member of the zone's staff."),
-    )
+    officer = OfficerField()
     industry = IndustryClassField(allow_null=True, required=False)
     last_follow_up_on = serializers.DateField(read_only=True, allow_null=True)
     going_cold = serializers.BooleanField(

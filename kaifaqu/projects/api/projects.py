@@ -21,7 +21,7 @@ from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.filters import ProjectFilter
 from kaifaqu.projects.imports import projects_import
 from kaifaqu.projects.models import Project, Stage, StageChange
-from kaifaqu.projects.selectors import project_cycles
+from kaifaqu.projects.selectors import officer_choices, project_cycles
 from kaifaqu.projects.services import (
     STAGE_DATA_FIELDS,
     project_advance,
@@ -38,14 +38,34 @@ class StageChangeSerializer(serializers.ModelSerializer[StageChange]):
         read_only_fields = fields
 
 
+class OfficerField(serializers.PrimaryKeyRelatedField[User]):
+    """The officer in charge, chosen among the staff of the zones the user sees. A missing id and
+    a user outside the scope get the same answer: the reply must not tell which ids exist."""
+
+    default_error_messages = {
+        "does_not_exist": _("Choose a user of this zone."),
+        "incorrect_type": _("Choose a user of this zone."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", _("User id of the officer in charge, a member of the zone's staff.")
+        )
+        super().__init__(queryset=User.objects.filter(is_active=True), **kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return User.objects.none()
+        return officer_choices(user=user).filter(is_active=True)
+
+
 class ProjectSerializer(serializers.ModelSerializer[Project]):
     zone = ScopedPrimaryKeyRelatedField(queryset=Zone.objects.all(), help_text=_("Zone id."))
-    officer = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
-        allow_null=True,
-        required=False,
-        help_text=_("User id of the officer in charge, a member of the zone's staff."),
-    )
+    officer = OfficerField()
     park = ScopedPrimaryKeyRelatedField(
         queryset=Park.objects.all(),
         allow_null=True,
