@@ -10,3 +10,4 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "kaifaqu-local-development-only
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "kaifaqu-local-development-only-audit-key")

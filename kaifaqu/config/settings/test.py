@@ -15,3 +15,5 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run where they are enqueued, so a test sees a roll-up's result at once; tests of the
 # background path switch to the database backend themselves (indicators/tests/test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A fixed key, so seals computed in one test can be checked in another.
+KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"
