@@ -84,38 +84,25 @@ def flush_past_audit_triggers() -> Iterator[None]:
     """Transactional tests (browser tests) empty the database after each test with `flush`, which
     the audit tables' append-only triggers refuse (accounts/trail/triggers.py): in tests only, the
     flush turns the archiving flag on inside its own transaction, as `kfq audit archive` does."""
-    from django.db.backends.postgresql.operations import DatabaseOperations as PgOperations
-    from django.db.backends.sqlite3.operations import DatabaseOperations as SqliteOperations
+    from django.db import connection
 
-    wrapped: list[tuple[type[Any], Any]] = []
-    for operations, on, off in (
-        (
-            SqliteOperations,
-            "UPDATE kfq_audit_control SET archiving = 1 WHERE id = 1",
-            "UPDATE kfq_audit_control SET archiving = 0 WHERE id = 1",
-        ),
-        (PgOperations, "SELECT set_config('kfq.archiving', 'on', true)", None),
-    ):
-        original = operations.sql_flush
+    operations = type(connection.ops)
+    if connection.vendor == "postgresql":
+        on, off = "SELECT set_config('kfq.archiving', 'on', true)", None
+    else:
+        on = "UPDATE kfq_audit_control SET archiving = 1 WHERE id = 1"
+        off = "UPDATE kfq_audit_control SET archiving = 0 WHERE id = 1"
+    original = operations.sql_flush
 
-        def sql_flush(
-            self: Any,
-            *args: Any,
-            _original: Any = original,
-            _on: str = on,
-            _off: Any = off,
-            **kwargs: Any,
-        ) -> list[str]:
-            statements = list(_original(self, *args, **kwargs))
-            if not statements:
-                return statements
-            return [_on, *statements, *([_off] if _off else [])]
+    def sql_flush(self: Any, *args: Any, **kwargs: Any) -> list[str]:
+        statements = list(original(self, *args, **kwargs))
+        if not statements:
+            return statements
+        return [on, *statements, *([off] if off else [])]
 
-        operations.sql_flush = sql_flush  # type: ignore[method-assign]
-        wrapped.append((operations, original))
+    operations.sql_flush = sql_flush  # type: ignore[method-assign]
     yield
-    for operations, original in wrapped:
-        operations.sql_flush = original  # type: ignore[method-assign]
+    operations.sql_flush = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
