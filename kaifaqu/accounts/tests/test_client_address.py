@@ -19,10 +19,10 @@ SPOOF = "6.6.6.6"
 
 
 def request_from(peer: str, forwarded: str | None = None) -> object:
-    extra = {"REMOTE_ADDR": peer}
+    request = RequestFactory().get("/", REMOTE_ADDR=peer)
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_without_trusted_proxies_the_header_is_ignored() -> None:
