@@ -40,8 +40,13 @@ def _reinstall_triggers(sender: Any, using: str = "default", **kwargs: Any) -> N
 def _seal_after_commit(sender: Any, created: bool = False, **kwargs: Any) -> None:
     if not created:
         return
-    from django.db import transaction
+    from django.db import connection, transaction
 
+    # Once per transaction, however many audit rows it writes (an import writes thousands).
+    if connection.in_atomic_block and any(
+        entry[1] is _seal_quietly for entry in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(_seal_quietly)
 
 
@@ -51,6 +56,6 @@ def _seal_quietly() -> None:
     from kaifaqu.accounts.trail import seal_pending
 
     try:
-        seal_pending()
+        seal_pending(recent_only=True)
     except Exception:
         logger.exception("sealing the audit trail failed; `kfq audit seal` will retry")

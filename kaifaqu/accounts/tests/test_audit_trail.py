@@ -251,3 +251,18 @@ def test_retention_below_six_months_is_refused_at_start_up() -> None:
     assert [error.id for error in errors] == ["kaifaqu.E101"]
     with override_settings(KFQ_AUDIT_RETENTION_DAYS=183):
         assert audit_retention_check() == []
+
+
+def test_rows_are_sealed_after_the_commit_that_wrote_them(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        rows = [event(name) for name in ("a", "b", "c")]
+    # One sealing pass for the transaction, not one per row.
+    assert len(callbacks) == 1
+    assert (
+        AuditSeal.objects.filter(
+            entry_table="accounts_accessevent", entry_id__in=[r.pk for r in rows]
+        ).count()
+        == 3
+    )

@@ -73,7 +73,13 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def seal_pending() -> int:
+# After a commit, only rows near the end of the table are looked at (cheap on every request); a
+# row committed late by a long transaction, further back, is sealed by the full pass of
+# `kfq audit seal` (cron), verify and archive.
+RECENT = 1000
+
+
+def seal_pending(*, recent_only: bool = False) -> int:
     """Seal every unsealed audit row, chaining each table's rows in id order; how many."""
     key = audit_key()
     total = 0
