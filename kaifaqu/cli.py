@@ -583,3 +583,37 @@ def month_publish_command(zone_id: int, value: str, username: str, note: str) ->
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail: seal new rows, verify the HMAC chain, archive what retention allows."""
+
+
+@audit.command(name="seal")
+def audit_seal() -> None:
+    """Seal the rows written since the last seal (run from cron; writes seal themselves too)."""
+    _audit("seal")
+
+
+@audit.command(name="verify")
+def audit_verify() -> None:
+    """Walk the chain; exit 1 naming the first broken row (table, id, time)."""
+    _audit("verify")
+
+
+@audit.command(name="archive")
+def audit_archive() -> None:
+    """Move rows older than KFQ_AUDIT_RETENTION_DAYS to a verified gzip JSON-lines archive."""
+    _audit("archive")
+
+
+def _audit(what: str) -> None:
+    _setup_django()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("audit", what)
+    except CommandError as failed:
+        raise click.ClickException(str(failed)) from failed

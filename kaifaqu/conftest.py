@@ -79,6 +79,32 @@ class Personas:
     auditor: User
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_past_audit_triggers() -> Iterator[None]:
+    """Transactional tests (browser tests) empty the database after each test with `flush`, which
+    the audit tables' append-only triggers refuse (accounts/trail/triggers.py): in tests only, the
+    flush turns the archiving flag on inside its own transaction, as `kfq audit archive` does."""
+    from django.db import connection
+
+    operations = type(connection.ops)
+    if connection.vendor == "postgresql":
+        on, off = "SELECT set_config('kfq.archiving', 'on', true)", None
+    else:
+        on = "UPDATE kfq_audit_control SET archiving = 1 WHERE id = 1"
+        off = "UPDATE kfq_audit_control SET archiving = 0 WHERE id = 1"
+    original = operations.sql_flush
+
+    def sql_flush(self: Any, *args: Any, **kwargs: Any) -> list[str]:
+        statements = list(original(self, *args, **kwargs))
+        if not statements:
+            return statements
+        return [on, *statements, *([off] if off else [])]
+
+    operations.sql_flush = sql_flush  # type: ignore[method-assign]
+    yield
+    operations.sql_flush = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def default_language() -> Iterator[None]:
     """Every test starts in the platform's default language (Chinese), whatever the one before

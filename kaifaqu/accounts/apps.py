@@ -1,5 +1,10 @@
+import logging
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class AccountsConfig(AppConfig):
@@ -8,8 +13,49 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from kaifaqu.accounts import signals  # noqa: F401
-        from kaifaqu.accounts.services import export_access_record
-        from kaifaqu.core.hooks import on_export
+        from auditlog.models import LogEntry
+        from django.db.models.signals import post_migrate, post_save
+
+        from kaifaqu.accounts import checks, signals  # noqa: F401
+        from kaifaqu.accounts.models import AccessEvent
+        from kaifaqu.accounts.services import access_hook_record, export_access_record
+        from kaifaqu.core.hooks import on_access, on_export
 
         on_export.register(export_access_record)
+        on_access.register(access_hook_record)
+        post_migrate.connect(_reinstall_triggers, dispatch_uid="kfq_audit_triggers")
+        for model in (LogEntry, AccessEvent):
+            post_save.connect(_seal_after_commit, sender=model, dispatch_uid=f"kfq_seal_{model}")
+
+
+def _reinstall_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    # A later migration that alters an audit table on SQLite rebuilds it without its triggers.
+    from django.db import connections
+
+    from kaifaqu.accounts.trail import install_triggers
+
+    install_triggers(connections[using])
+
+
+def _seal_after_commit(sender: Any, created: bool = False, **kwargs: Any) -> None:
+    if not created:
+        return
+    from django.db import connection, transaction
+
+    # Once per transaction, however many audit rows it writes (an import writes thousands).
+    if connection.in_atomic_block and any(
+        entry[1] is _seal_quietly for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_seal_quietly)
+
+
+def _seal_quietly() -> None:
+    """Seal after the commit that wrote an audit row; a failure must not fail the user's request
+    (the rows stay unsealed and the next pass, `kfq audit seal` or verify, seals them)."""
+    from kaifaqu.accounts.trail import seal_pending
+
+    try:
+        seal_pending(recent_only=True)
+    except Exception:
+        logger.exception("sealing the audit trail failed; `kfq audit seal` will retry")

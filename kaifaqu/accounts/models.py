@@ -134,6 +134,8 @@ class AccessEventKind(models.TextChoices):
     EXPORT = "export", _("Export")
     DENIED = "denied", _("Access denied")
     TOKEN = "token", _("API token issued")
+    FIGURES_READ = "figures_read", _("Respondent figures read")
+    DOWNLOAD = "download", _("Document downloaded")
 
 
 class AccessEvent(models.Model):
@@ -159,3 +161,51 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class AuditSeal(models.Model):
+    """One link of the HMAC chain over an audit table (accounts/trail/seal.py).
+
+    A table of its own rather than a column of the sealed row: django-auditlog's LogEntry is not
+    ours to change, and rows inserted in bulk (bulk_create sends no signal) are sealed all the
+    same by the next sealing pass, which walks the unsealed rows in id order.
+    """
+
+    entry_table = models.CharField(_("table"), max_length=64)
+    entry_id = models.BigIntegerField(_("row id"))
+    previous = models.CharField(_("previous seal"), max_length=64, blank=True)
+    seal = models.CharField(_("seal"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry_table", "entry_id"], name="accounts_auditseal_one_per_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_table}#{self.entry_id}"
+
+
+class AuditArchive(models.Model):
+    """An archive file that took audit rows out of the database; it carries the chain onwards."""
+
+    entry_table = models.CharField(_("table"), max_length=64)
+    archived_at = models.DateTimeField(_("archived at"), auto_now_add=True)
+    before = models.DateTimeField(_("rows before"))
+    file_name = models.CharField(_("file"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    first_id = models.BigIntegerField(_("first row id"))
+    last_id = models.BigIntegerField(_("last row id"))
+    last_seal = models.CharField(_("last seal"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+
+    def __str__(self) -> str:
+        return self.file_name

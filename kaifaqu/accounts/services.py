@@ -7,14 +7,8 @@ from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from kaifaqu.accounts.models import AccessEvent, AccessEventKind, User
+from kaifaqu.core.client_address import client_ip
 from kaifaqu.core.middleware import REQUEST_ID_META
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
 
 
 def access_event_record(
@@ -81,5 +75,16 @@ def export_access_record(*, request: HttpRequest, detail: str) -> None:
         kind=AccessEventKind.EXPORT,
         request=request,
         user=user if isinstance(user, User) else None,
+        detail=detail,
+    )
+
+
+def access_hook_record(*, request: HttpRequest, kind: str, detail: str = "") -> None:
+    """The access log's entry for core.hooks.on_access (refusals, figures read, downloads)."""
+    user = getattr(request, "user", None)
+    access_event_record(
+        kind=AccessEventKind(kind),
+        request=request,
+        user=user if isinstance(user, User) and user.is_authenticated else None,
         detail=detail,
     )

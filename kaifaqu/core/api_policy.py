@@ -46,4 +46,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == 403 and context.get("request") is not None:
+        # Refusals through the API are logged as the pages' are (accounts' handler403).
+        from kaifaqu.core.audit import access_record
+
+        access_record(request=context["request"], kind="denied", detail=str(exc)[:300])
+    return response

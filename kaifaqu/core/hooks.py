@@ -50,3 +50,7 @@ on_export = Hook("on_export")
 # Returns counted in statistics changed (accepted, or an accepted one changed by an import): the
 # changed (zone, month) pairs are marked in `returns.ChangedMonth` first. Filled by indicators.
 on_returns_changed = Hook("on_returns_changed")
+
+# Something worth the access log other than an export: `request`, `kind` (an access event kind of
+# accounts: "denied", "figures_read", "download"), `detail`. Filled by accounts.
+on_access = Hook("on_access")

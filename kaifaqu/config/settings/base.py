@@ -46,12 +46,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    # Before auditlog: its `auditlogflush` (which would wipe the audit trail) is overridden by a
+    # command of accounts that refuses; Django takes a command from the first app that has it.
+    "kaifaqu.accounts",
     "auditlog",
     "axes",
     "django_tasks",
     "django_tasks_db",
     "kaifaqu.core",
-    "kaifaqu.accounts",
     "kaifaqu.geo",
     "kaifaqu.enterprises",
     "kaifaqu.statistics",
@@ -74,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "kaifaqu.core.audit.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -144,6 +146,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # A page in the user's language saying why and for how long, instead of axes' bare text.
 AXES_LOCKOUT_CALLABLE = "kaifaqu.accounts.views.lockout_response"
+# Failures are counted against the same address the access log records (trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "kaifaqu.core.client_address.client_ip"
+
+# Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; none by default, so the
+# client's own header never becomes the recorded address (core/client_address.py).
+KFQ_TRUSTED_PROXIES = env_list("KFQ_TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -229,6 +237,14 @@ SPECTACULAR_SETTINGS = {
 # Audit: the correlation id of each log entry is the request id set by RequestIdMiddleware.
 AUDITLOG_CID_HEADER = "X-Request-ID"
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# The audit trail (auditlog's LogEntry and the access log) is append-only (database triggers) and
+# sealed by an HMAC chain under this key, kept outside the database (accounts/trail/). Required
+# in production; without it nothing can be sealed or verified.
+KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "")
+# How long entries stay in the database before `kfq audit archive` moves them to an archive file;
+# 网络安全法 §21 asks for at least six months, so less is refused at start-up (accounts/checks.py).
+KFQ_AUDIT_RETENTION_DAYS = int(os.environ.get("KFQ_AUDIT_RETENTION_DAYS", "366"))
+KFQ_AUDIT_ARCHIVE_DIR = Path(os.environ.get("KFQ_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
 
 LOGGING = {
     "version": 1,

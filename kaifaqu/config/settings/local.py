@@ -12,3 +12,4 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 KFQ_DEMO_ALLOWED = True
+KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "kaifaqu-local-development-only-audit-key")

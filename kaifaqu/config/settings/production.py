@@ -12,6 +12,12 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random string of 50+ characters")
 
+KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "")
+if len(KFQ_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "KFQ_AUDIT_KEY must be set to a random string of 32+ characters (seals the audit trail)"
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

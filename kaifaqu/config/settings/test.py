@@ -16,3 +16,5 @@ WHITENOISE_AUTOREFRESH = True
 # background path switch to the database backend themselves (indicators/tests/test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 KFQ_DEMO_ALLOWED = True
+# A fixed key, so seals computed in one test can be checked in another.
+KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"

@@ -133,6 +133,8 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("projects.projectsettings", frozenset({SYSTEM, ADMIN})),
     # 三员分立: the access log is read by the system, security and audit administrators.
     "accounts.read_access_log": frozenset({SYSTEM, SECURITY, AUDIT}),
+    # The access log leaves the system (as Excel) only with the audit administrator.
+    "accounts.export_access_log": frozenset({AUDIT}),
 }
 
 

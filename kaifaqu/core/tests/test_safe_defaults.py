@@ -40,6 +40,7 @@ def test_the_demo_refuses_a_production_setup_without_the_explicit_flag(tmp_path:
         "demo",
         tmp_path=tmp_path,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        KFQ_AUDIT_KEY=secrets.token_urlsafe(40),
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
     )
     assert result.returncode != 0

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.core.audit import access_record
 from kaifaqu.core.forms import add_service_errors
 from kaifaqu.core.permissions import can_write
 from kaifaqu.projects.forms.taskforces import (
@@ -99,17 +100,22 @@ class DocumentDownloadView(ProjectWorkView):
         document = get_object_or_404(
             project_documents(user=request.user, project=project), pk=kwargs["document"]
         )
-        return document_file_response(document)
+        return document_file_response(document, request=request)
 
 
-def document_file_response(document: ProjectDocument) -> FileResponse:
+def document_file_response(document: ProjectDocument, *, request: Any) -> FileResponse:
     """The document's file as an attachment under its original name (the page's and the API's
-    download); a file gone from the disk is not found."""
+    download), recorded in the access log; a file gone from the disk is not found."""
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
     filename = document.original_name or PurePosixPath(document.file.name or "").name
+    access_record(
+        request=request,
+        kind="download",
+        detail=f"project document {document.pk} of project {document.project_id}: {filename}",
+    )
     response = FileResponse(handle, as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -21,6 +21,7 @@ from kaifaqu.core.api import (
     ensure_read_action,
 )
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
+from kaifaqu.core.audit import access_record
 from kaifaqu.core.permissions import visible_for_request
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
@@ -213,6 +214,26 @@ class ReturnViewSet(ScopedViewSet):
     filterset_class = ReturnFilter
     search_fields = ["enterprise__name", "enterprise__uscc"]
     ordering_fields = ["period", "status", "submitted_at", "gross_output", "revenue"]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        # 等保: every read of respondent figures is logged, one entry per request with the count.
+        data = response.data if isinstance(response.data, dict) else {}
+        shown = len(data.get("results", [])) if "results" in data else len(response.data or [])
+        access_record(
+            request=request,
+            kind="figures_read",
+            detail=f"returns list: {shown} of {data.get('count', shown)} returns; "
+            f"{request.GET.urlencode()}",
+        )
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        access_record(
+            request=request, kind="figures_read", detail=f"return {kwargs.get('pk')}: 1 return"
+        )
+        return response
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "send_back":

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.core.audit import access_record
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write, ensure_may, user_may
@@ -502,4 +503,9 @@ class ReturnDocumentView(LoginRequiredMixin, View):
             handle = document.open("rb")
         except FileNotFoundError as missing:
             raise Http404 from missing
+        access_record(
+            request=request,
+            kind="download",
+            detail=f"supporting document of return {record.pk}: {Path(document.name).name}",
+        )
         return FileResponse(handle, as_attachment=True, filename=Path(document.name).name)

@@ -95,4 +95,4 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The document's file, as an attachment under its original name."""
-        return document_file_response(self.get_object())
+        return document_file_response(self.get_object(), request=request)
