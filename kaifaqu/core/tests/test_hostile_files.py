@@ -101,6 +101,40 @@ def test_a_formula_with_its_calculated_value_is_read_as_that_value(tmp_path: Pat
     assert sheet.frame.row(0)[-1] == 1500.0
 
 
+def test_a_formula_whose_result_is_empty_text_is_read(tmp_path: Path) -> None:
+    row = (
+        f'<row r="2">{hostile.inline("A2", hostile.USCC)}{hostile.inline("C2", "2025-03")}'
+        '<c r="B2" t="str"><f>""</f><v></v></c><c r="D2"><v>1</v></c></row>'
+    )
+    path = hostile.workbook(
+        tmp_path / "empty.xlsx",
+        [hostile.SHEET_OPEN, hostile.header_row(), row, hostile.SHEET_CLOSE],
+    )
+    with path.open("rb") as handle:
+        assert read_sheet(handle, path.name, SPEC).frame.height == 1
+
+
+@pytest.mark.parametrize(
+    "cell", ['<c r="D2"><f>SUM(D3:D4)</f></c>', '<c r="D2"><f t="shared" si="0"/><v/></c>']
+)
+def test_every_form_of_a_formula_without_a_value_is_found(tmp_path: Path, cell: str) -> None:
+    row = f'<row r="2">{hostile.inline("A2", hostile.USCC)}{cell}</row>'
+    path = hostile.workbook(
+        tmp_path / "f.xlsx", [hostile.SHEET_OPEN, hostile.header_row(), row, hostile.SHEET_CLOSE]
+    )
+    with translation.override("en"):
+        assert refusal(path).startswith("D2 is a formula without a calculated value")
+
+
+@override_settings(KFQ_IMPORT_MAX_ROWS=3)
+def test_rows_with_a_namespace_prefix_are_counted(tmp_path: Path) -> None:
+    rows = "".join(f'<x:row r="{n}"><x:c r="D{n}"><x:v>1</x:v></x:c></x:row>' for n in range(2, 8))
+    sheet = hostile.SHEET_OPEN.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=")
+    path = hostile.workbook(tmp_path / "x.xlsx", [sheet, rows, "</sheetData></x:worksheet>"])
+    with translation.override("en"):
+        assert "more than 3 rows" in refusal(path)
+
+
 # --- each limit, reached on its own (the bombs above stop at the ratio) -------------------------
 
 
@@ -261,6 +295,7 @@ def peak_growth(paths: list[Path], **environment: str) -> dict[str, list[object]
         capture_output=True,
         text=True,
         env=env,
+        cwd=Path(__file__).resolve().parents[3],  # this checkout's kaifaqu, not an installed one
         check=True,
         timeout=300,
     )
