@@ -52,13 +52,13 @@ def paginate(queryset: Any, number: str | None) -> dict[str, Any]:
     return {"page_obj": page, "page_numbers": numbers}
 
 
-
 def may_open_import(user: AskingUser, url_name: str) -> bool:
     """Whether `user` may use the page `url_name` when it is an import page: its kind's action
     in the permission table decides, which may be narrower than creating one record (a park's
     service centre registers its park's projects but does not import a zone's ledger)."""
     kind = getattr(resolve(reverse(url_name)).func, "view_initkwargs", {}).get("kind")
     return kind is None or user_may(user, get_kind(kind).action)
+
 
 class RegistryRequest(HttpRequest):
     htmx: HtmxDetails
