@@ -248,6 +248,7 @@ _BARE_FORMULA = re.compile(
     rf"(?:</{_PREFIX}f>|<{_PREFIX}f\b[^>]*/>)\s*(?:<{_PREFIX}v\s*/>|<{_PREFIX}v>\s*</{_PREFIX}v>)?"
     rf"\s*</{_PREFIX}c>"
 )
+_RUN_TEXT = re.compile(rf"<{_PREFIX}t\b[^>]*>([^<]*)</{_PREFIX}t>")
 _CELL_OPEN = re.compile(rf"<{_PREFIX}c\b([^>]*)>")
 _REF = re.compile(r'\br="([A-Za-z]{1,3}\d{1,7})"')
 _EMPTY_VALUE = re.compile(rf"<{_PREFIX}v\s*/>|<{_PREFIX}v>\s*</{_PREFIX}v>")
@@ -295,6 +296,8 @@ class _Scan:
             )
         self._long_text(text)
         if self.strings:
+            if "<r>" in text:  # rich text: a string is the sum of its runs
+                self._rich_strings(text)
             self.count += len(_STRING_TAG.findall(text))
             return
         if "f" in text:
@@ -343,6 +346,20 @@ class _Scan:
                 )
                 % {"cell": self._address(before), "max": limit}
             )
+
+    def _rich_strings(self, text: str) -> None:
+        """Shared strings made of formatted runs (<r><t>…</t></r>…): each run may be short and
+        the string long. Only pieces with runs come here (they are rare), one string at a time."""
+        limit = self.limits.max_cell_chars
+        for index, string in enumerate(text.split("</si>")):
+            if "<r>" in string and sum(map(len, _RUN_TEXT.findall(string))) > limit:
+                raise UnreadableFileError(
+                    _(
+                        "A text used in the sheet (shared string %(index)s) holds more than "
+                        "%(max)s characters; a cell may hold at most %(max)s."
+                    )
+                    % {"index": self.count + index + 1, "max": limit}
+                )
 
     def _bare_formula(self, text: str) -> str | None:
         for match in _BARE_FORMULA.finditer(text):

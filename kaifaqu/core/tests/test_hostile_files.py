@@ -19,10 +19,11 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from kaifaqu.core.imports import guard
+from kaifaqu.core.imports import ImportKind, ImportPage, ImportResult, ImportTemplate, guard
 from kaifaqu.core.imports.errors import RowError, UnreadableFileError, excerpt
 from kaifaqu.core.imports.headers import NAME, PERIOD, USCC, FormSpec
 from kaifaqu.core.imports.reading import read_sheet
+from kaifaqu.core.imports.registry import run_import
 from kaifaqu.core.tests import hostile
 
 SPEC = FormSpec(
@@ -77,6 +78,50 @@ def test_each_hostile_file_is_refused_with_a_clear_message_in_both_languages(
     assert len(message) < 400  # an excerpt of the file at most, never the file
     with translation.override("zh-hans"):
         assert chinese in refusal(corpus[case])
+
+
+def test_a_hostile_file_is_refused_by_run_import_and_its_writer_never_called(
+    corpus: dict[str, Path],
+) -> None:
+    """Through the registry, as every page, API and command imports: the file is rejected as a
+    whole and the kind's writer, the only code that writes, is never reached."""
+    written: list[str] = []
+
+    def write(sheet: object, **options: object) -> ImportResult:
+        written.append("called")
+        return ImportResult()
+
+    kind = ImportKind(
+        kind="hostile-test",
+        spec=SPEC,
+        write=write,
+        action="returns.import",
+        refusal="no",
+        template=ImportTemplate(filename="t.xlsx", sheet="t", headers=list, notes=()),
+        template_url="returns:return-import-template",
+        page=ImportPage(title="t", pretitle="t", help="", done=""),
+    )
+    for case in ("billion_laughs", "formula_without_value", "macros", "html_as_xlsx", "truncated"):
+        result = run_import(kind, by=None, file=corpus[case], filename=corpus[case].name)
+        assert [(e.row, e.code) for e in result.errors] == [(None, "file")], case
+    assert written == []
+
+
+@override_settings(KFQ_IMPORT_MAX_CELL_CHARS=10)
+def test_a_shared_string_of_many_short_runs_is_measured_whole(tmp_path: Path) -> None:
+    runs = "".join(f"<r><rPr><b/></rPr><t>{'长' * 4}</t></r>" for _ in range(3))  # 12 characters
+    path = hostile.workbook(
+        tmp_path / "rich.xlsx",
+        [
+            hostile.SHEET_OPEN,
+            hostile.header_row(),
+            '<row r="2"><c r="B2" t="s"><v>1</v></c></row>',
+            hostile.SHEET_CLOSE,
+        ],
+        strings=[f"<sst><si><t>短</t></si><si>{runs}</si></sst>"],
+    )
+    with translation.override("en"):
+        assert "shared string 2" in refusal(path)
 
 
 def test_the_bombs_are_small_files(corpus: dict[str, Path]) -> None:
