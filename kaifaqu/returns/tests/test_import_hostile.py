@@ -103,3 +103,23 @@ def test_an_upload_over_the_size_limit_is_neither_kept_nor_queued(
     assert page.status_code == 200  # the form again, with its error
     assert "文件超过 1 MB。" in page.content.decode()
     assert not JobProgress.objects.exists()
+
+
+def test_a_bad_cell_is_quoted_by_an_excerpt_only(world: World, personas: Personas) -> None:
+    """A cell within Excel's limit but not a number: the message quotes 50 characters of it."""
+    text = "营" * 30_000
+    upload = io.BytesIO(
+        (
+            f"统一社会信用代码,报告期,工业总产值(当年价格)\n{world.ent_a1.uscc},2025-03,{text}\n"
+        ).encode()
+    )
+    with translation.override("en"):
+        result = returns_import(
+            by=personas.statistician,
+            file=upload,
+            filename="returns.csv",
+            unit=MoneyUnit.WAN,
+            today=date(2025, 6, 10),
+        )
+    assert [error.message for error in result.errors] == [f"“{'营' * 50}…” is not a number."]
+    assert not Return.objects.filter(enterprise=world.ent_a1, period=MARCH).exists()
