@@ -170,6 +170,17 @@ KFQ_DOCUMENT_MAX_MB = int(os.environ.get("KFQ_DOCUMENT_MAX_MB", "20"))
 # An uploaded import larger than this runs in the background (core/imports/background.py), its
 # progress shown on the page; a smaller one is imported in the request.
 KFQ_IMPORT_BACKGROUND_BYTES = int(os.environ.get("KFQ_IMPORT_BACKGROUND_BYTES", str(1024 * 1024)))
+# Limits of every imported file (core/imports/guard.py; docs/operations.md): a workbook is
+# inspected before it is decompressed, its sheet streamed, and refused past any of them.
+KFQ_IMPORT_MAX_MB = int(os.environ.get("KFQ_IMPORT_MAX_MB", "100"))
+KFQ_IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("KFQ_IMPORT_MAX_UNCOMPRESSED_MB", "500"))
+KFQ_IMPORT_MAX_SHEET_XML_MB = int(os.environ.get("KFQ_IMPORT_MAX_SHEET_XML_MB", "400"))
+KFQ_IMPORT_MAX_RATIO = int(os.environ.get("KFQ_IMPORT_MAX_RATIO", "100"))
+KFQ_IMPORT_MAX_MEMBERS = int(os.environ.get("KFQ_IMPORT_MAX_MEMBERS", "1000"))
+KFQ_IMPORT_MAX_ROWS = int(os.environ.get("KFQ_IMPORT_MAX_ROWS", "500000"))
+KFQ_IMPORT_MAX_CELL_CHARS = int(os.environ.get("KFQ_IMPORT_MAX_CELL_CHARS", "32767"))
+KFQ_IMPORT_MAX_LINE_CHARS = int(os.environ.get("KFQ_IMPORT_MAX_LINE_CHARS", "1000000"))
+KFQ_IMPORT_READ_SECONDS = float(os.environ.get("KFQ_IMPORT_READ_SECONDS", "120"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

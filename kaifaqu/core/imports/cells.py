@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
-from kaifaqu.core.imports.errors import RowError
+from kaifaqu.core.imports.errors import RowError, excerpt
 from kaifaqu.core.imports.headers import COUNT, PERIOD, USCC, FormSpec, MatchedColumn
 from kaifaqu.core.imports.reading import ROW, Sheet
 from kaifaqu.core.imports.units import (
@@ -37,9 +37,15 @@ def row_errors(
 ) -> list[RowError]:
     """One error per row of `frame` (which has ROW and what the message reads)."""
     return [
-        RowError(row=row[ROW], column=column, code=code, message=message(row))
+        RowError(row=row[ROW], column=column, code=code, message=message(_short(row)))
         for row in frame.iter_rows(named=True)
     ]
+
+
+def _short(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its cell's text cut to an excerpt: a message never echoes a whole cell."""
+    text = row.get("text")
+    return {**row, "text": excerpt(text)} if isinstance(text, str) else row
 
 
 def _too_large(unit: str) -> Callable[[dict[str, Any]], str]:

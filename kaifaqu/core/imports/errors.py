@@ -13,6 +13,22 @@ class RowError:
     code: str
     message: str
 
+    def __post_init__(self) -> None:
+        # A backstop for messages that quote a cell: never more than a sentence and an excerpt.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[:MAX_MESSAGE] + "…")
+
+
+EXCERPT = 50
+MAX_MESSAGE = 400
+
+
+def excerpt(text: object, limit: int = EXCERPT) -> str:
+    """At most `limit` characters of what a file holds, for a message: an error never echoes a
+    file (a 64 MiB cell once came back as a 67 MB error page)."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 class UnreadableFileError(Exception):
     """The file cannot be read as a table at all (not a workbook, no header row…)."""

@@ -5,8 +5,9 @@ Workbook columns keep the type fastexcel infers from all their rows; CSV cells a
 so that the checks that follow can say which cell is wrong instead of a reader guessing a type for
 a whole column. A CSV file's encoding is UTF-8 (with or without a BOM) or, as Chinese offices'
 tools write it, GBK / GB18030 (detected with charset-normalizer). Row numbers are kept as the user
-sees them. Reading is bounded: at most MAX_BYTES are read, MAX_ROWS rows kept, and the header row
-is looked for in the first HEADER_SEARCH_ROWS rows.
+sees them. Every file first passes `guard` (sizes, zip ratios, rows, cells, formulas without a
+value, macros, a time limit; limits in the KFQ_IMPORT_* settings), and the native readers run
+`guard.contained`; the header row is looked for in the first HEADER_SEARCH_ROWS rows.
 """
 
 from __future__ import annotations
@@ -24,13 +25,11 @@ import polars as pl
 from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.imports import guard
 from kaifaqu.core.imports.errors import UnreadableFileError
 from kaifaqu.core.imports.headers import FormSpec, MatchedColumn, match_header
 
 ROW = "__row"
-# More rows than a province has enterprises in a month is not a file to import.
-MAX_ROWS = 500_000
-MAX_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 
 
@@ -43,26 +42,24 @@ class Sheet:
     sha256: str = ""  # of the file's bytes
 
 
-def _is_zip(data: bytes) -> bool:
-    return data[:4] == b"PK\x03\x04"
+_is_zip = guard.is_zip
 
 
-def _excel_reader(data: bytes) -> Any:
-    try:
-        return fastexcel.read_excel(data)
-    except Exception as error:  # fastexcel raises its own error types for broken files
-        raise UnreadableFileError(
-            _("The file could not be read as an Excel workbook (%(error)s).") % {"error": error}
-        ) from error
+def _unreadable() -> str:
+    return _("The file could not be read as an Excel workbook (%(error)s).")
 
 
-def _load(reader: Any, **options: Any) -> pl.DataFrame:
-    try:
-        return reader.load_sheet(0, **options).to_polars()  # type: ignore[no-any-return]
-    except Exception as error:  # a sheet calamine cannot decode
-        raise UnreadableFileError(
-            _("The file could not be read as an Excel workbook (%(error)s).") % {"error": error}
-        ) from error
+def _excel_reader(data: bytes, deadline: guard.Deadline) -> Any:
+    return guard.contained(
+        lambda: fastexcel.read_excel(data), deadline=deadline, what=_unreadable()
+    )
+
+
+def _load(reader: Any, deadline: guard.Deadline, **options: Any) -> pl.DataFrame:
+    frame: pl.DataFrame = guard.contained(
+        lambda: reader.load_sheet(0, **options).to_polars(), deadline=deadline, what=_unreadable()
+    )
+    return frame
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -97,21 +94,58 @@ def decode_text(data: bytes) -> str:
     raise UnreadableFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
 
 
-def _read_csv(data: bytes) -> pl.DataFrame:
+def _check_lines(text: str, limits: guard.Limits, deadline: guard.Deadline) -> None:
+    """A CSV file's lines: at most max_rows of them, none longer than max_line_chars (a line is
+    a row; polars would otherwise hold a one-line gigabyte). Found without splitting the text."""
+    lines = text.count("\n") + 1
+    if lines > limits.max_rows + HEADER_SEARCH_ROWS:
+        raise UnreadableFileError(
+            _("The file has more than %(max)s rows; at most %(max)s rows can be imported.")
+            % {"max": limits.max_rows}
+        )
+    start = 0
+    line = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line += 1
+        if end - start > limits.max_line_chars:
+            raise UnreadableFileError(
+                _("Line %(line)s of the file is longer than %(max)s characters.")
+                % {"line": line, "max": limits.max_line_chars}
+            )
+        start = end + 1
+        if line % 65536 == 0:
+            deadline.check()
+
+
+def _read_csv(data: bytes, limits: guard.Limits, deadline: guard.Deadline) -> pl.DataFrame:
     text = decode_text(data)
     if "\x00" in text[:4096]:
         raise UnreadableFileError(_("The file is neither an Excel workbook nor a CSV file."))
-    try:
-        return pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            has_header=False,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-        )
-    except Exception as error:  # polars raises ComputeError and others for malformed text
-        raise UnreadableFileError(
-            _("The file could not be read as CSV (%(error)s).") % {"error": error}
-        ) from error
+    _check_lines(text, limits, deadline)
+    deadline.check()
+    encoded = text.encode("utf-8")
+    del text
+    frame: pl.DataFrame = guard.contained(
+        lambda: pl.read_csv(
+            io.BytesIO(encoded), has_header=False, infer_schema=False, truncate_ragged_lines=True
+        ),
+        deadline=deadline,
+        what=_("The file could not be read as CSV (%(error)s)."),
+    )
+    for index, column in enumerate(frame.columns):
+        longest = frame.get_column(column).str.len_chars().max()
+        if isinstance(longest, int) and longest > limits.max_cell_chars:
+            row = frame.select(pl.col(column).str.len_chars().arg_max()).item() + 1
+            raise UnreadableFileError(
+                _(
+                    "Cell %(cell)s holds more than %(max)s characters; "
+                    "a cell may hold at most %(max)s."
+                )
+                % {"cell": f"{guard.column_letters(index)}{row}", "max": limits.max_cell_chars}
+            )
+    return frame
 
 
 _FIRST_SHEET = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
@@ -153,13 +187,13 @@ def _first_filled_row(data: bytes) -> int | None:
 
 
 def _read_below_first_row(
-    reader: Any, data: bytes, spec: FormSpec
+    reader: Any, data: bytes, spec: FormSpec, deadline: guard.Deadline
 ) -> tuple[int, list[MatchedColumn], list[str], pl.DataFrame] | None:
     """The common layout, read in one pass: the headers in the sheet's first filled row."""
     first = _first_filled_row(data) if _is_zip(data) else None
     if first is None or first > HEADER_SEARCH_ROWS:
         return None
-    body = _load(reader, header_row=0, schema_sample_rows=None)
+    body = _load(reader, deadline, header_row=0, schema_sample_rows=None)
     matched = [match_header(i, name, spec) for i, name in enumerate(body.columns)]
     if not any(m is not None and m.target == spec.anchor for m in matched):
         return None
@@ -174,11 +208,11 @@ def _number_rows(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
     return frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _too_many(rows: int) -> None:
-    if rows > MAX_ROWS:
+def _too_many(rows: int, limits: guard.Limits) -> None:
+    if rows > limits.max_rows:
         raise UnreadableFileError(
             _("The file has %(rows)s rows; at most %(max)s rows can be imported at once.")
-            % {"rows": rows, "max": MAX_ROWS}
+            % {"rows": rows, "max": limits.max_rows}
         )
 
 
@@ -190,25 +224,34 @@ def read_sheet(file: IO[bytes], filename: str, spec: FormSpec) -> Sheet:
     no cell is silently lost); numbers stay numbers, text is parsed later with messages.
     CSV files are read as text. ROW is the row number as Excel or an editor shows it.
     """
-    data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise UnreadableFileError(_("The file is larger than 200 MB."))
+    limits = guard.Limits.from_settings()
+    deadline = guard.Deadline(limits.seconds)
+    data = file.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise UnreadableFileError(
+            _("The file is larger than %(max)s MB.") % {"max": limits.max_bytes // guard.MB}
+        )
     if not data.strip():
         raise UnreadableFileError(_("The file is empty."))
     name = filename.lower()
     if _is_zip(data) or name.endswith((".xlsx", ".xlsm", ".xls")):
-        if not _is_zip(data) and data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise UnreadableFileError(
-                _("The file is not an Excel workbook although its name says so.")
-            )
-        reader = _excel_reader(data)
-        fast = _read_below_first_row(reader, data, spec)
+        if _is_zip(data):
+            guard.check_workbook(data, limits, deadline)
+        elif data[:8] != guard.OLE:
+            raise UnreadableFileError(guard.not_a_workbook(data))
+        reader = _excel_reader(data, deadline)
+        fast = _read_below_first_row(reader, data, spec, deadline)
         if fast is not None:
             header_row, columns, ignored, frame = fast
         else:
             head = _number_rows(
                 _load(
-                    reader, header_row=None, skip_rows=0, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
+                    reader,
+                    deadline,
+                    header_row=None,
+                    skip_rows=0,
+                    n_rows=HEADER_SEARCH_ROWS,
+                    dtypes="string",
                 ),
                 1,
             )
@@ -216,18 +259,19 @@ def read_sheet(file: IO[bytes], filename: str, spec: FormSpec) -> Sheet:
             names = [f"c{i}" for i in range(head.width - 1)]
             body = _load(
                 reader,
+                deadline,
                 header_row=None,
                 column_names=names,
                 skip_rows=header_row,
                 schema_sample_rows=None,
             )
             frame = _number_rows(body, header_row + 1)
-        _too_many(frame.height)
+        _too_many(frame.height, limits)
     else:
-        text = _number_rows(_read_csv(data), 1)
+        text = _number_rows(_read_csv(data, limits, deadline), 1)
         header_row, columns, ignored = locate_columns(text, spec)
         frame = text.slice(header_row)
-        _too_many(frame.height)
+        _too_many(frame.height, limits)
     return Sheet(
         frame=frame,
         header_row=header_row,

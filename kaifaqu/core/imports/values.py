@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.imports.errors import excerpt
 from kaifaqu.core.lib.money import MoneyUnit, to_wan
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -61,7 +62,7 @@ def decimal_of(value: object) -> Decimal:
             number = Decimal(text)
         except InvalidOperation:
             raise CellError(
-                _("“%(text)s” is not a number.") % {"text": str(value).strip()}
+                _("“%(text)s” is not a number.") % {"text": excerpt(str(value).strip())}
             ) from None
     if not number.is_finite():
         raise CellError(_("Not a number."))
@@ -102,5 +103,6 @@ def date_of(value: object) -> date:
         except ValueError:
             pass
     raise CellError(
-        _("“%(text)s” is not a date; write it as 2025-03-15 or 2025年3月15日.") % {"text": text}
+        _("“%(text)s” is not a date; write it as 2025-03-15 or 2025年3月15日.")
+        % {"text": excerpt(text)}
     )

@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kaifaqu.core.imports.background import JOB_LABEL, import_start, in_background, result_of
+from kaifaqu.core.imports.guard import MB, Limits
 from kaifaqu.core.imports.registry import ImportKind, get_kind, run_import
 from kaifaqu.core.imports.template import template_workbook
 from kaifaqu.core.lib.money import MoneyUnit
@@ -63,6 +65,17 @@ class ImportForm(forms.Form):
                 ),
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
+
+    def clean_file(self) -> Any:
+        """A file over the size limit is refused here, before it is queued or kept; everything
+        else about it is the guarded reader's (core/imports/guard.py)."""
+        upload = self.cleaned_data["file"]
+        limit = Limits.from_settings().max_bytes
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB.") % {"max": limit // MB}
+            )
+        return upload
 
     def options(self) -> dict[str, Any]:
         """What the writer is given besides the file."""

@@ -108,7 +108,10 @@ POLICY: dict[str, frozenset[str]] = {
     **_writes("projects.project", PROJECT_STAFF),
     **_writes("projects.lead", PROJECT_STAFF),
     **_writes("projects.followup", PROJECT_STAFF),
-    "projects.import_ledger": PROJECT_STAFF,
+    # A ledger (项目台账) is the zone's: its rows are matched by name across every park of the
+    # zone, so a park's service centre does not import one; it registers its park's projects on
+    # the pages (issue 15: park-service users could reach the import).
+    "projects.import_ledger": PROJECT_STAFF - {PARK},
     # "三个一批" rounds are the province's; each zone's project staff put projects on the lists.
     **_writes("projects.round", frozenset({SYSTEM, PROVINCE})),
     **_writes("projects.roundentry", frozenset({SYSTEM, ADMIN, OFFICER})),

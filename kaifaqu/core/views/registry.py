@@ -22,7 +22,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -32,7 +32,8 @@ from django_htmx.middleware import HtmxDetails
 
 from kaifaqu.core.audit import history_for
 from kaifaqu.core.forms import add_service_errors, mark_invalid, style_filter_form
-from kaifaqu.core.permissions import AskingUser, can_create, can_write
+from kaifaqu.core.imports.registry import get_kind
+from kaifaqu.core.permissions import AskingUser, can_create, can_write, user_may
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.history import history_rows
 from kaifaqu.core.views.tables import Column, table_rows
@@ -49,6 +50,14 @@ def paginate(queryset: Any, number: str | None) -> dict[str, Any]:
     page: Page[Any] = Paginator(queryset, PAGE_SIZE).get_page(number)
     numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return {"page_obj": page, "page_numbers": numbers}
+
+
+def may_open_import(user: AskingUser, url_name: str) -> bool:
+    """Whether `user` may use the page `url_name` when it is an import page: its kind's action
+    in the permission table decides, which may be narrower than creating one record (a park's
+    service centre registers its park's projects but does not import a zone's ledger)."""
+    kind = getattr(resolve(reverse(url_name)).func, "view_initkwargs", {}).get("kind")
+    return kind is None or user_may(user, get_kind(kind).action)
 
 
 class RegistryRequest(HttpRequest):
@@ -123,6 +132,7 @@ class RegistryView(LoginRequiredMixin, View):
             "create_links": [
                 (reverse(name), label)
                 for name, label in (self.registry.create_links if self.registry else ())
+                if may_open_import(user, name)
             ]
             if can_create(user, self.model)
             else [],

@@ -229,9 +229,6 @@ class _Ledger:
                     _("The zone has no park named “%(name)s”.") % {"name": park_text},
                 )
             data["park"] = park
-        elif getattr(self.by, "scope_park_id", None):
-            # A park's staff import their park's ledger.
-            data["park"] = self.by.scope_park
         enterprise_text = cells.text_of(self.cell(row, spec.ENTERPRISE)[0])
         if enterprise_text:
             enterprise = self.enterprises.get(enterprise_text.upper()) or self.enterprises.get(
@@ -464,7 +461,7 @@ class ProjectImportForm(ImportForm):
         field: Any = self.fields["zone"]
         field.queryset = zones
         if len(zones) == 1:
-            # A zone's or a park's staff import into their own zone: nothing to choose.
+            # A zone's staff import into their own zone: nothing to choose.
             field.initial = zones[0]
             field.widget = forms.HiddenInput()
 

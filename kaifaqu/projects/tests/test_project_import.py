@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from rest_framework.test import APIClient
 
 from kaifaqu.accounts.models import User
 from kaifaqu.conftest import Personas, World
@@ -178,14 +179,44 @@ def test_a_ledger_never_moves_a_project_back(world: World, personas: Personas) -
     assert world.project_a1.stage == Stage.STARTED
 
 
-def test_a_park_user_imports_only_its_parks_projects(world: World, personas: Personas) -> None:
-    mine = ["一园项目", "", "线索", "", "", "", "", 1, "", ""]  # no park: the user's own
-    theirs = ["二园项目", "二园", "线索", "", "", "", "", 1, "", ""]
-    result = run(world, personas.park_user, [mine, theirs])
-    assert [(error.row, error.column) for error in result.errors] == [(3, "所属园区")]
-    alone = run(world, personas.park_user, [mine])
-    assert alone.created == 1
-    assert Project.objects.get(name="一园项目").park == world.park_a1
+def test_a_park_user_may_not_import_a_ledger(world: World, personas: Personas) -> None:
+    """A ledger is the zone's, its rows matched by name across the zone's parks: a park's
+    service centre registers its park's projects on the pages instead (issue 15)."""
+    mine = ["一园项目", "", "线索", "", "", "", "", 1, "", ""]
+    with pytest.raises(PermissionDenied):
+        run(world, personas.park_user, [mine])
+    assert not Project.objects.filter(name="一园项目").exists()
+
+
+def test_the_park_user_gets_no_import_page_link_or_api(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.park_user)
+    assert client.get(reverse("projects:project-import")).status_code == 403
+    assert client.get(reverse("projects:project-import-template")).status_code == 403
+    listing = client.get(reverse("projects:project-list"))
+    assert listing.status_code == 200
+    assert reverse("projects:project-import").encode() not in listing.content
+    api = APIClient()
+    api.force_authenticate(personas.park_user)
+    upload = io.BytesIO("项目名称,项目阶段\n一园项目,线索\n".encode())
+    upload.name = "ledger.csv"  # type: ignore[attr-defined]
+    answer = api.post(
+        "/api/projects/import/",
+        {"file": upload, "zone": world.zone_a.pk, "unit": "万元"},
+        format="multipart",
+    )
+    assert answer.status_code == 403
+    assert not Project.objects.filter(name="一园项目").exists()
+
+
+def test_the_zone_admin_sees_the_import_link(
+    client: Client, world: World, personas: Personas
+) -> None:
+    client.force_login(personas.zone_admin)
+    listing = client.get(reverse("projects:project-list"))
+    assert reverse("projects:project-import").encode() in listing.content
+    assert client.get(reverse("projects:project-import")).status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["province_viewer", "statistician", "reporter", "auditor"])
