@@ -35,8 +35,19 @@ def main() -> None:
 @click.option("--enterprises", default=200_000, show_default=True, help="With --province.")
 @click.option("--months", default=60, show_default=True, help="With --province: up to 2024-12.")
 @click.option("--seed", default=2025, show_default=True, help="With --province.")
+@click.option(
+    "--real-months",
+    is_flag=True,
+    help="With --province: roster entries and exits, missing and late returns.",
+)
 def demo(
-    no_migrate: bool, province: bool, zones: int, enterprises: int, months: int, seed: int
+    no_migrate: bool,
+    province: bool,
+    zones: int,
+    enterprises: int,
+    months: int,
+    seed: int,
+    real_months: bool,
 ) -> None:
     """Load the demo zone (朔州经济开发区) and its personas; running it again changes nothing.
 
@@ -66,7 +77,12 @@ def demo(
             bar.__exit__(None, None, None)
 
     summary = generate_province(
-        zones=zones, enterprises=enterprises, months=months, seed=seed, progress=progress
+        zones=zones,
+        enterprises=enterprises,
+        months=months,
+        seed=seed,
+        progress=progress,
+        real_months=real_months,
     )
     click.echo(describe(summary))
 
