@@ -577,5 +577,31 @@ def month_publish_command(zone_id: int, value: str, username: str, note: str) ->
     )
 
 
+@month.command("close-all")
+@click.option("--month", "value", required=True, help="YYYY-MM.")
+@click.option("--as", "username", required=True, help="As this user: every zone of its scope.")
+@click.option("--no-publish", is_flag=True, help="Close only; publish later.")
+def month_close_all(value: str, username: str, no_publish: bool) -> None:
+    """Close the month in every zone of the user's scope that can close, then publish them:
+    the indicator table is rolled up once for all of them. A zone that cannot close is named
+    with its reasons (exit code 1) and left open."""
+    _setup_django()
+    from kaifaqu.core.lib.periods import Month
+    from kaifaqu.indicators.services.publication import months_close_and_publish
+
+    by = _acting(username)
+    try:
+        period = Month.parse(value).first_day
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    with _refused_or_invalid():
+        done = months_close_and_publish(by=by, period=period, publish=not no_publish)
+    click.echo(f"{len(done.closed)} closed, {len(done.published)} published")
+    for zone_id, reasons in done.refused.items():
+        click.echo(f"zone {zone_id} not closed: " + " ".join(reasons), err=True)
+    if done.refused:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     sys.exit(main())
