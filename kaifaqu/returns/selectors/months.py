@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
@@ -33,7 +33,6 @@ from kaifaqu.returns.models import (
     NonResponse,
     Reminder,
     ReportingMonth,
-    Return,
     ReturnStatus,
 )
 
@@ -81,21 +80,26 @@ def expected_entries(zone_ids: Iterable[int], month: Month) -> QuerySet[RosterEn
 
 def _with_state(entries: QuerySet[RosterEntry], month: Month) -> QuerySet[Any]:
     """The entries annotated with their firm's return of the month (status, id, estimate flag)
-    and whether the firm is recorded 未报 (typed Any: the annotations are not model fields)."""
-    returns = Return.objects.filter(enterprise_id=OuterRef("enterprise_id"), period=month.first_day)
-    annotations = {
-        "return_status": Subquery(returns.values("status")[:1]),
-        "return_id": Subquery(returns.values("pk")[:1]),
-        "non_response": Exists(
+    and whether the firm is recorded 未报 (typed Any: the annotations are not model fields).
+
+    The return is LEFT JOINed on (firm, month) — at most one, by a unique constraint — rather
+    than read by a subquery per field and entry: a province's 200,000 entries are counted in
+    one pass of the join."""
+    month_return = FilteredRelation(
+        "enterprise__returns", condition=Q(enterprise__returns__period=month.first_day)
+    )
+    return entries.annotate(month_return=month_return).annotate(
+        return_status=F("month_return__status"),
+        return_id=F("month_return__id"),
+        return_estimated=F("month_return__is_estimate"),
+        non_response=Exists(
             NonResponse.objects.filter(
                 enterprise_id=OuterRef("enterprise_id"),
                 reporting_month__period=month.first_day,
                 reporting_month__zone_id=OuterRef("enterprise__zone_id"),
             )
         ),
-        "return_estimated": Subquery(returns.values("is_estimate")[:1]),
-    }
-    return entries.annotate(**annotations)
+    )
 
 
 def _state(status: str | None, estimated: bool | None, non_response: bool) -> str:
@@ -173,13 +177,10 @@ def month_progress(zone_ids: Sequence[int], month: Month) -> dict[int, ZoneProgr
     rows = (
         _with_state(expected_entries(zone_ids, month), month)
         .values("enterprise__zone_id", "enterprise__park_id", "return_status", "non_response")
+        # One roster entry per firm, year and category (a unique constraint): no DISTINCT.
         .annotate(
-            firms=Count("enterprise_id", distinct=True),
-            estimates=Count(
-                "enterprise_id",
-                distinct=True,
-                filter=Q(return_estimated=True),
-            ),
+            firms=Count("pk"),
+            estimates=Count("pk", filter=Q(return_estimated=True)),
         )
         .order_by()
     )

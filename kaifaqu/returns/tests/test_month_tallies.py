@@ -73,9 +73,7 @@ def test_a_closed_months_tally_stands_until_the_month_is_reopened(
     with CaptureQueriesContext(connection) as queries:
         assert counts(world) == (5, 3, 2)
     assert not [q for q in queries.captured_queries if "rosterentry" in q["sql"]]
-    reporting_month_reopen(
-        by=personas.statistician, reporting_month=march["month"], reason="更正"
-    )
+    reporting_month_reopen(by=personas.statistician, reporting_month=march["month"], reason="更正")
     assert counts(world) == (5, 3, 1)
 
 
