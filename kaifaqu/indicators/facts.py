@@ -42,10 +42,18 @@ def _year_ranges(years: Iterable[int], through: int | None = None) -> Q:
     return condition
 
 
-def _returns(years: set[int] | None, roster: Any, through: int | None) -> pl.DataFrame:
+def _returns(
+    years: set[int] | None, roster: Any, through: int | None, zone_ids: Sequence[int] | None
+) -> pl.DataFrame:
     queryset = Return.objects.filter(
         status=ReturnStatus.ACCEPTED, enterprise_id__in=roster.values("enterprise_id")
     )
+    if zone_ids is not None:
+        # Said again on the returns' own firms (the roster subquery says it already): without it
+        # SQLite reads every return of the years by the period index and tests each against the
+        # subquery (7 s for one zone of 200,000 firms); with it, it reads the zones' firms and
+        # their returns by the (firm, month) index (0.06 s).
+        queryset = queryset.filter(enterprise__zone_id__in=list(zone_ids))
     if years is not None:
         queryset = queryset.filter(_year_ranges(years, through))
     frame = queryset_frame(
@@ -129,7 +137,7 @@ def load_facts(
     )
 
     return Facts.of(
-        returns=_returns(with_base, roster, through),
+        returns=_returns(with_base, roster, through, zone_ids),
         enterprises=enterprises,
         roster=roster_frame,
         rates=rates_frame,

@@ -311,14 +311,21 @@ def _store_disclosure(month: Month, zone_of: dict[str, object]) -> None:
             "zone_id": ("zone_id", pl.Int64),
             "indicator": ("indicator", pl.Utf8),
             **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+            "was_suppressed": ("suppressed", pl.Boolean),
         },
     )
-    shown = _with_disclosure(stored, zone_of).filter(~pl.col("suppressed"))["id"].to_list()
-    IndicatorCell.objects.filter(month=month.first_day).update(suppressed=True)
-    for start in range(0, len(shown), _UPDATE_CHUNK):
-        IndicatorCell.objects.filter(pk__in=shown[start : start + _UPDATE_CHUNK]).update(
-            suppressed=False
-        )
+    decided = _with_disclosure(stored.drop("was_suppressed"), zone_of).join(
+        stored.select("id", "was_suppressed"), on="id"
+    )
+    # Only the cells whose decision changed are written: a zone's month end moves a few
+    # decisions, not the province's 100,000 cells.
+    changed = decided.filter(pl.col("suppressed") != pl.col("was_suppressed"))
+    for hidden in (True, False):
+        ids = changed.filter(pl.col("suppressed") == hidden)["id"].to_list()
+        for start in range(0, len(ids), _UPDATE_CHUNK):
+            IndicatorCell.objects.filter(pk__in=ids[start : start + _UPDATE_CHUNK]).update(
+                suppressed=hidden
+            )
 
 
 _UPDATE_CHUNK = 10_000
