@@ -98,11 +98,12 @@ def test_real_months_carry_entries_exits_missing_and_late_returns() -> None:
         # It reports up to the month it leaves (a past month may be missing), none after, and
         # is on no later roster.
         last = Return.objects.filter(enterprise=entry.enterprise).latest("period").period
-        assert last <= entry.exited_on.replace(day=1)
+        assert entry.exited_on is not None and last <= entry.exited_on.replace(day=1)
         assert not roster.filter(enterprise=entry.enterprise, year__gt=entry.year).exists()
     for entry in entries[:20]:
         # A monthly entry (新开业): from the first day of a month other than January, no return
         # before it.
+        assert entry.entered_on is not None
         assert entry.entered_on.day == 1 and entry.entered_on.month != 1
         first = Return.objects.filter(enterprise=entry.enterprise).earliest("period").period
         assert first >= entry.entered_on and first.year == entry.year

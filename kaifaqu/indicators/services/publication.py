@@ -32,6 +32,7 @@ from kaifaqu.indicators.models import Publication
 from kaifaqu.indicators.services.rollups import rollup_marked
 from kaifaqu.returns.models import ChangedMonth, ReportingMonth, ReportingMonthStatus
 from kaifaqu.returns.selectors.months import month_progress
+from kaifaqu.returns.selectors.tallies import tally_store
 from kaifaqu.returns.services.months import reporting_month_close
 
 
@@ -68,6 +69,8 @@ def _publish(*, by: User, reporting_month: ReportingMonth, note: str) -> Publica
     publication.full_clean()
     with acting_as(by):
         publication.save()
+    # The pages of many zones and months read these counts from now on (no recount).
+    tally_store(zone_id=record.zone_id, period=record.period, progress=counts)
     return publication
 
 

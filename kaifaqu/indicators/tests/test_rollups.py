@@ -280,7 +280,7 @@ def test_a_change_touches_its_month_and_later_ones_and_the_next_years_bases(
 ) -> None:
     from kaifaqu.indicators.services import rollups
 
-    monkeypatch.setattr(rollups.timezone, "localdate", lambda: date(2025, 6, 1))
+    monkeypatch.setattr(rollups.timezone, "localdate", lambda: date(2025, 6, 1))  # type: ignore[attr-defined]
     # 2024-03: 2024 from March (1–3月 … 1–12月), 2025 from March (the bases of 1–3月 on);
     # 2025-05: 2025 from May, and 2026 is not there yet.
     assert rollups.touched_months([date(2024, 3, 1), date(2025, 5, 1)]) == {2024: 3, 2025: 3}
@@ -304,7 +304,7 @@ def test_a_roll_up_rewrites_only_the_months_from_the_change_on(
         )
     )
     read: list[dict[str, object]] = []
-    load = rollups.load_facts
+    load = rollups.load_facts  # type: ignore[attr-defined]
 
     def spy(**kwargs: object) -> object:
         read.append(kwargs)

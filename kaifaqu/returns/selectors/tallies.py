@@ -89,3 +89,18 @@ def tallied_progress(
             update_fields=["counted_at", "expected", "states", "final"],
         )
     return found
+
+
+def tally_store(*, zone_id: int, period: date, progress: Progress) -> None:
+    """Store a closed month's counts as its final tally, counted inside a transaction that read
+    the month as closed (the publication's: what it published is what the pages then show)."""
+    MonthTally.objects.update_or_create(
+        zone_id=zone_id,
+        period=period.replace(day=1),
+        defaults={
+            "counted_at": timezone.now(),
+            "expected": progress.expected,
+            "states": progress.states,
+            "final": True,
+        },
+    )

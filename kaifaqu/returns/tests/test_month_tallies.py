@@ -137,3 +137,28 @@ def test_a_months_page_counts_its_firms_a_fixed_number_of_times_whatever_their_n
         client.get(detail(march["month"]))
     assert len(many.captured_queries) == len(few.captured_queries)
     assert roster_queries(many) == 3
+
+
+def test_a_publication_stores_the_counts_it_published_as_the_final_tally(
+    world: World, personas: Personas, march: dict[str, Any]
+) -> None:
+    from kaifaqu.indicators.services.publication import month_publish
+    from kaifaqu.returns.services.months import non_response_record, reporting_month_close
+
+    return_accept(by=personas.statistician, return_record=the_return(march["waiting"]))
+    for key in ("sent_back", "silent", "draft"):
+        non_response_record(
+            by=personas.statistician,
+            reporting_month=march["month"],
+            enterprise=march[key],
+            reason="suspended",
+        )
+    closed = reporting_month_close(by=personas.statistician, reporting_month=march["month"])
+    MonthTally.objects.all().delete()
+    month_publish(by=personas.statistician, reporting_month=closed)
+    tally = MonthTally.objects.get(zone=world.zone_a, period=MARCH)
+    assert tally.final and tally.expected == 5
+    assert tally.states == {"accepted": 2, "not_reported": 3}
+    with CaptureQueriesContext(connection) as queries:
+        assert counts(world) == (5, 2, 2)
+    assert roster_queries(queries) == 0
