@@ -256,11 +256,13 @@ def _before_the_end(month: date) -> None:
         ReturnStatus,
         ReviewDecision,
     )
+    from kaifaqu.returns.services.ledger import ledger_update
 
     users = list(User.objects.filter(username__startswith=PREFIX).values_list("pk", flat=True))
-    estimates = list(
-        Return.objects.filter(period=month, is_estimate=True).values_list("pk", flat=True)
+    estimated = list(
+        Return.objects.filter(period=month, is_estimate=True).values_list("pk", "enterprise_id")
     )
+    estimates = [pk for pk, _enterprise_id in estimated]
     with transaction.atomic(), connection.cursor() as cursor:
 
         def delete(model: Any, column: str, ids: list[int]) -> None:
@@ -282,6 +284,8 @@ def _before_the_end(month: date) -> None:
             status=ReturnStatus.SUBMITTED
         )
         ChangedMonth.objects.all().delete()
+        # The estimates' figures out of the ledger too (it mirrors the returns).
+        ledger_update((enterprise_id, month) for _pk, enterprise_id in estimated)
 
 
 def _open_months(zone_ids: list[int], month: date) -> None:
