@@ -1,6 +1,7 @@
-"""`python -m bench [--only import|indicators|latency|projects|accept|bulk-accept] [--rows N]
+"""`python -m bench [--only import|indicators|latency|projects|accept|bulk-accept|month-close]
+[--rows N]
 [--history MONTHS] [--months MONTHS] [--requests N] [--sample N] [--statisticians N]
-[--per-statistician N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
+[--per-statistician N] [--page-users N] [--page-requests N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
 (default: a SQLite file of its own per benchmark and shape of province under var/bench/, never
 the platform's database)."""
 
@@ -14,7 +15,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "var" / "bench"
-BENCHMARKS = ("import", "indicators", "latency", "projects", "accept", "bulk-accept")
+BENCHMARKS = (
+    "import",
+    "indicators",
+    "latency",
+    "projects",
+    "accept",
+    "bulk-accept",
+    "month-close",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +71,18 @@ def main(argv: list[str] | None = None) -> int:
         default=40,
         help="bulk-accept: returns each of them accepts, one by one",
     )
+    parser.add_argument(
+        "--page-users",
+        type=int,
+        default=8,
+        help="month-close: logged-in users asking for the month's pages at once (0: none)",
+    )
+    parser.add_argument(
+        "--page-requests",
+        type=int,
+        default=150,
+        help="month-close: requests of each of them",
+    )
     parser.add_argument("--profile", action="store_true", help="profile the import (cProfile)")
     args = parser.parse_args(argv)
     if args.only is None:
@@ -78,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     # benchmark reads the indicator benchmark's).
     if args.only == "import":
         database = WORKDIR / f"bench-{args.rows}-h{args.history}.sqlite3"
+    elif args.only == "month-close":
+        # A province of its own: real months (entries, exits, missing and late returns).
+        database = WORKDIR / f"bench-{args.rows}-m{args.months}-month.sqlite3"
     else:
         database = WORKDIR / f"bench-{args.rows}-m{args.months}.sqlite3"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
@@ -126,6 +150,18 @@ def main(argv: list[str] | None = None) -> int:
                 sample=args.sample,
                 statisticians=args.statisticians,
                 per_user=args.per_statistician,
+                workdir=WORKDIR,
+            ).report()
+        )
+    elif args.only == "month-close":
+        from bench import month_close
+
+        print(
+            month_close.run(
+                enterprises=args.rows,
+                months=args.months,
+                page_users=args.page_users,
+                page_requests=args.page_requests,
                 workdir=WORKDIR,
             ).report()
         )

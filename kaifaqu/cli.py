@@ -38,6 +38,11 @@ def main() -> None:
 @click.option("--months", default=60, show_default=True, help="With --province: up to 2024-12.")
 @click.option("--seed", default=2025, show_default=True, help="With --province.")
 @click.option(
+    "--real-months",
+    is_flag=True,
+    help="With --province: roster entries and exits, missing and late returns.",
+)
+@click.option(
     "--allow-production",
     is_flag=True,
     help="Load the demo even under production settings (its accounts have published passwords).",
@@ -49,6 +54,7 @@ def demo(
     enterprises: int,
     months: int,
     seed: int,
+    real_months: bool,
     allow_production: bool,
 ) -> None:
     """Load the demo zone (朔州经济开发区) and its personas; running it again changes nothing.
@@ -86,7 +92,12 @@ def demo(
             bar.__exit__(None, None, None)
 
     summary = generate_province(
-        zones=zones, enterprises=enterprises, months=months, seed=seed, progress=progress
+        zones=zones,
+        enterprises=enterprises,
+        months=months,
+        seed=seed,
+        progress=progress,
+        real_months=real_months,
     )
     click.echo(describe(summary))
 
@@ -579,6 +590,32 @@ def month_publish_command(zone_id: int, value: str, username: str, note: str) ->
     click.echo(
         f"{record.zone.name} {record.period:%Y-%m} published, revision {publication.revision}"
     )
+
+
+@month.command("close-all")
+@click.option("--month", "value", required=True, help="YYYY-MM.")
+@click.option("--as", "username", required=True, help="As this user: every zone of its scope.")
+@click.option("--no-publish", is_flag=True, help="Close only; publish later.")
+def month_close_all(value: str, username: str, no_publish: bool) -> None:
+    """Close the month in every zone of the user's scope that can close, then publish them:
+    the indicator table is rolled up once for all of them. A zone that cannot close is named
+    with its reasons (exit code 1) and left open."""
+    _setup_django()
+    from kaifaqu.core.lib.periods import Month
+    from kaifaqu.indicators.services.publication import months_close_and_publish
+
+    by = _acting(username)
+    try:
+        period = Month.parse(value).first_day
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    with _refused_or_invalid():
+        done = months_close_and_publish(by=by, period=period, publish=not no_publish)
+    click.echo(f"{len(done.closed)} closed, {len(done.published)} published")
+    for zone_id, reasons in done.refused.items():
+        click.echo(f"zone {zone_id} not closed: " + " ".join(reasons), err=True)
+    if done.refused:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

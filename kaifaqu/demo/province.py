@@ -11,6 +11,16 @@ Rows are written set-based, bypassing the ORM for the large tables: PostgreSQL t
 FROM STDIN` (psycopg `cursor.copy`), SQLite through `executemany` in large transactions with
 `synchronous=OFF`. The audit log records none of it (it is synthetic data, not anyone's work).
 
+With `real_months=True` (`kfq demo --province --real-months`) the province carries what a real
+month carries (the reporting-month benchmark's province, `bench/month_close.py`): firms newly
+commissioned during the years (a monthly roster entry, 新开业月度入库, no return before it) and
+firms leaving the roster (停产、注销: `exited_on` in their last month, no return after it), a few
+returns missing from past months, and in the last month returns still awaiting review (late:
+submitted, not yet accepted) and firms that have not reported at all (to be recorded 未报 and
+estimated). Losses come in every mode: a firm's margin is drawn around 5.5 %, some 6 % of the
+firm-months are negative. Which firm enters, leaves or misses a month is an integer hash of
+(seed, firm, month), like the figures, so the default province is unchanged.
+
 Running it again is refused politely: when a synthetic zone exists, nothing is written and the
 summary gives what is there (`created=False`).
 """
@@ -24,12 +34,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaifaqu.core.frames import insert_frame, timestamps
+from kaifaqu.core.frames import insert_frame, timestamp, timestamps
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.lib.uscc import ALPHABET, check_character
 from kaifaqu.core.models import IndustryClass, IndustryLevel
@@ -91,8 +102,10 @@ def generate_province(
     months: int = 60,
     seed: int = 2025,
     progress: Progress | None = None,
+    real_months: bool = False,
 ) -> Summary:
-    """Build the synthetic province (or, if it exists, leave it and say what is there)."""
+    """Build the synthetic province (or, if it exists, leave it and say what is there);
+    `real_months`: with roster entries and exits, missing and late returns (see above)."""
     if zones < 1 or enterprises < zones or not 1 <= months <= 240:
         raise ValueError("need at least one enterprise per zone and 1 to 240 months")
     report = progress or _no_progress
@@ -111,8 +124,8 @@ def generate_province(
         report("enterprises", enterprises, enterprises)
         ids = _enterprise_ids(zone_ids)
         firms = firms.join(ids, on="uscc", how="left").sort("index")
-        years = sorted({m.year for m in periods})
-        insert_frame(RosterEntry, _roster_rows(firms, years, now))
+        firms = _with_lifetimes(firms, len(periods), seed if real_months else None)
+        roster_entries = insert_frame(RosterEntry, _roster_rows(firms, periods, now))
     total = enterprises * months
     done = 0
     report("returns", 0, total)
@@ -120,7 +133,7 @@ def generate_province(
         for start in range(0, enterprises, CHUNK_ENTERPRISES):
             chunk = firms.slice(start, CHUNK_ENTERPRISES)
             with transaction.atomic():
-                rows = _return_rows(chunk, periods, seed, now)
+                rows = _return_rows(chunk, periods, seed, now, real_months=real_months)
                 done += insert_frame(Return, rows)
                 ledger_record(whole_units(rows.select("enterprise_id", "period", *LEDGER_FIELDS)))
             report("returns", done, total)
@@ -129,7 +142,7 @@ def generate_province(
         zones=zones,
         parks=sum(len(ids) for ids in park_ids.values()),
         enterprises=enterprises,
-        roster_entries=enterprises * len(years),
+        roster_entries=roster_entries,
         returns=done,
         seconds=time.monotonic() - started,
     )
@@ -287,18 +300,91 @@ def _enterprise_ids(zone_ids: list[int]) -> pl.DataFrame:
     return pl.DataFrame(pairs, schema={"uscc": pl.Utf8, "enterprise_id": pl.Int64}, orient="row")
 
 
-def _roster_rows(firms: pl.DataFrame, years: list[int], now: Any) -> pl.DataFrame:
+# The shares of firms of the `real_months` province that enter the roster during the months (newly
+# commissioned) and that leave it (停产、注销); of firm-months missing in the past; of the last
+# month's firms that have not reported, and whose return is late (submitted, awaiting review).
+ENTERING, EXITING, MISSING_PAST = 0.06, 0.04, 0.002
+NOT_REPORTED_LAST, LATE_LAST = 0.01, 0.03
+EXIT_REASONS = ("停产", "注销")
+
+
+def _with_lifetimes(firms: pl.DataFrame, months: int, seed: int | None) -> pl.DataFrame:
+    """first_t and last_t (the first and last month index the firm reports, 0 … months-1) and
+    whether it leaves the roster in its last month; without a seed every firm reports every
+    month and none leaves."""
+    if seed is None:
+        return firms.with_columns(
+            pl.lit(0, dtype=pl.Int64).alias("first_t"),
+            pl.lit(months - 1, dtype=pl.Int64).alias("last_t"),
+            pl.lit(False).alias("exits"),
+        )
+    # numpy's seeded generator (PCG64), one stream for these draws: the firm's parameters and
+    # the month noise stay as they are without `real_months`.
+    draws = np.random.default_rng([seed, 11]).random((4, firms.height))
+    enters = draws[0] < ENTERING
+    exits = ~enters & (draws[1] < EXITING)
+    first = np.where(enters, 1 + np.floor(draws[2] * (months - 1)), 0).astype(np.int64)
+    last = np.where(exits, np.floor(draws[3] * months), months - 1).astype(np.int64)
+    return firms.with_columns(
+        pl.Series("first_t", first), pl.Series("last_t", last), pl.Series("exits", exits)
+    )
+
+
+def _roster_rows(firms: pl.DataFrame, periods: list[Month], now: Any) -> pl.DataFrame:
+    """A 规上工业 roster entry per firm and year it reports in: from the first day of the month it
+    entered (a monthly entry when that is not January), exited in its last month if it leaves."""
+    months = pl.DataFrame(
+        {
+            "t": list(range(len(periods))),
+            "period": [m.first_day for m in periods],
+            "year": [m.year for m in periods],
+        }
+    )
+    years = months.group_by("year").agg(
+        pl.col("t").min().alias("year_first"), pl.col("t").max().alias("year_last")
+    )
+    day = months.select("t", "period")
     return (
-        firms.select("enterprise_id")
-        .join(pl.DataFrame({"year": years}), how="cross")
+        firms.select("index", "enterprise_id", "first_t", "last_t", "exits")
+        .join(day.rename({"t": "first_t", "period": "first_period"}), on="first_t")
+        .join(day.rename({"t": "last_t", "period": "last_period"}), on="last_t")
+        .join(years, how="cross")
+        .filter(
+            (pl.col("first_t") <= pl.col("year_last")) & (pl.col("last_t") >= pl.col("year_first"))
+        )
+        .with_columns(
+            (
+                (pl.col("first_t") > 0)
+                & (pl.col("first_period").dt.year() == pl.col("year"))
+                & (pl.col("first_period").dt.month() != 1)
+            ).alias("monthly"),
+            (pl.col("exits") & (pl.col("last_period").dt.year() == pl.col("year"))).alias("exited"),
+        )
         .select(
             "enterprise_id",
             "year",
             pl.lit(StatCategory.INDUSTRY.value).alias("category"),
-            pl.lit("annual").alias("entry_kind"),
-            pl.date(pl.col("year"), 1, 1).alias("entered_on"),
-            pl.lit(None, dtype=pl.Date).alias("exited_on"),
-            pl.lit("").alias("exit_reason"),
+            pl.when(pl.col("monthly"))
+            .then(pl.lit("monthly"))
+            .otherwise(pl.lit("annual"))
+            .alias("entry_kind"),
+            pl.when(pl.col("monthly"))
+            .then(pl.col("first_period"))
+            .otherwise(pl.date(pl.col("year"), 1, 1))
+            .alias("entered_on"),
+            pl.when(pl.col("exited"))
+            .then(pl.col("last_period").dt.offset_by("14d"))
+            .otherwise(None)
+            .cast(pl.Date)
+            .alias("exited_on"),
+            pl.when(pl.col("exited"))
+            .then(
+                pl.when(pl.col("index") % 2 == 0)
+                .then(pl.lit(EXIT_REASONS[0]))
+                .otherwise(pl.lit(EXIT_REASONS[1]))
+            )
+            .otherwise(pl.lit(""))
+            .alias("exit_reason"),
             *timestamps(now),
         )
     )
@@ -315,7 +401,9 @@ def _noise(salt: int) -> pl.Expr:
     return ((mixed * 48_271 % _MINSTD) * 48_271 % _MINSTD) / _MINSTD
 
 
-def _return_rows(chunk: pl.DataFrame, periods: list[Month], seed: int, now: Any) -> pl.DataFrame:
+def _return_rows(
+    chunk: pl.DataFrame, periods: list[Month], seed: int, now: Any, *, real_months: bool = False
+) -> pl.DataFrame:
     months = pl.DataFrame(
         {
             "t": list(range(len(periods))),
@@ -326,7 +414,19 @@ def _return_rows(chunk: pl.DataFrame, periods: list[Month], seed: int, now: Any)
             ],
         }
     )
-    frame = chunk.join(months, how="cross").with_columns(pl.lit(seed).alias("seed"))
+    frame = (
+        chunk.join(months, how="cross")
+        .filter(pl.col("t").is_between(pl.col("first_t"), pl.col("last_t")))
+        .with_columns(pl.lit(seed).alias("seed"))
+    )
+    last_t = len(periods) - 1
+    late = pl.lit(False)
+    if real_months:
+        past = pl.col("t") < last_t
+        frame = frame.filter(
+            ~(past & (_noise(8) < MISSING_PAST)) & ~(~past & (_noise(9) < NOT_REPORTED_LAST))
+        )
+        late = (pl.col("t") == last_t) & (_noise(10) < LATE_LAST)
     gross = (
         pl.col("base")
         * pl.col("season")
@@ -343,7 +443,10 @@ def _return_rows(chunk: pl.DataFrame, periods: list[Month], seed: int, now: Any)
     return frame.select(
         "enterprise_id",
         "period",
-        pl.lit(ReturnStatus.ACCEPTED.value).alias("status"),
+        pl.when(late)
+        .then(pl.lit(ReturnStatus.SUBMITTED.value))
+        .otherwise(pl.lit(ReturnStatus.ACCEPTED.value))
+        .alias("status"),
         pl.lit(ReturnSource.IMPORT.value).alias("source"),
         "gross_output",
         "sales_output",
@@ -360,7 +463,7 @@ def _return_rows(chunk: pl.DataFrame, periods: list[Month], seed: int, now: Any)
         (pl.col("employees") + (_noise(7) * 7).floor() - 3).cast(pl.Int64).alias("employees"),
         pl.lit("").alias("explanation"),
         pl.lit("").alias("supporting_document"),
-        pl.lit(None, dtype=pl.Utf8).alias("submitted_at"),
+        pl.when(late).then(timestamp(now)).otherwise(None).cast(pl.Utf8).alias("submitted_at"),
         pl.lit(None, dtype=pl.Int64).alias("submitted_by_id"),
         pl.lit(True).alias("is_illustrative"),
         *timestamps(now),

@@ -23,9 +23,14 @@ from kaifaqu.returns.models import Return, ReturnStatus
 _SCALED = tuple(name for name in RETURN_FIELDS if name != "employees")
 
 
-def _year_ranges(years: Iterable[int]) -> Q:
-    """Periods within the years, as date ranges (index-friendly, unlike period__year__in)."""
+def _year_ranges(years: Iterable[int], through: int | None = None) -> Q:
+    """Periods within the years (only January … `through` of each, when given), as date ranges
+    (index-friendly, unlike period__year__in)."""
     condition = Q()
+    if through is not None:
+        for year in sorted(set(years)):
+            condition |= Q(period__gte=date(year, 1, 1), period__lte=date(year, through, 1))
+        return condition
     runs: list[list[int]] = []
     for year in sorted(set(years)):
         if runs and year == runs[-1][1] + 1:
@@ -37,12 +42,20 @@ def _year_ranges(years: Iterable[int]) -> Q:
     return condition
 
 
-def _returns(years: set[int] | None, roster: Any) -> pl.DataFrame:
+def _returns(
+    years: set[int] | None, roster: Any, through: int | None, zone_ids: Sequence[int] | None
+) -> pl.DataFrame:
     queryset = Return.objects.filter(
         status=ReturnStatus.ACCEPTED, enterprise_id__in=roster.values("enterprise_id")
     )
+    if zone_ids is not None:
+        # Said again on the returns' own firms (the roster subquery says it already): without it
+        # SQLite reads every return of the years by the period index and tests each against the
+        # subquery (7 s for one zone of 200,000 firms); with it, it reads the zones' firms and
+        # their returns by the (firm, month) index (0.06 s).
+        queryset = queryset.filter(enterprise__zone_id__in=list(zone_ids))
     if years is not None:
-        queryset = queryset.filter(_year_ranges(years))
+        queryset = queryset.filter(_year_ranges(years, through))
     frame = queryset_frame(
         queryset,
         {
@@ -65,6 +78,7 @@ def load_facts(
     years: Sequence[int] | None = None,
     zone_ids: Sequence[int] | None = None,
     ppi: pl.DataFrame | None = None,
+    through: int | None = None,
 ) -> Facts:
     """The facts for the indicators of `years` (None: every year) in `zone_ids` (None: all zones).
 
@@ -74,8 +88,13 @@ def load_facts(
     every national and provincial rate up to the last of the years (the one in force in a year
     may be older). Producer price indexes of every province: the stored PriceIndex rows of those
     years unless the caller passes `ppi` (PPI_SCHEMA); where an enterprise's province has none
-    for a month, its value added at comparable prices is not computed.
+    for a month, its value added at comparable prices is not computed. `through` (a month
+    number, with `years`): only the returns of January … that month of each year are read, which
+    is all the tables of months up to it need (1–N月 and its base); a roll-up of December reads
+    the whole years, of March a quarter.
     """
+    if through is not None and years is None:
+        raise ValueError("`through` limits the months of the years given")
     wanted = set(years) if years is not None else None
     with_base = {y for year in wanted for y in (year, year - 1)} if wanted is not None else None
 
@@ -122,7 +141,7 @@ def load_facts(
     ).with_columns(pl.col("province").str.slice(0, 2))
 
     return Facts.of(
-        returns=_returns(with_base, roster),
+        returns=_returns(with_base, roster, through, zone_ids),
         enterprises=enterprises,
         roster=roster_frame,
         rates=rates_frame,

@@ -26,6 +26,7 @@ from kaifaqu.indicators.selectors.slices import Slice, latest_month
 from kaifaqu.returns.models import ReportingMonth, ReportingMonthStatus
 from kaifaqu.returns.publishing import PublishedRevision
 from kaifaqu.returns.selectors.months import Progress, month_progress
+from kaifaqu.returns.selectors.tallies import REGION_TALLY_SECONDS, tallied_progress
 
 
 def sees_unpublished(user: AskingUser) -> bool:
@@ -159,15 +160,20 @@ def slice_month(user: AskingUser, slice: Slice, month: Month) -> SliceMonth:
         if zone_id in zone_ids and day.year == month.year and day <= month.first_day
     )
     progress: Progress | None = None
-    if zone_ids:
+    if zone_ids and slice.kind == SliceKind.PARK:
         by_zone = month_progress(zone_ids, month)
-        if slice.kind == SliceKind.PARK:
-            progress = by_zone[slice.zone_id or 0].by_park.get(int(slice.key), Progress())
-        else:
-            progress = Progress()
-            for zone in by_zone.values():
-                for state, count in zone.total.states.items():
-                    progress.add(state, count)
+        progress = by_zone[slice.zone_id or 0].by_park.get(int(slice.key), Progress())
+    elif zone_ids:
+        # The zones' tallies (a province's firms are not counted at each request): a zone's own
+        # month is counted afresh while open, a region's may be REGION_TALLY_SECONDS old.
+        progress = Progress()
+        tallies = tallied_progress(
+            ((zone_id, month.first_day) for zone_id in zone_ids),
+            max_age=0.0 if slice.zone_id is not None else REGION_TALLY_SECONDS,
+        )
+        for zone_progress in tallies.values():
+            for state, count in zone_progress.states.items():
+                progress.add(state, count)
     return SliceMonth(
         shown=published or sees_unpublished(user),
         published=published,

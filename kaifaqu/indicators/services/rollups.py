@@ -6,8 +6,13 @@
   enterprises; the cells above zones (province, city, section, division, category) of the same
   months are then the sums of the stored zone-level cells. Every measure is an exact Int64 sum,
   enterprises and estimated (含估算) counts, and top_value a maximum, so the sums equal what the engine gives the whole province.
-- `rollup_after_change(zone_ids, periods)`: which zones and years a change of counted returns
-  touches: the year of each period (its 1–N月 from that month on) and the year after (its bases).
+  `years` maps each year to the first month whose figures changed: only that month and the later
+  ones of the year are written (1–N月 of a month before it does not read the changed month), and
+  the facts read stop at the year's last counted month (a month's table reads January … N of the
+  year and the year before; nothing after N).
+- `rollup_after_change(zone_ids, periods)`: which zones and months a change of counted returns
+  touches (`touched_months`): of each period's year the period and the months after it (their
+  1–N月), of the year after the same months (their bases).
 - `rollup_marked()`: the same for the (zone, month) pairs the returns services marked
   (`returns.ChangedMonth`), run by the background task (indicators/tasks.py); it removes the marks
   it handled, and only those: a month marked again while it ran stays marked for the next run.
@@ -19,7 +24,8 @@ changes, so the whole month is decided again. `rollup_disclosure(months)` does t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -113,17 +119,22 @@ def all_counted_months() -> list[Month]:
 
 
 def rollup_zones(
-    *, zone_ids: Iterable[int], years: Iterable[int], step: Callable[[], None] | None = None
+    *,
+    zone_ids: Iterable[int],
+    years: Iterable[int] | Mapping[int, int],
+    step: Callable[[], None] | None = None,
 ) -> None:
-    """Bring the cells of these zones, and the cells above zones, up to date for these years
-    (`step` is called after each month written)."""
+    """Bring the cells of these zones, and the cells above zones, up to date: `years` maps a year
+    to the first month number changed (a plain list of years: each from January). `step` is
+    called after each month written."""
     zone_ids = sorted(set(zone_ids))
+    firsts = dict(years) if isinstance(years, Mapping) else dict.fromkeys(years, 1)
     zone_of = _zone_of_keys()
-    for year in sorted(set(years)):
-        months = counted_months(year)
+    for year, first in sorted(firsts.items()):
+        months = [month for month in counted_months(year) if month.month >= first]
         if not months:
             continue
-        facts = load_facts(years=[year], zone_ids=zone_ids)
+        facts = load_facts(years=[year], zone_ids=zone_ids, through=months[-1].month)
         for month in months:
             table = indicator_table(facts, month).filter(
                 pl.col("slice_kind").is_in([kind.value for kind in ZONE_KINDS])
@@ -144,28 +155,53 @@ def rollup_zones(
 def touched_years(periods: Iterable[date]) -> set[int]:
     """The years a change of counted returns in these months touches: each month's year (its
     1–N月 from that month on) and the year after (its bases), up to this year."""
-    years = {period.year for period in periods}
+    return set(touched_months(periods))
+
+
+def touched_months(periods: Iterable[date]) -> dict[int, int]:
+    """Year → the first month number whose figures a change of counted returns in these months
+    touches: in the month's year the month itself and those after it (their 1–N月), in the year
+    after the same months (their bases), up to this year."""
     this_year = timezone.localdate().year
-    return years | {year + 1 for year in years if year + 1 <= this_year}
+    firsts: dict[int, int] = {}
+    for period in periods:
+        for year in (period.year, period.year + 1):
+            if year == period.year or year <= this_year:
+                firsts[year] = min(firsts.get(year, 12), period.month)
+    return firsts
 
 
 def rollup_after_change(*, zone_ids: Iterable[int], periods: Iterable[date]) -> None:
     """The returns of these zones counted in statistics changed in these months."""
-    rollup_zones(zone_ids=zone_ids, years=touched_years(periods))
+    rollup_zones(zone_ids=zone_ids, years=touched_months(periods))
 
 
-def marked_plan(marks: Iterable[tuple[int, date]]) -> dict[int, set[int]]:
-    """Year → zones to roll up, for these marked (zone_id, month) pairs."""
-    plan: dict[int, set[int]] = {}
+@dataclass
+class YearPlan:
+    """What a roll-up writes in a year: these zones' cells from this month number on."""
+
+    first: int
+    zone_ids: set[int] = field(default_factory=set)
+
+
+def marked_plan(marks: Iterable[tuple[int, date]]) -> dict[int, YearPlan]:
+    """Year → the zones to roll up and the first month, for these marked (zone_id, month)
+    pairs."""
+    plan: dict[int, YearPlan] = {}
     for zone_id, period in marks:
-        for year in touched_years([period]):
-            plan.setdefault(year, set()).add(zone_id)
+        for year, first in touched_months([period]).items():
+            entry = plan.setdefault(year, YearPlan(first=first))
+            entry.first = min(entry.first, first)
+            entry.zone_ids.add(zone_id)
     return plan
 
 
-def marked_months_total(plan: dict[int, set[int]]) -> int:
+def marked_months_total(plan: dict[int, YearPlan]) -> int:
     """The months a roll-up of this plan writes (for progress: N of M months)."""
-    return sum(len(counted_months(year)) for year in plan)
+    return sum(
+        sum(1 for month in counted_months(year) if month.month >= entry.first)
+        for year, entry in plan.items()
+    )
 
 
 def rollup_marked(*, progress: Progress | None = None) -> int:
@@ -189,8 +225,8 @@ def rollup_marked(*, progress: Progress | None = None) -> int:
         if progress:
             progress(done, total)
 
-    for year, zone_ids in sorted(plan.items()):
-        rollup_zones(zone_ids=zone_ids, years=[year], step=step)
+    for year, entry in sorted(plan.items()):
+        rollup_zones(zone_ids=entry.zone_ids, years={year: entry.first}, step=step)
     # Only the marks as read: a month marked again since has a later marked_at and stays.
     for start in range(0, len(marks), _DELETE_CHUNK):
         handled = Q(pk__in=[])
@@ -275,14 +311,21 @@ def _store_disclosure(month: Month, zone_of: dict[str, object]) -> None:
             "zone_id": ("zone_id", pl.Int64),
             "indicator": ("indicator", pl.Utf8),
             **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+            "was_suppressed": ("suppressed", pl.Boolean),
         },
     )
-    shown = _with_disclosure(stored, zone_of).filter(~pl.col("suppressed"))["id"].to_list()
-    IndicatorCell.objects.filter(month=month.first_day).update(suppressed=True)
-    for start in range(0, len(shown), _UPDATE_CHUNK):
-        IndicatorCell.objects.filter(pk__in=shown[start : start + _UPDATE_CHUNK]).update(
-            suppressed=False
-        )
+    decided = _with_disclosure(stored.drop("was_suppressed"), zone_of).join(
+        stored.select("id", "was_suppressed"), on="id"
+    )
+    # Only the cells whose decision changed are written: a zone's month end moves a few
+    # decisions, not the province's 100,000 cells.
+    changed = decided.filter(pl.col("suppressed") != pl.col("was_suppressed"))
+    for hidden in (True, False):
+        ids = changed.filter(pl.col("suppressed") == hidden)["id"].to_list()
+        for start in range(0, len(ids), _UPDATE_CHUNK):
+            IndicatorCell.objects.filter(pk__in=ids[start : start + _UPDATE_CHUNK]).update(
+                suppressed=hidden
+            )
 
 
 _UPDATE_CHUNK = 10_000

@@ -312,3 +312,73 @@ def test_category_cells_are_stored_decided_and_kept_up_to_date(
     incremental = stored(march), disclosure(march)
     rollup_rebuild()
     assert stored(march).equals(incremental[0]) and disclosure(march) == incremental[1]
+
+
+def test_a_change_touches_its_month_and_later_ones_and_the_next_years_bases(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kaifaqu.indicators.services import rollups
+
+    monkeypatch.setattr(rollups.timezone, "localdate", lambda: date(2025, 6, 1))  # type: ignore[attr-defined]
+    # 2024-03: 2024 from March (1–3月 … 1–12月), 2025 from March (the bases of 1–3月 on);
+    # 2025-05: 2025 from May, and 2026 is not there yet.
+    assert rollups.touched_months([date(2024, 3, 1), date(2025, 5, 1)]) == {2024: 3, 2025: 3}
+    assert rollups.touched_months([date(2025, 5, 1)]) == {2025: 5}
+    plan = rollups.marked_plan([(1, date(2025, 5, 1)), (2, date(2025, 2, 1))])
+    assert {year: (entry.first, entry.zone_ids) for year, entry in plan.items()} == {
+        2025: (2, {1, 2})
+    }
+
+
+def test_a_roll_up_rewrites_only_the_months_from_the_change_on(
+    accepted: None, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaifaqu.indicators.services import rollups
+
+    rollup_rebuild()
+    zone_a = {"slice_kind": "zone", "slice_key": str(world.zone_a.pk)}
+    february = dict(
+        IndicatorCell.objects.filter(month=date(2025, 2, 1), **zone_a).values_list(
+            "indicator", "pk"
+        )
+    )
+    read: list[dict[str, object]] = []
+    load = rollups.load_facts  # type: ignore[attr-defined]
+
+    def spy(**kwargs: object) -> object:
+        read.append(kwargs)
+        return load(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rollups, "load_facts", spy)
+    # 甲一's March 2025: 330 → 400 万元.
+    Return.objects.filter(enterprise=world.ent_a1, period=date(2025, 3, 1)).update(
+        gross_output=Decimal("400")
+    )
+    rollup_after_change(zone_ids=[world.zone_a.pk], periods=[date(2025, 3, 1)])
+    # February was not rewritten (same rows); the facts read stop at the last counted month.
+    assert (
+        dict(
+            IndicatorCell.objects.filter(month=date(2025, 2, 1), **zone_a).values_list(
+                "indicator", "pk"
+            )
+        )
+        == february
+    )
+    assert [(r["years"], r["zone_ids"], r["through"]) for r in read] == [
+        ([2025], [world.zone_a.pk], 3)
+    ]
+    march = stored(Month(2025, 3))
+    rollup_rebuild()
+    assert march.equals(stored(Month(2025, 3)))
+
+
+def test_the_facts_through_a_month_leave_later_months_out(accepted: None) -> None:
+    whole = load_facts(years=[2025])
+    through = load_facts(years=[2025], through=2)
+    assert set(whole.returns["period"].dt.month()) == {1, 2, 3}
+    assert set(through.returns["period"].dt.month()) == {1, 2}
+    assert set(through.returns["period"].dt.year()) == {2024, 2025}
+    # February's table needs nothing after February.
+    assert indicator_table(through, Month(2025, 2)).equals(indicator_table(whole, Month(2025, 2)))
+    with pytest.raises(ValueError):
+        load_facts(through=2)

@@ -6,6 +6,7 @@ from kaifaqu.returns.models.imports import ReturnImport
 from kaifaqu.returns.models.ledger import ReturnLedger
 from kaifaqu.returns.models.months import (
     DEFAULT_TREATMENT,
+    MonthTally,
     NonResponse,
     NonResponseReason,
     NonResponseTreatment,
@@ -39,6 +40,7 @@ __all__ = [
     "Gap",
     "GapKind",
     "GapStatus",
+    "MonthTally",
     "NonResponse",
     "NonResponseReason",
     "NonResponseTreatment",

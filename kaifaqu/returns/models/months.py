@@ -232,3 +232,32 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporting_month} {self.enterprise} {self.get_channel_display()}"
+
+
+class MonthTally(models.Model):
+    """A zone's month's firms counted by state, as `month_progress` counts them, and when
+    (returns/selectors/tallies.py). Derived data, no one's record: the provincial office's page
+    of every zone reads it instead of counting 200,000 firms at each request. A closed month's
+    tally counted after its close stands (its returns cannot change); an open month's is counted
+    again once older than a few seconds."""
+
+    zone = models.ForeignKey(
+        "geo.Zone", verbose_name=_("zone"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.DateField(_("month"))
+    counted_at = models.DateTimeField(_("counted at"))
+    expected = models.PositiveIntegerField(_("firms that report"), default=0)
+    # state → firms (FirmState values).
+    states = models.JSONField(_("firms by state"), default=dict)
+    # Counted after the month was read as closed (so after the close's transaction committed).
+    final = models.BooleanField(_("counted closed"), default=False)
+
+    class Meta:
+        verbose_name = _("month tally")
+        verbose_name_plural = _("month tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "period"], name="returns_month_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} {self.period:%Y-%m}"

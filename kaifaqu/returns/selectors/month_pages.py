@@ -20,6 +20,7 @@ from kaifaqu.geo.models import Zone
 from kaifaqu.returns.models import ReportingMonth, ReviewDecision
 from kaifaqu.returns.publishing import month_publishing
 from kaifaqu.returns.selectors.months import Progress, ZoneProgress, month_progress, park_names
+from kaifaqu.returns.selectors.tallies import REGION_TALLY_SECONDS, tallied_progress
 
 
 class MonthPhase:
@@ -61,10 +62,14 @@ def _overdue(record: ReportingMonth, today: date) -> bool:
     return record.is_open and today > record.deadline
 
 
-def month_row(record: ReportingMonth, *, today: date) -> MonthRow:
-    """One month with its progress and phase (a month's page and the API's detail)."""
+def month_row(
+    record: ReportingMonth, *, today: date, progress: ZoneProgress | None = None
+) -> MonthRow:
+    """One month with its progress (counted now unless given) and phase (a month's page and the
+    API's detail)."""
     published = latest_published([record.zone_id]).get((record.zone_id, record.period))
-    progress = month_progress([record.zone_id], Month.of(record.period))[record.zone_id]
+    if progress is None:
+        progress = month_progress([record.zone_id], Month.of(record.period))[record.zone_id]
     return MonthRow(
         record=record,
         phase=month_phase(record, published),
@@ -74,21 +79,20 @@ def month_row(record: ReportingMonth, *, today: date) -> MonthRow:
 
 
 def zone_month_rows(records: Sequence[ReportingMonth], *, today: date) -> list[MonthRow]:
-    """The given months (a page of them, scoped by the caller) with progress and phase: one
-    grouped query per month, one for the publications."""
+    """The given months (a page of them, scoped by the caller) with progress and phase: closed
+    months from their tallies, each open month counted (one grouped query each), one query
+    for the publications."""
     published = latest_published({record.zone_id for record in records})
-    rows = []
-    for record in records:
-        progress = month_progress([record.zone_id], Month.of(record.period))[record.zone_id]
-        rows.append(
-            MonthRow(
-                record=record,
-                phase=month_phase(record, published.get((record.zone_id, record.period))),
-                progress=progress.total,
-                overdue=_overdue(record, today),
-            )
+    counts = tallied_progress((record.zone_id, record.period) for record in records)
+    return [
+        MonthRow(
+            record=record,
+            phase=month_phase(record, published.get((record.zone_id, record.period))),
+            progress=counts[(record.zone_id, record.period)],
+            overdue=_overdue(record, today),
         )
-    return rows
+        for record in records
+    ]
 
 
 @dataclass(frozen=True)
@@ -114,20 +118,23 @@ ZONE_SORTS: dict[str, Callable[[ZoneRow], object]] = {
 def region_month_rows(
     *, user: User, month: Month, today: date, sort: str = "response", descending: bool = False
 ) -> tuple[list[ZoneRow], Progress]:
-    """Each zone the user sees, for the month: its counts by state (one grouped query for all
-    zones), and the region's totals."""
+    """Each zone the user sees, for the month: its counts by state (the zones' tallies, at most
+    REGION_TALLY_SECONDS old while the month is open; one grouped query for all the zones
+    counted afresh), and the region's totals."""
     zones = list(Zone.objects.for_user(user).select_related("region").order_by("name"))
     records = {
         record.zone_id: record
         for record in ReportingMonth.objects.for_user(user).filter(period=month.first_day)
     }
     zone_ids = [zone.pk for zone in zones]
-    by_zone: dict[int, ZoneProgress] = month_progress(zone_ids, month)
+    by_zone = tallied_progress(
+        ((zone_id, month.first_day) for zone_id in zone_ids), max_age=REGION_TALLY_SECONDS
+    )
     published = latest_published(zone_ids)
     total = Progress()
     rows = []
     for zone in zones:
-        progress = by_zone[zone.pk].total
+        progress = by_zone[(zone.pk, month.first_day)]
         for state, count in progress.states.items():
             total.add(state, count)
         record = records.get(zone.pk)
@@ -159,13 +166,19 @@ class ParkRow:
     progress: Progress
 
 
-def park_rows(reporting_month: ReportingMonth) -> list[ParkRow]:
-    """The month's counts by park, by park name; firms without a park last."""
-    progress = month_progress([reporting_month.zone_id], Month.of(reporting_month.period))
+def park_rows(
+    reporting_month: ReportingMonth, *, progress: ZoneProgress | None = None
+) -> list[ParkRow]:
+    """The month's counts by park (counted now unless given), by park name; firms without a
+    park last."""
+    if progress is None:
+        progress = month_progress([reporting_month.zone_id], Month.of(reporting_month.period))[
+            reporting_month.zone_id
+        ]
     names = park_names(reporting_month.zone_id)
     rows = [
         ParkRow(name=names.get(park_id, "") if park_id is not None else "", progress=counts)
-        for park_id, counts in progress[reporting_month.zone_id].by_park.items()
+        for park_id, counts in progress.by_park.items()
     ]
     return sorted(rows, key=lambda row: (row.name == "", row.name))
 

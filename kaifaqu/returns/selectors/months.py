@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
@@ -33,7 +33,6 @@ from kaifaqu.returns.models import (
     NonResponse,
     Reminder,
     ReportingMonth,
-    Return,
     ReturnStatus,
 )
 
@@ -81,21 +80,26 @@ def expected_entries(zone_ids: Iterable[int], month: Month) -> QuerySet[RosterEn
 
 def _with_state(entries: QuerySet[RosterEntry], month: Month) -> QuerySet[Any]:
     """The entries annotated with their firm's return of the month (status, id, estimate flag)
-    and whether the firm is recorded 未报 (typed Any: the annotations are not model fields)."""
-    returns = Return.objects.filter(enterprise_id=OuterRef("enterprise_id"), period=month.first_day)
-    annotations = {
-        "return_status": Subquery(returns.values("status")[:1]),
-        "return_id": Subquery(returns.values("pk")[:1]),
-        "non_response": Exists(
+    and whether the firm is recorded 未报 (typed Any: the annotations are not model fields).
+
+    The return is LEFT JOINed on (firm, month) — at most one, by a unique constraint — rather
+    than read by a subquery per field and entry: a province's 200,000 entries are counted in
+    one pass of the join."""
+    month_return = FilteredRelation(
+        "enterprise__returns", condition=Q(enterprise__returns__period=month.first_day)
+    )
+    return entries.annotate(month_return=month_return).annotate(
+        return_status=F("month_return__status"),
+        return_id=F("month_return__id"),
+        return_estimated=F("month_return__is_estimate"),
+        non_response=Exists(
             NonResponse.objects.filter(
                 enterprise_id=OuterRef("enterprise_id"),
                 reporting_month__period=month.first_day,
                 reporting_month__zone_id=OuterRef("enterprise__zone_id"),
             )
         ),
-        "return_estimated": Subquery(returns.values("is_estimate")[:1]),
-    }
-    return entries.annotate(**annotations)
+    )
 
 
 def _state(status: str | None, estimated: bool | None, non_response: bool) -> str:
@@ -173,13 +177,10 @@ def month_progress(zone_ids: Sequence[int], month: Month) -> dict[int, ZoneProgr
     rows = (
         _with_state(expected_entries(zone_ids, month), month)
         .values("enterprise__zone_id", "enterprise__park_id", "return_status", "non_response")
+        # One roster entry per firm, year and category (a unique constraint): no DISTINCT.
         .annotate(
-            firms=Count("enterprise_id", distinct=True),
-            estimates=Count(
-                "enterprise_id",
-                distinct=True,
-                filter=Q(return_estimated=True),
-            ),
+            firms=Count("pk"),
+            estimates=Count("pk", filter=Q(return_estimated=True)),
         )
         .order_by()
     )
@@ -212,48 +213,60 @@ class FirmLine:
     non_response: NonResponse | None
 
 
+_LISTED = 1_000
+
+
 def month_firms(
     reporting_month: ReportingMonth, *, states: Iterable[str] | None = None
 ) -> list[FirmLine]:
-    """The zone's firms of the month with their state, reminders and 未报 record, by name."""
+    """The zone's firms of the month with their state, reminders and 未报 record, by name.
+
+    The states are read first as plain values (one grouped row per firm, no model built); only
+    the firms in the states asked for are then loaded (with their park): the page of firms to
+    chase in a zone of thousands builds a handful of objects, not thousands."""
     month = Month.of(reporting_month.period)
-    entries = (
+    wanted = set(states) if states is not None else None
+    chosen: dict[int, tuple[str, int | None]] = {}
+    for enterprise_id, status, estimated, non_response, return_id in (
         _with_state(expected_entries([reporting_month.zone_id], month), month)
-        .select_related("enterprise__park")
-        .order_by("enterprise__name", "enterprise_id")
+        .order_by()
+        .values_list(
+            "enterprise_id", "return_status", "return_estimated", "non_response", "return_id"
+        )
+    ):
+        if enterprise_id in chosen:
+            continue
+        state = _state(status, estimated, non_response)
+        if wanted is None or state in wanted:
+            chosen[enterprise_id] = (state, return_id)
+    if not chosen:
+        return []
+    enterprises = (
+        Enterprise.objects.filter(pk__in=list(chosen)).select_related("park").order_by("name", "pk")
     )
     reminders: dict[int, list[date]] = {}
     for enterprise_id, sent_at in Reminder.objects.filter(
-        reporting_month=reporting_month
+        reporting_month=reporting_month, enterprise_id__in=list(chosen)
     ).values_list("enterprise_id", "sent_at"):
         reminders.setdefault(enterprise_id, []).append(sent_at.date())
     non_responses = {
         record.enterprise_id: record
-        for record in NonResponse.objects.filter(reporting_month=reporting_month)
-    }
-    wanted = set(states) if states is not None else None
-    lines: list[FirmLine] = []
-    seen: set[int] = set()
-    for entry in entries:
-        if entry.enterprise_id in seen:
-            continue
-        seen.add(entry.enterprise_id)
-        state = _state(
-            entry.return_status,
-            entry.return_estimated,
-            entry.non_response,
+        for record in NonResponse.objects.filter(
+            reporting_month=reporting_month, enterprise_id__in=list(chosen)
         )
-        if wanted is not None and state not in wanted:
-            continue
-        sent = reminders.get(entry.enterprise_id, [])
+    }
+    lines: list[FirmLine] = []
+    for enterprise in enterprises:
+        state, return_id = chosen[enterprise.pk]
+        sent = reminders.get(enterprise.pk, [])
         lines.append(
             FirmLine(
-                enterprise=entry.enterprise,
+                enterprise=enterprise,
                 state=state,
-                return_id=entry.return_id,
+                return_id=return_id,
                 reminders=len(sent),
                 last_reminder=max(sent) if sent else None,
-                non_response=non_responses.get(entry.enterprise_id),
+                non_response=non_responses.get(enterprise.pk),
             )
         )
     return lines

@@ -90,3 +90,36 @@ def test_the_zone_admin_may_not_close_and_another_zone_is_refused(
     assert other.exit_code == 1
     assert march_month(world).status == ReportingMonthStatus.OPEN
     assert not Publication.objects.exists()
+
+
+def test_close_all_closes_and_publishes_every_zone_that_can_close_and_names_the_others(
+    world: World, personas: Personas, march: dict[str, Any]
+) -> None:
+    from kaifaqu.returns.services.months import reporting_month_open
+
+    # Zone 乙's March has no firm that must report: it can close at once; 甲's cannot yet.
+    reporting_month_open(by=personas.sysadmin, zone=world.zone_b, period=date(2025, 3, 1))
+    first = kfq("month", "close-all", "--month", "2025-03", "--as", "sysadmin")
+    assert first.exit_code == 1
+    assert "1 closed, 1 published" in first.output
+    assert f"zone {world.zone_a.pk} not closed" in first.output
+    assert march["waiting"].name in first.output
+    assert march_month(world).status == ReportingMonthStatus.OPEN
+    assert list(Publication.objects.values_list("zone_id", flat=True)) == [world.zone_b.pk]
+    return_accept(by=personas.statistician, return_record=the_return(march["waiting"]))
+    for key in ("sent_back", "silent", "draft"):
+        non_response_record(
+            by=personas.statistician,
+            reporting_month=march["month"],
+            enterprise=march[key],
+            reason="suspended",
+        )
+    second = kfq("month", "close-all", "--month", "2025-03", "--as", "sysadmin")
+    assert second.exit_code == 0, second.output
+    assert "1 closed, 1 published" in second.output
+    assert sorted(Publication.objects.values_list("zone_id", flat=True)) == sorted(
+        [world.zone_a.pk, world.zone_b.pk]
+    )
+    # A statistician's scope is their zone; the zone administrator may not run months at all.
+    refused = kfq("month", "close-all", "--month", "2025-03", "--as", "zone_admin")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output

@@ -58,7 +58,7 @@ from kaifaqu.returns.selectors.month_pages import (
     reporter_accounts,
     zone_month_rows,
 )
-from kaifaqu.returns.selectors.months import month_firms, reporting_month_list
+from kaifaqu.returns.selectors.months import month_firms, month_progress, reporting_month_list
 from kaifaqu.returns.services.month_guard import default_deadline
 from kaifaqu.returns.services.months import close_blockers, reporting_month_open
 from kaifaqu.returns.views.access import chosen_month, chosen_zone, refuse_unless
@@ -226,7 +226,9 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
     that the counts, the firms and the 未报 records always agree."""
     user = request.user
     today = timezone.localdate()
-    row = month_row(record, today=today)
+    # Counted once for the month's figures and its parks.
+    progress = month_progress([record.zone_id], Month.of(record.period))[record.zone_id]
+    row = month_row(record, today=today, progress=progress)
     filter_form = FirmFilterForm(data=request.GET or {"state": "to_chase"})
     lines = month_firms(record, states=filter_form.states())
     accounts = reporter_accounts(line.enterprise.pk for line in lines)
@@ -263,7 +265,7 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "month": record,
         "row": row,
         "progress": row.progress,
-        "parks": park_rows(record),
+        "parks": park_rows(record, progress=progress),
         "filter_form": filter_form,
         "firms": firms,
         "non_responses": non_responses,
