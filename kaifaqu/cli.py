@@ -15,8 +15,13 @@ from typing import Any
 
 import click
 
+from kaifaqu.core.files import PRIVATE_UMASK
+
 
 def _setup_django() -> None:
+    # Whatever kfq (the server, the worker, imports, backups) creates is its account's alone:
+    # the SQLite database, uploads, exports (issue 15: they were world-readable).
+    os.umask(PRIVATE_UMASK)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaifaqu.config.settings.local")
     import django
 
