@@ -102,12 +102,11 @@ TEMPLATES = [
 DEFAULT_SQLITE_PATH = VAR_DIR / "kaifaqu.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if "DATABASE_URL" not in os.environ:
-    # SQLite creates the file but not its folder; a fresh checkout has no var/. Only the
-    # platform's account may enter it (the database and the documents are confidential).
-    if not DEFAULT_SQLITE_PATH.parent.exists():
-        DEFAULT_SQLITE_PATH.parent.mkdir(parents=True)
-        DEFAULT_SQLITE_PATH.parent.chmod(0o700)
+# SQLite creates the file but not its folder; a fresh checkout has no var/. Only the platform's
+# account may enter it (the database and the documents are confidential).
+if "DATABASE_URL" not in os.environ and not DEFAULT_SQLITE_PATH.parent.exists():
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True)
+    DEFAULT_SQLITE_PATH.parent.chmod(0o700)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -12,7 +12,7 @@ import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 from .errors import BackupError
 
@@ -130,10 +130,10 @@ def verify(path: Path) -> dict[str, Any]:
 
 
 @contextmanager
-def members(path: Path) -> Iterator[Iterator[tuple[str, BinaryIO]]]:
+def members(path: Path) -> Iterator[Iterator[tuple[str, IO[bytes]]]]:
     """The archive's members in order, each as (name, a readable stream)."""
 
-    def walk(tar: tarfile.TarFile) -> Iterator[tuple[str, BinaryIO]]:
+    def walk(tar: tarfile.TarFile) -> Iterator[tuple[str, IO[bytes]]]:
         for info in tar:
             if info.name == MANIFEST or not info.isreg() or not safe_name(info.name):
                 continue

@@ -12,7 +12,7 @@ import os
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import IO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -51,7 +51,7 @@ def _aad(name: str, last: bool) -> bytes:
     return name.encode() + (b"\x01" if last else b"\x00")
 
 
-def encrypt_stream(source: BinaryIO, target: BinaryIO, *, key: bytes, name: str) -> None:
+def encrypt_stream(source: IO[bytes], target: IO[bytes], *, key: bytes, name: str) -> None:
     cipher = AESGCM(key)
     prefix = os.urandom(8)
     target.write(MAGIC + prefix)
@@ -68,7 +68,7 @@ def encrypt_stream(source: BinaryIO, target: BinaryIO, *, key: bytes, name: str)
         chunk, number = following, number + 1
 
 
-def decrypt_stream(source: BinaryIO, *, key: bytes, name: str) -> Iterator[bytes]:
+def decrypt_stream(source: IO[bytes], *, key: bytes, name: str) -> Iterator[bytes]:
     cipher = AESGCM(key)
     head = source.read(len(MAGIC) + 8)
     if head[: len(MAGIC)] != MAGIC:
@@ -92,6 +92,6 @@ def decrypt_stream(source: BinaryIO, *, key: bytes, name: str) -> Iterator[bytes
         number += 1
 
 
-def plain_stream(source: BinaryIO) -> Iterable[bytes]:
+def plain_stream(source: IO[bytes]) -> Iterable[bytes]:
     while chunk := source.read(CHUNK):
         yield chunk

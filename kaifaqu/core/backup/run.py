@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -152,7 +152,7 @@ def _check_migrations(archived: dict[str, list[str]]) -> None:
         )
 
 
-def _chunks(stream: BinaryIO, name: str, key: bytes | None) -> Iterable[bytes]:
+def _chunks(stream: IO[bytes], name: str, key: bytes | None) -> Iterable[bytes]:
     if key is None:
         return crypto.plain_stream(stream)
     return crypto.decrypt_stream(stream, key=key, name=name)
@@ -236,7 +236,7 @@ def run_restore(
 
 
 def _restore_sqlite(
-    stream: Iterator[tuple[str, BinaryIO]], target: Path, key: bytes | None, progress: Progress
+    stream: Iterator[tuple[str, IO[bytes]]], target: Path, key: bytes | None, progress: Progress
 ) -> None:
     for name, handle in stream:
         if name != SQLITE_MEMBER:
@@ -258,7 +258,7 @@ def _restore_postgres(
     connection: Any,
     manifest: dict[str, Any],
     tables: list[str],
-    stream: Iterator[tuple[str, BinaryIO]],
+    stream: Iterator[tuple[str, IO[bytes]]],
     key: bytes | None,
     progress: Progress,
 ) -> None:
@@ -283,7 +283,7 @@ def _restore_postgres(
 
 
 def _restore_media(
-    stream: Iterator[tuple[str, BinaryIO]],
+    stream: Iterator[tuple[str, IO[bytes]]],
     media: Path,
     key: bytes | None,
     total: int,

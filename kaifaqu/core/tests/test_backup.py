@@ -103,6 +103,7 @@ def restore(path: Path, target: str, media: Path) -> subprocess.CompletedProcess
         text=True,
         timeout=120,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "kaifaqu.config.settings.test"},
+        cwd=Path(__file__).resolve().parents[3],
     )
 
 
@@ -131,21 +132,21 @@ def rows_of(url: str | None) -> dict[str, list[Any]]:
     source.ensure_connection()
     if source.vendor == "sqlite":
         params = source.get_connection_params()
-        database = (
+        lite = (
             sqlite3.connect(params["database"], uri=params.get("uri", False))
             if url is None
             else sqlite3.connect(url[len("sqlite:///") :])
         )
-        names = database.execute(
+        names = lite.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         ).fetchall()
         return {
-            name: sorted(database.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
+            name: sorted(lite.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
             for (name,) in names
         }
     import psycopg
 
-    database = (
+    database: Any = (
         source.connection
         if url is None
         else psycopg.connect(url.replace("postgres://", "postgresql://"))
