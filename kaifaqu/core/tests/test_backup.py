@@ -194,6 +194,16 @@ def test_a_restore_reproduces_every_row_of_every_table_and_every_document(
     assert path.stat().st_mode & 0o777 == 0o600
     for file in restored_media.rglob("*"):
         assert file.stat().st_mode & 0o777 == (0o700 if file.is_dir() else 0o600), file
+    if target.startswith("postgres://"):
+        # The sequences go on from the restored ids: the next entry does not collide.
+        import psycopg
+
+        with psycopg.connect(target.replace("postgres://", "postgresql://")) as database:
+            sequence = database.execute(
+                "SELECT pg_get_serial_sequence('auditlog_logentry', 'id')"
+            ).fetchone()[0]  # type: ignore[index]
+            last = database.execute(f"SELECT last_value FROM {sequence}").fetchone()
+            assert last == (LogEntry.objects.order_by("-pk").values_list("pk", flat=True)[0],)
     if target.startswith("sqlite:///"):
         restored = Path(target.removeprefix("sqlite://"))
         assert restored.stat().st_mode & 0o777 == 0o600
