@@ -104,9 +104,11 @@ TEMPLATES = [
 DEFAULT_SQLITE_PATH = VAR_DIR / "kaifaqu.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if "DATABASE_URL" not in os.environ:
-    # SQLite creates the file but not its folder; a fresh checkout has no var/.
-    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+# SQLite creates the file but not its folder; a fresh checkout has no var/. Only the platform's
+# account may enter it (the database and the documents are confidential).
+if "DATABASE_URL" not in os.environ and not DEFAULT_SQLITE_PATH.parent.exists():
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True)
+    DEFAULT_SQLITE_PATH.parent.chmod(0o700)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -165,6 +167,11 @@ STATIC_ROOT = Path(os.environ.get("KFQ_STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Uploaded files (supporting documents of returns, project documents); served only through
 # scoped views, never under a public URL (there is no MEDIA_URL route).
 MEDIA_ROOT = Path(os.environ.get("KFQ_MEDIA_ROOT", VAR_DIR / "media"))
+# Readable and writable by the platform's account only, whatever the process's umask (issue 15:
+# uploads were world-readable). The SQLite database and its -wal/-shm files get the same mode
+# when a connection opens them (core/apps.py), backups when they are written (core/backup).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # The largest project document (项目文件) a user may upload, in MB.
 KFQ_DOCUMENT_MAX_MB = int(os.environ.get("KFQ_DOCUMENT_MAX_MB", "20"))
 # An uploaded import larger than this runs in the background (core/imports/background.py), its
