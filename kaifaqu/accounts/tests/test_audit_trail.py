@@ -266,3 +266,36 @@ def test_rows_are_sealed_after_the_commit_that_wrote_them(
         ).count()
         == 3
     )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"KFQ_AUDIT_KEY": ""}, "KFQ_AUDIT_KEY must be set"),
+        ({"KFQ_AUDIT_RETENTION_DAYS": "90"}, "at least 183"),
+        ({}, None),
+    ],
+)
+def test_production_settings_need_a_key_and_six_months(env: dict[str, str], message: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    base = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "KFQ_AUDIT_KEY": "k" * 40,
+        "DATABASE_URL": "sqlite:////tmp/kfq-never-opened.sqlite3",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import kaifaqu.config.settings.production"],
+        env=base | env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=str(Path(__file__).resolve().parents[3]),
+    )
+    if message is None:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode != 0 and message in done.stderr

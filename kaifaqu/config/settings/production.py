@@ -17,6 +17,9 @@ if len(KFQ_AUDIT_KEY) < 32:
     raise ImproperlyConfigured(
         "KFQ_AUDIT_KEY must be set to a random string of 32+ characters (seals the audit trail)"
     )
+# The system check (accounts/checks.py) runs with migrate and check, not when gunicorn starts.
+if KFQ_AUDIT_RETENTION_DAYS < 183:  # noqa: F405
+    raise ImproperlyConfigured("KFQ_AUDIT_RETENTION_DAYS must be at least 183 (网络安全法 §21)")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
