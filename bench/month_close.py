@@ -241,8 +241,8 @@ def _past_months(zone_ids: list[int], months: list[date], by: Any) -> None:
 def _before_the_end(month: date) -> None:
     """The month as before the end: open in every zone, no 未报, no estimate, no publication, the
     late returns awaiting review again; what earlier runs wrote removed (in SQL: no audit entry
-    of the benchmark's own clean-up)."""
-    from auditlog.models import LogEntry
+    of the benchmark's own clean-up). The audit entries of earlier runs stay: the trail is
+    append-only (accounts/trail), for a benchmark as for everyone."""
     from django.db import connection, transaction
 
     from kaifaqu.accounts.models import User
@@ -274,7 +274,6 @@ def _before_the_end(month: date) -> None:
 
         delete(ReviewDecision, "return_record_id", estimates)
         delete(ReviewDecision, "by_id", users)
-        delete(LogEntry, "actor_id", users)
         Return.objects.filter(pk__in=estimates)._raw_delete(Return.objects.db)  # type: ignore[attr-defined]
         Publication.objects.filter(period=month)._raw_delete(Publication.objects.db)  # type: ignore[attr-defined]
         NonResponse.objects.filter(reporting_month__period=month).delete()
