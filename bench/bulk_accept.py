@@ -118,9 +118,9 @@ def _user(username: str, role: str, zone: Any = None) -> Any:
 
 
 def _awaiting(period: Any) -> int:
-    """The month's returns back to awaiting review, without the decisions and audit entries of
-    this benchmark's earlier runs; gives the returns of the month."""
-    from auditlog.models import LogEntry
+    """The month's returns back to awaiting review, without the decisions of this benchmark's
+    earlier runs (their audit entries stay: the trail is append-only, accounts/trail); gives the
+    returns of the month."""
     from django.db import connection, transaction
 
     from kaifaqu.accounts.models import User
@@ -132,12 +132,11 @@ def _awaiting(period: Any) -> int:
         # return changes: the ledger stays as it is).
         if users:
             marks = ", ".join(["%s"] * len(users))
-            for model, column in ((ReviewDecision, "by_id"), (LogEntry, "actor_id")):
-                cursor.execute(
-                    f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} "
-                    f"WHERE {column} IN ({marks})",
-                    users,
-                )
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(ReviewDecision._meta.db_table)} "
+                f"WHERE by_id IN ({marks})",
+                users,
+            )
         Return.objects.filter(period=period).update(status=ReturnStatus.SUBMITTED)
         ChangedMonth.objects.all().delete()
     return Return.objects.filter(period=period).count()
