@@ -84,24 +84,12 @@ def demo(
     if not province:
         click.echo(demo_load(echo=click.echo))
         return
-    bars: dict[str, tuple[Any, int]] = {}
-
-    def progress(phase: str, done: int, total: int) -> None:
-        if phase not in bars:
-            bar = click.progressbar(length=total, label=phase)
-            bars[phase] = (bar.__enter__(), 0)
-        bar, shown = bars[phase]
-        bar.update(done - shown)
-        bars[phase] = (bar, done)
-        if done >= total:
-            bar.__exit__(None, None, None)
-
     summary = generate_province(
         zones=zones,
         enterprises=enterprises,
         months=months,
         seed=seed,
-        progress=progress,
+        progress=_phase_bars(),
         real_months=real_months,
     )
     click.echo(describe(summary))

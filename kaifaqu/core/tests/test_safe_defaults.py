@@ -7,9 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from django.test import Client, override_settings
-
 KFQ = [sys.executable, "-c", "from kaifaqu.cli import main; main()"]
 
 
@@ -64,11 +61,3 @@ def test_the_embedded_setup_runs_without_debug_unless_asked(tmp_path: Path) -> N
         check=True,
     )
     assert asked.stdout.strip() == "True"
-
-
-@pytest.mark.django_db
-def test_an_anonymous_404_does_not_print_the_url_map() -> None:
-    with override_settings(DEBUG=False):
-        response = Client().get("/no-such-page/")
-    assert response.status_code == 404
-    assert b"URLconf" not in response.content
