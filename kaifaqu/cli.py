@@ -518,7 +518,7 @@ def month_status(zone_id: int, value: str | None) -> None:
     from django.utils import timezone
 
     from kaifaqu.returns.selectors.month_pages import month_row, park_rows
-    from kaifaqu.returns.services.months import close_blockers
+    from kaifaqu.returns.selectors.months import close_blockers
 
     record = _month_of(zone_id, value)
     row = month_row(record, today=timezone.localdate())

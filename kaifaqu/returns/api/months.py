@@ -45,9 +45,13 @@ from kaifaqu.returns.selectors.month_pages import (
     reporter_accounts,
     zone_month_rows,
 )
-from kaifaqu.returns.selectors.months import Progress, month_firms, reporting_month_list
-from kaifaqu.returns.services.months import (
+from kaifaqu.returns.selectors.months import (
+    Progress,
     close_blockers,
+    month_firms,
+    reporting_month_list,
+)
+from kaifaqu.returns.services.months import (
     non_response_record,
     non_response_remove,
     reminder_record,

@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.lib.periods import Month
@@ -281,3 +282,32 @@ def reporting_month_list(*, user: User, zone: Zone | None = None) -> QuerySet[Re
 
 def park_names(zone_id: int) -> dict[int | None, str]:
     return dict(Park.objects.filter(zone_id=zone_id).values_list("pk", "name"))
+
+
+def close_blockers(reporting_month: ReportingMonth) -> list[str]:
+    """Why the month cannot close yet, one line per kind of firm still open (empty: it can)."""
+    lines = month_firms(
+        reporting_month,
+        states=(
+            FirmState.AWAITING_REVIEW,
+            FirmState.SENT_BACK,
+            FirmState.DRAFT,
+            FirmState.NOT_STARTED,
+        ),
+    )
+    counts: dict[str, list[str]] = {}
+    for line in lines:
+        counts.setdefault(line.state, []).append(line.enterprise.name)
+    messages = {
+        FirmState.AWAITING_REVIEW: _("%(count)s returns await review: %(names)s"),
+        FirmState.SENT_BACK: _("%(count)s returns were sent back and not corrected: %(names)s"),
+        FirmState.DRAFT: _("%(count)s returns are drafts, not submitted: %(names)s"),
+        FirmState.NOT_STARTED: _("%(count)s firms have not reported: %(names)s"),
+    }
+    out = []
+    for state, template in messages.items():
+        names = counts.get(state, [])
+        if names:
+            shown = "、".join(names[:10]) + ("…" if len(names) > 10 else "")
+            out.append(template % {"count": len(names), "names": shown})
+    return out

@@ -32,7 +32,7 @@ from kaifaqu.returns.models import (
     Return,
     ReturnStatus,
 )
-from kaifaqu.returns.selectors.months import FirmState, expected_entries, month_firms
+from kaifaqu.returns.selectors.months import close_blockers, expected_entries
 from kaifaqu.returns.services.estimates import estimates_create
 from kaifaqu.returns.services.month_guard import (
     default_deadline,
@@ -209,35 +209,6 @@ def reminder_record(
     with acting_as(by):
         record.save()
     return record
-
-
-def close_blockers(reporting_month: ReportingMonth) -> list[str]:
-    """Why the month cannot close yet, one line per kind of firm still open (empty: it can)."""
-    lines = month_firms(
-        reporting_month,
-        states=(
-            FirmState.AWAITING_REVIEW,
-            FirmState.SENT_BACK,
-            FirmState.DRAFT,
-            FirmState.NOT_STARTED,
-        ),
-    )
-    counts: dict[str, list[str]] = {}
-    for line in lines:
-        counts.setdefault(line.state, []).append(line.enterprise.name)
-    messages = {
-        FirmState.AWAITING_REVIEW: _("%(count)s returns await review: %(names)s"),
-        FirmState.SENT_BACK: _("%(count)s returns were sent back and not corrected: %(names)s"),
-        FirmState.DRAFT: _("%(count)s returns are drafts, not submitted: %(names)s"),
-        FirmState.NOT_STARTED: _("%(count)s firms have not reported: %(names)s"),
-    }
-    out = []
-    for state, template in messages.items():
-        names = counts.get(state, [])
-        if names:
-            shown = "、".join(names[:10]) + ("…" if len(names) > 10 else "")
-            out.append(template % {"count": len(names), "names": shown})
-    return out
 
 
 @transaction.atomic

@@ -22,7 +22,12 @@ from kaifaqu.returns.models import (
     Return,
     ReturnStatus,
 )
-from kaifaqu.returns.selectors.months import FirmState, month_firms, month_progress
+from kaifaqu.returns.selectors.months import (
+    FirmState,
+    close_blockers,
+    month_firms,
+    month_progress,
+)
 from kaifaqu.returns.services import (
     return_accept,
     return_save,
@@ -31,7 +36,6 @@ from kaifaqu.returns.services import (
 )
 from kaifaqu.returns.services.month_guard import reporting_month_ensure
 from kaifaqu.returns.services.months import (
-    close_blockers,
     non_response_record,
     reminder_record,
     reporting_month_close,

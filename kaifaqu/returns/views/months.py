@@ -58,9 +58,14 @@ from kaifaqu.returns.selectors.month_pages import (
     reporter_accounts,
     zone_month_rows,
 )
-from kaifaqu.returns.selectors.months import month_firms, month_progress, reporting_month_list
+from kaifaqu.returns.selectors.months import (
+    close_blockers,
+    month_firms,
+    month_progress,
+    reporting_month_list,
+)
 from kaifaqu.returns.services.month_guard import default_deadline
-from kaifaqu.returns.services.months import close_blockers, reporting_month_open
+from kaifaqu.returns.services.months import reporting_month_open
 from kaifaqu.returns.views.access import chosen_month, chosen_zone, refuse_unless
 
 MONTH_REFUSAL = gettext_lazy("The reporting month is the statistics office's work.")
