@@ -244,7 +244,7 @@ def worker(interval: float, batch: bool, reload: bool | None) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:
-    """Run a Django management command (migrate, check, createsuperuser, …)."""
+    """Run a Django management command (migrate, check, showmigrations, …)."""
     _setup_django()
     from django.core.management import execute_from_command_line
 
@@ -451,6 +451,147 @@ def rollup(months: tuple[str, ...], everything: bool, changed: bool) -> None:
     for line in lines:
         click.echo(line)
     click.echo(f"{written} {'months' if changed else 'cells'} written")
+
+
+@main.group()
+def user() -> None:
+    """Accounts (三员分立): list, create, disable, enable, reset a password, assign a role.
+
+    Without --by the command acts as the server's operator, who sets up the first three
+    administrators; with --by USER it acts as that person and the permission table decides.
+    Every change is in the audit trail.
+    """
+
+
+def _account(username: str) -> Any:
+    from kaifaqu.accounts.models import User
+
+    account = User.objects.filter(username=username).first()
+    if account is None:
+        raise click.ClickException(f"no account named {username!r}")
+    return account
+
+
+_by_option = click.option(
+    "--by", "by_username", default=None, help="Act as this person (an administrator)."
+)
+
+
+@user.command("list")
+@click.option("--role", default=None, help="Only this role (e.g. statistician).")
+def user_list(role: str | None) -> None:
+    """Print every account: user name, role, scope, active."""
+    _setup_django()
+    from kaifaqu.accounts.models import User
+
+    accounts = User.objects.select_related(
+        "scope_region", "scope_zone", "scope_park", "scope_enterprise"
+    ).order_by("username")
+    if role is not None:
+        accounts = accounts.filter(role=role)
+    for account in accounts:
+        scope = account.scope_label if account.role else "-"
+        state = "active" if account.is_active else "disabled"
+        click.echo(f"{account.username}\t{account.role or '-'}\t{scope}\t{state}")
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", default="", help="The holder's full name.")
+@click.option("--email", default="", help="The holder's e-mail address.")
+@_by_option
+def user_create(username: str, full_name: str, email: str, by_username: str | None) -> None:
+    """Create an account without a role; print its one-time password."""
+    _setup_django()
+    from kaifaqu.accounts.services import account_create
+
+    with _refused_or_invalid():
+        account, secret = account_create(
+            by=_importer(by_username), username=username, full_name=full_name, email=email
+        )
+    click.echo(f"created {account.username}; one-time password (change at first sign-in): {secret}")
+
+
+@user.command("disable")
+@click.argument("username")
+@_by_option
+def user_disable(username: str, by_username: str | None) -> None:
+    """Disable an account: no sign-in, its sessions end, its tokens stop."""
+    _setup_django()
+    from kaifaqu.accounts.services import account_disable
+
+    with _refused_or_invalid():
+        account_disable(by=_importer(by_username), user=_account(username))
+    click.echo(f"disabled {username}")
+
+
+@user.command("enable")
+@click.argument("username")
+@_by_option
+def user_enable(username: str, by_username: str | None) -> None:
+    """Enable a disabled account."""
+    _setup_django()
+    from kaifaqu.accounts.services import account_enable
+
+    with _refused_or_invalid():
+        account_enable(by=_importer(by_username), user=_account(username))
+    click.echo(f"enabled {username}")
+
+
+@user.command("reset-password")
+@click.argument("username")
+@_by_option
+def user_reset_password(username: str, by_username: str | None) -> None:
+    """Give an account a new one-time password (printed) and end its sessions."""
+    _setup_django()
+    from kaifaqu.accounts.services import account_password_reset
+
+    with _refused_or_invalid():
+        secret = account_password_reset(by=_importer(by_username), user=_account(username))
+    click.echo(f"one-time password of {username} (change at next sign-in): {secret}")
+
+
+@user.command("role")
+@click.argument("username")
+@click.argument("role")
+@click.option("--region", "region_code", default=None, help="Region code (GB/T 2260).")
+@click.option("--zone", "zone_id", type=int, default=None, help="Zone id.")
+@click.option("--park", "park_id", type=int, default=None, help="Park id.")
+@click.option("--enterprise", "uscc", default=None, help="Enterprise USCC.")
+@_by_option
+def user_role(
+    username: str,
+    role: str,
+    region_code: str | None,
+    zone_id: int | None,
+    park_id: int | None,
+    uscc: str | None,
+    by_username: str | None,
+) -> None:
+    """Give an account its ROLE (e.g. statistician; 'none' for no role) and scope."""
+    _setup_django()
+    from kaifaqu.accounts.selectors import scope_model
+    from kaifaqu.accounts.services import account_role_assign
+
+    def find(field: str, **lookup: Any) -> Any:
+        if all(value is None for value in lookup.values()):
+            return None
+        found = scope_model(field)._default_manager.filter(**lookup).first()
+        if found is None:
+            raise click.ClickException(f"no {field.removeprefix('scope_')} with {lookup}")
+        return found
+
+    with _refused_or_invalid():
+        account = account_role_assign(
+            by=_importer(by_username),
+            user=_account(username),
+            role="" if role == "none" else role,
+            scope_region=find("scope_region", code=region_code),
+            scope_zone=find("scope_zone", pk=zone_id),
+            scope_park=find("scope_park", pk=park_id),
+            scope_enterprise=find("scope_enterprise", uscc=uscc),
+        )
+    click.echo(f"{account.username}: {account.role or 'no role'} ({account.scope_label})")
 
 
 @main.group()

@@ -10,7 +10,8 @@ Personas, each able to see exactly one slice of it:
 - `park_user`        service centre of park 一园 (never 二园 or other zones)
 - `reporter`         reporter of enterprise 甲一 (never any other enterprise)
 - `outsider`         administrator of zone 乙 (never anything of zone 甲)
-- `sysadmin`, `auditor`  三员: the system administrator, and an audit administrator with no business data
+- `sysadmin`, `secadmin`, `auditor`  三员分立: the system, security and audit administrators, none
+  with business data (accounts; roles and scopes; the audit trail)
 """
 
 import os
@@ -76,6 +77,7 @@ class Personas:
     # The statistics office of another zone (zone 乙): sees respondents' figures, none of zone 甲's.
     statistician_b: User
     sysadmin: User
+    secadmin: User
     auditor: User
 
 
@@ -220,6 +222,7 @@ def personas(world: World) -> Personas:
         outsider=user("outsider", Role.ZONE_ADMIN, scope_zone=world.zone_b),
         statistician_b=user("statistician_b", Role.STATISTICIAN, scope_zone=world.zone_b),
         sysadmin=user("sysadmin", Role.SYSTEM_ADMIN),
+        secadmin=user("secadmin", Role.SECURITY_ADMIN),
         auditor=user("auditor", Role.AUDIT_ADMIN),
     )
 

@@ -14,13 +14,17 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.models import LogEntry
+        from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate, post_save
 
         from kaifaqu.accounts import checks, signals  # noqa: F401
-        from kaifaqu.accounts.models import AccessEvent
+        from kaifaqu.accounts.models import AccessEvent, User
         from kaifaqu.accounts.services import access_hook_record, export_access_record
         from kaifaqu.core.hooks import on_access, on_export
 
+        # Every change of an account, its role or its scope is in the audit trail (never a
+        # password hash, nor the sign-in time that changes at each login).
+        auditlog.register(User, exclude_fields=["password", "last_login"])
         on_export.register(export_access_record)
         on_access.register(access_hook_record)
         post_migrate.connect(_reinstall_triggers, dispatch_uid="kfq_audit_triggers")

@@ -11,7 +11,10 @@ from kaifaqu.core.permissions import SCOPE_OF_ROLE, Role, Scope, ScopeLevel
 class User(AbstractUser):
     """A person with one role and the scope that role works in (region, zone, park or enterprise)."""
 
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Empty until the security administrator assigns one (三员分立: the system administrator creates
+    # the account, the security administrator decides what it may do); without a role an account
+    # signs in to an empty platform.
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     scope_region = models.ForeignKey(
         "geo.Region",
         verbose_name=_("region in scope"),
@@ -87,14 +90,20 @@ class User(AbstractUser):
                         scope_enterprise__isnull=False,
                     )
                     | Q(
-                        role__in=[Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN],
+                        role__in=["", Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN],
                         scope_region__isnull=True,
                         scope_zone__isnull=True,
                         scope_park__isnull=True,
                         scope_enterprise__isnull=True,
                     )
                 ),
-            )
+            ),
+            # No account bypasses the permission table (三员分立: no superuser in operation).
+            models.CheckConstraint(
+                name="accounts_user_no_superuser",
+                violation_error_message=_("No account may be a superuser."),
+                condition=Q(is_superuser=False),
+            ),
         ]
 
     @cached_property

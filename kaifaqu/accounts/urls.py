@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from kaifaqu.accounts import views
+from kaifaqu.accounts.administration import views as administration
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +10,15 @@ urlpatterns = [
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("logout/", LogoutView.as_view(), name="logout"),
     path("access-log/", views.access_log, name="access-log"),
+    # 三员分立: accounts (system and security administrators), data changes (audit administrator).
+    path("users/", administration.account_list_page, name="account-list"),
+    path("users/new/", administration.account_create_page, name="account-create"),
+    path("users/<int:pk>/", administration.account_detail_page, name="account-detail"),
+    path("users/<int:pk>/role/", administration.account_role_page, name="account-role"),
+    path(
+        "users/<int:pk>/<str:action>/",
+        administration.account_status_action,
+        name="account-action",
+    ),
+    path("changes/", administration.change_history_page, name="change-history"),
 ]

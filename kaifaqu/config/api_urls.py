@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from kaifaqu.accounts.administration.api import AccountViewSet
 from kaifaqu.enterprises.api import EnterpriseViewSet, IndustryClassViewSet
 from kaifaqu.enterprises.api.rosters import RosterEntryViewSet
 from kaifaqu.geo.api import ParkViewSet, RegionViewSet, ZoneViewSet
@@ -39,6 +40,8 @@ from kaifaqu.returns.api import (
 )
 
 router = DefaultRouter()
+# 三员分立: accounts, for the system, security and audit administrators.
+router.register("users", AccountViewSet, basename="user")
 router.register("regions", RegionViewSet, basename="region")
 router.register("zones", ZoneViewSet, basename="zone")
 router.register("parks", ParkViewSet, basename="park")

@@ -134,7 +134,7 @@ class ScopedModelForm(StyledModelForm):
                 if name in self.fields and not user_may(user, action):
                     self.fields[name].disabled = True
                     self.fields[name].help_text = _(
-                        "Only the system administrator can change this."
+                        "Only the provincial or city office above can change this."
                     )
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)

@@ -47,25 +47,34 @@ def model_update(
     data: Mapping[str, Any],
     by: ScopedUser | None,
     moves: Mapping[str, tuple[str, str | Promise]] | None = None,
+    carried: Iterable[str] = (),
 ) -> tuple[M, bool]:
     """Set the given fields from data, validate, and save only what changed, in scope before and after.
 
     `moves` names the fields that carry a record across scopes (a zone's region, a park's zone,
     an enterprise's zone) with the action of the permission table that may change them and the
     message of a refusal: writing the record is not enough to move it, since a move takes it out
-    of one office's sight and into another's."""
-    if by is not None:
-        ensure_can_write(by, instance)
+    of one office's sight and into another's. `carried` names fields that follow a move (a firm's
+    park follows its zone): changed together with a move they are part of it."""
     changed = [
         field for field in fields if field in data and getattr(instance, field) != data[field]
     ]
+    if by is not None:
+        moving = [field for field in changed if field in (moves or {})]
+        following = [field for field in changed if field in carried] if moving else []
+        if len(moving) + len(following) < len(changed) or not changed:
+            ensure_can_write(by, instance)
+        for field in moving:
+            # Refused before the instance is touched: the caller's copy keeps the stored value.
+            action, message = (moves or {})[field]
+            if not user_may(by, action):
+                raise PermissionDenied(str(message))
+        if moving and len(moving) + len(following) == len(changed):
+            # A move alone is the office above's: it need not be allowed to edit the record, but
+            # the record must be in its sight (and stay there: checked after the save).
+            _ensure_in_scope_after_save(by, instance)
     if not changed:
         return instance, False
-    if by is not None:
-        for field, (action, message) in (moves or {}).items():
-            # Refused before the instance is touched: the caller's copy keeps the stored value.
-            if field in changed and not user_may(by, action):
-                raise PermissionDenied(str(message))
     for field in changed:
         setattr(instance, field, data[field])
     instance.full_clean()

@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
-from kaifaqu.core.permissions import ScopeLevel
+from kaifaqu.core.permissions import ScopeLevel, user_may
 from kaifaqu.dashboard.charts import park_chart, stage_chart
 from kaifaqu.dashboard.selectors import zone_get, zone_home, zone_overview
 from kaifaqu.projects.selectors import project_warning_counts
@@ -18,6 +18,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     zone_id = user.home_zone_id
     if zone_id is not None:
         return _zone_page(request, zone_id)
+    # 三员分立: the three administrators see no business data; each starts on its own work.
+    if user_may(user, "accounts.read_change_history"):
+        return redirect("accounts:access-log")
+    if user_may(user, "accounts.see_users"):
+        return redirect("accounts:account-list")
     return render(
         request,
         "dashboard/overview.html",

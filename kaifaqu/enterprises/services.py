@@ -41,7 +41,9 @@ ENTERPRISE_FIELDS = (
 ENTERPRISE_MOVES = {
     "zone": (
         "enterprises.enterprise.move",
-        gettext_lazy("Only the system administrator can move an enterprise to another zone."),
+        gettext_lazy(
+            "Only the provincial or city office above both zones can move an enterprise to another zone."
+        ),
     )
 }
 
@@ -84,7 +86,12 @@ def enterprise_update(
 ) -> Enterprise:
     _ensure_uscc_free(by, data, enterprise.pk)
     return model_update(
-        instance=enterprise, fields=ENTERPRISE_FIELDS, data=data, by=by, moves=ENTERPRISE_MOVES
+        instance=enterprise,
+        fields=ENTERPRISE_FIELDS,
+        data=data,
+        by=by,
+        moves=ENTERPRISE_MOVES,
+        carried=("park",),
     )[0]
 
 

@@ -3,13 +3,13 @@
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaifaqu.core.permissions import ScopedUser
+from kaifaqu.core.permissions import ScopedUser, user_may, ScopeLevel, user_may
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.geo.models import Park, Region, Zone
 
@@ -41,23 +41,46 @@ PARK_FIELDS = (
 ZONE_MOVES = {
     "region": (
         "geo.zone.move",
-        gettext_lazy("Only the system administrator can move a zone to another region."),
+        gettext_lazy(
+            "Only the provincial or city office above the zone can move it to another region."
+        ),
     )
 }
 PARK_MOVES = {
     "zone": (
         "geo.park.move",
-        gettext_lazy("Only the system administrator can move a park to another zone."),
+        gettext_lazy(
+            "Only the provincial or city office above both zones can move a park to another zone."
+        ),
     )
 }
 
 
 def region_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Region:
+    _ensure_under_the_office(by, "geo.region.add", str(data.get("code", "")))
     return model_create(model=Region, data=_pick(data, REGION_FIELDS), by=by)
 
 
 def region_update(*, by: ScopedUser | None, region: Region, data: dict[str, Any]) -> Region:
+    for code in (region.code, str(data.get("code", region.code))):
+        _ensure_under_the_office(by, "geo.region.change", code)
     return model_update(instance=region, fields=REGION_FIELDS, data=data, by=by)[0]
+
+
+def _ensure_under_the_office(by: ScopedUser | None, action: str, code: str) -> None:
+    """A provincial or city office writes only the regions below its own.
+
+    Administrative codes are reference data every user reads (Region.objects.for_user is all of
+    them), so the check after the save that guards other records lets any region through: without
+    this, 山西's office could rename 河北省 or add a county to 石家庄. Its own region it does not
+    rename or recode either (the code is the scope of every account under it). The caller's right
+    to write regions at all is the permission table's, checked by model_create/model_update."""
+    if by is None or not user_may(by, action):
+        return
+    scope = by.scope
+    office = scope.region if scope.level == ScopeLevel.REGION else None
+    if office is None or code == office.code or not code.startswith(office.prefix):
+        raise PermissionDenied(_("This record is outside your scope."))
 
 
 def zone_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Zone:
@@ -82,11 +105,34 @@ def park_create(*, by: ScopedUser | None, data: dict[str, Any]) -> Park:
 
 @transaction.atomic
 def park_update(*, by: ScopedUser | None, park: Park, data: dict[str, Any]) -> Park:
+    moving = "zone" in data and data["zone"] != park.zone
+    # Whoever may not move it is refused by model_update, before anything is said of the park.
+    if moving and (by is None or user_may(by, "geo.park.move")) and _park_holds_records(park):
+        # Its firms and projects name their zone too: moved alone, the park would leave them in
+        # the old zone with a park of the new one (seen by the wrong offices).
+        raise ValidationError(
+            {
+                "zone": _(
+                    "%(park)s still has enterprises or projects; move them to another park "
+                    "before moving the park to another zone."
+                )
+                % {"park": park}
+            }
+        )
     park, _changed = model_update(
         instance=park, fields=PARK_FIELDS, data=data, by=by, moves=PARK_MOVES
     )
     _check_park_areas(park.zone)
     return park
+
+
+def _park_holds_records(park: Park) -> bool:
+    # Reverse relations of the apps above geo (enterprises, projects), named without importing them.
+    return any(
+        getattr(park, name).exists()
+        for name in ("enterprises", "projects", "leads")
+        if hasattr(park, name)
+    )
 
 
 def _check_park_areas(zone: Zone) -> None:

@@ -33,7 +33,6 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -123,8 +122,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# The Django admin is for system administrators; operators may move it off the usual address.
-ADMIN_URL = os.environ.get("KFQ_ADMIN_URL", "admin/")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -225,6 +222,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "kaifaqu.projects.models.Stage",
+        "AccountRoleEnum": "kaifaqu.core.permissions.roles.Role",
         "IssueStatusEnum": "kaifaqu.projects.models.IssueStatus",
         "DocumentKindEnum": "kaifaqu.projects.models.DocumentKind",
         "MemberRoleEnum": "kaifaqu.projects.models.MemberRole",

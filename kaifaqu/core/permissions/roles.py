@@ -46,8 +46,9 @@ SCOPE_OF_ROLE: dict[str, str] = {
     Role.PARK_SERVICE: ScopeLevel.PARK,
     Role.PLATFORM_COMPANY: ScopeLevel.ENTERPRISE,
     Role.ENTERPRISE_REPORTER: ScopeLevel.ENTERPRISE,
-    Role.SYSTEM_ADMIN: ScopeLevel.ALL,
-    # 三员分立: security and audit administrators read logs, not business data.
+    # 三员分立: the three administrators run the platform (accounts, roles, the audit trail) and
+    # see no business data.
+    Role.SYSTEM_ADMIN: ScopeLevel.NONE,
     Role.SECURITY_ADMIN: ScopeLevel.NONE,
     Role.AUDIT_ADMIN: ScopeLevel.NONE,
 }

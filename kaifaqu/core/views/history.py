@@ -151,3 +151,51 @@ def history_rows(model: type[models.Model], entries: Iterable[LogEntry]) -> list
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One entry of the history of every record (the audit administrator's page)."""
+
+    kind: str
+    object_repr: str
+    object_pk: str
+    row: HistoryRow
+
+
+def change_rows(entries: Iterable[LogEntry]) -> list[ChangeRow]:
+    """History rows of entries about records of many models, in the entries' order: each model's
+    entries are described together (one query per related model, as on a record's tab)."""
+    entries = list(entries)
+    by_model: dict[Any, list[LogEntry]] = defaultdict(list)
+    for entry in entries:
+        by_model[entry.content_type_id].append(entry)
+    described: dict[int, HistoryRow] = {}
+    for group in by_model.values():
+        model = group[0].content_type.model_class()
+        if model is None:  # a model since removed: its fields can no longer be named
+            continue
+        for entry, row in zip(group, history_rows(model, group), strict=True):
+            described[entry.pk] = row
+    rows = []
+    for entry in entries:
+        row = described.get(entry.pk) or HistoryRow(
+            when=entry.timestamp,
+            action=_action_label(entry.action),
+            actor=_actor_label(entry),
+            remote_addr=entry.remote_addr or "",
+            cid=entry.cid or "",
+            changes=[],
+        )
+        model = entry.content_type.model_class()
+        kind = (
+            capfirst(str(model._meta.verbose_name))
+            if model is not None
+            else entry.content_type.model
+        )
+        rows.append(
+            ChangeRow(
+                kind=str(kind), object_repr=entry.object_repr, object_pk=entry.object_pk, row=row
+            )
+        )
+    return rows

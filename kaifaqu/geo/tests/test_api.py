@@ -56,10 +56,10 @@ def test_it_lists_regions_with_a_derived_level_and_the_parent_code(
     }
 
 
-def test_the_system_administrator_creates_and_renames_a_region(
+def test_the_provincial_office_creates_and_renames_a_region_under_its_own(
     world: World, personas: Personas
 ) -> None:
-    client = token_client(personas.sysadmin)
+    client = token_client(personas.province_viewer)
     response = client.post(
         "/api/regions/",
         {"code": "140602", "name": "朔城区", "level": "province", "parent": "140600"},
@@ -75,7 +75,7 @@ def test_the_system_administrator_creates_and_renames_a_region(
 
 
 def test_it_rejects_a_region_under_the_wrong_parent(world: World, personas: Personas) -> None:
-    response = token_client(personas.sysadmin).post(
+    response = token_client(personas.province_viewer).post(
         "/api/regions/", {"code": "140602", "name": "朔城区", "parent": "130100"}, format="json"
     )
     assert response.status_code == 400
@@ -83,47 +83,103 @@ def test_it_rejects_a_region_under_the_wrong_parent(world: World, personas: Pers
     assert not Region.objects.filter(code="140602").exists()
 
 
-def test_only_the_system_administrator_writes_regions(world: World, personas: Personas) -> None:
-    for persona in (personas.zone_admin, personas.province_viewer, personas.auditor):
+def test_only_the_provincial_office_writes_regions(world: World, personas: Personas) -> None:
+    for persona in (
+        personas.zone_admin,
+        personas.statistician,
+        personas.sysadmin,
+        personas.secadmin,
+        personas.auditor,
+    ):
         client = token_client(persona)
         assert (
-            client.post("/api/regions/", {"code": "140602", "name": "朔城区"}, format="json")
+            client.post(
+                "/api/regions/",
+                {"code": "140602", "name": "朔城区", "parent": "140600"},
+                format="json",
+            )
         ).status_code == 403
         assert client.patch("/api/regions/140600/", {"name": "x"}, format="json").status_code == 403
     assert not Region.objects.filter(code="140602").exists()
     assert Region.objects.get(code="140600").name == "朔州市"
 
 
+def test_the_provincial_office_writes_no_region_outside_its_own(
+    world: World, personas: Personas
+) -> None:
+    # Administrative codes are read by everyone; 山西's office writes only what lies below 山西.
+    client = token_client(personas.province_viewer)
+    county = {"code": "130102", "name": "长安区", "parent": "130100"}
+    assert client.post("/api/regions/", county, format="json").status_code == 403
+    assert not Region.objects.filter(code="130102").exists()
+    for code in ("130100", "130000", "140000"):
+        assert (
+            client.patch(f"/api/regions/{code}/", {"name": "x"}, format="json").status_code == 403
+        )
+    assert (
+        client.patch("/api/regions/140600/", {"code": "130200"}, format="json").status_code == 403
+    )
+    assert [region.name for region in Region.objects.filter(code__in=["130100", "140000"])] == [
+        "石家庄市",
+        "山西省",
+    ]
+    assert Region.objects.get(pk=world.shuozhou.pk).code == "140600"
+
+
 # Zones
 
 
-def test_the_provincial_viewer_sees_zones_of_its_province_only(
+def test_the_provincial_office_sees_and_changes_zones_of_its_province_only(
     world: World, personas: Personas
 ) -> None:
     client = token_client(personas.province_viewer)
     assert names(client.get("/api/zones/")) == {"甲开发区", "乙开发区"}
     assert client.get(f"/api/zones/{world.zone_c.pk}/").status_code == 404
-    assert client.patch(f"/api/zones/{world.zone_a.pk}/", {"short_name": "甲"}).status_code == 403
-    assert client.post("/api/zones/", new_zone(), format="json").status_code == 403
+    assert client.patch(f"/api/zones/{world.zone_a.pk}/", {"short_name": "甲"}).status_code == 200
+    assert client.patch(f"/api/zones/{world.zone_c.pk}/", {"short_name": "丙"}).status_code == 404
+    shortened = dict(Zone.objects.values_list("name", "short_name"))
+    assert (shortened["甲开发区"], shortened["丙开发区"]) == ("甲", "")
+
+
+def test_the_three_administrators_see_and_write_no_zone(world: World, personas: Personas) -> None:
+    for persona in (personas.sysadmin, personas.secadmin, personas.auditor):
+        client = token_client(persona)
+        assert client.get("/api/zones/").json()["results"] == []
+        assert client.get(f"/api/zones/{world.zone_a.pk}/").status_code in (403, 404)
+        assert client.patch(f"/api/zones/{world.zone_a.pk}/", {"short_name": "甲"}).status_code in (
+            403,
+            404,
+        )
+        assert client.post("/api/zones/", new_zone(), format="json").status_code == 403
     assert not Zone.objects.filter(name="丁开发区").exists()
+    assert Zone.objects.get(pk=world.zone_a.pk).short_name == ""
 
 
 def test_zones_filter_by_region_code_and_level(world: World, personas: Personas) -> None:
-    client = token_client(personas.sysadmin)
+    client = token_client(personas.province_viewer)
     assert names(client.get("/api/zones/", {"region": "140000"})) == {"甲开发区", "乙开发区"}
-    assert names(client.get("/api/zones/", {"region": "130100"})) == {"丙开发区"}
+    assert names(client.get("/api/zones/", {"region": "140200"})) == {"乙开发区"}
+    # 丙 lies in 河北: out of the office's sight, by filter or search alike.
+    assert names(client.get("/api/zones/", {"region": "130100"})) == set()
     assert names(client.get("/api/zones/", {"level": "national"})) == set()
-    assert names(client.get("/api/zones/", {"search": "丙"})) == {"丙开发区"}
-    ordered = client.get("/api/zones/", {"ordering": "-name"}).json()["results"]
-    assert [row["name"] for row in ordered] == sorted(
-        ["甲开发区", "乙开发区", "丙开发区"], reverse=True
-    )
+    assert names(client.get("/api/zones/", {"level": "provincial"})) == {"甲开发区", "乙开发区"}
+    assert names(client.get("/api/zones/", {"search": "乙"})) == {"乙开发区"}
+    assert names(client.get("/api/zones/", {"search": "丙"})) == set()
+    for ordering in ("name", "-name"):
+        ordered = client.get("/api/zones/", {"ordering": ordering}).json()["results"]
+        assert [row["name"] for row in ordered] == sorted(
+            ["甲开发区", "乙开发区"], reverse=ordering.startswith("-")
+        )
 
 
-def test_the_system_administrator_creates_a_zone_in_a_region_given_by_code(
+def test_the_provincial_office_creates_a_zone_in_a_region_of_its_province_given_by_code(
     world: World, personas: Personas
 ) -> None:
-    response = token_client(personas.sysadmin).post("/api/zones/", new_zone(), format="json")
+    client = token_client(personas.province_viewer)
+    # Not in another province: the zone would fall outside the office's sight.
+    assert client.post("/api/zones/", new_zone(region="130100"), format="json").status_code == 403
+    assert not Zone.objects.filter(name="丁开发区").exists()
+    response = client.post("/api/zones/", new_zone(), format="json")
     assert response.status_code == 201, response.content
     zone = Zone.objects.get(name="丁开发区")
     assert zone.region == world.shuozhou
@@ -135,7 +191,7 @@ def test_the_system_administrator_creates_a_zone_in_a_region_given_by_code(
 def test_it_rejects_a_zone_in_a_province_or_an_unknown_region(
     world: World, personas: Personas
 ) -> None:
-    client = token_client(personas.sysadmin)
+    client = token_client(personas.province_viewer)
     province = client.post("/api/zones/", new_zone(region="140000"), format="json")
     assert province.status_code == 400
     assert province.json() == {"region": ["A zone lies in a city or county, not a province."]}
@@ -182,9 +238,12 @@ def test_each_persona_sees_the_parks_of_its_scope(world: World, personas: Person
     assert names(token_client(personas.outsider).get("/api/parks/")) == {"乙园"}
     client = token_client(personas.park_user)
     assert client.get(f"/api/parks/{world.park_a2.pk}/").status_code == 404
-    sysadmin = token_client(personas.sysadmin)
-    assert names(sysadmin.get("/api/parks/", {"zone": world.zone_a.pk})) == {"一园", "二园"}
-    assert names(sysadmin.get("/api/parks/", {"q": "乙"})) == {"乙园"}
+    province = token_client(personas.province_viewer)
+    assert names(province.get("/api/parks/")) == {"一园", "二园", "乙园"}
+    assert names(province.get("/api/parks/", {"zone": world.zone_a.pk})) == {"一园", "二园"}
+    assert names(province.get("/api/parks/", {"q": "乙"})) == {"乙园"}
+    # The system administrator sees no park.
+    assert names(token_client(personas.sysadmin).get("/api/parks/")) == set()
 
 
 def test_a_zone_administrator_adds_a_park_to_its_zone_only(

@@ -81,17 +81,28 @@ def test_the_zone_admin_cannot_add_a_park_to_another_zone(
 
 
 @pytest.mark.django_db
-def test_only_the_system_administrator_creates_zones_and_regions(
+def test_only_the_provincial_office_creates_zones_and_regions_in_its_province(
     client: Client, world: World, personas: Personas
 ) -> None:
-    for persona in (personas.zone_admin, personas.province_viewer):
+    for persona in (personas.zone_admin, personas.statistician, personas.sysadmin):
         client.force_login(persona)
         assert client.get(reverse("geo:zone-create")).status_code == 403
         assert client.get(reverse("geo:region-create")).status_code == 403
         assert (
             reverse("geo:zone-create") not in client.get(reverse("geo:zone-list")).content.decode()
         )
-    client.force_login(personas.sysadmin)
+    assert not Zone.objects.filter(name="丁开发区").exists()
+    client.force_login(personas.province_viewer)
+    assert reverse("geo:zone-create") in client.get(reverse("geo:zone-list")).content.decode()
+    assert client.get(reverse("geo:region-create")).status_code == 200
+    # Not in 河北: the zone would fall outside the office's sight.
+    shijiazhuang = Region.objects.get(code="130100")
+    refused = client.post(
+        reverse("geo:zone-create"),
+        zone_data(world, name="丁开发区", area_km2="20", region=shijiazhuang.pk),
+    )
+    assert refused.status_code == 403
+    assert not Zone.objects.filter(name="丁开发区").exists()
     response = client.post(
         reverse("geo:zone-create"), zone_data(world, name="丁开发区", area_km2="20")
     )
@@ -104,11 +115,16 @@ def test_a_region_under_the_wrong_parent_is_refused(
     client: Client, world: World, personas: Personas
 ) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(personas.sysadmin)
+    client.force_login(personas.province_viewer)
     create = reverse("geo:region-create")
     wrong = client.post(create, {"code": "140602", "name": "朔城区", "parent": world.datong.pk})
     assert wrong.context["form"].errors["parent"] == ["Region 140602 cannot lie under 140200."]
     assert not Region.objects.filter(code="140602").exists()
+    # Under another province: not the office's to add.
+    shijiazhuang = Region.objects.get(code="130100")
+    foreign = client.post(create, {"code": "130102", "name": "长安区", "parent": shijiazhuang.pk})
+    assert foreign.status_code == 403
+    assert not Region.objects.filter(code="130102").exists()
     right = client.post(create, {"code": "140602", "name": "朔城区", "parent": world.shuozhou.pk})
     assert right.status_code == 302
     assert Region.objects.get(code="140602").level == "county"

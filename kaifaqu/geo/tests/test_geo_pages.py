@@ -157,7 +157,7 @@ def test_each_page_runs_a_fixed_number_of_queries(
     url_of: Any,
     queries: int,
 ) -> None:
-    client.force_login(personas.sysadmin)
+    client.force_login(personas.province_viewer)
     with django_assert_max_num_queries(queries):
         assert client.get(url_of(world)).status_code == 200
     industry = IndustryClass.objects.get(code="3011")

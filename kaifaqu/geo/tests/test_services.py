@@ -53,17 +53,29 @@ def test_the_parks_cannot_outgrow_their_zone(world: World, personas: Personas) -
         zone_update(by=personas.zone_admin, zone=world.zone_a, data={"area_km2": Decimal("49.99")})
 
 
-def test_only_the_zone_admin_of_the_zone_creates_its_parks(
+def test_only_the_zone_admin_of_the_zone_or_the_office_above_creates_its_parks(
     world: World, personas: Personas
 ) -> None:
     for person in (
         personas.outsider,
         personas.statistician,
         personas.park_user,
-        personas.province_viewer,
+        personas.sysadmin,
     ):
         with pytest.raises(PermissionDenied):
             park_create(
                 by=person, data={"zone": world.zone_a, "name": "越界园", "area_km2": Decimal("1")}
             )
     assert not world.zone_a.parks.filter(name="越界园").exists()
+    # The provincial office: in its province's zones, not in 河北's.
+    with pytest.raises(PermissionDenied):
+        park_create(
+            by=personas.province_viewer,
+            data={"zone": world.zone_c, "name": "越界园", "area_km2": Decimal("1")},
+        )
+    assert not world.zone_c.parks.exists()
+    park_create(
+        by=personas.province_viewer,
+        data={"zone": world.zone_a, "name": "三园", "area_km2": Decimal("1")},
+    )
+    assert world.zone_a.parks.filter(name="三园").exists()

@@ -25,8 +25,8 @@ RATES_TEMPLATE = ImportTemplate(
         _("One row per industry division and year."),
         _PROVINCE_NOTE,
         _(
-            "For the system administrator, a blank 省份 is the national reference shipped with "
-            "the platform."
+            "At the command line (kfq import without --as), a blank 省份 is the national "
+            "reference shipped with the platform."
         ),
         _(
             "行业代码: a 2-digit GB/T 4754-2017 division of mining, manufacturing or utilities (06–46)."

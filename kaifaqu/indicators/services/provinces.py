@@ -56,7 +56,10 @@ def ensure_writes_province(by: User | None, action: str, region: Region | None) 
         )
     if region is None:
         raise PermissionDenied(
-            _("The national reference rates are changed by the system administrator only.")
+            _(
+                "The national reference rates ship with the platform; only its operator changes "
+                "them at the command line (kfq import)."
+            )
         )
     raise PermissionDenied(
         _(

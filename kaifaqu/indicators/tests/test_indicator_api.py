@@ -10,6 +10,7 @@ from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.tests.api_clients import token_client
 from kaifaqu.indicators.catalogue import CATALOGUE
+from kaifaqu.indicators.models import IndicatorCell
 from kaifaqu.indicators.selectors import indicator_rows
 from kaifaqu.indicators.tests.indicator_helpers import indicators_world, park_a3
 
@@ -139,6 +140,7 @@ def test_without_a_slice_or_month_the_api_gives_the_users_own_and_latest(
         ("zone_admin", "division", "30", 404),
         ("reporter", "zone", "zone_a", 403),
         ("auditor", "zone", "zone_a", 403),
+        ("sysadmin", "province", "14", 403),  # 三员分立: no business data
     ],
 )
 def test_personas_outside_a_slice_get_nothing(
@@ -158,11 +160,28 @@ def test_personas_outside_a_slice_get_nothing(
     assert "2775" not in response.content.decode()
 
 
-def test_the_system_administrator_reads_industry_divisions(
-    personas: Personas, indicators_world: Any
+def test_industry_divisions_add_up_every_province_and_are_read_by_no_one(
+    world: World, personas: Personas, indicators_world: Any
 ) -> None:
-    rows = by_code(table(personas.sysadmin, month="2025-03", slice_kind="division", slice_key="30"))
-    assert rows["gross_output"]["ytd_value"] == "2775.00"
+    """A division's cell adds up the zones of every province: no office's scope holds it, and
+    since 三员分立 the system administrator, who read it, sees no business data at all."""
+    cell = IndicatorCell.objects.get(
+        month="2025-03-01", slice_kind="division", slice_key="30", indicator="gross_output"
+    )
+    assert cell.ytd_value == 27_750_000  # 2775 万元, zone 甲's seven firms
+    for persona in ("statistician", "province_viewer", "zone_admin"):
+        response = table(
+            getattr(personas, persona), month="2025-03", slice_kind="division", slice_key="30"
+        )
+        assert response.status_code == 404, persona
+    for query in (
+        {"slice_kind": "division", "slice_key": "30"},
+        {"slice_kind": "zone", "slice_key": str(world.zone_a.pk)},
+        {},
+    ):
+        response = table(personas.sysadmin, month="2025-03", **query)
+        assert response.status_code == 403, query
+        assert "2775" not in response.content.decode()
 
 
 def test_a_bad_query_is_a_400(world: World, personas: Personas, indicators_world: Any) -> None:

@@ -28,6 +28,7 @@ from kaifaqu.indicators.services import (
     target_create,
     target_update,
 )
+from kaifaqu.indicators.tests.indicator_helpers import zone_statistician
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +42,18 @@ def ppi(
     value: str = "104.30",
     *,
     by: User | None = None,
-    province: str = "140000",
+    province: str | None = None,
 ) -> PriceIndex:
-    """An index of 山西 (or of `province`); a statistician's is of the zone's province."""
+    """An index of `province` (else 山西 when the platform writes it, by None; a statistician's
+    own zone's province when one writes it without naming one)."""
     data: dict[str, Any] = {
         "period": period,
         "division": division,
         "value": Decimal(value),
         "source": "省统计局",
     }
-    if by is None or by.scope.level == "all":
-        data["region"] = Region.objects.get(code=province)
+    if province is not None or by is None:
+        data["region"] = Region.objects.get(code=province or "140000")
     return price_index_create(by=by, data=data)
 
 
@@ -94,6 +96,12 @@ def targets(world: World) -> dict[str, Target]:
         "b": target(world.zone_b, "value_added", growth_pct=Decimal("7.50")),
         "c": target(world.zone_c, "retail_sales"),
     }
+
+
+@pytest.fixture
+def statistician_c(world: World) -> User:
+    """The statistics office of zone 丙, in 河北."""
+    return zone_statistician(world.zone_c, "statistician_c")
 
 
 @pytest.fixture
@@ -258,12 +266,12 @@ def test_targets_and_indexes_are_audited_with_their_author(
 
 
 def test_every_office_user_reads_the_price_indexes_of_its_province_but_not_enterprises(
-    world: World, personas: Personas
+    world: World, personas: Personas, statistician_c: User
 ) -> None:
     ppi(date(2025, 3, 1))
     ppi(date(2025, 3, 1), "30")
     ppi(date(2025, 3, 1), province="130000")  # 河北's
-    assert PriceIndex.objects.for_user(personas.sysadmin).count() == 3
+    assert {i.region.code for i in PriceIndex.objects.for_user(statistician_c)} == {"130000"}
     for reader in (
         personas.province_viewer,
         personas.zone_admin,
@@ -273,12 +281,13 @@ def test_every_office_user_reads_the_price_indexes_of_its_province_but_not_enter
     ):
         assert {i.region.code for i in PriceIndex.objects.for_user(reader)} == {"140000"}, reader
         assert PriceIndex.objects.for_user(reader).count() == 2, reader
-    for stranger in (personas.reporter, personas.auditor):
+    # 三员分立: none of the three administrators reads business data.
+    for stranger in (personas.reporter, personas.sysadmin, personas.secadmin, personas.auditor):
         assert not PriceIndex.objects.for_user(stranger).exists(), stranger
 
 
 def test_the_statistics_office_of_the_province_enters_its_price_indexes(
-    world: World, personas: Personas, city_officer: User
+    world: World, personas: Personas, city_officer: User, statistician_c: User
 ) -> None:
     """A zone's statistician enters the indexes of the zone's province (there is no provincial
     statistician); the provincial office reads them; nobody else writes them."""
@@ -288,11 +297,15 @@ def test_the_statistics_office_of_the_province_enters_its_price_indexes(
         personas.park_user,
         personas.outsider,
         personas.reporter,
+        personas.sysadmin,
+        personas.secadmin,
         personas.auditor,
         city_officer,
     ):
         with pytest.raises(PermissionDenied):
             ppi(date(2025, 3, 1), by=user)
+        with pytest.raises(PermissionDenied):
+            ppi(date(2025, 3, 1), by=user, province="130000")
     # Without a province named: the zone's own (甲: 山西).
     index = ppi(date(2025, 3, 1), by=personas.statistician)
     assert index.region == world.shanxi
@@ -300,7 +313,9 @@ def test_the_statistics_office_of_the_province_enters_its_price_indexes(
     price_index_update(
         by=personas.statistician_b, priceindex=index, data={"value": Decimal("103.9")}
     )
-    hebei = ppi(date(2025, 3, 1), by=personas.sysadmin, province="130000")
+    # 河北's are entered by a statistician of a zone in 河北 (丙).
+    hebei = ppi(date(2025, 3, 1), by=statistician_c)
+    assert hebei.region == world.hebei
     with pytest.raises(PermissionDenied):
         price_index_create(
             by=personas.statistician,
@@ -331,18 +346,19 @@ def test_the_statistics_office_of_the_province_enters_its_price_indexes(
 
 
 def test_targets_are_seen_within_the_zone_scope(
-    world: World, personas: Personas, targets: dict[str, Target]
+    world: World, personas: Personas, targets: dict[str, Target], statistician_c: User
 ) -> None:
     def seen(user: User) -> set[str]:
         return {t.zone.name for t in Target.objects.for_user(user)}
 
-    assert seen(personas.sysadmin) == {"甲开发区", "乙开发区", "丙开发区"}
+    assert seen(statistician_c) == {"丙开发区"}
     assert seen(personas.province_viewer) == {"甲开发区", "乙开发区"}
     assert seen(personas.zone_admin) == seen(personas.statistician) == {"甲开发区"}
     # A park's service centre reads its zone's targets, as it reads the zone's figures.
     assert seen(personas.park_user) == {"甲开发区"}
     assert seen(personas.outsider) == {"乙开发区"}
     assert seen(personas.reporter) == seen(personas.auditor) == set()
+    assert seen(personas.sysadmin) == set()  # 三员分立: no business data
 
 
 def test_only_the_zones_administrators_and_statisticians_write_its_targets(
@@ -507,7 +523,7 @@ def test_readers_without_write_rights_get_no_forms_and_outsiders_no_target(
 
 
 def test_the_price_index_pages_list_enter_and_refuse(
-    client: Client, world: World, personas: Personas
+    client: Client, world: World, personas: Personas, statistician_c: User
 ) -> None:
     ppi(date(2025, 2, 1))
     ppi(date(2025, 3, 1), "30", "98.60")
@@ -568,9 +584,14 @@ def test_the_price_index_pages_list_enter_and_refuse(
     assert detail.context["edit_url"] == edit
     # 河北's is not theirs to read.
     assert client.get(hebei.get_absolute_url()).status_code == 404
-    client.force_login(personas.sysadmin)
-    # The platform's administrator reads 河北's and may change it.
+    # 河北's statistics office reads 河北's and may change it.
+    client.force_login(statistician_c)
     assert client.get(hebei.get_absolute_url()).context["edit_url"]
+    # 三员分立: the system administrator reads none and is offered no form.
+    client.force_login(personas.sysadmin)
+    assert client.get(hebei.get_absolute_url()).status_code == 404
+    assert table_rows(client.get(PRICE_INDEXES)) == []
+    assert client.get(new).status_code == 403
 
     client.force_login(personas.reporter)
     assert table_rows(client.get(PRICE_INDEXES)) == []
@@ -612,7 +633,7 @@ def test_each_page_runs_a_fixed_number_of_queries(
     url_of: Any,
     queries: int,
 ) -> None:
-    client.force_login(personas.sysadmin)
+    client.force_login(personas.statistician)
     for month in range(1, 13):
         ppi(date(2024, month, 1), "30")
         target(world.zone_a, "revenue", 2000 + month)
@@ -686,12 +707,17 @@ def test_the_target_api_creates_through_the_service_within_scope(
 
 
 def test_the_price_index_api_reads_for_office_users_and_writes_for_the_province(
-    world: World, personas: Personas
+    world: World, personas: Personas, statistician_c: User
 ) -> None:
     url = "/api/price-indexes/"
     ppi(date(2025, 2, 1))
     body = {"period": "2025-03", "division": "30", "value": "98.60", "source": "省统计局"}
-    for user in (personas.province_viewer, personas.zone_admin, personas.park_user):
+    for user in (
+        personas.province_viewer,
+        personas.zone_admin,
+        personas.park_user,
+        personas.sysadmin,
+    ):
         assert token_client(user).post(url, body, format="json").status_code == 403
     refused = token_client(personas.statistician).post(
         url, {**body, "province": "130000"}, format="json"
@@ -702,14 +728,16 @@ def test_the_price_index_api_reads_for_office_users_and_writes_for_the_province(
     assert response.json()["period"] == "2025-03"
     assert (response.json()["province"], response.json()["province_name"]) == ("140000", "山西省")
     assert PriceIndex.objects.get(division="30").period == date(2025, 3, 1)
-    hebei = token_client(personas.sysadmin).post(url, {**body, "province": "130000"}, format="json")
+    hebei = token_client(statistician_c).post(url, {**body, "province": "130000"}, format="json")
     assert hebei.status_code == 201, hebei.content
-    assert api_names(personas.sysadmin, url, "province", province="130000") == ["130000"]
+    assert api_names(statistician_c, url, "province", province="130000") == ["130000"]
+    assert api_names(personas.statistician, url, "province", province="130000") == []
     assert api_names(personas.park_user, url, "period") == ["2025-02", "2025-03"]
     assert api_names(personas.outsider, url, "division", division="total") == [""]
     assert api_names(personas.reporter, url, "period") == []
     assert api_names(personas.auditor, url, "period") == []
-    wrong = token_client(personas.sysadmin).post(
+    assert api_names(personas.sysadmin, url, "period") == []
+    wrong = token_client(personas.statistician).post(
         url, {**body, "province": "140000", "division": "52", "period": "2025-04"}, format="json"
     )
     assert wrong.status_code == 400 and "division" in wrong.json()

@@ -239,13 +239,24 @@ def test_enterprise_figures_are_for_the_statistics_office_only(
     assert "390.00" not in response.content.decode()
 
 
-def test_the_system_administrator_drills_down_the_province(
-    client: Client, personas: Personas, indicators_world: Any
+def test_no_one_drills_down_the_province_and_the_system_administrator_nothing(
+    client: Client, world: World, personas: Personas, indicators_world: Any
 ) -> None:
+    """The enterprises behind a figure are the statistics office's of their zone (statistician:
+    zone 甲's seven firms); the province's are no one's: the provincial office sees aggregates
+    and, since 三员分立, the system administrator no business data."""
+    province = {"month": "2025-03", "slice": "province:14"}
+    zone = {"month": "2025-03", "slice": f"zone:{world.zone_a.pk}"}
+    client.force_login(personas.statistician)
+    assert len(table_rows(client.get(drill("value_added"), zone))) == 7
+    assert client.get(drill("value_added"), province).status_code == 404
+    client.force_login(personas.province_viewer)
+    assert client.get(drill("value_added"), province).status_code == 403
     client.force_login(personas.sysadmin)
-    response = client.get(drill("value_added"), {"month": "2025-03", "slice": "province:14"})
-    assert response.status_code == 200
-    assert len(table_rows(response)) == 7
+    for query in (province, zone):
+        response = client.get(drill("value_added"), query)
+        assert response.status_code == 403
+        assert indicators_world["甲一"].name not in response.content.decode()
 
 
 # --- who sees what -----------------------------------------------------------------------------
@@ -261,6 +272,8 @@ def test_the_system_administrator_drills_down_the_province(
         ("zone_admin", "province", 404),  # a zone's users do not see the province
         ("reporter", "zone_a", 403),
         ("auditor", "zone_a", 403),
+        ("sysadmin", "zone_a", 403),  # 三员分立: no business data
+        ("sysadmin", "province", 403),
     ],
 )
 def test_personas_outside_a_slice_do_not_see_it(
@@ -294,7 +307,10 @@ def test_a_zones_industry_category_is_the_zone_for_whoever_sees_the_zone(
     assert [rows_by_code(statistician)[code] for code in computed] == [
         rows_by_code(zone)[code] for code in computed
     ]
-    assert page(client, personas.sysadmin, "2025-03", "category:industry").status_code == 200
+    # The province-wide category adds up zones of every province: no office's (and, since
+    # 三员分立, no longer the system administrator's).
+    assert page(client, personas.statistician, "2025-03", "category:industry").status_code == 404
+    assert page(client, personas.sysadmin, "2025-03", token).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -305,7 +321,10 @@ def test_a_zones_industry_category_is_the_zone_for_whoever_sees_the_zone(
         ("outsider", "zone_category:{zone_a}:industry", 404),  # another zone's category
         ("park_user", "zone_category:{zone_a}:industry", 404),
         ("zone_admin", "zone_category:{zone_a}:no_such_category", 404),
-        ("sysadmin", "category:no_such_category", 404),
+        ("statistician", "category:industry", 404),
+        ("statistician", "zone_category:{zone_a}:no_such_category", 404),
+        ("sysadmin", "category:industry", 403),  # 三员分立: no business data at all
+        ("sysadmin", "zone_category:{zone_a}:industry", 403),
     ],
 )
 def test_personas_outside_a_category_slice_do_not_see_it(

@@ -1,7 +1,7 @@
 """The month-end benchmark (bench/month_close.py) on a tiny province with real months, so that
 `python -m bench --only month-close` cannot rot: the generator's real months (entries, exits,
 late and missing returns, losses), every zone closed and published zone after zone and as one
-job, each time equal to a full rebuild. The pages' load test (a server and locust) is left out
+job, each time equal to a full rebuild; every act by the zone's own statistician (三员分立). The pages' load test (a server and locust) is left out
 here (page_users=0): it is the full-scale run's."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bench.month_close import run
+from kaifaqu.core.permissions import Role
 from kaifaqu.indicators.models import Publication
-from kaifaqu.returns.models import ReportingMonth, ReportingMonthStatus, Return
+from kaifaqu.returns.models import ReportingMonth, ReportingMonthStatus, Return, ReviewDecision
 
 
 @pytest.mark.django_db
@@ -40,4 +41,17 @@ def test_the_month_end_benchmark_runs_on_a_tiny_province(tmp_path: Path) -> None
     assert Return.objects.filter(period="2024-12-01", is_estimate=True).exists()
     report = figures.report()
     assert "every one and its disclosure equal" in report
-    assert "(kfq month close-all)" in report and "old/new = " in report
+    assert "(kfq month close-all --no-publish, then close-all" in report and "old/new = " in report
+    # 三员分立: every act of the month end is a zone statistician's (no province-wide account).
+    deciders = set(
+        ReviewDecision.objects.filter(return_record__period="2024-12-01").values_list(
+            "by__role", flat=True
+        )
+    )
+    assert deciders == {Role.STATISTICIAN}
+    publishers = Publication.objects.filter(period="2024-12-01").values_list(
+        "published_by__role", "published_by__scope_zone", "zone"
+    )
+    assert {(role, scope == zone) for role, scope, zone in publishers} == {
+        (Role.STATISTICIAN, True)
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,7 @@ from kaifaqu.indicators.models import PriceIndex
 from kaifaqu.indicators.selectors.targets import BY_GROWTH, target_progress, warnings, zone_ranking
 from kaifaqu.indicators.selectors.targets.cells import zone_cells
 from kaifaqu.indicators.services.rollups import rollup_rebuild
+from kaifaqu.indicators.tests.indicator_helpers import zone_statistician
 from kaifaqu.indicators.tests.target_world import TargetWorld, target_world
 
 __all__ = ["target_world"]
@@ -40,9 +42,8 @@ def test_a_zone_without_an_index_has_no_value_added_growth(
     no_shanxi_index: TargetWorld, personas: Personas
 ) -> None:
     world = no_shanxi_index.world
-    cells = zone_cells(
-        zone_ids=[world.zone_a.pk, world.zone_c.pk], months=[MARCH], reader=personas.sysadmin
-    )
+    # As the platform itself reads them (reader None: every month, unmasked).
+    cells = zone_cells(zone_ids=[world.zone_a.pk, world.zone_c.pk], months=[MARCH], reader=None)
     shanxi = cells[(world.zone_a.pk, date(2025, 3, 1), "value_added")]
     # 3300 × 28.5 % = 940.5 万元 at current prices; +10 % at current prices is not given out
     # as growth at comparable prices.
@@ -66,15 +67,26 @@ def test_targets_warnings_and_rankings_leave_the_growth_out(
     value_added = {row.indicator: row for row in progress.annual}["value_added"]
     assert value_added.actual.growth_pct is None and value_added.growth_gap_pp is None
     # 乙's value added turned negative with indexes at 100; without, no growth, no warning.
-    raised = {(w.zone.name, w.indicator) for w in warnings(user=personas.sysadmin, month=MARCH)}
+    # (乙 is 保密 outside the statistics office: its statistician sees its warnings.)
+    raised = {
+        (w.zone.name, w.indicator) for w in warnings(user=personas.statistician_b, month=MARCH)
+    }
     assert ("乙开发区", "value_added") not in raised
     assert ("乙开发区", "gross_output") in raised
-    ranking = zone_ranking(
-        user=personas.sysadmin, month=MARCH, indicator="value_added", by=BY_GROWTH
-    )
-    ranks = {row.zone.name: (row.growth_pct, row.growth_rank) for row in ranking.rows}
-    assert ranks["甲开发区"] == (None, None) and ranks["乙开发区"] == (None, None)
-    assert ranks["丙开发区"][1] == 1
+
+    def growth_ranks(user: Any) -> dict[str, tuple[Any, Any, bool]]:
+        ranking = zone_ranking(user=user, month=MARCH, indicator="value_added", by=BY_GROWTH)
+        return {
+            row.zone.name: (row.growth_pct, row.growth_rank, row.value is not None)
+            for row in ranking.rows
+        }
+
+    # The provincial office's ranking of 山西: 甲's value shown, without growth or rank.
+    assert growth_ranks(personas.province_viewer)["甲开发区"] == (None, None, True)
+    assert growth_ranks(personas.statistician_b) == {"乙开发区": (None, None, True)}
+    # 河北 has its indexes: 丙 ranks (as its statistics office sees it).
+    office_c = zone_statistician(world.zone_c, "statistician_c")
+    assert growth_ranks(office_c)["丙开发区"] == (Decimal(20), 1, True)
 
 
 def test_the_pages_say_that_the_index_is_missing(
@@ -101,7 +113,7 @@ def test_the_pages_say_that_the_index_is_missing(
     assert row["ytd_growth"] is not None
     for name in ("indicators:target-progress", "indicators:warning-list"):
         assert client.get(reverse(name), {"month": "2025-03"}).status_code == 200
-    client.force_login(personas.sysadmin)
+    client.force_login(personas.province_viewer)
     ranking = client.get(
         reverse("indicators:zone-ranking"),
         {"month": "2025-03", "indicator": "value_added", "by": BY_GROWTH},

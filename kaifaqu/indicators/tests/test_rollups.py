@@ -208,7 +208,7 @@ def test_a_price_index_deflates_value_added_from_its_month_on(
     unchanged_prices(world)  # January and February at 100
     rollup_rebuild()
     price_index_create(
-        by=personas.sysadmin,
+        by=personas.statistician,  # 甲's statistician enters 山西's indexes
         data={
             "region": world.shanxi,
             "period": date(2025, 3, 1),

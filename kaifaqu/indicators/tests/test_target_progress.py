@@ -131,9 +131,12 @@ def test_a_confidential_zone_figure_is_masked_outside_the_statistics_office(
     assert row.actual.suppressed
     assert (row.actual.value, row.actual.growth_pct, row.completion_pct) == (None, None, None)
     assert (row.gap, row.projected, row.growth_gap_pp) == (None, None, None)
-    sysadmin = target_progress(user=personas.sysadmin, zone=target_world.world.zone_b, month=MARCH)
-    (seen,) = sysadmin.annual
-    # 300 + 300 + 150 = 750 万元 of 3000: 25 %, shown to the office and marked as confidential.
+    office = target_progress(
+        user=personas.statistician_b, zone=target_world.world.zone_b, month=MARCH
+    )
+    (seen,) = office.annual
+    # 300 + 300 + 150 = 750 万元 of 3000: 25 %, shown to the zone's statistics office and marked
+    # as confidential.
     assert (seen.actual.value, seen.completion_pct) == (Decimal(750), Decimal(25))
     assert seen.actual.protected and not seen.actual.suppressed
 

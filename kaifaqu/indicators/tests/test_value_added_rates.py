@@ -32,7 +32,7 @@ from kaifaqu.indicators.models import PriceIndex, ValueAddedRate
 from kaifaqu.indicators.rates import load_value_added_rates
 from kaifaqu.indicators.services import value_added_rate_create, value_added_rate_update
 from kaifaqu.indicators.services.rollups import cells_of, rollup_rebuild
-from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted
+from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted, zone_statistician
 from kaifaqu.returns.tests.import_helpers import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def rate(
         "rate": Decimal(value),
         "source": source,
     }
-    if region is not None or by is None or by.scope.level == "all":
+    if region is not None or by is None:
         data["region"] = region
     return value_added_rate_create(by=by, data=data)
 
@@ -134,8 +134,9 @@ def test_office_users_read_the_national_rates_and_their_provinces(
 ) -> None:
     rate("0.30", region=world.shanxi)
     rate("0.31", region=world.hebei)
-    national = ValueAddedRate.objects.filter(region__isnull=True).count()
-    assert ValueAddedRate.objects.for_user(personas.sysadmin).count() == national + 2
+    office_c = zone_statistician(world.zone_c, "statistician_c")  # zone 丙, in 河北
+    provinces = {r.region_id for r in ValueAddedRate.objects.for_user(office_c)}
+    assert provinces == {None, world.hebei.pk}
     for reader in (
         personas.province_viewer,
         personas.zone_admin,
@@ -145,7 +146,8 @@ def test_office_users_read_the_national_rates_and_their_provinces(
     ):
         provinces = {r.region_id for r in ValueAddedRate.objects.for_user(reader)}
         assert provinces == {None, world.shanxi.pk}, reader
-    for stranger in (personas.reporter, personas.auditor):
+    # 三员分立: none of the three administrators reads business data.
+    for stranger in (personas.reporter, personas.sysadmin, personas.secadmin, personas.auditor):
         assert not ValueAddedRate.objects.for_user(stranger).exists(), stranger
 
 
@@ -185,19 +187,30 @@ def test_a_statistician_enters_the_rates_of_the_zones_province_only(
         personas.park_user,
         personas.outsider,
         personas.reporter,
+        personas.sysadmin,
+        personas.secadmin,
         personas.auditor,
     ):
         with pytest.raises(PermissionDenied):
             rate("0.4", 2024, by=user)
-    # The system administrator writes any province's, and the national reference.
-    rate("0.31", by=personas.sysadmin, region=world.hebei)
-    # An entered rate names its source, the national one changed too.
-    with pytest.raises(ValidationError):
+    # 三员分立: the system administrator writes no province's and not the national reference.
+    with pytest.raises(PermissionDenied):
+        rate("0.31", by=personas.sysadmin, region=world.hebei)
+    with pytest.raises(PermissionDenied):
         value_added_rate_update(
-            by=personas.sysadmin, valueaddedrate=shipped, data={"rate": Decimal("0.29")}
+            by=personas.sysadmin,
+            valueaddedrate=shipped,
+            data={"rate": Decimal("0.29"), "source": "国家统计局"},
         )
+    # 河北's are entered by a statistician of a zone in 河北 (丙).
+    hebei = rate("0.31", by=zone_statistician(world.zone_c, "statistician_c"))
+    assert hebei.region == world.hebei
+    # The national reference changes only at the command line (kfq import without --as: the
+    # platform, by None); it names its source there too.
+    with pytest.raises(ValidationError):
+        value_added_rate_update(by=None, valueaddedrate=shipped, data={"rate": Decimal("0.29")})
     value_added_rate_update(
-        by=personas.sysadmin,
+        by=None,
         valueaddedrate=shipped,
         data={"rate": Decimal("0.29"), "source": "国家统计局"},
     )
@@ -282,9 +295,14 @@ def test_the_rates_in_force_show_the_provinces_own_beside_the_national(
     # 河北's rate is not 山西's office's to see; in 2022 nothing is in force yet.
     assert [province.code for province in page.context["provinces"]] == ["140000"]
     assert client.get(IN_FORCE, {"year": "2022"}).context["rows"][0].rate is None
-    client.force_login(personas.sysadmin)
+    # 河北's office (zone 丙's statistician) sees 河北's own rate in force.
+    client.force_login(zone_statistician(world.zone_c, "statistician_c"))
     hebei = client.get(IN_FORCE, {"province": "130000", "year": "2025"})
+    assert [province.code for province in hebei.context["provinces"]] == ["130000"]
     assert {row.division.code: row for row in hebei.context["rows"]}["30"].rate == Decimal("0.3500")
+    # 三员分立: not the system administrator's page.
+    client.force_login(personas.sysadmin)
+    assert client.get(IN_FORCE).status_code == 403
 
 
 @pytest.mark.usefixtures("national")

@@ -19,6 +19,7 @@ from kaifaqu.geo.models import ZoneLevel
 from kaifaqu.geo.services import zone_create
 from kaifaqu.indicators.models import IndicatorCell
 from kaifaqu.indicators.selectors.targets import IndicatorWarning, WarningKind, warnings
+from kaifaqu.indicators.tests.indicator_helpers import zone_statistician
 from kaifaqu.indicators.tests.target_world import TargetWorld, annual, target_world
 
 __all__ = ["target_world"]
@@ -39,7 +40,8 @@ def found(user: User, month: Month = MARCH, **kwargs: Any) -> dict[tuple[str, st
     }
 
 
-# What the statistics office sees in March 2025 (see target_world.py for the figures).
+# What each zone's statistics office sees of its zone in March 2025 (see target_world.py for the
+# figures); since 三员分立 nobody sees them all (the system administrator sees no business data).
 ZONE_A = {
     ("甲开发区", "revenue", BEHIND),
     ("甲开发区", "taxes", TURNED),
@@ -59,21 +61,28 @@ ZONE_C = {
 } | {("丙开发区", code, TURNED) for code in ("revenue", "taxes", "electricity")}
 
 
-def test_the_statistics_office_sees_every_warning_of_march(
+def test_each_statistics_office_sees_every_warning_of_its_zone_in_march(
     target_world: TargetWorld, personas: Personas
 ) -> None:
-    assert set(found(personas.sysadmin)) == ZONE_A | ZONE_B | ZONE_C
+    world = target_world.world
+    assert set(found(personas.statistician)) == ZONE_A
+    # 乙 is 保密 outside the statistics office: its own statistician sees its growth warnings.
+    assert set(found(personas.statistician_b)) == ZONE_B
+    assert set(found(zone_statistician(world.zone_c, "statistician_c"))) == ZONE_C
+    assert found(zone_statistician(target_world.zone_d, "statistician_d")) == {}
+    # 三员分立: the system administrator sees no business data, warnings included.
+    assert found(personas.sysadmin) == {}
 
 
 def test_behind_the_pace_by_more_than_five_points(
     target_world: TargetWorld, personas: Personas
 ) -> None:
-    warning = found(personas.sysadmin)[("甲开发区", "revenue", BEHIND)]
+    warning = found(personas.statistician)[("甲开发区", "revenue", BEHIND)]
     # 2700 of 15,000 万元 = 18 % against 25 %: 7 points behind.
     assert (warning.completion_pct, warning.pace_pct, warning.ahead_pp) == (18, 25, -7)
     assert (warning.value, warning.months) == (Decimal(2700), 3)
     # GDP is 3 points behind (22 % of its target): within the tolerance, no warning.
-    assert ("甲开发区", "gdp", BEHIND) not in found(personas.sysadmin)
+    assert ("甲开发区", "gdp", BEHIND) not in found(personas.statistician)
 
 
 def test_exactly_five_points_behind_is_no_warning(
@@ -82,7 +91,7 @@ def test_exactly_five_points_behind_is_no_warning(
     zone_d = target_world.zone_d
     annual(zone_d, "gross_output", "5625")  # 1125 ÷ 5625 = 20 %: exactly 5 points behind
     annual(zone_d, "revenue", "4600")  # 900 ÷ 4600 = 19.57 %: 5.43 points behind
-    result = found(personas.sysadmin, zone=zone_d)
+    result = found(zone_statistician(zone_d, "statistician_d"), zone=zone_d)
     assert set(result) == {("丁开发区", "revenue", BEHIND)}
     assert result[("丁开发区", "revenue", BEHIND)].ahead_pp.quantize(Decimal("0.01")) == Decimal(
         "-5.43"
@@ -92,7 +101,7 @@ def test_exactly_five_points_behind_is_no_warning(
 def test_growth_that_turns_negative_and_growth_that_stays_negative(
     target_world: TargetWorld, personas: Personas
 ) -> None:
-    result = found(personas.sysadmin)
+    result = found(personas.statistician) | found(personas.statistician_b)
     # 甲's taxes: 1–2月 80 against 80 (0 %), 1–3月 4 × 24 = 96 against 120: −20 %.
     taxes = result[("甲开发区", "taxes", TURNED)]
     assert (taxes.growth_pct, taxes.previous_growth_pct) == (Decimal(-20), Decimal(0))
@@ -106,20 +115,20 @@ def test_growth_that_turns_negative_and_growth_that_stays_negative(
     # 甲's revenue is flat (0 %) and its gross output grows: no growth warning.
     assert ("甲开发区", "revenue", TURNED) not in result
     assert ("甲开发区", "revenue", NEGATIVE) not in result
-    assert not any(key[0] == "丁开发区" for key in result)
+    assert found(zone_statistician(target_world.zone_d, "statistician_d")) == {}
 
 
 def test_february_has_no_earlier_figure_to_turn_from(
     target_world: TargetWorld, personas: Personas
 ) -> None:
-    result = found(personas.sysadmin, Month(2025, 2), zone=target_world.world.zone_a)
+    result = found(personas.statistician, Month(2025, 2), zone=target_world.world.zone_a)
     # 1–2月: taxes 80 against 80 (no warning), electricity −10 % (negative, not "turned").
     assert set(result) == {("甲开发区", "electricity", NEGATIVE)}
     assert result[("甲开发区", "electricity", NEGATIVE)].previous_growth_pct is None
 
 
 def test_an_indicator_that_stopped_reporting(target_world: TargetWorld, personas: Personas) -> None:
-    result = found(personas.sysadmin)
+    result = found(zone_statistician(target_world.world.zone_c, "statistician_c"))
     # 丙's three firms reported January and February, not March: the month adds up to 0.
     gross = result[("丙开发区", "gross_output", STOPPED)]
     assert (gross.previous_enterprises, gross.enterprises) == (3, 0)
@@ -127,8 +136,11 @@ def test_an_indicator_that_stopped_reporting(target_world: TargetWorld, personas
     # Employees are counted on the month: the cell has no enterprise left.
     employees = result[("丙开发区", "employees", STOPPED)]
     assert (employees.previous_enterprises, employees.enterprises) == (3, 0)
-    # Nobody in 甲, 乙 or 丁 stopped.
     assert {key[0] for key in result if key[2] == STOPPED} == {"丙开发区"}
+    # Nobody in 甲, 乙 or 丁 stopped (each seen by its own statistics office).
+    zone_d = zone_statistician(target_world.zone_d, "statistician_d")
+    others = (personas.statistician, personas.statistician_b, zone_d)
+    assert not any(key[2] == STOPPED for office in others for key in found(office))
 
 
 def test_a_zone_whose_cell_is_gone(target_world: TargetWorld, personas: Personas) -> None:
@@ -153,7 +165,8 @@ def test_a_zone_whose_cell_is_gone(target_world: TargetWorld, personas: Personas
         ytd_base=38_000_000,
         enterprises=4,
     )
-    result = warnings(user=personas.sysadmin, month=Month(2025, 2), zone=zone_e)
+    office = zone_statistician(zone_e, "statistician_e")
+    result = warnings(user=office, month=Month(2025, 2), zone=zone_e)
     assert [(w.indicator, w.kind, w.previous_enterprises, w.enterprises) for w in result] == [
         ("gross_output", STOPPED, 4, None)
     ]
@@ -196,11 +209,22 @@ def test_the_province_page_lists_the_zones_warnings(
         ("甲开发区", "税金总额"),
         ("甲开发区", "用电量"),
     }
+    world = target_world.world
+    zone_a = client.get(PAGE, {"month": "2025-03", "zone": str(world.zone_a.pk)})
+    assert rows_of(zone_a) == rows_of(response)
+    # 乙's warnings are 保密 outside the statistics office: asking for 乙 gives none.
+    assert table_rows(client.get(PAGE, {"month": "2025-03", "zone": str(world.zone_b.pk)})) == []
+    # 乙's statistics office sees them on the same page.
+    client.force_login(personas.statistician_b)
+    zone_b = client.get(PAGE, {"month": "2025-03", "zone": str(world.zone_b.pk)})
+    assert rows_of(zone_b) == {
+        ("乙开发区", "规上工业总产值"),
+        ("乙开发区", "规上工业增加值"),
+        ("乙开发区", "营业收入"),
+    }
+    # 三员分立: not the system administrator's page.
     client.force_login(personas.sysadmin)
-    response = client.get(PAGE, {"month": "2025-03"})
-    assert {row[0] for row in table_rows(response)} == {"甲开发区", "乙开发区", "丙开发区"}
-    zone_page = client.get(PAGE, {"month": "2025-03", "zone": str(target_world.world.zone_b.pk)})
-    assert {row[0] for row in table_rows(zone_page)} == {"乙开发区"}
+    assert client.get(PAGE, {"month": "2025-03"}).status_code == 403
 
 
 def test_the_page_in_english_says_what_raised_each_warning(
@@ -227,7 +251,7 @@ def test_the_page_in_english_says_what_raised_each_warning(
 def test_the_page_is_for_the_office_only(
     client: Client, target_world: TargetWorld, personas: Personas
 ) -> None:
-    for persona in (personas.reporter, personas.auditor):
+    for persona in (personas.reporter, personas.sysadmin, personas.secadmin, personas.auditor):
         client.force_login(persona)
         assert client.get(PAGE).status_code == 403
 
@@ -238,8 +262,10 @@ def test_the_province_page_reads_in_a_few_queries(
     personas: Personas,
     django_assert_max_num_queries: Any,
 ) -> None:
-    client.force_login(personas.sysadmin)
-    with django_assert_max_num_queries(12):
+    # The provincial office's page also reads its region and the months its zones published:
+    # a fixed number of queries whatever the number of zones.
+    client.force_login(personas.province_viewer)
+    with django_assert_max_num_queries(13):
         assert client.get(PAGE, {"month": "2025-03"}).status_code == 200
 
 
@@ -254,7 +280,8 @@ def test_the_api_lists_the_same_warnings(target_world: TargetWorld, personas: Pe
         "25.00",
         "-7.00",
     )
-    stopped = token_client(personas.sysadmin).get(
+    office = zone_statistician(target_world.world.zone_c, "statistician_c")
+    stopped = token_client(office).get(
         API, {"month": "2025-03", "zone": str(target_world.world.zone_c.pk)}
     )
     gross = next(
@@ -273,7 +300,7 @@ def test_the_api_is_scoped_as_the_page(target_world: TargetWorld, personas: Pers
     zone_a = target_world.world.zone_a
     assert token_client(personas.outsider).get(API, {"zone": zone_a.pk}).status_code == 400
     assert token_client(personas.outsider).get(API, {"month": "2025-03"}).json() == []
-    for persona in (personas.reporter, personas.auditor):
+    for persona in (personas.reporter, personas.sysadmin, personas.auditor):
         assert token_client(persona).get(API).status_code == 403
 
 

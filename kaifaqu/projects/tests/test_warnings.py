@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifaqu.accounts.models import User
-from kaifaqu.conftest import Personas, World
+from kaifaqu.accounts.services import user_create
+from kaifaqu.conftest import PASSWORD, Personas, World
 from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.permissions import Role
 from kaifaqu.projects.models import ProjectSettings, Stage
 from kaifaqu.projects.selectors import project_warning_counts, project_warnings
 from kaifaqu.projects.services import (
@@ -84,15 +86,23 @@ def test_a_zone_sets_its_own_norm_and_projects_at_capacity_or_ended_are_not_warn
     project_advance(
         project=world.project_b, to_stage=Stage.TERMINATED, on=date(2025, 1, 11), by=None, note="撤"
     )
-    # 乙's only project ended; the sysadmin sees 丙's (default norm): 111 days.
-    assert stale_names(personas.sysadmin) == {"丙物流项目": 111}
-    rows = project_warnings(user=personas.sysadmin, today=date(2025, 5, 20)).stale
-    # 甲 at 130 days against its norm of 120; 丙 at 130 against 90.
+    # 乙's only project ended; 丙's own administrator sees its (default norm): 111 days.
+    zone_c_admin = user_create(
+        username="zone_c_admin", password=PASSWORD, role=Role.ZONE_ADMIN, scope_zone=world.zone_c
+    )
+    assert stale_names(zone_c_admin) == {"丙物流项目": 111}
+    # The provincial office of 山西 sees neither 乙's ended project nor 河北's 丙.
+    assert stale_names(personas.province_viewer) == {}
+    rows = project_warnings(user=personas.province_viewer, today=date(2025, 5, 20)).stale
+    # 甲 at 130 days against its norm of 120.
     assert sorted((row.project.name, row.days, row.norm) for row in rows) == [
-        ("丙物流项目", 130, 90),
         ("甲一扩建项目", 130, 120),
         ("甲二新建项目", 130, 120),
     ]
+    rows = project_warnings(user=zone_c_admin, today=date(2025, 5, 20)).stale
+    # 丙 at 130 against the default 90.
+    assert [(row.project.name, row.days, row.norm) for row in rows] == [("丙物流项目", 130, 90)]
+    assert project_warnings(user=personas.sysadmin, today=date(2025, 5, 20)).stale == []
 
 
 def test_overdue_issues_and_missing_reports_are_warned(world: World, personas: Personas) -> None:

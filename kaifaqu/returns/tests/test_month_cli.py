@@ -97,13 +97,17 @@ def test_close_all_closes_and_publishes_every_zone_that_can_close_and_names_the_
 ) -> None:
     from kaifaqu.returns.services.months import reporting_month_open
 
-    # Zone 乙's March has no firm that must report: it can close at once; 甲's cannot yet.
-    reporting_month_open(by=personas.sysadmin, zone=world.zone_b, period=date(2025, 3, 1))
-    first = kfq("month", "close-all", "--month", "2025-03", "--as", "sysadmin")
+    # Zone 乙's March has no firm that must report: it can close at once; 甲's cannot yet. Each
+    # zone's statistician closes the zones of its scope: its own.
+    reporting_month_open(by=personas.statistician_b, zone=world.zone_b, period=date(2025, 3, 1))
+    first = kfq("month", "close-all", "--month", "2025-03", "--as", "statistician")
     assert first.exit_code == 1
-    assert "1 closed, 1 published" in first.output
+    assert "0 closed, 0 published" in first.output
     assert f"zone {world.zone_a.pk} not closed" in first.output
     assert march["waiting"].name in first.output
+    other = kfq("month", "close-all", "--month", "2025-03", "--as", "statistician_b")
+    assert other.exit_code == 0, other.output
+    assert "1 closed, 1 published" in other.output
     assert march_month(world).status == ReportingMonthStatus.OPEN
     assert list(Publication.objects.values_list("zone_id", flat=True)) == [world.zone_b.pk]
     return_accept(by=personas.statistician, return_record=the_return(march["waiting"]))
@@ -114,12 +118,14 @@ def test_close_all_closes_and_publishes_every_zone_that_can_close_and_names_the_
             enterprise=march[key],
             reason="suspended",
         )
-    second = kfq("month", "close-all", "--month", "2025-03", "--as", "sysadmin")
+    second = kfq("month", "close-all", "--month", "2025-03", "--as", "statistician")
     assert second.exit_code == 0, second.output
     assert "1 closed, 1 published" in second.output
     assert sorted(Publication.objects.values_list("zone_id", flat=True)) == sorted(
         [world.zone_a.pk, world.zone_b.pk]
     )
-    # A statistician's scope is their zone; the zone administrator may not run months at all.
-    refused = kfq("month", "close-all", "--month", "2025-03", "--as", "zone_admin")
-    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    # A statistician's scope is their zone; the zone administrator and the system administrator
+    # may not run months at all.
+    for username in ("zone_admin", "sysadmin"):
+        refused = kfq("month", "close-all", "--month", "2025-03", "--as", username)
+        assert refused.exit_code == 1 and "Traceback" not in refused.output

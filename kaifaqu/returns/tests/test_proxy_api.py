@@ -48,20 +48,18 @@ def test_each_persona_lists_only_what_it_may_see(
     personas: Personas, figures: dict[str, ProxyFigure]
 ) -> None:
     assert listed(personas.statistician) == ["甲一水泥有限公司", "甲二新材料有限公司"]
-    assert listed(personas.sysadmin) == [
-        "乙一储能有限公司",
-        "甲一水泥有限公司",
-        "甲二新材料有限公司",
-    ]
     assert listed(personas.statistician_b) == ["乙一储能有限公司"]
     # 统计法: firms' tax and power figures are the statistics office's; everyone else — the
-    # provincial office, a park, a zone's administrator, the firm itself, the auditor — is refused.
+    # provincial office, a park, a zone's administrator, the firm itself, the three
+    # administrators of the platform — is refused.
     for persona in (
         personas.province_viewer,
         personas.park_user,
         personas.outsider,
         personas.zone_admin,
         personas.reporter,
+        personas.sysadmin,
+        personas.secadmin,
         personas.auditor,
     ):
         response = token_client(persona).get(URL)
@@ -72,13 +70,17 @@ def test_each_persona_lists_only_what_it_may_see(
 def test_the_list_filters_by_zone_month_range_and_kind(
     world: World, personas: Personas, figures: dict[str, ProxyFigure]
 ) -> None:
-    user = personas.sysadmin
-    assert listed(user, zone=world.zone_b.pk) == ["乙一储能有限公司"]
+    user = personas.statistician
+    assert listed(user, zone=world.zone_a.pk) == ["甲一水泥有限公司", "甲二新材料有限公司"]
     assert listed(user, period_from="2025-04", zone=world.zone_a.pk) == ["甲二新材料有限公司"]
     assert listed(user, period_to="2025年3月") == ["甲一水泥有限公司"]
-    assert listed(user, period="202504", search="储能") == ["乙一储能有限公司"]
+    assert listed(user, period="202504", search="新材料") == ["甲二新材料有限公司"]
+    assert listed(user, period="202504", search="水泥") == []
     assert listed(user, kind="electricity") == []
     assert token_client(user).get(URL, {"period": "soon"}).status_code == 400
+    # Zone 乙's statistician, its zone's.
+    assert listed(personas.statistician_b, zone=world.zone_b.pk) == ["乙一储能有限公司"]
+    assert listed(personas.statistician_b, period="202504", search="储能") == ["乙一储能有限公司"]
     # A zone outside the scope is not a choice.
     assert (
         token_client(personas.statistician_b).get(URL, {"zone": world.zone_a.pk}).status_code == 400

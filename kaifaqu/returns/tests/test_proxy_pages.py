@@ -127,14 +127,18 @@ def test_reporters_and_the_auditor_may_not_open_the_page(
 def test_only_writers_see_the_entry_form_and_the_import_link(
     client: Client, personas: Personas, figures: list[ProxyFigure]
 ) -> None:
-    for persona, writes in (
-        (personas.statistician, True),
-        (personas.sysadmin, True),
-    ):
+    # Whoever reads the list writes it (the statistics office, each its own zone's); the system
+    # administrator does neither.
+    for persona in (personas.statistician, personas.statistician_b):
         client.force_login(persona)
         body = client.get(URL, {"start": "2025-01", "end": "2025-06"}).content.decode()
-        assert ('id="proxy-entry"' in body) is writes, persona
-        assert (reverse("returns:proxy-import") in body) is writes, persona
+        assert 'id="proxy-entry"' in body, persona
+        assert reverse("returns:proxy-import") in body, persona
+    client.force_login(personas.sysadmin)
+    response = client.get(URL, {"start": "2025-01", "end": "2025-06"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert 'id="proxy-entry"' not in body and reverse("returns:proxy-import") not in body
 
 
 def entry(world: World, **extra: Any) -> dict[str, Any]:
@@ -223,10 +227,10 @@ def test_an_enterprise_outside_the_zone_is_refused(
     assert response.context["entry_form"].errors["enterprise"] == [
         "Choose an enterprise of 甲开发区 that you can see."
     ]
-    # The system administrator sees every zone, but a figure is entered in the zone chosen.
+    # The system administrator, who sees no zone, enters nothing anywhere.
     client.force_login(personas.sysadmin)
     response = client.post(URL, entry(world, enterprise=world.ent_b.pk))
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert not ProxyFigure.objects.exists()
 
 
@@ -251,22 +255,33 @@ def test_the_return_list_links_the_import_for_importers_only(
     link = reverse("returns:return-import")
     for persona, sees in (
         (personas.statistician, True),
-        (personas.sysadmin, True),
+        (personas.statistician_b, True),
         # The enterprise sees its own returns listed, and imports nobody's.
         (personas.reporter, False),
     ):
         client.force_login(persona)
         body = client.get(reverse("returns:return-list")).content.decode()
         assert (f'href="{link}"' in body) is sees, persona
+    # The system administrator sees no return list at all.
+    client.force_login(personas.sysadmin)
+    response = client.get(reverse("returns:return-list"))
+    assert response.status_code == 403
+    assert f'href="{link}"' not in response.content.decode()
 
 
 def test_the_three_lists_share_the_zone_filter(client: Client, personas: Personas) -> None:
-    client.force_login(personas.sysadmin)  # sees three zones: the zone select is shown
+    # The provincial office sees two zones: the gap list's filter offers them.
+    client.force_login(personas.province_viewer)
+    body = client.get(reverse("returns:gap-list")).content.decode()
+    assert 'id="gap-zone"' in body
+    assert body.count('role="search"') == 1
+    # The statistician works in one zone: the same filter bar on each list, with no zone to choose.
+    client.force_login(personas.statistician)
     for name, prefix in (
         ("candidate-list", "candidate"),
         ("gap-list", "gap"),
         ("proxy-list", "proxy"),
     ):
         body = client.get(reverse(f"returns:{name}")).content.decode()
-        assert f'id="{prefix}-zone"' in body, name
+        assert f'id="{prefix}-zone"' not in body, name
         assert body.count('role="search"') == 1
