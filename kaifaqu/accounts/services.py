@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from rest_framework.authtoken.models import Token
 
 from kaifaqu.accounts.models import AccessEvent, AccessEventKind, User
 from kaifaqu.core.client_address import client_ip
@@ -58,14 +57,6 @@ def user_create(
     user.full_clean()
     user.save()
     return user
-
-
-def user_token(*, user: User) -> str:
-    """The user's API token, created on first use."""
-    token, _created = Token.objects.get_or_create(user=user)
-    access_event_record(kind=AccessEventKind.TOKEN, user=user, detail="kfq token")
-    key: str = token.key  # authtoken's Token is untyped
-    return key
 
 
 def export_access_record(*, request: HttpRequest, detail: str) -> None:

@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -151,6 +150,10 @@ AXES_LOCKOUT_CALLABLE = "kaifaqu.accounts.views.lockout_response"
 # Failures are counted against the same address the access log records (trusted proxies only).
 AXES_CLIENT_IP_CALLABLE = "kaifaqu.core.client_address.client_ip"
 
+# API tokens (accounts/tokens/): how long a new one is valid unless its issuer says, and at most.
+KFQ_API_TOKEN_DAYS = int(os.environ.get("KFQ_API_TOKEN_DAYS", "90"))
+KFQ_API_TOKEN_MAX_DAYS = int(os.environ.get("KFQ_API_TOKEN_MAX_DAYS", "366"))
+
 # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; none by default, so the
 # client's own header never becomes the recorded address (core/client_address.py).
 KFQ_TRUSTED_PROXIES = env_list("KFQ_TRUSTED_PROXIES")
@@ -196,7 +199,8 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # The platform's own tokens, hashed at rest (accounts/tokens/), not DRF's authtoken.
+        "kaifaqu.accounts.tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kaifaqu.core.api_policy.ScopedModelPermission"],
