@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from kaifaqu.accounts import views
+from kaifaqu.accounts.mfa import views as mfa_views
 from kaifaqu.accounts.tokens import views as token_views
 
 app_name = "accounts"
@@ -10,6 +11,10 @@ urlpatterns = [
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("logout/", LogoutView.as_view(), name="logout"),
     path("access-log/", views.access_log, name="access-log"),
+    path("login/second-factor/", mfa_views.verify, name="mfa-verify"),
+    path("second-factor/", mfa_views.settings_page, name="mfa"),
+    path("second-factor/enrol/", mfa_views.enrol, name="mfa-enrol"),
+    path("second-factor/recovery-codes/", mfa_views.recovery_codes, name="mfa-recovery-codes"),
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -18,6 +19,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The admin signs in through the platform's page (password, then the second factor), never
+    # through its own form, which knows nothing of the second step.
+    path(
+        f"{settings.ADMIN_URL}login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
