@@ -8,17 +8,29 @@ cool-off, from whichever address (a lock that stops the account's tokens must no
 address the token is used from).
 """
 
+from collections.abc import Callable
+from functools import cache
 from importlib import import_module
 
 from django.utils import timezone
 
+IDENTITY_LOCKOUT = "kaifaqu.accounts.identity.lockout"
+
 
 def account_is_locked(username: str) -> bool:
+    return _lock_rule()(username)
+
+
+@cache  # looked up once per process: an API call must not search the file system each time
+def _lock_rule() -> Callable[[str], bool]:
     try:
-        lockout = import_module("kaifaqu.accounts.identity.lockout")
-    except ImportError:
-        return _axes_account_is_locked(username)
-    return bool(lockout.account_is_locked(username))
+        lockout = import_module(IDENTITY_LOCKOUT)
+    except ModuleNotFoundError as missing:
+        if missing.name not in {IDENTITY_LOCKOUT, IDENTITY_LOCKOUT.rpartition(".")[0]}:
+            raise  # the module is there but broken: say so, never fall back silently
+        return _axes_account_is_locked
+    rule: Callable[[str], bool] = lockout.account_is_locked
+    return rule
 
 
 def _axes_account_is_locked(username: str) -> bool:
@@ -33,4 +45,4 @@ def _axes_account_is_locked(username: str) -> bool:
     cool_off = get_cool_off()
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    return attempts.exists()
+    return bool(attempts.exists())

@@ -17,7 +17,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from kaifaqu.accounts.locking import account_is_locked
+from kaifaqu.accounts.locking import _lock_rule, account_is_locked
 from kaifaqu.accounts.models import AccessEvent, AccessEventKind
 from kaifaqu.accounts.tokens.models import ApiToken, ApiTokenStatus
 from kaifaqu.accounts.tokens.services import (
@@ -168,8 +168,12 @@ def test_the_lock_is_asked_of_the_identity_rules_when_they_are_there(
     module.account_is_locked = lambda username: username == "park_user"  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "kaifaqu.accounts.identity", types.ModuleType("identity"))
     monkeypatch.setitem(sys.modules, "kaifaqu.accounts.identity.lockout", module)
-    assert account_is_locked("park_user")
-    assert not account_is_locked("statistician")
+    _lock_rule.cache_clear()
+    try:
+        assert account_is_locked("park_user")
+        assert not account_is_locked("statistician")
+    finally:
+        _lock_rule.cache_clear()
 
 
 def test_each_use_is_noted_at_most_once_a_minute(personas: Personas) -> None:
