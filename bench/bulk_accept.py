@@ -195,7 +195,7 @@ def _concurrent(
     from django.db import connection
     from django.db.models import Count
 
-    from kaifaqu.accounts.services import user_token
+    from kaifaqu.accounts.tokens.services import api_token_issue
     from kaifaqu.core.permissions import Role
     from kaifaqu.geo.models import Zone
     from kaifaqu.returns.models import Return, ReturnStatus
@@ -213,7 +213,9 @@ def _concurrent(
             .values_list("pk", flat=True)[:per_user]
         )
         chosen += ids
-        users.append({"token": user_token(user=user), "ids": ids})
+        # A token of a day for this run; the run before's, of the same purpose, is revoked.
+        issued = api_token_issue(user=user, purpose="bench bulk-accept", days=1, replace=True)
+        users.append({"token": issued.secret, "ids": ids})
     port = _free_port()
     plan = workdir / "bulk-accept-plan.json"
     plan.write_text(json.dumps({"host": f"http://127.0.0.1:{port}", "users": users}))

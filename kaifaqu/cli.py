@@ -95,18 +95,112 @@ def demo(
     click.echo(describe(summary))
 
 
-@main.command()
-@click.argument("username")
-def token(username: str) -> None:
-    """Print the API token of USERNAME (created on first use) for `Authorization: Token …`."""
-    _setup_django()
+class _TokenCommands(click.Group):
+    """`kfq token USERNAME …` issues (as it always did); `kfq token list|revoke …` the rest."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["issue", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_TokenCommands)
+def token() -> None:
+    """API tokens: `kfq token USERNAME` issues one and prints it; `list` and `revoke`.
+
+    A token is printed once and stored only as a hash. One token per purpose: issuing another
+    for the same purpose revokes the one before (rotation).
+    """
+
+
+def _active_user(username: str) -> Any:
     from kaifaqu.accounts.models import User
-    from kaifaqu.accounts.services import user_token
 
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise click.ClickException(f"no active user named {username!r}")
-    click.echo(user_token(user=user))
+    return user
+
+
+@token.command("issue")
+@click.argument("username")
+@click.option("--purpose", default="cli", show_default=True, help="What the token is for.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Valid for this many days (default KFQ_API_TOKEN_DAYS, 90).",
+)
+def token_issue(username: str, purpose: str, days: int | None) -> None:
+    """Issue a token of USERNAME for `Authorization: Token …` and print it (only this once)."""
+    _setup_django()
+    from django.core.exceptions import ValidationError
+
+    from kaifaqu.accounts.tokens.services import api_token_issue
+
+    user = _active_user(username)
+    try:
+        issued = api_token_issue(
+            user=user, purpose=purpose, days=days, replace=True, via="kfq token"
+        )
+    except ValidationError as error:
+        raise click.ClickException(" ".join(error.messages)) from error
+    click.echo(issued.secret)
+    click.echo(
+        f"{issued.token.display} {purpose!r} of {username}, "
+        f"valid until {issued.token.expires_at:%Y-%m-%d %H:%M %Z}",
+        err=True,
+    )
+
+
+@token.command("list")
+@click.argument("username")
+def token_list(username: str) -> None:
+    """List the tokens of USERNAME (never their secrets)."""
+    _setup_django()
+    from django.utils import timezone
+
+    from kaifaqu.accounts.models import User
+    from kaifaqu.accounts.tokens.selectors import api_token_list
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+
+    def when(moment: Any) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+    for row in api_token_list(user=user):
+        click.echo(
+            f"{row.display:16} {row.status!s:8} {row.purpose!r:24} created {when(row.created_at)}"
+            f"  expires {when(row.expires_at)}  last used {when(row.last_used_at)}"
+        )
+
+
+@token.command("revoke")
+@click.argument("username")
+@click.option("--purpose", help="The purpose of the token to revoke.")
+@click.option("--all", "everything", is_flag=True, help="Revoke every token of USERNAME.")
+def token_revoke(username: str, purpose: str | None, everything: bool) -> None:
+    """Revoke a token of USERNAME (by --purpose), or all of them (--all)."""
+    _setup_django()
+    from kaifaqu.accounts.models import User
+    from kaifaqu.accounts.tokens.models import ApiToken
+    from kaifaqu.accounts.tokens.services import api_token_revoke, api_tokens_revoke_all
+
+    if bool(purpose) == everything:
+        raise click.UsageError("give either --purpose or --all")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+    if everything:
+        click.echo(f"{api_tokens_revoke_all(user=user)} token(s) of {username} revoked")
+        return
+    found = ApiToken.objects.filter(user=user, purpose=purpose, revoked_at__isnull=True).first()
+    if found is None:
+        raise click.ClickException(f"{username} has no token for {purpose!r}")
+    api_token_revoke(token=found)
+    click.echo(f"{found.display} {purpose!r} of {username} revoked")
 
 
 def _default_workers() -> int:
@@ -549,6 +643,19 @@ def user_reset_password(username: str, by_username: str | None) -> None:
     with _refused_or_invalid():
         secret = account_password_reset(by=_importer(by_username), user=_account(username))
     click.echo(f"one-time password of {username} (change at next sign-in): {secret}")
+
+
+@user.command("reset-second-factor")
+@click.argument("username")
+@_by_option
+def user_reset_second_factor(username: str, by_username: str | None) -> None:
+    """Remove an account's second-factor devices (a lost phone); it enrols again at sign-in."""
+    _setup_django()
+    from kaifaqu.accounts.services import account_second_factor_reset
+
+    with _refused_or_invalid():
+        removed = account_second_factor_reset(by=_importer(by_username), user=_account(username))
+    click.echo(f"{removed} second-factor device(s) of {username} removed")
 
 
 @user.command("role")

@@ -191,6 +191,10 @@ def check(old_tree: Path, url: str) -> int:
     for table, rows in before.items():
         if table in {"django_migrations", "django_content_type", "auth_permission"}:
             continue  # the upgrade adds its own migrations, and new apps add content types
+        if table in DROPPED_ON_PURPOSE:
+            if table in after:
+                problems.append(f"{table}: still there after migrating")
+            continue
         if after.get(table) != rows:
             problems.append(f"{table}: {rows} rows before, {after.get(table)} after migrating")
     for table, rows in moved["orm"].items():
@@ -233,6 +237,10 @@ def check(old_tree: Path, url: str) -> int:
     )
     return 0
 
+
+# DRF's authtoken kept API keys in plain text; accounts' migration 0004 drops the table (the
+# platform's own tokens are hashed, and the old keys are presumed known: see that migration).
+DROPPED_ON_PURPOSE = {"authtoken_token"}
 
 # The entered 固定资产投资 of 2024, which the living demo computes from the investment database
 # instead (demo/fai.py deletes it, audited).

@@ -18,6 +18,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
 
         from kaifaqu.accounts import checks, signals  # noqa: F401
+        from kaifaqu.accounts.mfa import checks as mfa_checks  # noqa: F401
         from kaifaqu.accounts.models import AccessEvent, User
         from kaifaqu.accounts.services import access_hook_record, export_access_record
         from kaifaqu.core.hooks import on_access, on_export

@@ -143,6 +143,9 @@ class AccessEventKind(models.TextChoices):
     EXPORT = "export", _("Export")
     DENIED = "denied", _("Access denied")
     TOKEN = "token", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    MFA_ENROLLED = "mfa_enrolled", _("Second factor enrolled")
+    MFA_RESET = "mfa_reset", _("Second factor reset")
     FIGURES_READ = "figures_read", _("Respondent figures read")
     DOWNLOAD = "download", _("Document downloaded")
 
@@ -218,3 +221,7 @@ class AuditArchive(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# Models of the app kept in packages of their own (registered with the app by this import).
+from kaifaqu.accounts.tokens.models import ApiToken, ApiTokenStatus  # noqa: E402, F401

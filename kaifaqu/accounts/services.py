@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from kaifaqu.accounts.identity.passwords import password_change_require
 from kaifaqu.accounts.identity.sessions import sessions_end
@@ -72,14 +71,6 @@ def user_create(
     user.full_clean()
     user.save()
     return user
-
-
-def user_token(*, user: User) -> str:
-    """The user's API token, created on first use."""
-    token, _created = Token.objects.get_or_create(user=user)
-    access_event_record(kind=AccessEventKind.TOKEN, user=user, detail="kfq token")
-    key: str = token.key  # authtoken's Token is untyped
-    return key
 
 
 def export_access_record(*, request: HttpRequest, detail: str) -> None:
@@ -173,6 +164,11 @@ def account_disable(*, by: User | None, user: User) -> User:
     with acting_as(by):
         user.save(update_fields=["is_active"])
     sessions_end(user)
+    # Refused already as an inactive user's; revoked too, so that enabling the account again
+    # does not bring old tokens back to life.
+    from kaifaqu.accounts.tokens.services import api_tokens_revoke_all
+
+    api_tokens_revoke_all(user=user, by=by)
     return user
 
 
@@ -208,6 +204,24 @@ def account_password_reset(*, by: User | None, user: User) -> str:
     password_change_require(user)
     sessions_end(user)
     return secret
+
+
+@transaction.atomic
+def account_second_factor_reset(
+    *, by: User | None, user: User, request: HttpRequest | None = None
+) -> int:
+    """Remove the account's second-factor devices (a lost phone): its holder enrols again at the
+    next sign-in. Returns how many devices were removed."""
+    if by is not None:
+        ensure_may(
+            by,
+            "accounts.user.reset_credentials",
+            _("Only the system administrator resets a second factor."),
+        )
+    _ensure_not_self(by, user, _("Set up your own second factor on its page."))
+    from kaifaqu.accounts.mfa.services import mfa_reset
+
+    return mfa_reset(user=user, by=by, request=request)
 
 
 @transaction.atomic

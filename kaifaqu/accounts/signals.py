@@ -28,4 +28,6 @@ def _log_login_failed(
         kind=AccessEventKind.LOGIN_FAILED,
         request=request,
         username=str(credentials.get("username", "")),
+        # What failed, when it was not the password (the second factor's code: mfa/views.py).
+        detail=str(credentials.get("kfq_detail", "")),
     )

@@ -3,6 +3,8 @@ from django.urls import path
 
 from kaifaqu.accounts import views
 from kaifaqu.accounts.administration import views as administration
+from kaifaqu.accounts.mfa import views as mfa_views
+from kaifaqu.accounts.tokens import views as token_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -21,4 +23,10 @@ urlpatterns = [
         name="account-action",
     ),
     path("changes/", administration.change_history_page, name="change-history"),
+    path("login/second-factor/", mfa_views.verify, name="mfa-verify"),
+    path("second-factor/", mfa_views.settings_page, name="mfa"),
+    path("second-factor/enrol/", mfa_views.enrol, name="mfa-enrol"),
+    path("second-factor/recovery-codes/", mfa_views.recovery_codes, name="mfa-recovery-codes"),
+    path("tokens/", token_views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
 ]

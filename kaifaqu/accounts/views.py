@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kaifaqu.accounts.filters import AccessEventFilter
 from kaifaqu.accounts.forms import SignInForm
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.mfa.flow import SecondFactorLoginMixin
 from kaifaqu.accounts.models import AccessEventKind
 from kaifaqu.accounts.selectors import access_event_list
 from kaifaqu.accounts.services import access_event_record
@@ -37,8 +38,9 @@ ACCESS_LOG_COLUMNS = [
 ]
 
 
-class SignInView(LoginView):
+class SignInView(SecondFactorLoginMixin, LoginView):
     # LoginView authenticates with the request, which django-axes needs to count failures.
+    # The mixin turns a right password into a pending sign-in when a second factor applies.
     template_name = "accounts/login.html"
     form_class = SignInForm
     redirect_authenticated_user = True

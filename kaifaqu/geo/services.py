@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaifaqu.core.permissions import ScopedUser, user_may, ScopeLevel, user_may
+from kaifaqu.core.permissions import ScopedUser, ScopeLevel, user_may
 from kaifaqu.core.services import model_create, model_update
 from kaifaqu.geo.models import Park, Region, Zone
 

@@ -22,6 +22,7 @@ from kaifaqu.accounts.services import (
     account_enable,
     account_password_reset,
     account_role_assign,
+    account_second_factor_reset,
 )
 from kaifaqu.core.api import ApiPagination
 from kaifaqu.core.permissions import Role
@@ -150,6 +151,19 @@ class AccountViewSet(
         response = Response({"one_time_password": secret})
         response["Cache-Control"] = "no-store"
         return response
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "SecondFactorReset", fields={"removed": serializers.IntegerField()}
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="reset-second-factor")
+    def reset_second_factor(self, request: Request, pk: str | None = None) -> Response:
+        removed = account_second_factor_reset(
+            by=api_user(request), user=self.get_object(), request=request
+        )
+        return Response({"removed": removed})
 
     @extend_schema(request=RoleAssignSerializer, responses=AccountSerializer)
     @action(detail=True, methods=["post"], url_path="assign-role")

@@ -24,6 +24,7 @@ from kaifaqu.accounts.services import (
     account_enable,
     account_password_reset,
     account_role_assign,
+    account_second_factor_reset,
 )
 from kaifaqu.core.forms import style_filter_form
 from kaifaqu.core.permissions import ensure_may
@@ -124,6 +125,15 @@ def account_status_action(request: AuthenticatedHttpRequest, pk: int, action: st
         elif action == "enable":
             account_enable(by=request.user, user=account)
             messages.success(request, _("%(user)s is enabled.") % {"user": account.get_username()})
+        elif action == "reset-second-factor":
+            removed = account_second_factor_reset(by=request.user, user=account, request=request)
+            messages.success(
+                request,
+                _(
+                    "%(count)s second-factor device(s) of %(user)s removed; they set one up again at the next sign-in."
+                )
+                % {"count": removed, "user": account.get_username()},
+            )
         elif action == "reset-password":
             secret = account_password_reset(by=request.user, user=account)
             return _one_time_password_page(request, account, secret, created=False)

@@ -332,6 +332,23 @@ def test_a_changed_role_takes_effect_at_once(personas: Personas, world: World) -
     assert holder.get(reverse("geo:zone-detail", args=[world.zone_a.pk])).status_code == 302
 
 
+def test_the_system_administrator_resets_a_lost_second_factor(personas: Personas) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=personas.auditor, name="phone", confirmed=True)
+    for persona in (personas.secadmin, personas.auditor, personas.zone_admin):
+        api = token_client(persona)
+        assert api.post(f"/api/users/{personas.auditor.pk}/reset-second-factor/").status_code == 403
+    assert TOTPDevice.objects.filter(user=personas.auditor).count() == 1
+    client = Client()
+    client.force_login(personas.sysadmin)
+    response = client.post(
+        reverse("accounts:account-action", args=[personas.auditor.pk, "reset-second-factor"])
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=personas.auditor).exists()
+
+
 # The command line ------------------------------------------------------------------------------
 
 
@@ -352,6 +369,8 @@ def test_kfq_user_sets_up_an_account_as_the_operator_or_as_a_person(
     result = runner.invoke(main, ["user", "role", "li.si", "none", "--by", "sysadmin"])
     assert result.exit_code == 1
     assert "只有安全管理员可以分配角色和范围" in result.output
+    result = runner.invoke(main, ["user", "reset-second-factor", "li.si", "--by", "sysadmin"])
+    assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["user", "disable", "li.si", "--by", "sysadmin"])
     assert result.exit_code == 0, result.output
     assert not User.objects.get(username="li.si").is_active

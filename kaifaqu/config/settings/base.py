@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -50,6 +49,10 @@ INSTALLED_APPS = [
     "kaifaqu.accounts",
     "auditlog",
     "axes",
+    # The second factor (accounts/mfa/): TOTP authenticators and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "kaifaqu.core",
@@ -72,6 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed the second factor; a session that lacks the one its user needs
+    # is ended (accounts/mfa/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "kaifaqu.accounts.mfa.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +155,20 @@ AXES_LOCKOUT_CALLABLE = "kaifaqu.accounts.views.lockout_response"
 # Failures are counted against the same address the access log records (trusted proxies only).
 AXES_CLIENT_IP_CALLABLE = "kaifaqu.core.client_address.client_ip"
 
+# API tokens (accounts/tokens/): how long a new one is valid unless its issuer says, and at most.
+KFQ_API_TOKEN_DAYS = int(os.environ.get("KFQ_API_TOKEN_DAYS", "90"))
+KFQ_API_TOKEN_MAX_DAYS = int(os.environ.get("KFQ_API_TOKEN_MAX_DAYS", "366"))
+
+# The second factor (accounts/mfa/): on unless switched off (the embedded `make run` and the
+# tests switch it off, so the demo personas sign in with a password); required at sign-in for
+# these roles (三员 and the provincial office), and for anyone who enrolled a device.
+KFQ_MFA_ENABLED = env_bool("KFQ_MFA_ENABLED", True)
+KFQ_MFA_REQUIRED_ROLES = env_list(
+    "KFQ_MFA_REQUIRED_ROLES", "system_admin,security_admin,audit_admin,province_officer"
+)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("KFQ_MFA_ISSUER", "Kaifaqu")
+
 # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; none by default, so the
 # client's own header never becomes the recorded address (core/client_address.py).
 KFQ_TRUSTED_PROXIES = env_list("KFQ_TRUSTED_PROXIES")
@@ -193,7 +214,8 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # The platform's own tokens, hashed at rest (accounts/tokens/), not DRF's authtoken.
+        "kaifaqu.accounts.tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kaifaqu.core.api_policy.ScopedModelPermission"],

@@ -13,3 +13,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 KFQ_DEMO_ALLOWED = True
 KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "kaifaqu-local-development-only-audit-key")
+# The demo personas sign in with a password only (KFQ_MFA_ENABLED=1 tries the second factor).
+KFQ_MFA_ENABLED = env_bool("KFQ_MFA_ENABLED", False)

@@ -18,3 +18,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 KFQ_DEMO_ALLOWED = True
 # A fixed key, so seals computed in one test can be checked in another.
 KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"
+# Off, so tests sign their personas in with force_login; the second factor's tests turn it on.
+KFQ_MFA_ENABLED = False
