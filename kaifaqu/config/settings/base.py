@@ -264,6 +264,15 @@ KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "")
 KFQ_AUDIT_RETENTION_DAYS = int(os.environ.get("KFQ_AUDIT_RETENTION_DAYS", "366"))
 KFQ_AUDIT_ARCHIVE_DIR = Path(os.environ.get("KFQ_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
 
+# Confidential fields (contacts' telephones and e-mail addresses) are encrypted in the database
+# under this key (core/crypto/): 32 random bytes in URL-safe base64 (`kfq datakey new`), kept
+# outside the database and its backups. Required in production. During a rotation the earlier
+# keys stay readable in KFQ_DATA_OLD_KEYS until `kfq datakey rotate` has moved every value.
+# The cipher of new values: aes-256-gcm, or sm4-gcm where 商用密码应用安全性评估 (密评) asks for it.
+KFQ_DATA_KEY = os.environ.get("KFQ_DATA_KEY", "")
+KFQ_DATA_OLD_KEYS = env_list("KFQ_DATA_OLD_KEYS")
+KFQ_DATA_CIPHER = os.environ.get("KFQ_DATA_CIPHER", "aes-256-gcm")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

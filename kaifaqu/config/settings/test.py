@@ -18,3 +18,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 KFQ_DEMO_ALLOWED = True
 # A fixed key, so seals computed in one test can be checked in another.
 KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"
+# A fixed data key (32 bytes, "kaifaqu-tests-only-data-key-0001"): a restore in another process
+# reads what the test wrote.
+KFQ_DATA_KEY = "a2FpZmFxdS10ZXN0cy1vbmx5LWRhdGEta2V5LTAwMDE="
