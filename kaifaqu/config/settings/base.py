@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 # Django classes that django-stubs types as generic (CharField[str, str], ModelForm[Zone]) may
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "csp",
     # Before auditlog: its `auditlogflush` (which would wipe the audit trail) is overridden by a
     # command of accounts that refuses; Django takes a command from the first app that has it.
     "kaifaqu.accounts",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kaifaqu.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -250,6 +253,29 @@ SPECTACULAR_SETTINGS = {
             ),
         },
     ],
+}
+
+# Content-Security-Policy (django-csp), enforced on every response: scripts, styles, fonts,
+# frames and connections from this server only. No 'unsafe-inline' and no 'unsafe-eval': pages
+# have no inline scripts, event-handler attributes or style attributes (behaviour in
+# static/kaifaqu/kaifaqu.js, data in json_script blocks, widths in kaifaqu.css; a test scans
+# every template: core/tests/test_csp.py);
+# htmx runs without eval (the htmx-config meta of base.html). Images may be data: URIs (Tabler's
+# form icons). The platform runs on an isolated network and loads nothing from elsewhere
+# (docs/operations.md, "Content-Security-Policy").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
 }
 
 # Audit: the correlation id of each log entry is the request id set by RequestIdMiddleware.
