@@ -897,6 +897,47 @@ def _audit(what: str) -> None:
         raise click.ClickException(str(failed)) from failed
 
 
+@main.group()
+def datakey() -> None:
+    """The key of confidential fields (KFQ_DATA_KEY): create one, see its use, rotate to a new one."""
+
+
+@datakey.command(name="new")
+def datakey_new() -> None:
+    """Print a new random key (32 bytes, URL-safe base64) for KFQ_DATA_KEY."""
+    from kaifaqu.core.crypto.envelope import new_key_text
+
+    click.echo(new_key_text())
+
+
+@datakey.command(name="status")
+def datakey_status() -> None:
+    """How many values of each encrypted column each cipher and key hold."""
+    _setup_django()
+    from kaifaqu.core.crypto.columns import status
+    from kaifaqu.core.crypto.keys import key_ring
+
+    ring = key_ring()
+    click.echo(f"current: {ring.cipher} {ring.current.id}")
+    for column, counts in status().items():
+        held = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items()))
+        click.echo(f"{column}: {held or 'no values'}")
+
+
+@datakey.command(name="rotate")
+def datakey_rotate() -> None:
+    """Re-encrypt every value not under KFQ_DATA_KEY and KFQ_DATA_CIPHER (old keys in
+    KFQ_DATA_OLD_KEYS); run it again to resume an interrupted rotation."""
+    _setup_django()
+    from kaifaqu.core.crypto.columns import rotate
+    from kaifaqu.core.crypto.envelope import DecryptionError
+
+    try:
+        rotate(progress=lambda column, done: click.echo(f"{column}: {done} re-encrypted"))
+    except DecryptionError as failed:
+        raise click.ClickException(str(failed)) from failed
+
+
 def _phase_bars() -> Any:
     """A progress callback (phase, done, total) showing one bar per phase."""
     bars: dict[str, tuple[Any, int]] = {}

@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(private_sqlite_files, dispatch_uid="kfq-private-sqlite")
+        from .crypto import checks  # noqa: F401  (registers the data key check)

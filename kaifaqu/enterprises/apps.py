@@ -10,9 +10,11 @@ class EnterprisesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from kaifaqu.core.crypto.fields import AUDIT_MASK
         from kaifaqu.enterprises.models import Enterprise, RosterEntry
 
-        auditlog.register(Enterprise)
+        # The history keeps encrypted fields masked, never in plain (core/crypto).
+        auditlog.register(Enterprise, mask_fields=["statistics_phone"], mask_callable=AUDIT_MASK)
         auditlog.register(RosterEntry)
 
         from kaifaqu.core.menu import STATISTICS_MENU

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.crypto.fields import EncryptedCharField
 from kaifaqu.core.fields import UsccField
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet
@@ -163,7 +164,8 @@ class Enterprise(TimeStampedModel):
     # Whom the statistics office calls about the monthly return (统计联系人): the reporting
     # month's list of firms not yet reported shows them.
     statistics_contact = models.CharField(_("statistics contact"), max_length=60, blank=True)
-    statistics_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # Encrypted at rest (personal data of the contact; core/crypto).
+    statistics_phone = EncryptedCharField(_("contact phone"), max_length=30, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_illustrative = models.BooleanField(
         _("illustrative"),

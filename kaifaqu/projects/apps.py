@@ -29,13 +29,18 @@ class ProjectsConfig(AppConfig):
         )
 
         register(kind="projects", spec=PROJECTS_IMPORT)
+        from kaifaqu.core.crypto.fields import AUDIT_MASK
+
         auditlog.register(Project)
         auditlog.register(StageChange)
         auditlog.register(Round)
         auditlog.register(RoundEntry)
         auditlog.register(FaiRegistration)
         auditlog.register(FaiReport)
-        auditlog.register(Lead)
+        # The history keeps encrypted fields masked, never in plain (core/crypto).
+        auditlog.register(
+            Lead, mask_fields=["contact_phone", "contact_email"], mask_callable=AUDIT_MASK
+        )
         auditlog.register(FollowUp)
         auditlog.register(TaskForce)
         auditlog.register(TaskForceMember)

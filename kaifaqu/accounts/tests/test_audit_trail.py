@@ -285,6 +285,7 @@ def test_production_settings_need_a_key_and_six_months(env: dict[str, str], mess
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SECRET_KEY": "x" * 60,
         "KFQ_AUDIT_KEY": "k" * 40,
+        "KFQ_DATA_KEY": "a2FpZmFxdS10ZXN0cy1vbmx5LWRhdGEta2V5LTAwMDE=",
         "DATABASE_URL": "sqlite:////tmp/kfq-never-opened.sqlite3",
     }
     done = subprocess.run(

@@ -314,7 +314,9 @@ def test_a_signed_in_user_sets_up_a_new_phone(client: Client, personas: Personas
     done = client.post(ENROL, {"code": code_for(new)})
     assert done.status_code == 200 and len(done.context["codes"]) == 10
     assert list(TOTPDevice.objects.filter(user=personas.zone_admin)) == [new]
-    assert client.get(HOME, follow=True).status_code == 200  # the session is verified by the new device
+    assert (
+        client.get(HOME, follow=True).status_code == 200
+    )  # the session is verified by the new device
 
 
 def test_api_tokens_are_not_asked_for_a_code(personas: Personas) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 # Django classes that django-stubs types as generic (CharField[str, str], ModelForm[Zone]) may
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "csp",
     # Before auditlog: its `auditlogflush` (which would wipe the audit trail) is overridden by a
     # command of accounts that refuses; Django takes a command from the first app that has it.
     "kaifaqu.accounts",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kaifaqu.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -272,6 +275,29 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Content-Security-Policy (django-csp), enforced on every response: scripts, styles, fonts,
+# frames and connections from this server only. No 'unsafe-inline' and no 'unsafe-eval': pages
+# have no inline scripts, event-handler attributes or style attributes (behaviour in
+# static/kaifaqu/kaifaqu.js, data in json_script blocks, widths in kaifaqu.css; a test scans
+# every template: core/tests/test_csp.py);
+# htmx runs without eval (the htmx-config meta of base.html). Images may be data: URIs (Tabler's
+# form icons). The platform runs on an isolated network and loads nothing from elsewhere
+# (docs/operations.md, "Content-Security-Policy").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
 # Audit: the correlation id of each log entry is the request id set by RequestIdMiddleware.
 AUDITLOG_CID_HEADER = "X-Request-ID"
 AUDITLOG_INCLUDE_ALL_MODELS = False
@@ -283,6 +309,15 @@ KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "")
 # 网络安全法 §21 asks for at least six months, so less is refused at start-up (accounts/checks.py).
 KFQ_AUDIT_RETENTION_DAYS = int(os.environ.get("KFQ_AUDIT_RETENTION_DAYS", "366"))
 KFQ_AUDIT_ARCHIVE_DIR = Path(os.environ.get("KFQ_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+
+# Confidential fields (contacts' telephones and e-mail addresses) are encrypted in the database
+# under this key (core/crypto/): 32 random bytes in URL-safe base64 (`kfq datakey new`), kept
+# outside the database and its backups. Required in production. During a rotation the earlier
+# keys stay readable in KFQ_DATA_OLD_KEYS until `kfq datakey rotate` has moved every value.
+# The cipher of new values: aes-256-gcm, or sm4-gcm where 商用密码应用安全性评估 (密评) asks for it.
+KFQ_DATA_KEY = os.environ.get("KFQ_DATA_KEY", "")
+KFQ_DATA_OLD_KEYS = env_list("KFQ_DATA_OLD_KEYS")
+KFQ_DATA_CIPHER = os.environ.get("KFQ_DATA_CIPHER", "aes-256-gcm")
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,10 @@
 
 import os
 
+from kaifaqu.core.crypto.keyfile import local_key_file
+
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import VAR_DIR, env_bool
 
 # Off unless asked for (DJANGO_DEBUG=1): a debug 404 prints the URL map to anyone.
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -15,3 +17,5 @@ KFQ_DEMO_ALLOWED = True
 KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "kaifaqu-local-development-only-audit-key")
 # The demo personas sign in with a password only (KFQ_MFA_ENABLED=1 tries the second factor).
 KFQ_MFA_ENABLED = env_bool("KFQ_MFA_ENABLED", False)
+# Generated on first use into var/data.key (mode 0600): the embedded setup needs no configuration.
+KFQ_DATA_KEY = os.environ.get("KFQ_DATA_KEY") or local_key_file(VAR_DIR / "data.key")

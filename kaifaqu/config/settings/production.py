@@ -4,6 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from kaifaqu.core.crypto.envelope import CIPHER_NAMES, parse_key
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
@@ -17,6 +19,17 @@ if len(KFQ_AUDIT_KEY) < 32:
     raise ImproperlyConfigured(
         "KFQ_AUDIT_KEY must be set to a random string of 32+ characters (seals the audit trail)"
     )
+# Checked here, not only by the system check (core/crypto/checks.py), for the same reason.
+KFQ_DATA_KEY = os.environ.get("KFQ_DATA_KEY", "")
+try:
+    parse_key(KFQ_DATA_KEY)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"KFQ_DATA_KEY must be set to a data key (`kfq datakey new`; {error}): it encrypts "
+        "the contacts' telephones and e-mail addresses"
+    ) from error
+if KFQ_DATA_CIPHER.strip().lower() not in CIPHER_NAMES:  # noqa: F405
+    raise ImproperlyConfigured(f"KFQ_DATA_CIPHER must be one of {', '.join(CIPHER_NAMES)}")
 # The system check (accounts/checks.py) runs with migrate and check, not when gunicorn starts.
 if KFQ_AUDIT_RETENTION_DAYS < 183:  # noqa: F405
     raise ImproperlyConfigured("KFQ_AUDIT_RETENTION_DAYS must be at least 183 (网络安全法 §21)")

@@ -20,3 +20,6 @@ KFQ_DEMO_ALLOWED = True
 KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"
 # Off, so tests sign their personas in with force_login; the second factor's tests turn it on.
 KFQ_MFA_ENABLED = False
+# A fixed data key (32 bytes, "kaifaqu-tests-only-data-key-0001"): a restore in another process
+# reads what the test wrote.
+KFQ_DATA_KEY = "a2FpZmFxdS10ZXN0cy1vbmx5LWRhdGEta2V5LTAwMDE="

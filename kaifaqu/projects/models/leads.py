@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.accounts.models import User
+from kaifaqu.core.crypto.fields import EncryptedCharField, EncryptedEmailField
 from kaifaqu.core.models import IndustryClass, IndustryLevel, TimeStampedModel
 from kaifaqu.core.permissions import ScopedQuerySet, ScopeLevel, user_may
 from kaifaqu.projects.models.projects import MONEY, officer_may_run
@@ -127,8 +128,9 @@ class Lead(TimeStampedModel):
     investor = models.CharField(_("prospective investor (企业/投资方)"), max_length=200)
     source = models.CharField(_("source channel"), max_length=20, choices=LeadSource.choices)
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # The ways to reach the contact are encrypted at rest (core/crypto); the name stays plain.
+    contact_phone = EncryptedCharField(_("contact telephone"), max_length=40, blank=True)
+    contact_email = EncryptedEmailField(_("contact e-mail"), blank=True)
     industry = models.ForeignKey(
         IndustryClass,
         verbose_name=_("industry (GB/T 4754-2017)"),

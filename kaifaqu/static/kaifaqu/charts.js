@@ -85,7 +85,7 @@
       aria: { enabled: true },
       animationDuration: 400,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, renderMode: "richText" },
       legend: series.length > 1 ? { top: 0, icon: "roundRect", itemWidth: 12, itemHeight: 12 } : undefined,
       grid: { left: 8, right: data.horizontal ? 36 : 16, top: series.length > 1 ? 40 : 24, bottom: 8, containLabel: true },
       xAxis: data.horizontal ? valueAxes : categoryAxis,
