@@ -28,4 +28,13 @@ def _log_login_failed(
         kind=AccessEventKind.LOGIN_FAILED,
         request=request,
         username=str(credentials.get("username", "")),
+        detail="refused: sign-in locked" if _refused_by_lockout(request) else "",
+    )
+
+
+def _refused_by_lockout(request: Any) -> bool:
+    # django-axes refused it before the password was looked at (identity/lockout.py); a failure
+    # it counted has its count set, whether axes' receiver ran before this one or not.
+    return bool(getattr(request, "axes_locked_out", False)) and (
+        getattr(request, "axes_failures_since_start", None) is None
     )
