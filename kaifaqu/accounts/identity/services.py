@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kaifaqu.accounts.identity.models import PasswordHistory
+from kaifaqu.accounts.identity.history import history_record
 from kaifaqu.accounts.identity.policy import password_policy
 from kaifaqu.accounts.identity.sessions import sessions_end
 from kaifaqu.accounts.models import AccessEventKind, User
@@ -43,7 +43,7 @@ def password_set(
         user.password_changed_at = timezone.now()
         user.password_change_required = require_change
         user.save(update_fields=["password", "password_changed_at", "password_change_required"])
-    _history_record(user)
+    history_record(user, raw, keep=password_policy().history)
     ended = sessions_end(user, keep=keep_session)
     own = by is not None and by.pk == user.pk
     access_event_record(
@@ -59,17 +59,6 @@ def password_set(
     if require_change:
         _change_required_record(user, by=by, request=request, reason="set by another")
     return ended
-
-
-def _history_record(user: User) -> None:
-    """Keep the new password's hash and the ones before it, as many as the policy counts."""
-    keep = password_policy().history
-    if keep:
-        PasswordHistory.objects.create(user=user, encoded=user.password)
-    kept = PasswordHistory.objects.filter(user=user).order_by("-set_at", "-pk")[:keep]
-    PasswordHistory.objects.filter(user=user).exclude(
-        pk__in=list(kept.values_list("pk", flat=True))
-    ).delete()
 
 
 @transaction.atomic

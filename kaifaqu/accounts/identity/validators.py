@@ -3,18 +3,18 @@
 Django's validator API rather than django-password-validators (last release 1.7, December 2023):
 its history keeps tables and salts of its own and deletes rows while it validates, and its
 composition rule counts each kind of character separately where 等保 practice asks for "3 of the
-4 kinds"; what the policy needs is the few lines below on Django's own hashers. Django's CommonPasswordValidator (about 20,000
-breached passwords), UserAttributeSimilarityValidator and NumericPasswordValidator are used as
-they are.
+4 kinds"; what the policy needs is the few lines below and in history.py, on Django's own
+hashers. Django's CommonPasswordValidator (about 20,000 breached passwords),
+UserAttributeSimilarityValidator and NumericPasswordValidator are used as they are.
 """
 
 from typing import Any
 
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaifaqu.accounts.identity.history import history_contains
 from kaifaqu.accounts.identity.policy import password_policy
 
 
@@ -91,7 +91,7 @@ class PasswordHistoryValidator:
         count = password_policy().history
         if not count or user is None or not getattr(user, "pk", None):
             return
-        if any(check_password(password, encoded) for encoded in last_passwords(user, count)):
+        if history_contains(user, password, count=count):
             raise ValidationError(
                 ngettext(
                     "This is your current password; choose another.",
@@ -111,13 +111,3 @@ class PasswordHistoryValidator:
             "Your password can’t be one of your last %(count)d passwords.",
             count,
         ) % {"count": count}
-
-
-def last_passwords(user: Any, count: int) -> list[str]:
-    """The user's current password hash and the ones before it, newest first, `count` in all."""
-    from kaifaqu.accounts.identity.models import PasswordHistory
-
-    earlier = PasswordHistory.objects.filter(user_id=user.pk).order_by("-set_at", "-pk")
-    hashes = [user.password, *earlier.values_list("encoded", flat=True)[:count]]
-    # The current password is normally also the newest entry: count it once.
-    return list(dict.fromkeys(h for h in hashes if h))[:count]

@@ -131,6 +131,45 @@ def test_the_last_five_passwords_may_not_come_back(personas: Personas) -> None:
 
 
 @pytest.mark.django_db
+def test_checking_a_long_history_costs_two_hashes_not_one_per_entry(
+    personas: Personas, settings: Settings
+) -> None:
+    # Django's PBKDF2 takes a third of a second a hash: one per entry made a change take seconds.
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    settings.KFQ_PASSWORD_HISTORY = 24
+    user = personas.statistician
+    for n in range(24):
+        password_set(user, f"Shuozhou-{n}-pass", by=user)
+    calls = []
+    original = MD5PasswordHasher.encode
+
+    def counting(self: MD5PasswordHasher, password: str, salt: str) -> str:
+        calls.append(salt)
+        return original(self, password, salt)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MD5PasswordHasher, "encode", counting)
+        assert refusals("Shuozhou-0-pass", user) == ["password_reused"]
+        calls.clear()
+        assert refusals("Shuozhou-new-pass", user) == []
+    # One for the whole history (a salt shared by the user's entries), one for the current hash.
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_former_password_hashed_under_an_older_work_factor_still_counts(
+    personas: Personas,
+) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    user = personas.statistician
+    PasswordHistory.objects.create(user=user, encoded=make_password("Shuozhou-old-1", "ab"))
+    password_set(user, "Shuozhou-new-1", by=user)
+    assert refusals("Shuozhou-old-1", user) == ["password_reused"]
+
+
+@pytest.mark.django_db
 def test_the_current_password_counts_even_without_a_history(personas: Personas) -> None:
     # The demo loader and user_create set a password without a history entry.
     assert refusals(PASSWORD, personas.reporter) == ["password_reused"]
