@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.accounts.models import User
@@ -28,8 +29,11 @@ class PasswordChangeForm(forms.Form):
     def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.request = user, request
-        self.fields["new_password1"].help_text = " ".join(
-            str(text) for text in password_validation.password_validators_help_texts() if text
+        # The rules of the policy in force, as a list (validators without a rule say nothing).
+        self.fields["new_password1"].help_text = format_html_join(
+            "",
+            "<li>{}</li>",
+            ((text,) for text in password_validation.password_validators_help_texts() if text),
         )
         style_form(self)
         self.fields["old_password"].widget.attrs["autofocus"] = True
