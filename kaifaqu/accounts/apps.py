@@ -18,13 +18,14 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
 
         from kaifaqu.accounts import checks, signals  # noqa: F401
+        from kaifaqu.accounts.identity import signals as identity_signals  # noqa: F401
         from kaifaqu.accounts.mfa import checks as mfa_checks  # noqa: F401
         from kaifaqu.accounts.models import AccessEvent, User
         from kaifaqu.accounts.services import access_hook_record, export_access_record
         from kaifaqu.core.hooks import on_access, on_export
 
-        # Every change of an account, its role or its scope is in the audit trail (never a
-        # password hash, nor the sign-in time that changes at each login).
+        # Changes of accounts are in the audit trail: never the password's hash (a password
+        # change shows as its new date), nor the time of each sign-in (the access log has them).
         auditlog.register(User, exclude_fields=["password", "last_login"])
         on_export.register(export_access_record)
         on_access.register(access_hook_record)

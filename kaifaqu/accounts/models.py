@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.permissions import SCOPE_OF_ROLE, Role, Scope, ScopeLevel
@@ -47,6 +48,12 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The password's age, for the rotation of the policy (accounts/identity/policy.py); users
+    # who existed before it count from the migration that added it.
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    # Set by an administrator's reset or an expired password: every request leads to the change
+    # page until the user has chosen a new one (accounts/identity/middleware.py).
+    password_change_required = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -148,6 +155,10 @@ class AccessEventKind(models.TextChoices):
     MFA_RESET = "mfa_reset", _("Second factor reset")
     FIGURES_READ = "figures_read", _("Respondent figures read")
     DOWNLOAD = "download", _("Document downloaded")
+    LOCKOUT = "lockout", _("Sign-in locked")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_MUST_CHANGE = "password_must_change", _("Password change required")
+    SESSION_EXPIRED = "session_expired", _("Session expired")
 
 
 class AccessEvent(models.Model):
@@ -224,4 +235,5 @@ class AuditArchive(models.Model):
 
 
 # Models of the app kept in packages of their own (registered with the app by this import).
+from kaifaqu.accounts.identity.models import PasswordHistory, UserSession  # noqa: E402, F401
 from kaifaqu.accounts.tokens.models import ApiToken, ApiTokenStatus  # noqa: E402, F401

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from kaifaqu.accounts.identity.passwords import password_change_require
 from kaifaqu.accounts.identity.sessions import sessions_end
 from kaifaqu.accounts.models import AccessEvent, AccessEventKind, User
 from kaifaqu.core.audit import acting_as
@@ -139,13 +138,16 @@ def account_create(
     password to hand to its holder, who must change it at first sign-in."""
     if by is not None:
         ensure_may(by, "accounts.user.add", _("Only the system administrator creates accounts."))
+    from kaifaqu.accounts.identity.services import password_set
+
     secret = password or _one_time_password()
     user = User(username=username, first_name=full_name, email=email, role="")
-    user.set_password(secret)
+    user.set_unusable_password()
     user.full_clean()
     with acting_as(by):
         user.save()
-    password_change_require(user)
+    # Made by the platform, not chosen: the policy applies to the one its holder chooses.
+    password_set(user, secret, by=by, require_change=True, validate=False)
     return user, secret
 
 
@@ -197,12 +199,11 @@ def account_password_reset(*, by: User | None, user: User) -> str:
             _("Only the system administrator resets passwords."),
         )
     _ensure_not_self(by, user, _("Change your own password on your account page."))
+    from kaifaqu.accounts.identity.services import password_set
+
     secret = _one_time_password()
-    user.set_password(secret)
-    with acting_as(by):
-        user.save(update_fields=["password"])
-    password_change_require(user)
-    sessions_end(user)
+    # Every session of the account ends with it; the holder must choose a new one at once.
+    password_set(user, secret, by=by, require_change=True, validate=False)
     return secret
 
 

@@ -28,6 +28,19 @@ def _log_login_failed(
         kind=AccessEventKind.LOGIN_FAILED,
         request=request,
         username=str(credentials.get("username", "")),
-        # What failed, when it was not the password (the second factor's code: mfa/views.py).
-        detail=str(credentials.get("kfq_detail", "")),
+        # What failed, when it was not the password: a lock (identity/lockout.py) or the second
+        # factor's code (mfa/views.py).
+        detail=(
+            "refused: sign-in locked"
+            if _refused_by_lockout(request)
+            else str(credentials.get("kfq_detail", ""))
+        ),
+    )
+
+
+def _refused_by_lockout(request: Any) -> bool:
+    # django-axes refused it before the password was looked at (identity/lockout.py); a failure
+    # it counted has its count set, whether axes' receiver ran before this one or not.
+    return bool(getattr(request, "axes_locked_out", False)) and (
+        getattr(request, "axes_failures_since_start", None) is None
     )

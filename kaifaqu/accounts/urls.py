@@ -3,6 +3,7 @@ from django.urls import path
 
 from kaifaqu.accounts import views
 from kaifaqu.accounts.administration import views as administration
+from kaifaqu.accounts.identity import views as identity
 from kaifaqu.accounts.mfa import views as mfa_views
 from kaifaqu.accounts.tokens import views as token_views
 
@@ -29,4 +30,5 @@ urlpatterns = [
     path("second-factor/recovery-codes/", mfa_views.recovery_codes, name="mfa-recovery-codes"),
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
+    path("password/", identity.password_change, name="password-change"),
 ]

@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from axes.helpers import get_cool_off, get_failure_limit
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kaifaqu.accounts.filters import AccessEventFilter
 from kaifaqu.accounts.forms import SignInForm
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
+from kaifaqu.accounts.identity.lockout import lockout_reasons
 from kaifaqu.accounts.mfa.flow import SecondFactorLoginMixin
 from kaifaqu.accounts.models import AccessEventKind
 from kaifaqu.accounts.selectors import access_event_list
@@ -49,10 +51,17 @@ class SignInView(SecondFactorLoginMixin, LoginView):
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
-    """What django-axes answers once an account is locked for an address (AXES_LOCKOUT_CALLABLE)."""
+    """What django-axes answers while signing in is locked (AXES_LOCKOUT_CALLABLE): for this
+    account (from any address) or from this address (for any account)."""
     cool_off = get_cool_off(request)
-    hours = max(1, math.ceil(cool_off.total_seconds() / 3600)) if cool_off else 1
-    context = {"failure_limit": get_failure_limit(request, credentials), "hours": hours}
+    minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else 0
+    reasons = lockout_reasons(request, credentials)
+    context = {
+        "account": "username" in reasons or not reasons,
+        "failure_limit": get_failure_limit(request, credentials),
+        "address_limit": settings.KFQ_LOGIN_FAILURE_LIMIT_PER_ADDRESS,
+        "minutes": minutes,
+    }
     return render(request, "accounts/locked_out.html", context, status=429)
 
 

@@ -90,7 +90,7 @@ def test_after_the_failure_limit_the_account_is_locked_with_a_clear_message(
     html = response.content.decode()
     # The default UI is Chinese.
     assert "失败3次" in html
-    assert "锁定1小时" in html
+    assert "锁定30分钟" in html
     assert (
         AccessEvent.objects.filter(kind=AccessEventKind.LOGIN_FAILED, username="park_user").count()
         >= 3
