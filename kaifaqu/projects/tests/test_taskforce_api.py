@@ -60,7 +60,8 @@ def test_a_task_force_through_the_api(world: World, personas: Personas) -> None:
     )
     assert dissolved.status_code == 200 and dissolved.json()["dissolved_on"] == "2025-06-01"
     assert api(personas.outsider).get("/api/task-forces/").json()["results"] == []
-    assert api(personas.reporter).get("/api/task-forces/").json()["results"] == []
+    # The zone's work on its projects, as on the pages: the enterprise is refused.
+    assert api(personas.reporter).get("/api/task-forces/").status_code == 403
     assert TaskForce.objects.count() == 1
 
 
@@ -100,7 +101,7 @@ def test_visits_and_issues_through_the_api(world: World, personas: Personas) -> 
     assert ProjectIssue.objects.get().status == "resolved"
     assert api(personas.outsider).get(f"/api/project-issues/{issue_id}/").status_code == 404
     assert api(personas.park_user).get(f"/api/project-issues/{issue_id}/").status_code == 200
-    assert api(personas.reporter).get(f"/api/project-issues/{issue_id}/").status_code == 404
+    assert api(personas.reporter).get(f"/api/project-issues/{issue_id}/").status_code == 403
     # Raised directly, with a due date a week ahead.
     raised = zone.post(
         "/api/project-issues/",

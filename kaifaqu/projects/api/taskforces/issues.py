@@ -119,6 +119,7 @@ class IssueViewSet(ScopedViewSet):
     only through `transition`."""
 
     queryset = ProjectIssue.objects.order_by("due_on", "id")
+    read_action = "projects.see_zone_work"
     serializer_class = IssueSerializer
     filterset_class = IssueFilter
     create_service = _issue_raise

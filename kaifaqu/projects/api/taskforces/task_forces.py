@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
-from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
+from kaifaqu.core.api import ReadActionMixin, ScopedPrimaryKeyRelatedField
 from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter
 from kaifaqu.projects.models import (
     Project,
@@ -117,6 +117,7 @@ def _assign(user: User, data: dict[str, Any]) -> TaskForce:
 )
 @extend_schema(tags=["task forces"])
 class TaskForceViewSet(
+    ReadActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -126,6 +127,7 @@ class TaskForceViewSet(
     it (the lead and members as of a day); `dissolve` ends it."""
 
     queryset = TaskForce.objects.all()
+    read_action = "projects.see_zone_work"
     serializer_class = TaskForceSerializer
     filterset_class = ProjectWorkFilter
 

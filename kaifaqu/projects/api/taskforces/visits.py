@@ -96,6 +96,7 @@ class ServiceVisitViewSet(ScopedViewSet):
     """服务走访: service visits to projects; POST records one (and the problems it raised)."""
 
     queryset = ServiceVisit.objects.all()
+    read_action = "projects.see_zone_work"
     serializer_class = ServiceVisitSerializer
     prefetch_related = ("participants", "issues")
     filterset_class = ProjectWorkFilter
