@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import ReadActionMixin, ScopedPrimaryKeyRelatedField
-from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter
+from kaifaqu.projects.api.taskforces.common import ProjectWorkFilter, ZoneStaffField
 from kaifaqu.projects.models import (
     Project,
     TaskForce,
@@ -47,8 +47,7 @@ class SeatSerializer(serializers.ModelSerializer[TaskForceMember]):
 
 
 class PersonSerializer(serializers.Serializer[Any]):
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=ACTIVE_USERS,
+    user = ZoneStaffField(
         required=False,
         allow_null=True,
         help_text=_("User id of a member of the zone's staff; or give name and department."),
