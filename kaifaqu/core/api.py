@@ -76,7 +76,20 @@ def ensure_read_action(request: Request, action: str | None) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
+class ReadActionMixin:
+    """An action of the permission table that every call of a viewset needs (the zone's work on
+    its projects, 统计法's figures), beyond the scope for_user applies: refused with 403 rather
+    than an empty list, as the pages refuse it."""
+
+    read_action: str | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        ensure_read_action(request, self.read_action)
+
+
 class ScopedViewSet(
+    ReadActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -98,13 +111,6 @@ class ScopedViewSet(
     select_related: Sequence[str] = ()
     prefetch_related: Sequence[str | models.Prefetch[Any]] = ()
     pagination_class = ApiPagination
-    # An action of the permission table that every call needs (returns: respondents' figures,
-    # 统计法), beyond the scope for_user applies: refused with 403 rather than an empty list.
-    read_action: str | None = None
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        ensure_read_action(request, self.read_action)
 
     def get_queryset(self) -> models.QuerySet[Any]:
         model = self.queryset.model

@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
-from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField
+from kaifaqu.core.api import ApiPagination, ReadActionMixin, ScopedPrimaryKeyRelatedField
 from kaifaqu.core.api_fields import MonthField
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import can_write
@@ -130,6 +130,7 @@ ZONE_PARAM = OpenApiParameter("zone", int, description=_("A zone's id."))
 
 
 class FaiRegistrationViewSet(
+    ReadActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -139,9 +140,12 @@ class FaiRegistrationViewSet(
     """Projects registered in the fixed-asset investment database (入库) the user sees, with their
     last cumulative and whether they reported `?month=`; `?zone=` narrows to a zone."""
 
+    # The investment database is the zone's work (as on its pages); registering and reporting
+    # are its writers' (the default permission asks the table's rows of the model).
+    queryset = FaiRegistration.objects.all()
+    read_action = "projects.see_zone_work"
     serializer_class = FaiRegistrationSerializer
     pagination_class = ApiPagination
-    permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> Any:
         zone = None
@@ -227,11 +231,11 @@ class FaiRegistrationViewSet(
         )
 
 
-class FaiTotalsViewSet(viewsets.ViewSet):
+class FaiTotalsViewSet(ReadActionMixin, viewsets.ViewSet):
     """The zone's 固定资产投资 of a month computed from the reports: the month, 1–N月, last year's
     same and growth; per park. `?zone=` (required unless the user sees one zone) `&month=`."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    read_action = "projects.see_zone_work"
 
     @extend_schema(parameters=[MONTH_PARAM, ZONE_PARAM], responses={200: FaiFiguresSerializer})
     def list(self, request: Request) -> Response:

@@ -15,7 +15,12 @@ from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
-from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
+from kaifaqu.core.api import (
+    IndustryClassField,
+    ReadActionMixin,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+)
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.api.projects import OfficerField, ProjectSerializer
 from kaifaqu.projects.filters import LeadFilter
@@ -277,10 +282,12 @@ class FunnelSerializer(serializers.Serializer[Any]):
         return [{"reason": reason, "count": count} for reason, count in funnel.drop_reasons]
 
 
-class LeadFunnelViewSet(viewsets.ViewSet):
+class LeadFunnelViewSet(ReadActionMixin, viewsets.ViewSet):
     """The funnel (招商漏斗) of the leads received in a period: counts at each step (received,
     converted, signed, started, commissioned), rates in percent to one decimal (halves up),
     overall, by source channel and by officer."""
+
+    read_action = "core.see_office_work"
 
     @extend_schema(parameters=[FunnelQuerySerializer], responses=FunnelSerializer)
     def list(self, request: Request) -> Response:

@@ -16,6 +16,7 @@ from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import IndustryClassField, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from kaifaqu.core.lib.money import MoneyUnit
+from kaifaqu.core.permissions import ensure_may
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.projects.filters import ProjectFilter
@@ -271,6 +272,9 @@ class ProjectViewSet(ScopedViewSet):
     def import_ledger(self, request: Request) -> Response:
         """Import a zone's project ledger (项目台账), all or nothing: 200 with what was written,
         or 400 with every bad row (its number as Excel shows it, the column and the reason)."""
+        # A park's service centre writes projects but imports no zone's ledger: refused before
+        # the file is read.
+        ensure_may(request.user, "projects.import_ledger")
         serializer = ProjectImportSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]

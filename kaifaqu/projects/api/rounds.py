@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
+from kaifaqu.core.permissions import can_write
 from kaifaqu.geo.models import Region
 from kaifaqu.projects.filters import RoundFilter
 from kaifaqu.projects.models import Project, Round, RoundEntry, RoundList
@@ -107,6 +108,17 @@ class PlaceSummarySerializer(serializers.Serializer[Any]):
         ]
 
 
+class WritesRoundEntries(permissions.BasePermission):
+    """Signed in to read a round's lists; the table's writers of entries to change them (refused
+    before their request is read, as every write of the API)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        return request.method in permissions.SAFE_METHODS or can_write(user, RoundEntry)
+
+
 class RoundViewSet(ScopedViewSet):
     """三个一批 rounds of the provinces the user works in; the province's office opens them."""
 
@@ -122,7 +134,7 @@ class RoundViewSet(ScopedViewSet):
         # The lists are written by the zones' project staff, not the round's writers: the
         # services check who may put which project on a list.
         if self.action in ("entries", "remove_entry"):
-            return [permissions.IsAuthenticated()]
+            return [WritesRoundEntries()]
         return list(super().get_permissions())
 
     @extend_schema(responses={200: PlaceSummarySerializer(many=True)})

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
-from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
+from kaifaqu.core.api import ReadActionMixin, ScopedPrimaryKeyRelatedField
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.selectors import project_warnings
 
@@ -65,10 +65,12 @@ class ProjectWarningsSerializer(serializers.Serializer[Any]):
     missing = MissingSerializer(many=True)
 
 
-class ProjectWarningViewSet(viewsets.ViewSet):
+class ProjectWarningViewSet(ReadActionMixin, viewsets.ViewSet):
     """Project warnings (项目预警) of the projects you can see: without progress for longer
     than their zone's norm, overdue issues, started projects without the last complete month's
     investment report. Counts are whole; each list holds at most 200 rows."""
+
+    read_action = "projects.see_zone_work"
 
     @extend_schema(
         tags=["projects"],

@@ -62,6 +62,7 @@ from kaifaqu.projects.selectors.taskforces import (
     project_issues,
     project_task_force,
     project_visits,
+    zone_staff,
 )
 from kaifaqu.projects.selectors.timeline import TimelineEvent, project_timeline
 from kaifaqu.projects.selectors.warnings import (
@@ -134,4 +135,5 @@ __all__ = [
     "zone_fai_by_park",
     "zone_fai_for_indicators",
     "zone_fai_months",
+    "zone_staff",
 ]

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import user_may
+from kaifaqu.geo.models import Zone
 from kaifaqu.projects.models import (
     PENDING,
     Project,
@@ -26,6 +27,16 @@ def may_see_project_work(user: User) -> bool:
     documents): everyone but an enterprise's reporter, as `ProjectWorkQuerySet.for_user` has it;
     for the tabs and links of the pages, which must not offer what would be empty."""
     return user_may(user, "projects.see_zone_work")
+
+
+def zone_staff(*, user: User) -> QuerySet[User]:
+    """The active users working in the zones this user sees (a zone's office or one of its
+    parks'): whom a task force, a visit or an issue of those zones may name. The services check
+    the project's own zone; a user outside these is not even looked at (its name stays unsaid)."""
+    zones = Zone.objects.for_user(user).values("pk")
+    return User.objects.filter(
+        Q(scope_zone__in=zones) | Q(scope_park__zone__in=zones), is_active=True
+    ).order_by("first_name", "username")
 
 
 def project_task_force(*, user: User, project: Project) -> TaskForce | None:

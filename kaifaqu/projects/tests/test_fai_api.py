@@ -91,8 +91,11 @@ def test_others_see_nothing_and_may_not_write(
     assert outsider.get(URL).json()["results"] == []
     assert outsider.get(f"{URL}{pk}/reports/").status_code == 404
     assert outsider.get("/api/fai-totals/", {"zone": world.zone_a.pk}).status_code == 404
+    # The database is the zone's work, as on its pages: an enterprise is refused, not shown
+    # its own project's registration.
     reporter = api(personas.reporter)
-    assert reporter.get(URL).json()["results"] == []
+    assert reporter.get(URL).status_code == 403
+    assert reporter.get("/api/fai-totals/").status_code == 403
     viewer = api(personas.province_viewer)
     assert viewer.get(URL).json()["results"][0]["id"] == pk
     denied = viewer.post(

@@ -60,7 +60,8 @@ def test_a_task_force_through_the_api(world: World, personas: Personas) -> None:
     )
     assert dissolved.status_code == 200 and dissolved.json()["dissolved_on"] == "2025-06-01"
     assert api(personas.outsider).get("/api/task-forces/").json()["results"] == []
-    assert api(personas.reporter).get("/api/task-forces/").json()["results"] == []
+    # The zone's work on its projects, as on the pages: the enterprise is refused.
+    assert api(personas.reporter).get("/api/task-forces/").status_code == 403
     assert TaskForce.objects.count() == 1
 
 
@@ -100,7 +101,7 @@ def test_visits_and_issues_through_the_api(world: World, personas: Personas) -> 
     assert ProjectIssue.objects.get().status == "resolved"
     assert api(personas.outsider).get(f"/api/project-issues/{issue_id}/").status_code == 404
     assert api(personas.park_user).get(f"/api/project-issues/{issue_id}/").status_code == 200
-    assert api(personas.reporter).get(f"/api/project-issues/{issue_id}/").status_code == 404
+    assert api(personas.reporter).get(f"/api/project-issues/{issue_id}/").status_code == 403
     # Raised directly, with a due date a week ahead.
     raised = zone.post(
         "/api/project-issues/",
@@ -163,3 +164,41 @@ def test_the_timeline_through_the_api(world: World, personas: Personas) -> None:
     assert [event["kind"] for event in events] == ["stage"]
     assert events[0]["on"] == "2025-01-10"
     assert api(personas.outsider).get(url).status_code == 404
+
+
+def test_a_user_of_another_zone_is_answered_as_an_id_that_does_not_exist(
+    world: World, personas: Personas
+) -> None:
+    # An issue's owner, a visit's participant, a task force's lead: another zone's staff gets
+    # the answer of a missing id, and its name is never said.
+    zone = api(personas.zone_admin)
+    bodies = {
+        "/api/project-issues/": lambda user: {
+            "project": world.project_a1.pk,
+            "problem": "用地",
+            "department": "县自然资源局",
+            "due_on": "2025-03-01",
+            "owner": user,
+        },
+        "/api/project-visits/": lambda user: {
+            "project": world.project_a1.pk,
+            "visited_on": "2025-02-01",
+            "met_with": "企业负责人",
+            "summary": "了解进度",
+            "participants": [user],
+        },
+        "/api/task-forces/": lambda user: {
+            "project": world.project_a1.pk,
+            "on": "2025-01-15",
+            "lead": {"user": user},
+        },
+    }
+    for url, body in bodies.items():
+        outside = zone.post(url, body(personas.outsider.pk), format="json")
+        missing = zone.post(url, body(987654321), format="json")
+        assert outside.status_code == missing.status_code == 400, url
+        assert str(outside.json()) == str(missing.json()).replace(
+            "987654321", str(personas.outsider.pk)
+        )
+        assert personas.outsider.username not in outside.content.decode()
+    assert not ProjectIssue.objects.exists() and not TaskForce.objects.exists()

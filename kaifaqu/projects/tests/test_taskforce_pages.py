@@ -195,10 +195,11 @@ def test_the_download_is_refused_to_personas_who_must_not_see_the_project(
     # The file is not under any public address.
     client.force_login(personas.zone_admin)
     assert client.get("/media/" + document.file.name).status_code == 404
+    # The API answers as the page does.
     api = f"/api/project-documents/{document.pk}/download/"
-    for persona in (personas.outsider, other_park, personas.reporter):
+    for persona, status in ((personas.outsider, 404), (other_park, 404), (personas.reporter, 403)):
         client.force_login(persona)
-        assert client.get(api).status_code == 404
+        assert client.get(api).status_code == status, persona
 
 
 def test_the_project_page_tells_the_story_in_a_bounded_number_of_queries(

@@ -168,6 +168,15 @@ def test_the_page_the_cockpit_card_and_the_api(
     assert client.get(reverse("projects:warnings")).status_code == 403
 
 
+def test_an_enterprises_reporter_is_not_shown_the_zones_project_warnings(
+    client: Client, world: World, personas: Personas
+) -> None:
+    # The zone's follow-up of its projects is its offices' work, as on the cockpit.
+    client.force_login(personas.reporter)
+    assert client.get(reverse("projects:warnings")).status_code == 403
+    assert client.get(reverse("projects:warnings-export")).status_code == 403
+
+
 def test_a_stalled_project_is_warned_and_one_at_capacity_is_not(
     world: World, personas: Personas
 ) -> None:

@@ -25,7 +25,7 @@ from django.views import View
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.core.forms import add_service_errors, mark_invalid
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.permissions import ScopeLevel, can_write
+from kaifaqu.core.permissions import can_write
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import Column, verbose_label
 from kaifaqu.geo.models import Zone
@@ -35,6 +35,7 @@ from kaifaqu.projects.selectors import (
     fai_eligible_projects,
     fai_registrations,
     fai_reports,
+    may_see_project_work,
     percent_of_plan,
     zone_fai,
     zone_fai_by_park,
@@ -71,7 +72,7 @@ class FaiView(LoginRequiredMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
-        if user.is_authenticated and user.scope.level in (ScopeLevel.NONE, ScopeLevel.ENTERPRISE):
+        if user.is_authenticated and not may_see_project_work(user):
             raise PermissionDenied(_("The investment database is the zone's work."))
         return super().dispatch(request, *args, **kwargs)
 

@@ -25,7 +25,7 @@ from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.models import User
 from kaifaqu.core.audit import history_for
 from kaifaqu.core.forms import add_service_errors, mark_invalid
-from kaifaqu.core.permissions import ScopeLevel, can_write
+from kaifaqu.core.permissions import can_write, user_may
 from kaifaqu.core.views import Column, DetailField, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.history import history_rows
 from kaifaqu.core.views.registry import RegistryHistoryView, paginate
@@ -310,7 +310,7 @@ class LeadFunnelView(LoginRequiredMixin, View):
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user: User = request.user
-        if user.scope.level in (ScopeLevel.NONE, ScopeLevel.ENTERPRISE):
+        if not user_may(user, "core.see_office_work"):
             raise PermissionDenied(_("Leads are for the zones' and provinces' offices."))
         zones = Zone.objects.for_user(user).order_by("name")
         zone = None

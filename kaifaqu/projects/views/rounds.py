@@ -19,7 +19,7 @@ from django.views import View
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.models import User
 from kaifaqu.core.forms import add_service_errors, mark_invalid
-from kaifaqu.core.permissions import ScopeLevel, can_write
+from kaifaqu.core.permissions import can_write, user_may
 from kaifaqu.core.views import Column, Registry, RegistryDetailView, describe
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import attr, verbose_label
@@ -251,8 +251,7 @@ class RoundCompareView(LoginRequiredMixin, View):
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user: User = request.user
-        level = user.scope.level
-        if level in (ScopeLevel.NONE, ScopeLevel.ENTERPRISE):
+        if not user_may(user, "core.see_office_work"):
             raise PermissionDenied(_("Rounds are for the province's offices and zones."))
         zones = Zone.objects.for_user(request.user).order_by("name")
         zone = None

@@ -17,11 +17,11 @@ from django.views import View
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.models import User
-from kaifaqu.core.permissions import ScopeLevel
 from kaifaqu.core.views.export import xlsx_download
 from kaifaqu.core.views.tables import Column
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.models import Project
+from kaifaqu.projects.selectors.taskforces import may_see_project_work
 from kaifaqu.projects.selectors.warnings import DEFAULT_STALE_DAYS, project_warnings
 from kaifaqu.projects.views.zones import zone_choice
 
@@ -31,7 +31,9 @@ class ProjectWarningsView(LoginRequiredMixin, View):
 
     def chosen(self, request: AuthenticatedHttpRequest) -> tuple[list[Zone], Zone | None]:
         user: User = request.user
-        if user.scope.level == ScopeLevel.NONE:
+        # The zone's work on its projects (no progress, overdue issues, missing reports): its
+        # offices', as the dashboard shows it; not an enterprise's, not the 三员's.
+        if not may_see_project_work(user):
             raise PermissionDenied(_("Project warnings are for the zones' and province's staff."))
         return zone_choice(request)
 

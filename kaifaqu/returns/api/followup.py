@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
-from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField
+from kaifaqu.core.api import ApiPagination, ReadActionMixin, ScopedPrimaryKeyRelatedField
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import visible_for_request
@@ -85,9 +85,12 @@ class GapSerializer(serializers.ModelSerializer[Gap]):
 
 
 @extend_schema(tags=["statistics"])
-class GapViewSet(viewsets.ReadOnlyModelViewSet[Gap]):
+class GapViewSet(ReadActionMixin, viewsets.ReadOnlyModelViewSet[Gap]):
     """应统尽统 gaps: roster firms without a return by the deadline, and firms above their
     threshold outside the roster. They are opened, assigned and closed on the gap page."""
+
+    # The office's working list, as on its page: not an enterprise's, not the 三员's.
+    read_action = "core.see_office_work"
 
     queryset = Gap.objects.all()
     serializer_class = GapSerializer

@@ -22,7 +22,7 @@ from kaifaqu.core.api import (
 )
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
 from kaifaqu.core.audit import access_record
-from kaifaqu.core.permissions import visible_for_request
+from kaifaqu.core.permissions import ensure_may, visible_for_request
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.returns.models import (
@@ -301,6 +301,9 @@ class ReturnViewSet(ScopedViewSet):
         (zone, park, period) selecting every clean return awaiting review in it. If one of the
         ids is not awaiting review, has a finding or is outside the user's scope, nothing is
         accepted: 400 with `offenders`, each with its id and reason."""
+        # The statistics office's (a reporter writes its returns but reviews none): refused
+        # before the request is read.
+        ensure_may(request.user, "returns.reviewdecision.change")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -52,8 +52,9 @@ def test_each_persona_lists_only_the_gaps_it_may_see(
     assert ids(personas.province_viewer) == zone_a | {gaps["b_sep"].pk}
     assert ids(personas.park_user) == {gaps["a1_aug"].pk, gaps["a1_sep"].pk}
     assert ids(personas.outsider) == {gaps["b_sep"].pk}
-    assert ids(personas.reporter) == set()  # the office's follow-up list, not the firm's
-    assert ids(personas.auditor) == set()
+    # The office's follow-up list, not the firm's nor the 三员's: refused, as on the page.
+    assert token_client(personas.reporter).get(GAPS).status_code == 403
+    assert token_client(personas.auditor).get(GAPS).status_code == 403
     assert token_client(personas.outsider).get(f"{GAPS}{gaps['a1_sep'].pk}/").status_code == 404
 
 

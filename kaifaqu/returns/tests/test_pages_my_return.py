@@ -9,8 +9,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from kaifaqu.accounts.services import user_create
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.permissions import Role
 from kaifaqu.returns.models import Return, ReturnStatus, ReviewDecision, ReviewDecisionKind
 from kaifaqu.returns.tests.helpers import month, stored_return
 
@@ -200,6 +202,22 @@ def test_users_without_an_enterprise_cannot_open_the_reporters_form(
 ) -> None:
     client.force_login(personas.statistician)
     assert client.get(MY_RETURN).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_platform_company_working_for_an_enterprise_cannot_open_its_return(
+    client: Client, world: World
+) -> None:
+    # Its scope is an enterprise, as a reporter's is; its figures are not its (统计法).
+    platform = user_create(
+        username="platform",
+        password="persona-password-1",
+        role=Role.PLATFORM_COMPANY,
+        scope_enterprise=world.ent_a1,
+    )
+    client.force_login(platform)
+    assert client.get(MY_RETURN).status_code == 403
+    assert client.post(MY_RETURN, {"month": "2025-01"}).status_code == 403
 
 
 @pytest.mark.django_db

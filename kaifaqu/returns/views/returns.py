@@ -332,8 +332,11 @@ class MyReturnView(LoginRequiredMixin, View):
     template_name = "returns/my_return.html"
 
     def enterprise(self) -> Any:
-        enterprise = getattr(self.request.user.scope, "enterprise", None)  # type: ignore[union-attr]
-        if enterprise is None:
+        # A platform company works for one enterprise too, but its figures are not its to read
+        # or report (统计法): the permission table decides, not the scope alone.
+        user = self.request.user
+        enterprise = getattr(user.scope, "enterprise", None)  # type: ignore[union-attr]
+        if enterprise is None or not user_may(user, "returns.see_figures"):
             raise PermissionDenied(_("This page is for the reporter of an enterprise."))
         return enterprise
 

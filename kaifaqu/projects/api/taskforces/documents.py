@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
-from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
+from kaifaqu.core.api import ReadActionMixin, ScopedPrimaryKeyRelatedField
 from kaifaqu.projects.api.taskforces.common import ProjectWorkFilter
 from kaifaqu.projects.models import (
     DocumentKind,
@@ -58,6 +58,7 @@ class DocumentSerializer(serializers.ModelSerializer[ProjectDocument]):
 
 @extend_schema(tags=["task forces"])
 class DocumentViewSet(
+    ReadActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -67,6 +68,7 @@ class DocumentViewSet(
     file to those who may see the project's documents; `remove` deletes it and its file."""
 
     queryset = ProjectDocument.objects.all()
+    read_action = "projects.see_zone_work"
     serializer_class = DocumentSerializer
     filterset_class = ProjectWorkFilter
     parser_classes = [MultiPartParser, FormParser, JSONParser]

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
-from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, moved
+from kaifaqu.projects.api.taskforces.common import ZoneStaffField, moved
 from kaifaqu.projects.models import (
     IssueStatus,
     Project,
@@ -53,8 +53,7 @@ class IssueSerializer(serializers.ModelSerializer[ProjectIssue]):
     visit = ScopedPrimaryKeyRelatedField(
         queryset=ServiceVisit.objects.all(), required=False, allow_null=True
     )
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=ACTIVE_USERS,
+    owner = ZoneStaffField(
         required=False,
         allow_null=True,
         help_text=_("User id of a member of the zone's staff who follows the issue up."),
@@ -119,6 +118,7 @@ class IssueViewSet(ScopedViewSet):
     only through `transition`."""
 
     queryset = ProjectIssue.objects.order_by("due_on", "id")
+    read_action = "projects.see_zone_work"
     serializer_class = IssueSerializer
     filterset_class = IssueFilter
     create_service = _issue_raise

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from kaifaqu.accounts.http import api_user
 from kaifaqu.accounts.models import User
-from kaifaqu.core.api import ScopedPrimaryKeyRelatedField
-from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter
+from kaifaqu.core.api import ReadActionMixin, ScopedPrimaryKeyRelatedField
+from kaifaqu.projects.api.taskforces.common import ProjectWorkFilter, ZoneStaffField
 from kaifaqu.projects.models import (
     Project,
     TaskForce,
@@ -47,8 +47,7 @@ class SeatSerializer(serializers.ModelSerializer[TaskForceMember]):
 
 
 class PersonSerializer(serializers.Serializer[Any]):
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=ACTIVE_USERS,
+    user = ZoneStaffField(
         required=False,
         allow_null=True,
         help_text=_("User id of a member of the zone's staff; or give name and department."),
@@ -117,6 +116,7 @@ def _assign(user: User, data: dict[str, Any]) -> TaskForce:
 )
 @extend_schema(tags=["task forces"])
 class TaskForceViewSet(
+    ReadActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -126,6 +126,7 @@ class TaskForceViewSet(
     it (the lead and members as of a day); `dissolve` ends it."""
 
     queryset = TaskForce.objects.all()
+    read_action = "projects.see_zone_work"
     serializer_class = TaskForceSerializer
     filterset_class = ProjectWorkFilter
 

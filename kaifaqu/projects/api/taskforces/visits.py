@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
-from kaifaqu.projects.api.taskforces.common import ACTIVE_USERS, ProjectWorkFilter, moved
+from kaifaqu.projects.api.taskforces.common import ProjectWorkFilter, ZoneStaffField, moved
 from kaifaqu.projects.models import (
     Project,
     ProjectIssue,
@@ -26,15 +26,12 @@ class IssueInVisitSerializer(serializers.Serializer[Any]):
     problem = serializers.CharField()
     department = serializers.CharField(max_length=100)
     due_on = serializers.DateField()
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=ACTIVE_USERS, required=False, allow_null=True
-    )
+    owner = ZoneStaffField(required=False, allow_null=True)
 
 
 class ServiceVisitSerializer(serializers.ModelSerializer[ServiceVisit]):
     project = ScopedPrimaryKeyRelatedField(queryset=Project.objects.all())
-    participants = serializers.PrimaryKeyRelatedField(
-        queryset=ACTIVE_USERS,
+    participants = ZoneStaffField(
         many=True,
         required=False,
         help_text=_("User ids of the zone's staff who went."),
@@ -96,6 +93,7 @@ class ServiceVisitViewSet(ScopedViewSet):
     """服务走访: service visits to projects; POST records one (and the problems it raised)."""
 
     queryset = ServiceVisit.objects.all()
+    read_action = "projects.see_zone_work"
     serializer_class = ServiceVisitSerializer
     prefetch_related = ("participants", "issues")
     filterset_class = ProjectWorkFilter
