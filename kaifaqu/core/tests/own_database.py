@@ -1,4 +1,4 @@
-"""A database of its own for tests that run the platform in other processes (`kfq serve`, `kfq
+"""A database of its own, migrated, for tests that run the platform in other processes (`kfq serve`, `kfq
 worker`, `kfq import`, a benchmark) and kill them: the suite's test database lives inside the
 test's transaction, which another process cannot see.
 
@@ -9,10 +9,13 @@ when it runs on PostgreSQL (DATABASE_URL), so that both engines are tested as th
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -43,25 +46,67 @@ def _admin_connection() -> Any:
     )
 
 
-@contextmanager
-def own_database(folder: Path) -> Iterator[str]:
-    """The DATABASE_URL of an empty database on the suite's engine, removed afterwards."""
+# One migrated database per test process, copied for each test that asks (a migration of the
+# whole platform takes longer than the copy): a SQLite file, or a PostgreSQL template database.
+_TEMPLATE: dict[str, str] = {}
+
+
+def _pg_url(name: str) -> str:
     default = settings.DATABASES["default"]
-    if connections["default"].vendor != "postgresql":
-        yield f"sqlite:///{folder / 'own.sqlite3'}"
-        return
-    name = f"kfq_own_{uuid.uuid4().hex[:12]}"
-    with _admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     user = default.get("USER") or ""
     password = f":{default['PASSWORD']}" if default.get("PASSWORD") else ""
     host = default.get("HOST") or "127.0.0.1"
     port = default.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{name}"
+
+
+def _migrate(url: str, folder: Path) -> None:
+    done = kfq(environment(url, folder), "manage", "migrate", "--verbosity", "0")
+    if done.returncode != 0:
+        raise AssertionError(f"migrate failed:\n{done.stderr[-4000:]}")
+
+
+def _drop_pg(name: str) -> None:
+    with _admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _template() -> str:
+    """The migrated template of this process: a SQLite file's path, or a database's name."""
+    if "name" not in _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="kfq-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        if connections["default"].vendor == "postgresql":
+            name = f"kfq_tpl_{uuid.uuid4().hex[:12]}"
+            with _admin_connection() as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            atexit.register(_drop_pg, name)
+            _migrate(_pg_url(name), folder)
+        else:
+            name = str(folder / "template.sqlite3")
+            _migrate(f"sqlite:///{name}", folder)
+        _TEMPLATE["name"] = name
+    return _TEMPLATE["name"]
+
+
+@contextmanager
+def own_database(folder: Path) -> Iterator[str]:
+    """The DATABASE_URL of a migrated database on the suite's engine, removed afterwards."""
+    template = _template()
+    if connections["default"].vendor != "postgresql":
+        path = folder / "own.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            if Path(template + suffix).exists():
+                shutil.copyfile(template + suffix, str(path) + suffix)
+        yield f"sqlite:///{path}"
+        return
+    name = f"kfq_own_{uuid.uuid4().hex[:12]}"
+    with _admin_connection() as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
-        yield f"postgres://{user}{password}@{host}:{port}/{name}"
+        yield _pg_url(name)
     finally:
-        with _admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_pg(name)
 
 
 def environment(database_url: str, folder: Path, **extra: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from kaifaqu.core.tests.own_database import ROOT, environment, kfq, own_database, python
+from kaifaqu.core.tests.own_database import ROOT, environment, own_database, python
 
 
 def _free_port() -> int:
@@ -77,8 +77,6 @@ def test_a_killed_background_worker_is_started_again_and_takes_up_its_task(
 ) -> None:
     with own_database(tmp_path) as url:
         env = environment(url, tmp_path)
-        migrated = kfq(env, "manage", "migrate", "--verbosity", "0")
-        assert migrated.returncode == 0, migrated.stderr[-3000:]
         port = _free_port()
         log = tmp_path / "serve.log"
         with log.open("wb") as out:

@@ -127,8 +127,6 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> object:
     folder = tmp_path_factory.mktemp("publication-kill")
     with own_database(folder) as url:
         env = environment(url, folder)
-        migrated = kfq(env, "manage", "migrate", "--verbosity", "0")
-        assert migrated.returncode == 0, migrated.stderr[-3000:]
         zones = json.loads(python(env, SETUP).strip().splitlines()[-1])
         yield Platform(env=env, zones=zones)
 

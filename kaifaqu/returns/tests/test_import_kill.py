@@ -114,8 +114,6 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> object:
     folder = tmp_path_factory.mktemp("import-kill")
     with own_database(folder) as url:
         env = environment(url, folder)
-        migrated = kfq(env, "manage", "migrate", "--verbosity", "0")
-        assert migrated.returncode == 0, migrated.stderr[-3000:]
         file = folder / "returns.csv"
         rows = int(python(env, SETUP.format(path=str(file), month=MONTH)).strip().splitlines()[-1])
         assert rows > 50
