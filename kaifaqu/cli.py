@@ -216,6 +216,12 @@ def _serve_with_gunicorn(*, host: str, port: str, workers: int, threads: int) ->
                 "preload_app": True,
                 # Long pages (imports, exports) may take a while; gunicorn's 30 s is too short.
                 "timeout": 120,
+                # An idle kept-alive connection is closed after this long. Gunicorn's 2 s raced
+                # clients that click or call every second or three: the next request, sent on
+                # the connection as the server closed it, got "connection reset" (the load
+                # benchmark, issue 15 item 9). 5 s, the top of gunicorn's advice for a server
+                # clients reach directly; an idle connection costs the gthread worker no thread.
+                "keepalive": 5,
                 # The control socket sits at one path per user: two servers would share it.
                 "control_socket_disable": True,
             }
