@@ -545,6 +545,41 @@ def _plan(
     }
 
 
+TRAIL = 300_000
+TRAIL_DETAIL = "bench-load: the trail of a year"
+
+
+def ensure_trail(rows: int, echo: Any) -> None:
+    """The access log of a province's year (`figures_read` events), once, then sealed: each
+    audited request seals after its commit, as production does on a trail of that size."""
+    from django.db import connection
+
+    from kaifaqu.accounts.models import AccessEvent
+    from kaifaqu.accounts.trail import seal_pending
+
+    have = AccessEvent.objects.filter(detail=TRAIL_DETAIL).count()
+    if have < rows:
+        echo(f"an audit trail of a year: {rows - have:,} access events …")
+        for start in range(have, rows, 10_000):
+            AccessEvent.objects.bulk_create(
+                [
+                    AccessEvent(
+                        kind="figures_read",
+                        username=f"{PREFIX}-trail",
+                        path="/api/returns/",
+                        detail=TRAIL_DETAIL,
+                    )
+                    for _number in range(start, min(rows, start + 10_000))
+                ]
+            )
+    seconds, sealed = timed(seal_pending)
+    if sealed:
+        echo(f"  {sealed:,} rows sealed in {seconds:.0f} s")
+        # As after any bulk load: the planner's statistics of the grown tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 # --- the server ----------------------------------------------------------------------------------
 
 
@@ -677,6 +712,7 @@ def run(
     months: int = MONTHS,
     zones: int | None = None,
     projects: int | None = None,
+    trail: int | None = None,
     port: int = 0,
     seconds: int = SECONDS,
     unloaded_seconds: int = UNLOADED_SECONDS,
@@ -724,6 +760,7 @@ def run(
         echo(f"the table of {month.year} (rollup_rebuild, once) …")
         table_s, _cells = timed(lambda: rollup_rebuild(months=counted_months(month.year)))
         echo(f"  {table_s:.0f} s")
+    ensure_trail(TRAIL * enterprises // ENTERPRISES if trail is None else trail, echo)
     echo("the month as its end finds it (earlier runs' writes undone) …")
     _reset(period)
     reporting_months_ensure((zone_id, period) for zone_id in zone_ids)

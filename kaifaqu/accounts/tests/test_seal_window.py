@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kaifaqu.accounts.models import AccessEvent, AuditSeal
 from kaifaqu.accounts.trail import seal_pending, verify
-from kaifaqu.accounts.trail.seal import BATCH, RECENT
+from kaifaqu.accounts.trail.seal import BATCH, ID_CHUNK, RECENT
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +34,19 @@ def test_the_seal_after_a_commit_looks_at_the_end_of_the_trail_only() -> None:
     assert verify() is None
 
 
-def test_a_backlog_is_sealed_in_batches_each_starting_where_the_last_ended() -> None:
-    events(*range(1, 3 * BATCH + 2))
+def test_a_backlog_is_read_once_from_a_moving_lower_bound() -> None:
+    events(*range(1, ID_CHUNK + BATCH + 2))
     with CaptureQueriesContext(connection) as queries:
-        assert seal_pending() == 3 * BATCH + 1
-    searches = [
+        assert seal_pending() == ID_CHUNK + BATCH + 1
+    scans = [
         query["sql"]
         for query in queries.captured_queries
-        if 'FROM "accounts_accessevent"' in query["sql"] and "NOT" in query["sql"].upper()
+        if 'FROM "accounts_accessevent" WHERE "accounts_accessevent"."id" >' in query["sql"]
     ]
-    # Four batches and the empty one after; each from the last id of the one before.
-    assert len(searches) == 5
-    assert [
-        f'"id" > {after}' in sql
-        for sql, after in zip(searches, (0, 500, 1000, 1500, 1501), strict=True)
-    ] == [True] * 5
+    # Two chunks of ids and the empty one after, each from the last id of the one before; no
+    # search ever starts from the first row again.
+    bounds = (0, ID_CHUNK, ID_CHUNK + BATCH + 1)
+    assert len(scans) == 3
+    assert all(f'"id" > {after}' in sql for sql, after in zip(scans, bounds, strict=True))
     assert seal_pending() == 0
     assert verify() is None
