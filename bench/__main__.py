@@ -1,13 +1,15 @@
-"""`python -m bench [--only import|indicators|latency|projects|accept|bulk-accept|month-close]
+"""`python -m bench [--only import|indicators|latency|projects|accept|bulk-accept|month-close|load]
 [--rows N]
 [--history MONTHS] [--months MONTHS] [--requests N] [--sample N] [--statisticians N]
-[--per-statistician N] [--page-users N] [--page-requests N] [--profile]`: run the benchmarks (both without --only) on the database DATABASE_URL selects
-(default: a SQLite file of its own per benchmark and shape of province under var/bench/, never
-the platform's database)."""
+[--per-statistician N] [--page-users N] [--page-requests N] [--users N] [--zones N] [--seconds S]
+[--unloaded-seconds S] [--warmup-seconds S] [--workers N] [--threads N] [--port P] [--profile]`: run the benchmarks (each
+without --only) on the database DATABASE_URL selects (default: a SQLite file of its own per
+benchmark and shape of province under var/bench/, never the platform's database)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +25,7 @@ BENCHMARKS = (
     "accept",
     "bulk-accept",
     "month-close",
+    "load",
 )
 
 
@@ -83,6 +86,31 @@ def main(argv: list[str] | None = None) -> int:
         default=150,
         help="month-close: requests of each of them",
     )
+    parser.add_argument(
+        "--users", type=int, default=64, help="load: users at once (the personas in proportion)"
+    )
+    parser.add_argument(
+        "--zones", type=int, default=None, help="load: zones (default: one per 2,000 firms)"
+    )
+    parser.add_argument("--seconds", type=int, default=300, help="load: the loaded run's length")
+    parser.add_argument(
+        "--unloaded-seconds",
+        type=int,
+        default=60,
+        help="load: the unloaded pass's length (one user, no think time)",
+    )
+    parser.add_argument(
+        "--warmup-seconds", type=int, default=15, help="load: the warm-up (not measured)"
+    )
+    parser.add_argument("--workers", type=int, default=5, help="load: gunicorn's workers")
+    parser.add_argument("--threads", type=int, default=2, help="load: threads per worker")
+    parser.add_argument("--port", type=int, default=0, help="load: the server's port (0: any)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=WORKDIR,
+        help="the benchmarks' files (databases, logs, plans; default var/bench/)",
+    )
     parser.add_argument("--profile", action="store_true", help="profile the import (cProfile)")
     args = parser.parse_args(argv)
     if args.only is None:
@@ -94,18 +122,30 @@ def main(argv: list[str] | None = None) -> int:
             if status:
                 return status
         return 0
-    WORKDIR.mkdir(parents=True, exist_ok=True)
+    workdir = args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
     # One SQLite file per shape of province: a province is built once and kept (the latency
     # benchmark reads the indicator benchmark's).
     if args.only == "import":
-        database = WORKDIR / f"bench-{args.rows}-h{args.history}.sqlite3"
+        database = workdir / f"bench-{args.rows}-h{args.history}.sqlite3"
     elif args.only == "month-close":
         # A province of its own: real months (entries, exits, missing and late returns).
-        database = WORKDIR / f"bench-{args.rows}-m{args.months}-month.sqlite3"
+        database = workdir / f"bench-{args.rows}-m{args.months}-month.sqlite3"
+    elif args.only == "load":
+        # The month end's shape of province, in a file of its own (the month-end benchmark
+        # closes the month this one reports).
+        database = workdir / f"bench-{args.rows}-m{args.months}-load.sqlite3"
     else:
-        database = WORKDIR / f"bench-{args.rows}-m{args.months}.sqlite3"
+        database = workdir / f"bench-{args.rows}-m{args.months}.sqlite3"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{database}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaifaqu.config.settings.local")
+    if args.only == "load":
+        from bench.load import server_keys
+
+        # The server's keys here too: the sessions made here are signed with its secret key,
+        # and the audit rows written here sealed with its audit key.
+        for name, value in server_keys(workdir).items():
+            os.environ.setdefault(name, value)
     import django
 
     django.setup()
@@ -122,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import import_returns
 
         figures = import_returns.run(
-            rows=args.rows, history=args.history, workdir=WORKDIR, profile=args.profile
+            rows=args.rows, history=args.history, workdir=workdir, profile=args.profile
         )
         print(figures.report())
     elif args.only == "projects":
@@ -150,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                 sample=args.sample,
                 statisticians=args.statisticians,
                 per_user=args.per_statistician,
-                workdir=WORKDIR,
+                workdir=workdir,
             ).report()
         )
     elif args.only == "month-close":
@@ -162,9 +202,29 @@ def main(argv: list[str] | None = None) -> int:
                 months=args.months,
                 page_users=args.page_users,
                 page_requests=args.page_requests,
-                workdir=WORKDIR,
+                workdir=workdir,
             ).report()
         )
+    elif args.only == "load":
+        from bench import load
+
+        figures = load.run(
+            enterprises=args.rows,
+            zones=args.zones,
+            months=args.months,
+            seconds=args.seconds,
+            unloaded_seconds=args.unloaded_seconds,
+            warmup_seconds=args.warmup_seconds,
+            workers=args.workers,
+            threads=args.threads,
+            port=args.port,
+            mix=load.scaled_mix(args.users),
+            workdir=workdir,
+        )
+        print(figures.report())
+        # The figures as data too (tests, and comparing runs).
+        (workdir / "load-figures.json").write_text(json.dumps(figures.as_dict()))
+        return 0 if figures.met else 1
     elif args.only == "latency":
         from bench import indicator_latency
 

@@ -331,14 +331,20 @@ def _state(zone_ids: list[int], month: date) -> tuple[dict[str, int], float]:
 
 def _session(user: Any) -> str:
     """A logged-in session of the user, as the login page makes it."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    store = SessionStore()
+    from kaifaqu.accounts.identity.sessions import session_start
+
+    # The platform's session engine (each row names its user), with the times its idle and
+    # lifetime limits read, as a sign-in leaves them.
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session_start(store)
     store.create()
     return str(store.session_key)
 

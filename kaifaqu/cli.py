@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -233,7 +234,7 @@ def serve(port: str, host: str, workers: int, threads: int, dev: bool) -> None:
     _setup_django()
     # The background worker runs beside the server (one, in the process that is not the
     # reloader's child: `--dev` re-runs this command in a child that must not start another).
-    worker = None if os.environ.get("RUN_MAIN") == "true" else start_worker()
+    worker = None if os.environ.get("RUN_MAIN") == "true" else WorkerWatch(start_worker())
     # Stopped by a service manager (SIGTERM) as by Ctrl-C: the worker is stopped with the server.
     try:
         if dev:
@@ -242,10 +243,42 @@ def serve(port: str, host: str, workers: int, threads: int, dev: bool) -> None:
             signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
             call_command("runserver", f"{host}:{port}", use_reloader=True)
             return
+        if worker is not None:
+            worker.start()
         _serve_with_gunicorn(host=host, port=port, workers=workers, threads=threads)
     finally:
         if worker is not None:
-            stop_worker(worker)
+            worker.stop()
+            stop_worker(worker.process)
+
+
+class WorkerWatch(threading.Thread):
+    """Starts the background worker again when it dies while the server runs (killed, or out of
+    memory): gunicorn restarts its own workers, nobody restarted this one, and the roll-ups and
+    large imports waited for the server's next restart (issue 15, item 9). The new worker takes
+    up the task the dead one left running (core/tasks.py).
+
+    Whatever the way it ended: gunicorn's arbiter reaps every child of the process, the worker
+    included, so its exit status is lost (Popen then says 0). A service manager stopping
+    everything at once may so see a worker started again during the seconds the server takes to
+    stop; the server stops it with itself."""
+
+    def __init__(self, process: subprocess.Popen[bytes], *, every: float = 2.0) -> None:
+        super().__init__(name="kfq-worker-watch", daemon=True)
+        self.process = process
+        self.every = every
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.every):
+            if self.process.poll() is not None and not self.stopping.is_set():
+                click.echo("the background worker stopped: started again", err=True)
+                self.process = start_worker()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.is_alive():
+            self.join(timeout=10)
 
 
 def _serve_with_gunicorn(*, host: str, port: str, workers: int, threads: int) -> None:
@@ -277,6 +310,12 @@ def _serve_with_gunicorn(*, host: str, port: str, workers: int, threads: int) ->
                 "preload_app": True,
                 # Long pages (imports, exports) may take a while; gunicorn's 30 s is too short.
                 "timeout": 120,
+                # An idle kept-alive connection is closed after this long. Gunicorn's 2 s raced
+                # clients that click or call every second or three: the next request, sent on
+                # the connection as the server closed it, got "connection reset" (the load
+                # benchmark, issue 15 item 9). 5 s, the top of gunicorn's advice for a server
+                # clients reach directly; an idle connection costs the gthread worker no thread.
+                "keepalive": 5,
                 # The control socket sits at one path per user: two servers would share it.
                 "control_socket_disable": True,
             }
@@ -326,12 +365,22 @@ def worker(interval: float, batch: bool, reload: bool | None) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from kaifaqu.core.tasks import tasks_recover, worker_name
+
+    # The tasks a killed worker of this machine left running are taken up again (or given up
+    # after MAX_CLAIMS tries); this worker is named host:pid so that the next one can tell.
+    recovered = tasks_recover()
+    for task_id in recovered.requeued:
+        click.echo(f"task {task_id} was left running by a worker that is gone: queued again")
+    for task_id in recovered.given_up:
+        click.echo(f"task {task_id} stopped its worker too often: given up", err=True)
     call_command(
         "db_worker",
         interval=interval,
         batch=batch,
         reload=settings.DEBUG if reload is None else reload,
         startup_delay=not batch,
+        worker_id=worker_name(),
     )
 
 
