@@ -1,9 +1,14 @@
 """API for regions (GB/T 2260), zones and parks: reads through for_user, writes through services."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField, ScopedViewSet
 from kaifaqu.geo.filters import ParkFilter, RegionFilter, ZoneFilter
 from kaifaqu.geo.models import Park, Region, Zone
@@ -11,6 +16,7 @@ from kaifaqu.geo.services import (
     park_create,
     park_update,
     region_create,
+    region_ensure_writable,
     region_update,
     zone_create,
     zone_update,
@@ -91,6 +97,10 @@ class RegionViewSet(ScopedViewSet):
     create_service = region_create
     update_service = region_update
     update_service_argument = "region"
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        region_ensure_writable(by=api_user(request), region=self.get_object())
+        return super().update(request, *args, **kwargs)
 
 
 @extend_schema(tags=["geo"])

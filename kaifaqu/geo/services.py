@@ -67,6 +67,12 @@ def region_update(*, by: ScopedUser | None, region: Region, data: dict[str, Any]
     return model_update(instance=region, fields=REGION_FIELDS, data=data, by=by)[0]
 
 
+def region_ensure_writable(*, by: ScopedUser | None, region: Region) -> None:
+    """Refuse (403) a change to a region the office does not write, before its form is read:
+    a caller who may not is told so, not what is wrong with the body."""
+    _ensure_under_the_office(by, "geo.region.change", region.code)
+
+
 def _ensure_under_the_office(by: ScopedUser | None, action: str, code: str) -> None:
     """A provincial or city office writes only the regions below its own.
 

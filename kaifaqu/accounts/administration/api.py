@@ -6,6 +6,7 @@ their own account here."""
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,7 +26,7 @@ from kaifaqu.accounts.services import (
     account_second_factor_reset,
 )
 from kaifaqu.core.api import ApiPagination
-from kaifaqu.core.permissions import Role
+from kaifaqu.core.permissions import Role, ensure_may
 
 
 class AccountSerializer(serializers.ModelSerializer[User]):
@@ -119,6 +120,12 @@ class AccountViewSet(
 
     @extend_schema(request=AccountSerializer, responses={201: NewAccountSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Refused before the body is read: a caller who may not gets 403, not the body's 400.
+        ensure_may(
+            api_user(request),
+            "accounts.user.add",
+            _("Only the system administrator creates accounts."),
+        )
         serializer = AccountSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         account, secret = account_create(
@@ -168,9 +175,17 @@ class AccountViewSet(
     @extend_schema(request=RoleAssignSerializer, responses=AccountSerializer)
     @action(detail=True, methods=["post"], url_path="assign-role")
     def assign_role(self, request: Request, pk: str | None = None) -> Response:
+        # The account and the right first: a caller who may not gets 403 (or 404), not the
+        # body's 400.
+        account = self.get_object()
+        ensure_may(
+            api_user(request),
+            "accounts.user.assign_role",
+            _("Only the security administrator assigns roles and scopes."),
+        )
         serializer = RoleAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         account = account_role_assign(
-            by=api_user(request), user=self.get_object(), **serializer.validated_data
+            by=api_user(request), user=account, **serializer.validated_data
         )
         return Response(AccountSerializer(account).data)

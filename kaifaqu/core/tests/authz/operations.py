@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaifaqu.core.tests.authz.rules import SEES_A_ZONE, SLICE_HAS_PARTS, About, Need, any_of
+from kaifaqu.accounts.models import User
+from kaifaqu.core.permissions import ScopeLevel, user_may
+from kaifaqu.core.tests.authz.rules import (
+    SEES_A_ZONE,
+    SLICE_HAS_PARTS,
+    About,
+    Need,
+    accounts_seen,
+    any_of,
+)
 from kaifaqu.enterprises.models import Enterprise, RosterEntry
 from kaifaqu.geo.models import Park, Region, Zone
 from kaifaqu.indicators.models import PriceIndex, Publication, Target, ValueAddedRate
@@ -120,13 +129,49 @@ REMINDER = About(Reminder, visible=visible_by_month(Reminder))
 PROVINCIAL = {"region__isnull": False}
 OPEN_ROUND = About(Round, where={"status": RoundStatus.OPEN})
 
+
+def _region(record: Region) -> dict[str, Any]:
+    return {"code": record.code}
+
+
+def regions_written(user: Any) -> Any:
+    """The regions an office writes: those below its own (geo/services.py); to everyone else,
+    who may not write regions, any region (reference data, which everyone reads)."""
+    scope = user.scope
+    if not user_may(user, "geo.region.change") or scope.level != ScopeLevel.REGION:
+        return Region.objects.all()
+    office = scope.region
+    return Region.objects.filter(code__startswith=office.prefix).exclude(code=office.code)
+
+
+REGION = About(Region, kwargs=_region, key="code", missing="999999")
+REGION_WRITTEN = About(
+    Region, kwargs=_region, key="code", missing="999999", visible=regions_written, outside=403
+)
+# 三员分立: accounts, seen by the three administrators; each change is one of their rights.
+SEE_USERS = "accounts.see_users"
+ACCOUNT = About(User, visible=accounts_seen)
+
+
+def account_action(right: str) -> Operation:
+    return Operation((SEE_USERS, right), about=ACCOUNT)
+
+
 OPERATIONS: dict[str, Operation] = {
+    # Accounts (accounts/administration/api.py).
+    "users_list": Operation((SEE_USERS,), lists=ACCOUNT),
+    "users_retrieve": Operation((SEE_USERS,), about=ACCOUNT),
+    "users_create": Operation((SEE_USERS, "accounts.user.add")),
+    "users_disable_create": account_action("accounts.user.disable"),
+    "users_enable_create": account_action("accounts.user.disable"),
+    "users_reset_password_create": account_action("accounts.user.reset_credentials"),
+    "users_reset_second_factor_create": account_action("accounts.user.reset_credentials"),
+    "users_assign_role_create": account_action("accounts.user.assign_role"),
     # Geography and enterprises: read by everyone in scope, written as the table says.
-    **crud(
-        "regions",
-        Region,
-        about=About(Region, kwargs=lambda r: {"code": r.code}, key="code", missing="999999"),
-    ),
+    **crud("regions", Region, about=REGION),
+    # An office writes the regions below its own (not its own, nor another province's).
+    "regions_update": Operation(("geo.region.change",), about=REGION_WRITTEN),
+    "regions_partial_update": Operation(("geo.region.change",), about=REGION_WRITTEN),
     **crud("zones", Zone),
     **crud("parks", Park),
     "industries_list": Operation(),
@@ -214,8 +259,9 @@ OPERATIONS: dict[str, Operation] = {
     "reminders_retrieve": Operation((SEE_MONTH,), about=REMINDER),
     "reminders_create": Operation((RUN_MONTH,)),
     # Indicators: the offices read the published figures; the statistics office enters its own.
-    # A province's own rates and indexes (the national reference is the system administrator's:
-    # a statistician changes its province's only, checked against the record).
+    # A province's own rates and indexes (the national reference ships as data and changes only
+    # by a migration or `kfq`: a statistician changes its province's only, checked against the
+    # record).
     **crud("price_indexes", PriceIndex, about=About(PriceIndex, where=PROVINCIAL)),
     **crud("value_added_rates", ValueAddedRate, about=About(ValueAddedRate, where=PROVINCIAL)),
     **crud("targets", Target),

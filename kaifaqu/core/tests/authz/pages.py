@@ -14,13 +14,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kaifaqu.accounts.models import User
+from kaifaqu.accounts.tokens.models import ApiToken
 from kaifaqu.core.tests.authz.rules import (
     OWN_ENTERPRISE,
     OWN_ZONE,
     SEES_A_ZONE,
     SLICE_HAS_PARTS,
+    WORKS_WITH_BUSINESS_DATA,
     About,
     Need,
+    accounts_seen,
 )
 from kaifaqu.enterprises.models import Enterprise, RosterEntry
 from kaifaqu.geo.models import Park, Region, Zone
@@ -80,6 +84,9 @@ class Page:
     sampled: bool = False
     # Pages of a background import's job (`?job=`, its htmx partial): the owner's only.
     jobs: bool = False
+    # The same address with other arguments that need other actions (an account's actions:
+    # disabling and resetting are rights of their own), each walked as an entry of its own.
+    cases: tuple[Page, ...] = ()
 
 
 def registry(
@@ -153,14 +160,71 @@ WITH_TASK_FORCE = _project({"task_force__dissolved_on__isnull": True, "task_forc
 DOCUMENT = About(ProjectDocument, kwargs=_document, key="document")
 # The signed-in are sent on from the sign-in page; the language switch sends everyone back.
 REDIRECT = frozenset({302})
+SEE_USERS = "accounts.see_users"
+
+
+def _tokens(user: Any) -> Any:
+    return ApiToken.objects.filter(user=user)
+
+
+ACCOUNT = About(User, visible=accounts_seen)
+
+
+def _account_action(action: str, right: str) -> Page:
+    def kwargs(account: User) -> dict[str, Any]:
+        return {"pk": account.pk, "action": action}
+
+    about = About(User, kwargs=kwargs, visible=accounts_seen)
+    return Page(read=None, write=(SEE_USERS, right), about=about)
+
+
+# 三员分立: the system administrator keeps accounts and their credentials, the security
+# administrator roles and scopes (accounts/administration).
+DISABLE, RESET = "accounts.user.disable", "accounts.user.reset_credentials"
+ACCOUNT_ACTIONS = (
+    _account_action("disable", DISABLE),
+    _account_action("enable", DISABLE),
+    _account_action("reset-password", RESET),
+    _account_action("reset-second-factor", RESET),
+)
 
 PAGES: dict[str, Page] = {
     # The home page: a zone's page for users of one zone, an overview of zones for the others.
-    "dashboard:home": Page(),
+    "dashboard:home": Page(read=(WORKS_WITH_BUSINESS_DATA,)),
     "dashboard:zone-home": Page(about=About(Zone)),
     "accounts:login": Page(public=True, write=(), success=REDIRECT),
     # POST only (a link cannot sign anyone out); the walk signs the persona in again after it.
     "accounts:logout": Page(read=None, write=(), public=True),
+    # Self-service: every signed-in user, about their own password, tokens and second factor.
+    "accounts:password-change": Page(write=()),
+    "accounts:tokens": Page(write=()),
+    "accounts:token-revoke": Page(read=None, write=(), about=About(ApiToken, visible=_tokens)),
+    "accounts:mfa": Page(),
+    "accounts:mfa-enrol": Page(write=()),
+    "accounts:mfa-recovery-codes": Page(read=None, write=()),
+    # The second step of signing in: without a pending sign-in, everyone is sent to sign in.
+    "accounts:mfa-verify": Page(public=True, write=(), success=REDIRECT),
+    # The administrators' pages of accounts (POLICY's accounts.* rows).
+    "accounts:account-list": Page(read=(SEE_USERS,)),
+    "accounts:account-create": Page(read=("accounts.user.add",), write=("accounts.user.add",)),
+    "accounts:account-detail": Page(read=(SEE_USERS,), about=ACCOUNT),
+    "accounts:account-role": Page(
+        read=(SEE_USERS, "accounts.user.assign_role"),
+        write=(SEE_USERS, "accounts.user.assign_role"),
+        about=ACCOUNT,
+    ),
+    "accounts:account-action": Page(
+        read=None,
+        write=ACCOUNT_ACTIONS[0].write,
+        about=ACCOUNT_ACTIONS[0].about,
+        cases=ACCOUNT_ACTIONS[1:],
+    ),
+    "accounts:change-history": Page(
+        read=("accounts.read_change_history",),
+        variants={
+            "export": Variant(query={"export": "xlsx"}, read=("accounts.read_change_history",))
+        },
+    ),
     "accounts:access-log": Page(
         read=("accounts.read_access_log",),
         variants={
@@ -384,6 +448,5 @@ PAGES: dict[str, Page] = {
     "javascript-catalog": Page(public=True),
     "api-schema": Page(sampled=True),
     "api-docs": Page(sampled=True),
-    "api-redoc": Page(sampled=True),
     "api:api-root": Page(),
 }

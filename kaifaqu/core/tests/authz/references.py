@@ -23,11 +23,17 @@ from drf_spectacular.settings import spectacular_settings
 from rest_framework import relations, serializers
 
 from kaifaqu.accounts.models import User
+from kaifaqu.core.permissions import user_may
 from kaifaqu.core.tests.authz.rules import About, Need, refusals
 from kaifaqu.core.tests.authz.walker import Persona, Walk
 from kaifaqu.geo.models import Zone
 from kaifaqu.projects.models import RoundEntry, StageChange
 from kaifaqu.returns.models import Return
+
+# Requests whose references range over every record of the platform by POLICY, not over the
+# user's scope: an account's scope (any region, zone, park or enterprise) is assigned by the
+# security administrator, who sees no business data (scope NONE) and chooses among all of them.
+EVERY_RECORD = {"users_assign_role_create"}
 
 # Numbers in a request that name a record: (operation id, field) → the record's model.
 ID_FIELDS: dict[tuple[str, str], type[models.Model]] = {
@@ -120,6 +126,8 @@ def scoped(model: type[models.Model]) -> bool:
 
 
 def seen_by(user: Any, model: type[models.Model]) -> models.QuerySet[Any]:
+    if model is User and user_may(user, "accounts.see_users"):
+        return User.objects.all()  # the three administrators' list of accounts
     if model is User:
         # Users are seen as staff of the zones the user sees (their offices' and parks').
         zones = Zone.objects.for_user(user).values("pk")
@@ -152,10 +160,10 @@ def normalised(errors: Any, *values: Any) -> str:
 
 
 # Personas who write, zone staff first: each has records of its own and sees others' as foreign.
-# The system administrator last: it writes what nobody else does (regions, zones), but sees
-# everything, so nothing is foreign to it.
+# The administrators last: they write what nobody else does (accounts, roles), but see every
+# account and no business record.
 WRITERS = ("demo", "tongji", "zhaoshang", "shendian", "lvjing", "shanxi", "lingdao", "pingtai")
-WRITERS_LAST = ("sysadmin",)
+WRITERS_LAST = ("sysadmin", "secadmin")
 
 
 def writer(walk: Walk, needs: tuple[Need, ...], about: About | None) -> tuple[Persona, Any]:

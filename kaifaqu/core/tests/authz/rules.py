@@ -48,6 +48,17 @@ OWN_ENTERPRISE = Condition(
 )
 
 
+def _business(user: Any) -> bool:
+    return not any(
+        user_may(user, a) for a in ("accounts.see_users", "accounts.read_change_history")
+    )
+
+
+# 三员分立: the three administrators see no business data; pages of it (the home page) send
+# them on to their own work (accounts, the audit trail).
+WORKS_WITH_BUSINESS_DATA = Condition("works with business data", _business, 302)
+
+
 def _has_parts(user: Any) -> bool:
     from django.http import Http404
 
@@ -95,6 +106,14 @@ class About:
     body: str | None = None
     # An id of the address's form that no record has (a region's is six digits).
     missing: Any = MISSING
+    # The answer for a record outside the scope: 404, as for one that does not exist; 403 for
+    # reference data everyone reads but only some of it is the user's to write (an office
+    # writes the regions below its own), whose existence is no secret.
+    outside: int = 404
+
+    def refusal(self, label: str) -> int:
+        """The status of a target outside the scope (`foreign`; one that does not exist: 404)."""
+        return self.outside if label == "foreign" else 404
 
     def args(self, record: Any) -> dict[str, Any]:
         return self.kwargs(record) if self.kwargs else {"pk": record.pk}
@@ -106,6 +125,14 @@ class About:
 
     def candidates(self) -> models.QuerySet[Any]:
         return self.model._default_manager.filter(**self.where).order_by("pk")
+
+
+def accounts_seen(user: Any) -> models.QuerySet[Any]:
+    """Accounts have no scope: the three administrators see every one (accounts.see_users),
+    everyone else none (and is refused before any is looked up)."""
+    from kaifaqu.accounts.models import User
+
+    return User.objects.all() if user_may(user, "accounts.see_users") else User.objects.none()
 
 
 def check_needs(needs: tuple[Need, ...]) -> None:
@@ -127,10 +154,15 @@ def refusals(user: Any, needs: tuple[Need, ...]) -> set[int]:
 
 
 def expected(
-    user: Any, needs: tuple[Need, ...], *, in_scope: bool | None, success: frozenset[int]
+    user: Any,
+    needs: tuple[Need, ...],
+    *,
+    in_scope: bool | None,
+    success: frozenset[int],
+    outside: int = 404,
 ) -> set[int]:
     """The statuses a signed-in user may get; `in_scope` None: the address names no record."""
     refused = refusals(user, needs)
     if in_scope is False:
-        refused.add(404)
+        refused.add(outside)
     return refused or set(success)

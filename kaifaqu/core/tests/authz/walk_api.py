@@ -54,7 +54,11 @@ def walk_operation(
             url = path_of(path, target.kwargs)
             if persona.signed_in:
                 allowed = expected(
-                    persona.user, operation.needs, in_scope=target.in_scope, success=success
+                    persona.user,
+                    operation.needs,
+                    in_scope=target.in_scope,
+                    success=success,
+                    outside=operation.about.refusal(target.label) if operation.about else 404,
                 )
             else:
                 allowed = {401, 403}
@@ -92,8 +96,9 @@ def walk_operation(
     if not checked:
         problems += unchanged(operation_id, before, denied_before, answers)
     problems += [str(a) for a in answers if a.status not in a.allowed]
-    for persona in walk.walkers(page, operation.needs):
-        problems += leaks([a for a in answers if a.persona == persona.name])
+    if operation.about is None or operation.about.outside == 404:  # else: no secret to leak
+        for persona in walk.walkers(page, operation.needs):
+            problems += leaks([a for a in answers if a.persona == persona.name])
     return problems
 
 

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from kaifaqu.accounts.models import AccessEvent, AccessEventKind
-from kaifaqu.accounts.services import user_token
+from kaifaqu.accounts.tokens.services import api_token_issue
 from kaifaqu.core.models import JobProgress
 from kaifaqu.core.tests.authz.pages import Page
 from kaifaqu.core.tests.authz.rules import (
@@ -35,8 +35,9 @@ from kaifaqu.geo.models import Zone
 # A POST by someone who may: whatever the form says of empty input, never a refusal or a crash.
 WRITTEN = frozenset({200, 201, 204, 302, 400})
 HANDLERS = ("get", "post", "put", "patch", "delete")
-# Personas of a page walked `sampled`: one who sees everything, one who sees nothing.
-SAMPLE = ("sysadmin", "auditadmin", "lvjing")
+# Personas of a page walked `sampled`: one who sees a province, one who sees no business data
+# (an administrator of 三员分立), one who sees one enterprise.
+SAMPLE = ("shanxi", "auditadmin", "lvjing")
 
 
 def url_names(
@@ -151,9 +152,9 @@ class Walk:
             api_client = APIClient(raise_request_exception=False)
             if persona.signed_in:
                 client.force_login(persona.user)
-                # As a script would call: with the user's token.
-                token = user_token(user=persona.user)  # type: ignore[arg-type]
-                api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+                # As a script would call: with a token of the user's own.
+                issued = api_token_issue(user=persona.user, purpose="authorisation walk")
+                api_client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
             self.clients[name] = client
             self.api_clients[name] = api_client
 

@@ -122,10 +122,13 @@ def build_world() -> dict[str, Persona]:
 def _files(zone: Zone) -> None:
     """What the demo has no file of: a project document and a return's supporting document
     (the caller points MEDIA_ROOT at a temporary folder)."""
-    sysadmin = User.objects.get(username="sysadmin")
+    # Entered by the zone's staff whose work they are (三员分立: the system administrator has
+    # no business action).
+    officer = User.objects.get(username="zhaoshang")
+    statistician = User.objects.get(username="tongji")
     for project in Project.objects.filter(zone=zone).order_by("pk")[:2]:
         document_add(
-            by=sysadmin,
+            by=officer,
             project=project,
             data={"title": "投资协议", "kind": DocumentKind.CONTRACT, "dated": DAY},
             file=SimpleUploadedFile("协议.pdf", b"%PDF-1.4 walk"),
@@ -135,7 +138,7 @@ def _files(zone: Zone) -> None:
         record.supporting_document.save("证明.pdf", ContentFile(b"%PDF-1.4 walk"))
     # A value-added rate of 山西 (the demo has the national reference only).
     value_added_rate_create(
-        by=sysadmin,
+        by=statistician,
         data={
             "region": Region.objects.get(code="140000"),
             "division": IndustryClass.objects.get(code="30"),
@@ -148,7 +151,7 @@ def _files(zone: Zone) -> None:
     # The tax bureau's figures of two firms (the demo has none).
     for firm in zone.enterprises.order_by("pk")[:2]:
         proxy_figure_record(
-            by=sysadmin,
+            by=statistician,
             enterprise=firm,
             month=Month(2026, 1),
             kind=ProxyKind.TAX,
