@@ -8,7 +8,6 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField, ScopedViewSet
 from kaifaqu.geo.filters import ParkFilter, RegionFilter, ZoneFilter
 from kaifaqu.geo.models import Park, Region, Zone
@@ -99,7 +98,8 @@ class RegionViewSet(ScopedViewSet):
     update_service_argument = "region"
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        region_ensure_writable(by=api_user(request), region=self.get_object())
+        # Signed in and active (ScopedModelPermission ran first): the acting user, as perform_update's.
+        region_ensure_writable(by=request.user, region=self.get_object())  # type: ignore[arg-type]
         return super().update(request, *args, **kwargs)
 
 
