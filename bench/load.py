@@ -658,16 +658,16 @@ def _locust(plan: Path, mode: str, server: int, database: str) -> dict[str, Any]
         stderr=subprocess.PIPE,
         text=True,
     )
-    before = cpu_seconds(server, database=database)
+    before = _processes(server, database)
     wall = time.perf_counter()
     load_before = os.getloadavg()[0]
     # The client's own CPU is read just before it ends (its figures come last).
     out, err = client.communicate()
-    after = cpu_seconds(server, database=database)
+    after = _processes(server, database)
     if client.returncode != 0 or not out.strip():
         raise SystemExit(f"locust ({mode}) failed:\n{err[-3000:]}")
     figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    figures["cpu_s"] = {name: after[name] - before.get(name, 0.0) for name in after}
+    figures["cpu_s"] = cpu_seconds(before, after)
     figures["cpu_s"]["load client (locust)"] = figures.get("client_cpu_s", 0.0)
     figures["wall_s"] = time.perf_counter() - wall
     figures["load_average"] = [load_before, os.getloadavg()[0]]
@@ -678,13 +678,10 @@ _STATUS = re.compile(r'" (5\d\d) ')
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(
-    server: int, others: dict[str, int] | None = None, database: str = ""
-) -> dict[str, float]:
-    """CPU seconds used so far (Linux /proc) by the server's gunicorn workers, its background
-    worker, the PostgreSQL backends serving `database`, and the processes named in `others`."""
-    used: dict[str, float] = {"web": 0.0, "background worker": 0.0, "PostgreSQL": 0.0}
-    wanted = {pid: name for name, pid in (others or {}).items()}
+def _processes(server: int, database: str) -> dict[int, tuple[str, float]]:
+    """pid → (part, CPU seconds so far) of the server's gunicorn workers, its background worker
+    and the PostgreSQL backends serving `database` (Linux /proc)."""
+    found: dict[int, tuple[str, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -697,15 +694,23 @@ def cpu_seconds(
         fields = rest.split()
         parent, seconds = int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS
         pid = int(entry.name)
-        if pid in wanted:
-            used[wanted[pid]] = used.get(wanted[pid], 0.0) + seconds
-        elif parent == server or pid == server:
+        if parent == server or pid == server:
             # `kfq serve` starts `kfq worker --no-reload`; gunicorn's workers are forks of the
             # server (its command line).
-            kind = "background worker" if b"--no-reload" in cmdline else "web"
-            used[kind] += seconds
+            found[pid] = ("background worker" if b"--no-reload" in cmdline else "web", seconds)
         elif command.endswith("(postgres") and database and f" {database} ".encode() in cmdline:
-            used["PostgreSQL"] += seconds
+            found[pid] = ("PostgreSQL", seconds)
+    return found
+
+
+def cpu_seconds(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """CPU seconds each part used between two samples (a process that ended meanwhile is not
+    counted: PostgreSQL backends of closed connections)."""
+    used: dict[str, float] = {"web": 0.0, "background worker": 0.0, "PostgreSQL": 0.0}
+    for pid, (part, seconds) in after.items():
+        used[part] += seconds - before.get(pid, (part, 0.0))[1]
     return used
 
 
