@@ -2,13 +2,13 @@
 
 import django_filters
 from auditlog.models import LogEntry
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kaifaqu.accounts.filters import date_from, date_to
 from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import Role
 
@@ -68,18 +68,8 @@ class ChangeFilter(django_filters.FilterSet):
         ],
         empty_label=_("All"),
     )
-    date_from = django_filters.DateFilter(
-        label=_("From"),
-        field_name="timestamp",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"),
-        field_name="timestamp",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = date_from("timestamp")
+    date_to = date_to("timestamp")
 
     class Meta:
         model = LogEntry
