@@ -330,9 +330,27 @@ def _serve_with_gunicorn(*, host: str, port: str, workers: int, threads: int) ->
     Gunicorn().run()  # gunicorn stops on SIGTERM (gracefully) and on Ctrl-C
 
 
+# The background worker's niceness beside the server: its roll-ups and imports run for seconds of
+# CPU each, and at the same priority they took 17–26 % of the cores from the requests under the
+# load benchmark's 64 users (issue 15, item 9). A request waits for nothing the worker does (the
+# pages say "updating…" meanwhile), so the requests go first.
+SERVED_WORKER_NICE = 10
+
+
 def start_worker() -> subprocess.Popen[bytes]:
-    """Start `kfq worker` as a child process, with this process's settings and environment."""
-    return subprocess.Popen([sys.executable, "-m", "kaifaqu.cli", "worker", "--no-reload"])
+    """Start `kfq worker` as a child process, with this process's settings and environment, at
+    a lower priority than the server's requests."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kaifaqu.cli",
+            "worker",
+            "--no-reload",
+            "--nice",
+            str(SERVED_WORKER_NICE),
+        ]
+    )
 
 
 def stop_worker(worker: subprocess.Popen[bytes], *, grace: float = 30) -> None:
@@ -358,9 +376,18 @@ def stop_worker(worker: subprocess.Popen[bytes], *, grace: float = 30) -> None:
     default=None,
     help="Restart on code changes (default: when DEBUG is on, DJANGO_DEBUG=1).",
 )
-def worker(interval: float, batch: bool, reload: bool | None) -> None:
+@click.option(
+    "--nice",
+    type=click.IntRange(min=0, max=19),
+    default=0,
+    show_default=True,
+    help="Lower the worker's priority by this much (`kfq serve` starts it at 10).",
+)
+def worker(interval: float, batch: bool, reload: bool | None, nice: int) -> None:
     """Run the background tasks (roll-ups after accepted returns, …): django-tasks' database
     worker. `kfq serve` starts one; under systemd, run it as its own service."""
+    if nice:
+        os.nice(nice)
     _setup_django()
     from django.conf import settings
     from django.core.management import call_command

@@ -39,6 +39,11 @@ def _workers_of(pid: int) -> list[int]:
     return found
 
 
+def _niceness(pid: int) -> int:
+    """The process's nice value (field 19 of /proc/PID/stat)."""
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def _until(condition, seconds: float, what: str, log: Path):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -90,6 +95,8 @@ def test_a_killed_background_worker_is_started_again_and_takes_up_its_task(
         try:
             first = _until(lambda: _workers_of(server.pid), 60, "no background worker", log)
             assert len(first) == 1
+            # Below the requests: its roll-ups must not take the cores from them.
+            _until(lambda: _niceness(first[0]) == 10, 30, "the worker's niceness is not 10", log)
             # Killed while it ran a task (as the database records it).
             task_id = python(env, LEFT_RUNNING.format(pid=first[0])).strip().splitlines()[-1]
             os.kill(first[0], signal.SIGKILL)
@@ -101,6 +108,7 @@ def test_a_killed_background_worker_is_started_again_and_takes_up_its_task(
                 log,
             )
             assert len(second) == 1
+            _until(lambda: _niceness(second[0]) == 10, 30, "the new worker's niceness", log)
             _until(
                 lambda: python(env, STATUS.format(task_id=task_id)).strip() == "SUCCESSFUL",
                 60,

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from kaifaqu.accounts.http import api_user
 from kaifaqu.core.api import ApiPagination, ScopedPrimaryKeyRelatedField
 from kaifaqu.core.api_fields import MONTH_HELP, MonthField, MonthFilter
+from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.permissions import ensure_may, user_may
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
@@ -46,9 +47,13 @@ from kaifaqu.returns.selectors.month_pages import (
     zone_month_rows,
 )
 from kaifaqu.returns.selectors.months import (
+    FirmStatus,
     Progress,
+    ZoneProgress,
     close_blockers,
+    month_firm_states,
     month_firms,
+    progress_of,
     reporting_month_list,
 )
 from kaifaqu.returns.services.months import (
@@ -185,13 +190,32 @@ class ReportingMonthDetailSerializer(ReportingMonthSerializer):
     class Meta(ReportingMonthSerializer.Meta):
         fields = [*ReportingMonthSerializer.Meta.fields, "parks", "blockers"]
 
+    def _firms(self, record: ReportingMonth) -> list[FirmStatus]:
+        """The month's firm states, read once for its progress, parks and blockers."""
+        firms: dict[int, list[FirmStatus]] = self.context.setdefault("firms", {})
+        if record.pk not in firms:
+            firms[record.pk] = month_firm_states(record.zone_id, Month.of(record.period))
+        return firms[record.pk]
+
+    def _progress(self, record: ReportingMonth) -> ZoneProgress:
+        return progress_of(record.zone_id, self._firms(record))
+
+    def _row(self, record: ReportingMonth) -> MonthRow:
+        rows: dict[int, MonthRow] = self.context.setdefault("rows", {})
+        if record.pk not in rows:
+            rows[record.pk] = month_row(
+                record, today=timezone.localdate(), progress=self._progress(record)
+            )
+        return rows[record.pk]
+
     @extend_schema_field(ParkProgressSerializer(many=True))
     def get_parks(self, record: ReportingMonth) -> list[dict[str, Any]]:
-        return [dict(row) for row in ParkProgressSerializer(park_rows(record), many=True).data]
+        parks = park_rows(record, progress=self._progress(record))
+        return [dict(row) for row in ParkProgressSerializer(parks, many=True).data]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_blockers(self, record: ReportingMonth) -> list[str]:
-        return close_blockers(record) if record.is_open else []
+        return close_blockers(record, firms=self._firms(record)) if record.is_open else []
 
 
 class ReportingMonthFilter(django_filters.FilterSet):

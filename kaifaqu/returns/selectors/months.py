@@ -203,6 +203,60 @@ def month_progress(zone_ids: Sequence[int], month: Month) -> dict[int, ZoneProgr
 
 
 @dataclass(frozen=True)
+class FirmStatus:
+    """A firm of the month as the roster and its return say: its state, its return (if any)
+    and its park. Plain values: a zone of thousands of firms builds no model object."""
+
+    enterprise_id: int
+    park_id: int | None
+    state: str
+    return_id: int | None
+
+
+def month_firm_states(zone_id: int, month: Month) -> list[FirmStatus]:
+    """Every firm of the zone that must report the month, with its state: one read of the
+    roster with the returns. A month's page counts, lists and explains what blocks the close
+    from this one read (it read the roster three times: 3 × 240 ms on PostgreSQL for a zone of
+    3,000 firms, issue 15 item 9)."""
+    seen: set[int] = set()
+    found: list[FirmStatus] = []
+    for enterprise_id, park_id, status, estimated, non_response, return_id in (
+        _with_state(expected_entries([zone_id], month), month)
+        .order_by()
+        .values_list(
+            "enterprise_id",
+            "enterprise__park_id",
+            "return_status",
+            "return_estimated",
+            "non_response",
+            "return_id",
+        )
+    ):
+        if enterprise_id in seen:
+            continue
+        seen.add(enterprise_id)
+        found.append(
+            FirmStatus(
+                enterprise_id=enterprise_id,
+                park_id=park_id,
+                state=_state(status, estimated, non_response),
+                return_id=return_id,
+            )
+        )
+    return found
+
+
+def progress_of(zone_id: int, firms: Iterable[FirmStatus]) -> ZoneProgress:
+    """A zone's counts by state, in total and by park, from its firms' states (what
+    `month_progress` counts in the database)."""
+    progress = ZoneProgress(zone_id=zone_id, total=Progress(), by_park={})
+    for firm in firms:
+        progress.total.add(firm.state)
+        progress.by_park.setdefault(firm.park_id, Progress()).add(firm.state)
+    return progress
+
+
+@dataclass(frozen=True)
 class FirmLine:
     """One firm of the month's list: its state and how to reach it."""
 
@@ -214,32 +268,26 @@ class FirmLine:
     non_response: NonResponse | None
 
 
-_LISTED = 1_000
-
-
 def month_firms(
-    reporting_month: ReportingMonth, *, states: Iterable[str] | None = None
+    reporting_month: ReportingMonth,
+    *,
+    states: Iterable[str] | None = None,
+    firms: Sequence[FirmStatus] | None = None,
 ) -> list[FirmLine]:
-    """The zone's firms of the month with their state, reminders and 未报 record, by name.
+    """The zone's firms of the month with their state, reminders and 未报 record, by name
+    (`firms`: the month's firm states when already read).
 
-    The states are read first as plain values (one grouped row per firm, no model built); only
-    the firms in the states asked for are then loaded (with their park): the page of firms to
-    chase in a zone of thousands builds a handful of objects, not thousands."""
-    month = Month.of(reporting_month.period)
+    The states are read first as plain values; only the firms in the states asked for are then
+    loaded (with their park): the page of firms to chase in a zone of thousands builds a
+    handful of objects, not thousands."""
+    if firms is None:
+        firms = month_firm_states(reporting_month.zone_id, Month.of(reporting_month.period))
     wanted = set(states) if states is not None else None
-    chosen: dict[int, tuple[str, int | None]] = {}
-    for enterprise_id, status, estimated, non_response, return_id in (
-        _with_state(expected_entries([reporting_month.zone_id], month), month)
-        .order_by()
-        .values_list(
-            "enterprise_id", "return_status", "return_estimated", "non_response", "return_id"
-        )
-    ):
-        if enterprise_id in chosen:
-            continue
-        state = _state(status, estimated, non_response)
-        if wanted is None or state in wanted:
-            chosen[enterprise_id] = (state, return_id)
+    chosen = {
+        firm.enterprise_id: (firm.state, firm.return_id)
+        for firm in firms
+        if wanted is None or firm.state in wanted
+    }
     if not chosen:
         return []
     enterprises = (
@@ -284,20 +332,25 @@ def park_names(zone_id: int) -> dict[int | None, str]:
     return dict(Park.objects.filter(zone_id=zone_id).values_list("pk", "name"))
 
 
-def close_blockers(reporting_month: ReportingMonth) -> list[str]:
-    """Why the month cannot close yet, one line per kind of firm still open (empty: it can)."""
-    lines = month_firms(
-        reporting_month,
-        states=(
-            FirmState.AWAITING_REVIEW,
-            FirmState.SENT_BACK,
-            FirmState.DRAFT,
-            FirmState.NOT_STARTED,
-        ),
-    )
+_NAMED_BLOCKERS = 10
+
+
+def close_blockers(
+    reporting_month: ReportingMonth, *, firms: Sequence[FirmStatus] | None = None
+) -> list[str]:
+    """Why the month cannot close yet, one line per kind of firm still open (empty: it can),
+    naming the first few firms of each by name (`firms`: the month's firm states when already
+    read)."""
+    if firms is None:
+        firms = month_firm_states(reporting_month.zone_id, Month.of(reporting_month.period))
+    state_of = {firm.enterprise_id: firm.state for firm in firms if firm.state in OPEN_STATES}
     counts: dict[str, list[str]] = {}
-    for line in lines:
-        counts.setdefault(line.state, []).append(line.enterprise.name)
+    for enterprise_id, name in (
+        Enterprise.objects.filter(pk__in=list(state_of))
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    ):
+        counts.setdefault(state_of[enterprise_id], []).append(name)
     messages = {
         FirmState.AWAITING_REVIEW: _("%(count)s returns await review: %(names)s"),
         FirmState.SENT_BACK: _("%(count)s returns were sent back and not corrected: %(names)s"),
@@ -308,6 +361,8 @@ def close_blockers(reporting_month: ReportingMonth) -> list[str]:
     for state, template in messages.items():
         names = counts.get(state, [])
         if names:
-            shown = "、".join(names[:10]) + ("…" if len(names) > 10 else "")
+            shown = "、".join(names[:_NAMED_BLOCKERS]) + (
+                "…" if len(names) > _NAMED_BLOCKERS else ""
+            )
             out.append(template % {"count": len(names), "names": shown})
     return out

@@ -60,8 +60,9 @@ from kaifaqu.returns.selectors.month_pages import (
 )
 from kaifaqu.returns.selectors.months import (
     close_blockers,
+    month_firm_states,
     month_firms,
-    month_progress,
+    progress_of,
     reporting_month_list,
 )
 from kaifaqu.returns.services.month_guard import default_deadline
@@ -231,11 +232,12 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
     that the counts, the firms and the 未报 records always agree."""
     user = request.user
     today = timezone.localdate()
-    # Counted once for the month's figures and its parks.
-    progress = month_progress([record.zone_id], Month.of(record.period))[record.zone_id]
+    # The roster read once: the month's figures, its parks, its firms and what blocks its close.
+    firm_states = month_firm_states(record.zone_id, Month.of(record.period))
+    progress = progress_of(record.zone_id, firm_states)
     row = month_row(record, today=today, progress=progress)
     filter_form = FirmFilterForm(data=request.GET or {"state": "to_chase"})
-    lines = month_firms(record, states=filter_form.states())
+    lines = month_firms(record, states=filter_form.states(), firms=firm_states)
     accounts = reporter_accounts(line.enterprise.pk for line in lines)
     runs = user_may(user, "returns.run_month") and record.is_open
     firms = [
@@ -284,6 +286,7 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "reviews": user_may(user, "returns.reviewdecision.change"),
         "body_target": BODY_TARGET,
         "month_text": f"{record.period:%Y-%m}",
+        "firm_states": firm_states,
     }
 
 
@@ -337,7 +340,9 @@ def month_page(request: AuthenticatedHttpRequest, record: ReportingMonth) -> Tem
     context.update(
         {
             **phase_context(context["row"].phase),
-            "blockers": close_blockers(record) if record.is_open else [],
+            "blockers": (
+                close_blockers(record, firms=context["firm_states"]) if record.is_open else []
+            ),
             "deadline_form": (
                 DeadlineForm(initial={"deadline": record.deadline})
                 if runs and record.is_open
