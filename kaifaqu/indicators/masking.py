@@ -57,82 +57,107 @@ def _top_share() -> pl.Expr:
     )
 
 
+# One decision per stored cell: what `month_suppression` gives.
+DECISION_SCHEMA = pl.Schema(
+    {
+        "slice_kind": pl.Utf8,
+        "slice_key": pl.Utf8,
+        "indicator": pl.Utf8,
+        "suppressed": pl.Boolean,
+    }
+)
+_KEY = ["slice_kind", "slice_key", "indicator"]
+
+
 def month_suppression(
     cells: pl.DataFrame, *, zone_regions: dict[int, str], rule: DisclosureRule = DEFAULT_RULE
-) -> dict[tuple[str, str, str], bool]:
-    """(slice_kind, slice_key, indicator) → suppressed, for the geography and zone-level cells of
-    one month.
+) -> pl.DataFrame:
+    """One row per geography and zone-level cell of one month (DECISION_SCHEMA): whether it
+    is suppressed.
 
     `cells`: the stored cells (slice_kind, slice_key, zone_id, indicator, ytd_value, enterprises,
     top_value, abs_value) of the provinces, cities, zones, parks and zone×divisions.
     `zone_regions`: the region code of each zone.
+
+    Frames throughout (no dictionary of a month's 40,000 cells): a zone's publication decides
+    its whole month, a hundred times at a province's month end.
     """
-    forced: set[tuple[str, str]] = set()  # (zone key, indicator) hidden by a zone's breakdown
+    # (zone key, indicator) hidden by a zone's breakdown
+    forced = pl.DataFrame(schema={"slice_key": pl.Utf8, "indicator": pl.Utf8})
     while True:
         geography = _decide(_geography(_forcing(cells, forced), zone_regions), rule, ("indicator",))
-        statuses = dict(geography)
-        parts = _all_zone_parts(cells, geography)
-        for key, hidden in _decide(parts, rule, ("indicator", "breakdown")).items():
-            statuses[key] = statuses.get(key, False) or hidden
+        parts = _decide(_all_zone_parts(cells, geography), rule, ("indicator", "breakdown"))
+        statuses = (
+            pl.concat([geography, parts])
+            .group_by(_KEY, maintain_order=True)
+            .agg(pl.col("suppressed").any())
+        )
         # Zones a breakdown hid although the geography showed them: decide the geography again
         # with them hidden, so that their complements are found there too.
-        newly = {
-            (key, indicator)
-            for (kind, key, indicator), hidden in statuses.items()
-            if kind == SliceKind.ZONE and hidden and not geography.get((kind, key, indicator))
-        }
-        if not newly:
-            statuses.update(_category_statuses(cells, statuses, rule))
-            return statuses
-        forced |= newly
+        hidden_there = geography.filter(pl.col("suppressed")).select(_KEY)
+        newly = (
+            statuses.filter((pl.col("slice_kind") == SliceKind.ZONE.value) & pl.col("suppressed"))
+            .join(hidden_there, on=_KEY, how="anti")
+            .select("slice_key", "indicator")
+        )
+        if newly.is_empty():
+            return pl.concat([statuses, _category_statuses(cells, statuses, rule)])
+        forced = pl.concat([forced, newly]).unique()
 
 
 def _category_statuses(
-    cells: pl.DataFrame, statuses: dict[tuple[str, str, str], bool], rule: DisclosureRule
-) -> dict[tuple[str, str, str], bool]:
+    cells: pl.DataFrame, statuses: pl.DataFrame, rule: DisclosureRule
+) -> pl.DataFrame:
     """A zone's category cells. 规上工业's holds the zone's own enterprises (the returns are
     规上工业's): it reads as the zone does. Another category's enterprises are in no other
     published cell of the zone unless also on the 规上工业 roster, and no sum of published cells
     equals a part of one: the primary rule alone decides it."""
     categories = cells.filter(pl.col("slice_kind") == SliceKind.ZONE_CATEGORY)
     if categories.is_empty():
-        return {}
-    zone_key = pl.col("slice_key").str.split(":").list.first()
+        return pl.DataFrame(schema=DECISION_SCHEMA)
     is_industry = pl.col("slice_key").str.split(":").list.last() == INDUSTRY
-    decided: dict[tuple[str, str, str], bool] = {}
-    for kind, key, indicator, zone in (
+    zones = statuses.filter(pl.col("slice_kind") == SliceKind.ZONE.value).select(
+        pl.col("slice_key").alias("zone"), "indicator", pl.col("suppressed")
+    )
+    as_zone = (
         categories.filter(is_industry)
-        .select("slice_kind", "slice_key", "indicator", zone_key.alias("zone"))
-        .iter_rows()
-    ):
-        decided[(kind, key, indicator)] = statuses.get((SliceKind.ZONE, zone, indicator), True)
+        .select(
+            "slice_kind",
+            "slice_key",
+            "indicator",
+            pl.col("slice_key").str.split(":").list.first().alias("zone"),
+        )
+        .join(zones, on=["zone", "indicator"], how="left")
+        .select(*_KEY, pl.col("suppressed").fill_null(True))
+    )
     others = categories.filter(~is_industry).with_columns(
         _cell(pl.col("slice_kind"), pl.col("slice_key")).alias("cell"),
         pl.lit(None, dtype=pl.Utf8).alias("parent"),
         _top_share(),
     )
-    decided.update(_decide(others, rule, ("indicator",)))
-    return decided
+    return pl.concat([as_zone.cast(DECISION_SCHEMA), _decide(others, rule, ("indicator",))])
 
 
-def _decide(
-    table: pl.DataFrame, rule: DisclosureRule, by: tuple[str, ...]
-) -> dict[tuple[str, str, str], bool]:
+def _decide(table: pl.DataFrame, rule: DisclosureRule, by: tuple[str, ...]) -> pl.DataFrame:
+    """Per stored cell of the table, hidden when any breakdown it is in hides it."""
     if table.is_empty():
-        return {}
+        return pl.DataFrame(schema=DECISION_SCHEMA)
     decided = suppress(table, rule=rule, key="cell", value="ytd_value", parents=("parent",), by=by)
-    return _statuses(decided)
+    return (
+        decided.filter(pl.col("slice_kind").is_not_null())
+        .group_by(_KEY, maintain_order=True)
+        .agg(pl.col("suppressed").any())
+        .cast(DECISION_SCHEMA)
+    )
 
 
-def _forcing(cells: pl.DataFrame, forced: set[tuple[str, str]]) -> pl.DataFrame:
+def _forcing(cells: pl.DataFrame, forced: pl.DataFrame) -> pl.DataFrame:
     """The cells with these zones' indicators made cells of one enterprise (primary suppressed)."""
-    if not forced:
+    if forced.is_empty():
         return cells
-    marks = pl.DataFrame(
-        [(key, indicator) for key, indicator in sorted(forced)],
-        schema={"slice_key": pl.Utf8, "indicator": pl.Utf8},
-        orient="row",
-    ).with_columns(pl.lit(True).alias("_forced"), pl.lit(SliceKind.ZONE.value).alias("slice_kind"))
+    marks = forced.sort("slice_key", "indicator").with_columns(
+        pl.lit(True).alias("_forced"), pl.lit(SliceKind.ZONE.value).alias("slice_kind")
+    )
     return (
         cells.join(marks, on=["slice_kind", "slice_key", "indicator"], how="left")
         .with_columns(
@@ -142,21 +167,15 @@ def _forcing(cells: pl.DataFrame, forced: set[tuple[str, str]]) -> pl.DataFrame:
     )
 
 
-def _all_zone_parts(
-    cells: pl.DataFrame, statuses: dict[tuple[str, str, str], bool]
-) -> pl.DataFrame:
+def _all_zone_parts(cells: pl.DataFrame, statuses: pl.DataFrame) -> pl.DataFrame:
     """Every zone's two breakdowns, each an independent table ('breakdown': parks or divisions
     and the zone): the zone, its parts, and the remainder that completes them. All zones at
     once: a province has a hundred."""
-    hidden = pl.DataFrame(
-        [
-            (key, indicator)
-            for (kind, key, indicator), flag in statuses.items()
-            if kind == SliceKind.ZONE and flag
-        ],
-        schema={"slice_key": pl.Utf8, "indicator": pl.Utf8},
-        orient="row",
-    ).with_columns(pl.lit(True).alias("_hidden"))
+    hidden = (
+        statuses.filter((pl.col("slice_kind") == SliceKind.ZONE.value) & pl.col("suppressed"))
+        .select("slice_key", "indicator")
+        .with_columns(pl.lit(True).alias("_hidden"))
+    )
     # Hidden by its province's tree: carried in as a cell of one enterprise, so that each
     # breakdown keeps at least one of its parts hidden under it.
     zones = (
@@ -202,18 +221,6 @@ def _all_zone_parts(
         .alias("cell"),
         _top_share(),
     )
-
-
-def _statuses(decided: pl.DataFrame) -> dict[tuple[str, str, str], bool]:
-    """Per stored cell, hidden when any breakdown it is in hides it."""
-    statuses: dict[tuple[str, str, str], bool] = {}
-    for kind, key, indicator, hidden in (
-        decided.filter(pl.col("slice_kind").is_not_null())
-        .select("slice_kind", "slice_key", "indicator", "suppressed")
-        .iter_rows()
-    ):
-        statuses[(kind, key, indicator)] = statuses.get((kind, key, indicator), False) or hidden
-    return statuses
 
 
 def _geography(cells: pl.DataFrame, zone_regions: dict[int, str]) -> pl.DataFrame:

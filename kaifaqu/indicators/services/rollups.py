@@ -4,7 +4,8 @@
 - `rollup_zones(zone_ids, years)`: the incremental path, after returns of a few zones change. The
   zone, park, zone×division and zone×category cells of those zones are recomputed from their own
   enterprises; the cells above zones (province, city, section, division, category) of the same
-  months are then the sums of the stored zone-level cells. Every measure is an exact Int64 sum,
+  months are then the sums of the zone-level cells (the other zones' as stored, read once per
+  month with their decisions). Every measure is an exact Int64 sum,
   enterprises and estimated (含估算) counts, and top_value a maximum, so the sums equal what the engine gives the whole province.
   `years` maps each year to the first month whose figures changed: only that month and the later
   ones of the year are written (1–N月 of a month before it does not read the changed month), and
@@ -140,14 +141,7 @@ def rollup_zones(
                 pl.col("slice_kind").is_in([kind.value for kind in ZONE_KINDS])
             )
             with transaction.atomic():
-                IndicatorCell.objects.filter(
-                    month=month.first_day,
-                    slice_kind__in=ZONE_KINDS,
-                    zone_id__in=zone_ids,
-                ).delete()
-                insert_frame(IndicatorCell, _rows(table, month, zone_of))
-                _rebuild_above_zones(month, zone_of)
-                _store_disclosure(month, zone_of)
+                _write_zones_month(month, zone_ids, _rows(table, month, zone_of), zone_of)
             if step is not None:
                 step()
 
@@ -273,21 +267,11 @@ def _decisions(cells: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
     """slice_kind, slice_key, indicator, suppressed of the month's cells that are decided on."""
     zones = zone_of["zones"]
     assert isinstance(zones, pl.DataFrame)
-    statuses = month_suppression(
+    return month_suppression(
         cells.filter(pl.col("slice_kind").is_in(_DECIDED)),
         zone_regions=dict(
             zip(zones["zone_id"].to_list(), zones["region_code"].to_list(), strict=True)
         ),
-    )
-    return pl.DataFrame(
-        [(*key, hidden) for key, hidden in statuses.items()],
-        schema={
-            "slice_kind": pl.Utf8,
-            "slice_key": pl.Utf8,
-            "indicator": pl.Utf8,
-            "suppressed": pl.Boolean,
-        },
-        orient="row",
     )
 
 
@@ -319,9 +303,13 @@ def _store_disclosure(month: Month, zone_of: dict[str, object]) -> None:
     )
     # Only the cells whose decision changed are written: a zone's month end moves a few
     # decisions, not the province's 100,000 cells.
-    changed = decided.filter(pl.col("suppressed") != pl.col("was_suppressed"))
+    _store_decisions(decided.filter(pl.col("suppressed") != pl.col("was_suppressed")))
+
+
+def _store_decisions(moved: pl.DataFrame) -> None:
+    """Write the decisions that moved (`id`, `suppressed`), in chunks of ids."""
     for hidden in (True, False):
-        ids = changed.filter(pl.col("suppressed") == hidden)["id"].to_list()
+        ids = moved.filter(pl.col("suppressed") == hidden)["id"].to_list()
         for start in range(0, len(ids), _UPDATE_CHUNK):
             IndicatorCell.objects.filter(pk__in=ids[start : start + _UPDATE_CHUNK]).update(
                 suppressed=hidden
@@ -423,31 +411,76 @@ def _summed(name: str) -> pl.Expr:
     return pl.when(~missing).then(_sum_or_null(name)).alias(name)
 
 
-def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
-    """Province, city, section, division and category cells of the month as sums of the
-    zone-level cells."""
-    zones, sections = zone_of["zones"], zone_of["sections"]
-    assert isinstance(zones, pl.DataFrame) and isinstance(sections, pl.DataFrame)
-    columns = {name: (name, pl.Int64) for name in CELL_COLUMNS}
-    stored = queryset_frame(
-        IndicatorCell.objects.filter(
-            month=month.first_day,
-            slice_kind__in=[SliceKind.ZONE, SliceKind.ZONE_DIVISION, SliceKind.ZONE_CATEGORY],
+def _write_zones_month(
+    month: Month, zone_ids: list[int], fresh: pl.DataFrame, zone_of: dict[str, object]
+) -> None:
+    """Store the changed zones' new zone-level cells of the month (`fresh`), the cells above
+    zones summed again, and every decision of the month's disclosure control.
+
+    The other zones' zone-level cells are read once (with their ids and decisions): the sums
+    above zones and the disclosure are computed from them and `fresh` in memory, and only what
+    changed is written — the changed zones' cells and the cells above zones replaced, the other
+    cells' decisions updated where they moved. (Two reads of the whole month, one for the sums
+    and one for the decisions after they were written, were a third of a zone's publication.)"""
+    others = queryset_frame(
+        IndicatorCell.objects.filter(month=month.first_day, slice_kind__in=ZONE_KINDS).exclude(
+            zone_id__in=zone_ids
         ),
         {
+            "id": ("id", pl.Int64),
             "slice_kind": ("slice_kind", pl.Utf8),
             "slice_key": ("slice_key", pl.Utf8),
             "zone_id": ("zone_id", pl.Int64),
             "indicator": ("indicator", pl.Utf8),
-            **columns,
+            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
+            "was_suppressed": ("suppressed", pl.Boolean),
         },
     )
+    columns = fresh.columns
+    stored = others.with_columns(pl.lit(month.first_day).alias("month"))
+    zone_level = pl.concat([stored.select(columns).cast(fresh.schema), fresh], how="vertical")
+    above = _above_zones(month, zone_level, zone_of)
+    decided = _with_disclosure(pl.concat([zone_level, above.cast(fresh.schema)]), zone_of)
+    kinds = [kind.value for kind in ZONE_KINDS]
+    is_zone_level = pl.col("slice_kind").is_in(kinds)
+    new_zone_cells = decided.filter(is_zone_level & pl.col("zone_id").is_in(zone_ids))
+    new_above = decided.filter(~is_zone_level)
+    moved = (
+        others.select(*_KEY, "id", "was_suppressed")
+        .join(decided.select(*_KEY, "suppressed"), on=_KEY)
+        .filter(pl.col("suppressed") != pl.col("was_suppressed"))
+    )
+    IndicatorCell.objects.filter(
+        month=month.first_day, slice_kind__in=ZONE_KINDS, zone_id__in=zone_ids
+    ).delete()
+    insert_frame(IndicatorCell, new_zone_cells)
+    IndicatorCell.objects.filter(month=month.first_day, slice_kind__in=_ABOVE_ZONES).delete()
+    insert_frame(IndicatorCell, new_above)
+    _store_decisions(moved)
+
+
+_ABOVE_ZONES = [
+    SliceKind.PROVINCE,
+    SliceKind.CITY,
+    SliceKind.SECTION,
+    SliceKind.DIVISION,
+    SliceKind.CATEGORY,
+]
+
+
+def _above_zones(
+    month: Month, zone_level: pl.DataFrame, zone_of: dict[str, object]
+) -> pl.DataFrame:
+    """Province, city, section, division and category cells of the month as sums of the
+    zone-level cells (IndicatorCell rows)."""
+    zones, sections = zone_of["zones"], zone_of["sections"]
+    assert isinstance(zones, pl.DataFrame) and isinstance(sections, pl.DataFrame)
     region = pl.col("region_code")
-    by_zone = stored.filter(pl.col("slice_kind") == SliceKind.ZONE.value).join(
+    by_zone = zone_level.filter(pl.col("slice_kind") == SliceKind.ZONE.value).join(
         zones, on="zone_id", how="inner"
     )
     by_division = (
-        stored.filter(pl.col("slice_kind") == SliceKind.ZONE_DIVISION.value)
+        zone_level.filter(pl.col("slice_kind") == SliceKind.ZONE_DIVISION.value)
         .with_columns(pl.col("slice_key").str.split(":").list.last().alias("division"))
         .join(sections, on="division", how="left")
     )
@@ -463,7 +496,7 @@ def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
         (SliceKind.DIVISION, by_division.with_columns(pl.col("division").alias("key"))),
         (
             SliceKind.CATEGORY,
-            stored.filter(pl.col("slice_kind") == SliceKind.ZONE_CATEGORY.value).with_columns(
+            zone_level.filter(pl.col("slice_kind") == SliceKind.ZONE_CATEGORY.value).with_columns(
                 pl.col("slice_key").str.split(":").list.last().alias("key")
             ),
         ),
@@ -482,10 +515,7 @@ def _rebuild_above_zones(month: Month, zone_of: dict[str, object]) -> None:
         )
         for kind, frame in parts
     ]
-    above = [kind for kind, _frame in parts]
-    IndicatorCell.objects.filter(month=month.first_day, slice_kind__in=above).delete()
-    rows = pl.concat([frame.cast({name: pl.Int64 for name in CELL_COLUMNS}) for frame in frames])
-    insert_frame(IndicatorCell, rows)
+    return pl.concat([frame.cast({name: pl.Int64 for name in CELL_COLUMNS}) for frame in frames])
 
 
 def cells_of(*, month: Month, query: Q | None = None) -> pl.DataFrame:

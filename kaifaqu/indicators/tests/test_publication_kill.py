@@ -155,11 +155,11 @@ def test_a_publication_killed_in_its_roll_up_leaves_the_month_as_it_was(
     assert before["marks"] and before["cells"] and not before["publications"]
     flag, log = tmp_path / "here", tmp_path / "publish.log"
     # Inside the roll-up's transaction of the month: the zone's cells rewritten and the sums
-    # above zones too, the disclosure being decided.
+    # above zones too, the decisions of the disclosure that moved being written.
     process = paused(
         platform.env,
         flag,
-        "kaifaqu.indicators.services.rollups:_store_disclosure",
+        "kaifaqu.indicators.services.rollups:_store_decisions",
         *platform.publish(zone_id),
         log=log,
     )

@@ -23,7 +23,7 @@ every zone asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
@@ -99,7 +99,7 @@ def _count(
     period: date,
     zone_ids: list[int],
     *,
-    closed: dict[tuple[int, date], datetime],
+    closed: Container[tuple[int, date]],
     now: datetime,
     store: bool,
 ) -> dict[int, Progress]:
