@@ -240,13 +240,29 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
     lines = month_firms(record, states=filter_form.states(), firms=firm_states)
     accounts = reporter_accounts(line.enterprise.pk for line in lines)
     runs = user_may(user, "returns.run_month") and record.is_open
+    # What every firm's row repeats, worked out once: the query string its forms carry on and
+    # the choices of their selects (the rows of a large zone's month rendered them a thousand
+    # times, a third of the page's time).
+    query = request.GET.urlencode()
+    carried = f"?{query}" if query else ""
     firms = [
         {
             "line": line,
             "label": STATE_LABELS[line.state],
             "badge": STATE_BADGES[line.state],
             "accounts": accounts.get(line.enterprise.pk, []),
-            "chase": runs and line.state in ("not_started", "draft", "sent_back"),
+            "chase": (chase := runs and line.state in ("not_started", "draft", "sent_back")),
+            "remind_url": (
+                reverse("returns:month-remind", args=[record.pk, line.enterprise.pk]) + carried
+                if chase
+                else ""
+            ),
+            "non_response_url": (
+                reverse("returns:month-non-response", args=[record.pk, line.enterprise.pk])
+                + carried
+                if chase
+                else ""
+            ),
         }
         for line in lines
     ]
@@ -277,8 +293,9 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "firms": firms,
         "non_responses": non_responses,
         "runs": runs,
-        "reminder_form": ReminderForm(),
-        "non_response_form": NonResponseForm(),
+        "channel_choices": _choices(ReminderForm(), "channel"),
+        "reason_choices": _choices(NonResponseForm(), "reason"),
+        "treatment_choices": _choices(NonResponseForm(), "treatment"),
         "default_treatments": DEFAULT_TREATMENT,
         "corrections": corrections,
         "correction_form": CorrectionForm(),
@@ -288,6 +305,11 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "month_text": f"{record.period:%Y-%m}",
         "firm_states": firm_states,
     }
+
+
+def _choices(form: Any, name: str) -> list[tuple[str, str]]:
+    """A form field's choices with their labels translated once."""
+    return [(str(value), str(label)) for value, label in form.fields[name].choices]
 
 
 def revision_log(record: ReportingMonth) -> list[dict[str, Any]]:
