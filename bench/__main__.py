@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         "--warmup-seconds", type=int, default=15, help="load: the warm-up (not measured)"
     )
     parser.add_argument("--workers", type=int, default=5, help="load: gunicorn's workers")
-    parser.add_argument("--threads", type=int, default=2, help="load: threads per worker")
+    parser.add_argument("--threads", type=int, default=1, help="load: threads per worker")
     parser.add_argument("--port", type=int, default=0, help="load: the server's port (0: any)")
     parser.add_argument(
         "--workdir",

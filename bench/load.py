@@ -71,7 +71,7 @@ WARMUP_SECONDS = 15
 # each (a request that waits for the database lets another run; more threads only queue for
 # the GIL). See docs/benchmarks.md for the settings compared.
 WORKERS = 5
-THREADS = 2
+THREADS = 1
 MIX = {"reporter": 24, "statistician": 12, "province": 8, "leader": 20}
 TARGET_RATIO = 2.0
 PREFIX = "bench-load"
@@ -191,7 +191,8 @@ class Figures:
                 f"{run['load_average'][0]:.1f} → {run['load_average'][1]:.1f}): "
                 + ", ".join(f"{name} {value:.0f}" for name, value in run["cpu_s"].items())
                 + f"; {sum(run['cpu_s'].values()) / max(run['wall_s'], 1e-9):.2f} cores of "
-                f"{os.cpu_count()}"
+                f"{os.cpu_count()} counted by parts, the machine "
+                f"{run.get('machine_busy', 0.0) * 100:.0f} % busy"
                 for run in (u, lo)
             ],
             "  per request (unloaded p50/p95 → loaded p50/p95, ms; requests loaded):",
@@ -659,11 +660,13 @@ def _locust(plan: Path, mode: str, server: int, database: str) -> dict[str, Any]
         text=True,
     )
     before = _processes(server, database)
+    busy_before = _machine_busy()
     wall = time.perf_counter()
     load_before = os.getloadavg()[0]
     # The client's own CPU is read just before it ends (its figures come last).
     out, err = client.communicate()
     after = _processes(server, database)
+    busy_after = _machine_busy()
     if client.returncode != 0 or not out.strip():
         raise SystemExit(f"locust ({mode}) failed:\n{err[-3000:]}")
     figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
@@ -671,7 +674,21 @@ def _locust(plan: Path, mode: str, server: int, database: str) -> dict[str, Any]
     figures["cpu_s"]["load client (locust)"] = figures.get("client_cpu_s", 0.0)
     figures["wall_s"] = time.perf_counter() - wall
     figures["load_average"] = [load_before, os.getloadavg()[0]]
+    busy, total = (
+        after_ - before_ for after_, before_ in zip(busy_after, busy_before, strict=True)
+    )
+    figures["machine_busy"] = busy / total if total else 0.0
     return figures
+
+
+def _machine_busy() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far (/proc/stat). The parts' own CPU
+    seconds miss the PostgreSQL backends whose connections closed between two samples and the
+    kernel's work for them all; the machine's busy share does not (the loaded runs of session
+    10 counted 1.1 cores by parts while vmstat showed the 2 cores 97–99 % busy)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 _STATUS = re.compile(r'" (5\d\d) ')

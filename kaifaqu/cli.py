@@ -223,7 +223,7 @@ def _default_workers() -> int:
     help="Worker processes of gunicorn.",
 )
 @click.option(
-    "--threads", type=click.IntRange(min=1), default=4, show_default=True, help="Per worker."
+    "--threads", type=click.IntRange(min=1), default=1, show_default=True, help="Per worker."
 )
 @click.option("--dev", is_flag=True, help="Django's development server, reloading on changes.")
 def serve(port: str, host: str, workers: int, threads: int, dev: bool) -> None:
