@@ -2,7 +2,7 @@
 
 The trail is django-auditlog's LogEntry (data changes) and accounts' AccessEvent (logins,
 failures, exports, refusals, reads of respondent figures, downloads). `kfq audit seal|verify|
-archive` (cli.py) call `seal_pending`, `verify` and `archive` here.
+archive` (cli/security.py) call `seal_pending`, `verify` and `archive` here.
 """
 
 from kaifaqu.accounts.trail.archive import ArchiveResult, archive
