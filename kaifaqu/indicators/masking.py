@@ -70,7 +70,11 @@ _KEY = ["slice_kind", "slice_key", "indicator"]
 
 
 def month_suppression(
-    cells: pl.DataFrame, *, zone_regions: dict[int, str], rule: DisclosureRule = DEFAULT_RULE
+    cells: pl.DataFrame,
+    *,
+    zone_regions: dict[int, str],
+    rule: DisclosureRule = DEFAULT_RULE,
+    known: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per geography and zone-level cell of one month (DECISION_SCHEMA): whether it
     is suppressed.
@@ -78,6 +82,10 @@ def month_suppression(
     `cells`: the stored cells (slice_kind, slice_key, zone_id, indicator, ytd_value, enterprises,
     top_value, abs_value) of the provinces, cities, zones, parks and zone×divisions.
     `zone_regions`: the region code of each zone.
+    `known`: when only some zones' cells changed since the month was last decided, the stored
+    decisions (DECISION_SCHEMA and zone_id) of the zone-level cells of the zones that did not
+    change. Their breakdowns are then decided again only where their zone's status moves or
+    where it is hidden (see `_zones_to_decide`); the result is the same as without `known`.
 
     Frames throughout (no dictionary of a month's 40,000 cells): a zone's publication decides
     its whole month, a hundred times at a province's month end.
@@ -86,7 +94,7 @@ def month_suppression(
     forced = pl.DataFrame(schema={"slice_key": pl.Utf8, "indicator": pl.Utf8})
     while True:
         geography = _decide(_geography(_forcing(cells, forced), zone_regions), rule, ("indicator",))
-        parts = _decide(_all_zone_parts(cells, geography), rule, ("indicator", "breakdown"))
+        parts = _zone_parts_decided(cells, geography, rule, known)
         statuses = (
             pl.concat([geography, parts])
             .group_by(_KEY, maintain_order=True)
@@ -103,6 +111,59 @@ def month_suppression(
         if newly.is_empty():
             return pl.concat([statuses, _category_statuses(cells, statuses, rule)])
         forced = pl.concat([forced, newly]).unique()
+
+
+def _zone_parts_decided(
+    cells: pl.DataFrame,
+    geography: pl.DataFrame,
+    rule: DisclosureRule,
+    known: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """The decisions of every zone's breakdowns given the geography's zone statuses: decided
+    here for the zones `_zones_to_decide` names, the stored ones kept for the others."""
+    if known is None:
+        return _decide(_all_zone_parts(cells, geography), rule, ("indicator", "breakdown"))
+    zones = _zones_to_decide(cells, geography, known)
+    decided = _decide(
+        _all_zone_parts(cells.filter(pl.col("zone_id").is_in(zones)), geography),
+        rule,
+        ("indicator", "breakdown"),
+    )
+    kept = known.filter(
+        pl.col("slice_kind").is_in([SliceKind.PARK.value, SliceKind.ZONE_DIVISION.value])
+        & ~pl.col("zone_id").is_in(zones)
+    ).select(DECISION_SCHEMA.names())
+    return pl.concat([decided, kept.cast(DECISION_SCHEMA)])
+
+
+def _zones_to_decide(
+    cells: pl.DataFrame, geography: pl.DataFrame, known: pl.DataFrame
+) -> list[int]:
+    """The zones whose breakdowns must be decided again.
+
+    A zone's breakdowns (its parks, its divisions, with the zone as their parent) depend on its
+    own cells and on its status in the geography only, and the stored ones were decided with
+    the zone's stored status (at the end of a decision the geography hides exactly the zones
+    that end hidden). So a zone whose cells did not change and whose status in the geography is
+    the stored one keeps its stored decisions — unless it is stored hidden: whether its
+    breakdown would hide it were it shown (what makes a zone "forced" in the geography) is then
+    not in the stored decisions, and it is decided again. The others: the zones without stored
+    decisions (their cells changed), and those whose status moved."""
+    zone = pl.col("slice_kind") == SliceKind.ZONE.value
+    stored = known.filter(zone).select("slice_key", "indicator", "zone_id", "suppressed")
+    now = geography.filter(zone).select("slice_key", "indicator", pl.col("suppressed").alias("now"))
+    compared = stored.join(now, on=["slice_key", "indicator"], how="left")
+    settled = (
+        compared.group_by("zone_id")
+        .agg(
+            (
+                (~pl.col("suppressed")) & (pl.col("now").fill_null(True) == pl.col("suppressed"))
+            ).all()
+        )
+        .filter(pl.col("suppressed"))["zone_id"]
+    )
+    every = cells.filter(zone)["zone_id"].unique()
+    return sorted(set(every.to_list()) - set(settled.to_list()))
 
 
 def _category_statuses(

@@ -263,8 +263,11 @@ _DECIDED = [
 _KEY = ["slice_kind", "slice_key", "indicator"]
 
 
-def _decisions(cells: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
-    """slice_kind, slice_key, indicator, suppressed of the month's cells that are decided on."""
+def _decisions(
+    cells: pl.DataFrame, zone_of: dict[str, object], known: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """slice_kind, slice_key, indicator, suppressed of the month's cells that are decided on
+    (`known`: the stored decisions of the zones that did not change, see month_suppression)."""
     zones = zone_of["zones"]
     assert isinstance(zones, pl.DataFrame)
     return month_suppression(
@@ -272,14 +275,17 @@ def _decisions(cells: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
         zone_regions=dict(
             zip(zones["zone_id"].to_list(), zones["region_code"].to_list(), strict=True)
         ),
+        known=known,
     )
 
 
-def _with_disclosure(rows: pl.DataFrame, zone_of: dict[str, object]) -> pl.DataFrame:
+def _with_disclosure(
+    rows: pl.DataFrame, zone_of: dict[str, object], known: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """The month's cell rows with their decision; a cell without one stays hidden."""
     if rows.is_empty():
         return rows.with_columns(pl.lit(True).alias("suppressed"))
-    return rows.join(_decisions(rows, zone_of), on=_KEY, how="left").with_columns(
+    return rows.join(_decisions(rows, zone_of, known), on=_KEY, how="left").with_columns(
         pl.col("suppressed").fill_null(True)
     )
 
@@ -440,7 +446,10 @@ def _write_zones_month(
     stored = others.with_columns(pl.lit(month.first_day).alias("month"))
     zone_level = pl.concat([stored.select(columns).cast(fresh.schema), fresh], how="vertical")
     above = _above_zones(month, zone_level, zone_of)
-    decided = _with_disclosure(pl.concat([zone_level, above.cast(fresh.schema)]), zone_of)
+    # The other zones' stored decisions: their breakdowns are decided again only where their
+    # status moves (masking.month_suppression), not a hundred zones' at each publication.
+    known = others.select(*_KEY, "zone_id", pl.col("was_suppressed").alias("suppressed"))
+    decided = _with_disclosure(pl.concat([zone_level, above.cast(fresh.schema)]), zone_of, known)
     kinds = [kind.value for kind in ZONE_KINDS]
     is_zone_level = pl.col("slice_kind").is_in(kinds)
     new_zone_cells = decided.filter(is_zone_level & pl.col("zone_id").is_in(zone_ids))
