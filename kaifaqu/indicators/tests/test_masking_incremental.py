@@ -24,7 +24,8 @@ def _zone_rows(rng: random.Random, zone_id: int, small: bool) -> list[dict[str, 
     rows: list[dict[str, object]] = []
     for indicator in INDICATORS:
         parks = [
-            (rng.randint(0, 2 if small else 6), rng.randint(1, 900)) for _ in range(rng.randint(1, 3))
+            (rng.randint(0, 2 if small else 6), rng.randint(1, 900))
+            for _ in range(rng.randint(1, 3))
         ]
         rest = (rng.randint(0, 2), rng.randint(1, 300))
         firms = sum(count for count, _value in parks) + rest[0]
