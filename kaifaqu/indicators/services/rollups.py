@@ -31,7 +31,7 @@ from datetime import date
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from kaifaqu.core.frames import insert_frame, queryset_frame
@@ -292,8 +292,19 @@ def _with_disclosure(
 
 def _store_disclosure(month: Month, zone_of: dict[str, object]) -> None:
     """Decide the month's stored cells again and store the decisions (ids kept)."""
-    stored = queryset_frame(
-        IndicatorCell.objects.filter(month=month.first_day),
+    stored = _stored_cells(IndicatorCell.objects.filter(month=month.first_day))
+    decided = _with_disclosure(stored.drop("was_suppressed"), zone_of).join(
+        stored.select("id", "was_suppressed"), on="id"
+    )
+    # Only the cells whose decision changed are written: a zone's month end moves a few
+    # decisions, not the province's 100,000 cells.
+    _store_decisions(decided.filter(pl.col("suppressed") != pl.col("was_suppressed")))
+
+
+def _stored_cells(cells: QuerySet[IndicatorCell]) -> pl.DataFrame:
+    """Stored cells with their ids and their decisions (`was_suppressed`)."""
+    return queryset_frame(
+        cells,
         {
             "id": ("id", pl.Int64),
             "slice_kind": ("slice_kind", pl.Utf8),
@@ -304,12 +315,6 @@ def _store_disclosure(month: Month, zone_of: dict[str, object]) -> None:
             "was_suppressed": ("suppressed", pl.Boolean),
         },
     )
-    decided = _with_disclosure(stored.drop("was_suppressed"), zone_of).join(
-        stored.select("id", "was_suppressed"), on="id"
-    )
-    # Only the cells whose decision changed are written: a zone's month end moves a few
-    # decisions, not the province's 100,000 cells.
-    _store_decisions(decided.filter(pl.col("suppressed") != pl.col("was_suppressed")))
 
 
 def _store_decisions(moved: pl.DataFrame) -> None:
@@ -428,19 +433,10 @@ def _write_zones_month(
     changed is written — the changed zones' cells and the cells above zones replaced, the other
     cells' decisions updated where they moved. (Two reads of the whole month, one for the sums
     and one for the decisions after they were written, were a third of a zone's publication.)"""
-    others = queryset_frame(
+    others = _stored_cells(
         IndicatorCell.objects.filter(month=month.first_day, slice_kind__in=ZONE_KINDS).exclude(
             zone_id__in=zone_ids
-        ),
-        {
-            "id": ("id", pl.Int64),
-            "slice_kind": ("slice_kind", pl.Utf8),
-            "slice_key": ("slice_key", pl.Utf8),
-            "zone_id": ("zone_id", pl.Int64),
-            "indicator": ("indicator", pl.Utf8),
-            **{name: (name, pl.Int64) for name in CELL_COLUMNS},
-            "was_suppressed": ("suppressed", pl.Boolean),
-        },
+        )
     )
     columns = fresh.columns
     stored = others.with_columns(pl.lit(month.first_day).alias("month"))

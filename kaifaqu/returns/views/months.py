@@ -31,6 +31,7 @@ from kaifaqu.core.views.registry import paginate
 from kaifaqu.returns.forms.months import (
     STATE_BADGES,
     STATE_LABELS,
+    TO_CHASE,
     CorrectionForm,
     DeadlineForm,
     FirmFilterForm,
@@ -59,6 +60,7 @@ from kaifaqu.returns.selectors.month_pages import (
     zone_month_rows,
 )
 from kaifaqu.returns.selectors.months import (
+    FirmLine,
     close_blockers,
     month_firm_states,
     month_firms,
@@ -245,27 +247,7 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
     # times, a third of the page's time).
     query = request.GET.urlencode()
     carried = f"?{query}" if query else ""
-    firms = [
-        {
-            "line": line,
-            "label": STATE_LABELS[line.state],
-            "badge": STATE_BADGES[line.state],
-            "accounts": accounts.get(line.enterprise.pk, []),
-            "chase": (chase := runs and line.state in ("not_started", "draft", "sent_back")),
-            "remind_url": (
-                reverse("returns:month-remind", args=[record.pk, line.enterprise.pk]) + carried
-                if chase
-                else ""
-            ),
-            "non_response_url": (
-                reverse("returns:month-non-response", args=[record.pk, line.enterprise.pk])
-                + carried
-                if chase
-                else ""
-            ),
-        }
-        for line in lines
-    ]
+    firms = [_firm_row(record, line, accounts, chases=runs, carried=carried) for line in lines]
     non_responses = list(
         record.non_responses.select_related("enterprise", "recorded_by").order_by(
             "enterprise__name"
@@ -304,6 +286,32 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "body_target": BODY_TARGET,
         "month_text": f"{record.period:%Y-%m}",
         "firm_states": firm_states,
+    }
+
+
+def _firm_row(
+    record: ReportingMonth,
+    line: FirmLine,
+    accounts: dict[int, list[str]],
+    *,
+    chases: bool,
+    carried: str,
+) -> dict[str, Any]:
+    """One firm's row of the month's page; a firm still to chase carries its two forms' URLs."""
+    chase = chases and line.state in TO_CHASE
+    firm = line.enterprise.pk
+    return {
+        "line": line,
+        "label": STATE_LABELS[line.state],
+        "badge": STATE_BADGES[line.state],
+        "accounts": accounts.get(firm, []),
+        "chase": chase,
+        "remind_url": (
+            reverse("returns:month-remind", args=[record.pk, firm]) + carried if chase else ""
+        ),
+        "non_response_url": (
+            reverse("returns:month-non-response", args=[record.pk, firm]) + carried if chase else ""
+        ),
     }
 
 
