@@ -160,7 +160,16 @@ class Return(TimeStampedModel):
                 violation_error_message=_("A month is stored as its first day."),
             ),
         ]
-        indexes = [models.Index(fields=["period", "status"], name="stat_return_period_status")]
+        indexes = [
+            models.Index(fields=["period", "status"], name="stat_return_period_status"),
+            # The review queue: a zone's returns awaiting review, a few thousand among millions
+            # (without it a zone's queue read every return of its firms, 0.6 s at month end).
+            models.Index(
+                fields=["enterprise"],
+                condition=models.Q(status=ReturnStatus.SUBMITTED),
+                name="stat_return_awaiting_review",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.period:%Y-%m}"

@@ -51,6 +51,23 @@ def ensure_reviewer(user: User) -> None:
         raise PermissionDenied(_("Only the statistics office reviews returns."))
 
 
+def decision_texts() -> dict[str, Any]:
+    """The decision form's labels, placeholders and choices, translated once: each card of the
+    queue writes its fields with these under its own prefix (`decide-<pk>-`), which the
+    decision's view reads back through `AcceptForm`/`SendBackForm`. Rendering the form's widgets
+    card by card cost a third of the queue's time."""
+    fields = AcceptForm().fields
+    return {
+        name: {
+            "label": str(field.label),
+            "placeholder": str(field.widget.attrs.get("placeholder", "")),
+            "rows": field.widget.attrs.get("rows"),
+            "choices": [(str(value), str(label)) for value, label in getattr(field, "choices", [])],
+        }
+        for name, field in fields.items()
+    }
+
+
 class QueueFilter(ReturnFilter):
     class Meta(ReturnFilter.Meta):
         fields = ["q", "month", "park", "findings"]
@@ -80,6 +97,10 @@ class ReviewQueueView(LoginRequiredMixin, View):
         style_filter_form(filterset.form)
         records = filterset.qs if filterset.is_valid() else queryset.none()
         pages = paginate(records, request.GET.get("page"))
+        # What every card repeats, worked out once: the query string its forms carry on (the
+        # queue as it is after a decision) and the decision form's labels and choices.
+        query = request.GET.urlencode()
+        carried = f"?{query}" if query else ""
         items = [
             {
                 "record": record,
@@ -89,7 +110,11 @@ class ReviewQueueView(LoginRequiredMixin, View):
                 "warned": (warned := any(not f.is_hard for f in findings)),
                 "unexplained": warned and not (record.explanation or record.supporting_document),
                 "clean": not findings,
-                "decision_form": AcceptForm(prefix=f"decide-{record.pk}"),
+                "prefix": f"decide-{record.pk}",
+                "accept_url": reverse("returns:review-decide", args=[record.pk, "accept"])
+                + carried,
+                "send_back_url": reverse("returns:review-decide", args=[record.pk, "send-back"])
+                + carried,
             }
             for record in pages["page_obj"].object_list
         ]
@@ -104,6 +129,8 @@ class ReviewQueueView(LoginRequiredMixin, View):
                 else clean_awaiting_review(user=request.user, filters=matching).count()
             ),
             "filter_form": filterset.form,
+            "decision": decision_texts(),
+            "carried": carried,
             "results_target": QUEUE_TARGET,
             "results_template": self.results_template_name,
         }
