@@ -236,4 +236,9 @@ class AuditArchive(models.Model):
 
 # Models of the app kept in packages of their own (registered with the app by this import).
 from kaifaqu.accounts.identity.models import PasswordHistory, UserSession  # noqa: E402, F401
+from kaifaqu.accounts.mfa.models import (  # noqa: E402, F401
+    AuthenticatorDevice,
+    RecoveryCode,
+    RecoveryDevice,
+)
 from kaifaqu.accounts.tokens.models import ApiToken, ApiTokenStatus  # noqa: E402, F401

@@ -16,4 +16,7 @@ one from before the switch was turned on, or whose device an administrator reset
 by the middleware (middleware.py), so the user signs in again through both steps.
 
 API tokens are not subject to the second factor (tokens/authentication.py says why).
+
+The devices are the platform's own django-otp devices (models.py): the authenticator's TOTP
+secret is encrypted under KFQ_DATA_KEY, recovery codes are kept only as SHA-256 digests.
 """

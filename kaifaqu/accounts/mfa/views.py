@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaifaqu.accounts.http import AuthenticatedHttpRequest
 from kaifaqu.accounts.locking import account_is_locked
@@ -26,6 +24,7 @@ from kaifaqu.accounts.mfa.flow import (
     pending_user,
 )
 from kaifaqu.accounts.mfa.forms import CodeForm
+from kaifaqu.accounts.mfa.models import AuthenticatorDevice, RecoveryDevice
 from kaifaqu.accounts.mfa.qr import qr_svg
 from kaifaqu.accounts.mfa.rules import mfa_applies, mfa_enabled, mfa_has_device, mfa_required
 from kaifaqu.accounts.mfa.services import (
@@ -58,7 +57,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         check = mfa_check_code(user=user, code=form.cleaned_data["code"])
         if check.device is not None:
             next_url = pending_complete(request, user, check.device)
-            if isinstance(check.device, StaticDevice):
+            if isinstance(check.device, RecoveryDevice):
                 left = mfa_recovery_codes_left(user=user)
                 messages.warning(
                     request,
@@ -137,10 +136,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa_enrol.html", context)
 
 
-def _enrolment_device(request: HttpRequest, user: User) -> TOTPDevice:
+def _enrolment_device(request: HttpRequest, user: User) -> AuthenticatorDevice:
     """This session's unconfirmed authenticator (the same across reloads of the page)."""
-    device = TOTPDevice.objects.filter(
-        pk=request.session.get(ENROL_DEVICE_KEY), user=user, confirmed=False
+    device = AuthenticatorDevice.objects.filter(
+        pk=request.session.get(ENROL_DEVICE_KEY) or 0, user=user, confirmed=False
     ).first()
     if device is None:
         device = mfa_enrolment_start(user=user)
@@ -155,7 +154,7 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "enabled": mfa_enabled(),
         "required": mfa_required(user),
         "applies": mfa_applies(user),
-        "authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).first(),
+        "authenticator": AuthenticatorDevice.objects.filter(user=user, confirmed=True).first(),
         "codes_left": mfa_recovery_codes_left(user=user),
     }
     return render(request, "accounts/mfa.html", context)
@@ -165,7 +164,7 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    if not AuthenticatorDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:mfa")
     codes = mfa_recovery_codes_renew(user=request.user, request=request)
     return render(

@@ -11,13 +11,12 @@ from django.core.checks import Error, Warning
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from kaifaqu.accounts.mfa.checks import mfa_enabled_check, mfa_roles_check
 from kaifaqu.accounts.mfa.flow import PENDING_KEY
+from kaifaqu.accounts.mfa.models import AuthenticatorDevice, RecoveryCode, recovery_code_digest
 from kaifaqu.accounts.mfa.services import (
     mfa_enrolment_confirm,
     mfa_enrolment_start,
@@ -41,7 +40,7 @@ def mfa_on(settings: Settings) -> Iterator[None]:
     yield
 
 
-def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+def code_for(device: AuthenticatorDevice, *, steps_ahead: int = 0) -> str:
     """The code the user's app shows now (or `steps_ahead` periods on: django-otp accepts
     the next period too, and refuses a code used before)."""
     device.refresh_from_db()
@@ -50,7 +49,7 @@ def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def enrolled(user: User) -> tuple[TOTPDevice, list[str]]:
+def enrolled(user: User) -> tuple[AuthenticatorDevice, list[str]]:
     device = mfa_enrolment_start(user=user)
     codes = mfa_enrolment_confirm(user=user, device=device, code=code_for(device))
     device.refresh_from_db()
@@ -85,7 +84,7 @@ def test_an_administrator_without_a_device_enrols_after_the_password_and_nothing
     assert page.status_code == 200
     html = page.content.decode()
     assert "<svg" in html and 'data-testid="mfa-qr"' in html
-    device = TOTPDevice.objects.get(user=personas.sysadmin)
+    device = AuthenticatorDevice.objects.get(user=personas.sysadmin)
     assert not device.confirmed
     from base64 import b32encode
 
@@ -196,7 +195,7 @@ def test_a_recovery_code_signs_in_once(client: Client, personas: Personas) -> No
     assert response.status_code == 302
     assert signed_in(client)
     assert "恢复码还剩 9 个" in client.get(response["Location"], follow=True).content.decode()
-    assert StaticToken.objects.filter(device__user=personas.sysadmin).count() == 9
+    assert RecoveryCode.objects.filter(device__user=personas.sysadmin).count() == 9
 
     again = Client()
     sign_in(again, "sysadmin")
@@ -255,7 +254,7 @@ def test_mfa_reset_removes_the_devices_and_ends_the_verified_sessions(
     assert client.get("/accounts/access-log/").status_code == 200
 
     assert mfa_reset(user=personas.auditor, by=security) == 2  # authenticator, recovery codes
-    assert not TOTPDevice.objects.filter(user=personas.auditor).exists()
+    assert not AuthenticatorDevice.objects.filter(user=personas.auditor).exists()
     event = AccessEvent.objects.get(kind=AccessEventKind.MFA_RESET)
     assert event.user == personas.auditor and event.detail.endswith("by security")
     assert client.get("/accounts/access-log/")["Location"].startswith(LOGIN)
@@ -278,7 +277,7 @@ def test_each_enrolment_has_its_own_secret(personas: Personas) -> None:
         sign_in(client, "sysadmin")
     assert first.get(ENROL).context["qr"] != second.get(ENROL).context["qr"]
     # Enrolling on the password alone is for a first device only.
-    device = TOTPDevice.objects.filter(user=personas.sysadmin).first()
+    device = AuthenticatorDevice.objects.filter(user=personas.sysadmin).first()
     assert device is not None
     first.post(ENROL, {"code": code_for(device)})
     third = Client()
@@ -299,7 +298,9 @@ def test_the_own_page_shows_the_state_and_gives_new_recovery_codes(
     renewed = client.post(reverse("accounts:mfa-recovery-codes"))
     new_codes = renewed.context["codes"]
     assert len(new_codes) == 10 and not set(new_codes) & set(codes)
-    assert set(StaticToken.objects.values_list("token", flat=True)) == set(new_codes)
+    assert set(RecoveryCode.objects.values_list("digest", flat=True)) == {
+        recovery_code_digest(code) for code in new_codes
+    }
 
 
 def test_a_signed_in_user_sets_up_a_new_phone(client: Client, personas: Personas) -> None:
@@ -307,10 +308,10 @@ def test_a_signed_in_user_sets_up_a_new_phone(client: Client, personas: Personas
     sign_in(client, "zone_admin")
     client.post(VERIFY, {"code": code_for(old, steps_ahead=1)})
     client.get(ENROL)
-    new = TOTPDevice.objects.get(user=personas.zone_admin, confirmed=False)
+    new = AuthenticatorDevice.objects.get(user=personas.zone_admin, confirmed=False)
     done = client.post(ENROL, {"code": code_for(new)})
     assert done.status_code == 200 and len(done.context["codes"]) == 10
-    assert list(TOTPDevice.objects.filter(user=personas.zone_admin)) == [new]
+    assert list(AuthenticatorDevice.objects.filter(user=personas.zone_admin)) == [new]
     assert (
         client.get(HOME, follow=True).status_code == 200
     )  # the session is verified by the new device

@@ -333,20 +333,20 @@ def test_a_changed_role_takes_effect_at_once(personas: Personas, world: World) -
 
 
 def test_the_system_administrator_resets_a_lost_second_factor(personas: Personas) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from kaifaqu.accounts.mfa.models import AuthenticatorDevice
 
-    TOTPDevice.objects.create(user=personas.auditor, name="phone", confirmed=True)
+    AuthenticatorDevice.objects.create(user=personas.auditor, name="phone", confirmed=True)
     for persona in (personas.secadmin, personas.auditor, personas.zone_admin):
         api = token_client(persona)
         assert api.post(f"/api/users/{personas.auditor.pk}/reset-second-factor/").status_code == 403
-    assert TOTPDevice.objects.filter(user=personas.auditor).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=personas.auditor).count() == 1
     client = Client()
     client.force_login(personas.sysadmin)
     response = client.post(
         reverse("accounts:account-action", args=[personas.auditor.pk, "reset-second-factor"])
     )
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=personas.auditor).exists()
+    assert not AuthenticatorDevice.objects.filter(user=personas.auditor).exists()
 
 
 # The command line ------------------------------------------------------------------------------

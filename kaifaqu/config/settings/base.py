@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "kaifaqu.accounts",
     "auditlog",
     "axes",
-    # The second factor (accounts/mfa/): TOTP authenticators and recovery codes.
+    # The second factor (accounts/mfa/): TOTP authenticators and recovery codes, in devices of
+    # accounts' own (mfa/models.py). django-otp's otp_totp and otp_static keep no rows: they stay
+    # for their migration history, which accounts.0008 depends on to move their old rows over.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

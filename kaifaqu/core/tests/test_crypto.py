@@ -272,8 +272,16 @@ def test_migrating_back_and_forth_decrypts_and_encrypts_the_stored_values(world:
 # The change history ----------------------------------------------------------------------
 
 
+# Models kept out of the change history altogether, so that none of their values reach it: the
+# second factor's authenticator (its enrolment and reset are in the access log instead).
+NOT_IN_THE_HISTORY = {"accounts.authenticatordevice"}
+
+
 def test_every_encrypted_field_is_masked_in_the_change_history() -> None:
     for model, field in encrypted_fields():
+        if model._meta.label_lower in NOT_IN_THE_HISTORY:
+            assert not auditlog.contains(model), model._meta.label
+            continue
         registered = auditlog.get_model_fields(model)
         assert field.name in registered["mask_fields"], f"{model.__name__}.{field.name}"
         assert registered["mask_callable"] == "kaifaqu.core.crypto.fields.audit_mask"
