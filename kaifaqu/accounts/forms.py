@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.accounts.identity.dormancy import DORMANT_REFUSED, dormant_refusal_message
 from kaifaqu.accounts.models import User
 from kaifaqu.accounts.selectors import scope_choices, scope_model
 from kaifaqu.core.forms import style_form
@@ -18,6 +19,16 @@ class SignInForm(AuthenticationForm):
         style_form(self)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # The right password of a dormant account: it was disabled just now, say so (the
+            # holder proved who they are; anyone else sees the usual answer).
+            if self.request is not None and getattr(self.request, DORMANT_REFUSED, False):
+                raise forms.ValidationError(dormant_refusal_message(), code="dormant") from None
+            raise
 
 
 class AccountCreateForm(forms.Form):

@@ -54,6 +54,10 @@ class User(AbstractUser):
     # Set by an administrator's reset or an expired password: every request leads to the change
     # page until the user has chosen a new one (accounts/identity/middleware.py).
     password_change_required = models.BooleanField(_("must change password"), default=False)
+    # When the account was created or last enabled: where its dormancy is counted from when it
+    # has not been used since (accounts/identity/dormancy.py). Accounts that existed before it
+    # count from the migration that added it.
+    active_since = models.DateTimeField(_("active since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("user")
@@ -159,6 +163,7 @@ class AccessEventKind(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     PASSWORD_MUST_CHANGE = "password_must_change", _("Password change required")
     SESSION_EXPIRED = "session_expired", _("Session expired")
+    DORMANT_DISABLED = "dormant_disabled", _("Disabled as dormant")
 
 
 class AccessEvent(models.Model):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.identity.sessions import sessions_end
@@ -183,8 +184,10 @@ def account_enable(*, by: User | None, user: User) -> User:
     if user.is_active:
         return user
     user.is_active = True
+    # Its dormancy is counted again from now (accounts/identity/dormancy.py).
+    user.active_since = timezone.now()
     with acting_as(by):
-        user.save(update_fields=["is_active"])
+        user.save(update_fields=["is_active", "active_since"])
     return user
 
 

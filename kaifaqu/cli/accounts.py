@@ -207,6 +207,30 @@ def user_enable(username: str, by_username: str | None) -> None:
     click.echo(f"enabled {username}")
 
 
+@user.command("disable-dormant")
+@click.option("--dry-run", is_flag=True, help="List the dormant accounts without disabling them.")
+def user_disable_dormant(dry_run: bool) -> None:
+    """Disable every account unused for KFQ_DORMANT_DAYS (daily, from cron): nobody signed in to
+    it nor used its API tokens since it was created or last enabled."""
+    _setup_django()
+    from django.conf import settings
+
+    from kaifaqu.accounts.identity.dormancy import dormant_accounts, dormant_accounts_disable
+
+    if not settings.KFQ_DORMANT_DAYS:
+        click.echo("KFQ_DORMANT_DAYS is 0: dormant accounts are not disabled")
+        return
+    if dry_run:
+        names = [account.get_username() for account in dormant_accounts()]
+        verb = "dormant"
+    else:
+        names = dormant_accounts_disable()
+        verb = "disabled"
+    for name in names:
+        click.echo(f"{verb} {name}")
+    click.echo(f"{len(names)} account(s) {verb} (unused for {settings.KFQ_DORMANT_DAYS} days)")
+
+
 @user.command("reset-password")
 @click.argument("username")
 @_by_option

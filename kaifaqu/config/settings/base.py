@@ -152,7 +152,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend that also refuses (and disables) a dormant account.
+    "kaifaqu.accounts.identity.dormancy.DormancyAwareBackend",
 ]
 # Passwords (accounts/identity/policy.py; docs/areas/accounts-and-audit.md): a policy chosen by
 # name — `dengbao`, the 等保 2.0-style default (10+ characters of 3 of 4 kinds, no reuse of the
@@ -221,6 +222,14 @@ KFQ_SESSION_IDLE_MINUTES = int(os.environ.get("KFQ_SESSION_IDLE_MINUTES", "30"))
 KFQ_SESSION_MAX_HOURS = int(os.environ.get("KFQ_SESSION_MAX_HOURS", "8"))
 SESSION_ENGINE = "kaifaqu.accounts.identity.session_store"
 SESSION_COOKIE_AGE = KFQ_SESSION_MAX_HOURS * 3600
+
+# Dormant accounts (等保 8.1.4.2 c; accounts/identity/dormancy.py): an active account neither
+# signed in to nor used through an API token for KFQ_DORMANT_DAYS since it was created or last
+# enabled is disabled — at its next sign-in, and by `kfq user disable-dormant` (daily, from cron).
+# 0 turns it off.
+KFQ_DORMANT_DAYS = int(os.environ.get("KFQ_DORMANT_DAYS", "90"))
+if KFQ_DORMANT_DAYS < 0:
+    raise ImproperlyConfigured("KFQ_DORMANT_DAYS must be 0 (off) or a number of days")
 
 # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; none by default, so the
 # client's own header never becomes the recorded address (core/client_address.py).

@@ -19,3 +19,6 @@ KFQ_AUDIT_KEY = os.environ.get("KFQ_AUDIT_KEY", "kaifaqu-local-development-only-
 KFQ_MFA_ENABLED = env_bool("KFQ_MFA_ENABLED", False)
 # Generated on first use into var/data.key (mode 0600): the embedded setup needs no configuration.
 KFQ_DATA_KEY = os.environ.get("KFQ_DATA_KEY") or local_key_file(VAR_DIR / "data.key")
+# The demo's personas are shared and kept across runs of `make run`: a checkout left for three
+# months would otherwise find them disabled as dormant (KFQ_DORMANT_DAYS=90 tries the rule).
+KFQ_DORMANT_DAYS = int(os.environ.get("KFQ_DORMANT_DAYS", "0"))
