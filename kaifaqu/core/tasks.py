@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from kaifaqu.core.imports.background import outcome_of
@@ -68,6 +69,18 @@ def _gone(worker: str, host: str) -> bool:
     if name != host or not pid.isdigit():
         return False  # another machine's worker, or a name not of ours: cannot tell
     return int(pid) != os.getpid() and not _alive(int(pid))
+
+
+def task_waiting(task: Any) -> bool:
+    """Whether `task` is queued and not started yet (database backend; with another backend,
+    which keeps no queue the platform can read, False)."""
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return bool(
+        DBTaskResult.objects.filter(
+            task_path=task.module_path, status=TaskResultStatus.READY
+        ).exists()
+    )
 
 
 @dataclass

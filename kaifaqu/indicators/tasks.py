@@ -12,12 +12,16 @@ Each writes its progress (`core.JobProgress`, label ROLLUP_JOB) as it goes; `kfq
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from kaifaqu.core.jobs import job_advance, job_finish, job_start
 from kaifaqu.core.lib.periods import Month
+from kaifaqu.core.tasks import task_waiting
 from kaifaqu.indicators.services.rollups import (
     ROLLUP_JOB,
     Echo,
@@ -77,5 +81,19 @@ def rollup_months_task(context: TaskContext, months: list[str] | None = None) ->
 
 
 def rollup_enqueue(**_changes: Any) -> None:
-    """The receiver of `on_returns_changed`: the marks are written, the roll-up is queued."""
-    rollup_changed_task.enqueue()
+    """The receiver of `on_returns_changed`: the marks are written, the roll-up is queued —
+    KFQ_ROLLUP_DELAY_SECONDS from now, and only when none is queued and not started yet.
+
+    Each acceptance queued a roll-up of its zone at once: at the month end, with a statistician
+    accepting a return every few seconds, the worker rolled the same zone up again and again
+    (a fifth of the machine under the load benchmark, its database queries at the same priority
+    as the pages'). A queued roll-up takes every mark there is when it runs, so the acceptances
+    of its delay are rolled up once. Meanwhile the pages say the table is being brought up to
+    date (`selectors.status.table_status`), and a publication rolls up its zone's marks first."""
+    delay = settings.KFQ_ROLLUP_DELAY_SECONDS
+    if delay <= 0 or not rollup_changed_task.get_backend().supports_defer:
+        rollup_changed_task.enqueue()
+        return
+    if task_waiting(rollup_changed_task):
+        return  # it will take these marks too
+    rollup_changed_task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()

@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Long jobs (roll-ups after accepted returns) run as background tasks: django-tasks with its
 # database backend (SQLite and PostgreSQL alike), run by `kfq worker` (which `kfq serve` starts).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The roll-up of accepted returns waits this long, so that the acceptances meanwhile are rolled up
+# once (indicators/tasks.py `rollup_enqueue`); 0 queues one at each change.
+KFQ_ROLLUP_DELAY_SECONDS = int(os.environ.get("KFQ_ROLLUP_DELAY_SECONDS", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,9 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run where they are enqueued, so a test sees a roll-up's result at once; tests of the
 # background path switch to the database backend themselves (indicators/tests/test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Queued at once with the database backend too, where a test runs the worker right after a write;
+# test_tasks.py tries the delay itself.
+KFQ_ROLLUP_DELAY_SECONDS = 0
 KFQ_DEMO_ALLOWED = True
 # A fixed key, so seals computed in one test can be checked in another.
 KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"

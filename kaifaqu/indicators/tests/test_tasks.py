@@ -2,8 +2,9 @@
 (database task backend); the worker brings the table to what a full rebuild gives; marks made
 while a roll-up runs are kept for the next one; the table page shows the progress."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 import pytest
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kaifaqu.cli import main
@@ -116,6 +118,65 @@ def test_the_worker_brings_the_table_to_what_a_full_rebuild_gives(
     job = JobProgress.objects.get(label=ROLLUP_JOB)
     # 2025's published months 1–2月 and 1–3月; 2026's bases are not touched before 2026.
     assert (job.done, job.total) == (2, 2) and job.finished_at is not None
+
+
+def test_the_roll_up_waits_its_delay_and_takes_the_acceptances_meanwhile_at_once(
+    accepted: None,
+    database_tasks: None,
+    world: World,
+    personas: Personas,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    settings.KFQ_ROLLUP_DELAY_SECONDS = 30
+    before = timezone.now()
+    return_accept(by=personas.statistician, return_record=resubmitted(world, "150"))
+    queued = DBTaskResult.objects.get()
+    assert (
+        before + timedelta(seconds=30) <= queued.run_after <= timezone.now() + timedelta(seconds=30)
+    )
+    # Another zone's return within the delay: no second roll-up queued; the first takes both.
+    other = Return.objects.get(enterprise=world.ent_b, period=date(2025, 3, 1))
+    Return.objects.filter(pk=other.pk).update(
+        gross_output=Decimal("400"), status=ReturnStatus.SUBMITTED
+    )
+    return_accept(by=personas.statistician_b, return_record=Return.objects.get(pk=other.pk))
+    assert DBTaskResult.objects.count() == 1
+    assert ChangedMonth.objects.count() == 2
+    run_worker(monkeypatch)  # too early: the roll-up waits
+    assert DBTaskResult.objects.get().status == "READY"
+    assert province_output(Month(2025, 3)) == 19_800_000
+    DBTaskResult.objects.update(run_after=timezone.now())
+    run_worker(monkeypatch)
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert not ChangedMonth.objects.exists()
+    # 甲一's February +40 and 乙一's March 330 → 400 万元: +110 in the province's 1–3月.
+    assert province_output(Month(2025, 3)) == 20_900_000
+    incremental = table()
+    rollup_rebuild()
+    for month, cells in table().items():
+        assert cells.equals(incremental[month]), month
+
+
+def test_a_change_while_the_roll_up_runs_queues_the_next_one(
+    accepted: None, database_tasks: None, world: World, personas: Personas, settings: Any
+) -> None:
+    settings.KFQ_ROLLUP_DELAY_SECONDS = 30
+    return_accept(by=personas.statistician, return_record=resubmitted(world, "150"))
+    # The worker has claimed it: it may have read the marks already, a new one needs a roll-up.
+    DBTaskResult.objects.update(status="RUNNING")
+    returns_changed([(world.zone_a.pk, date(2025, 3, 1))])
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["READY", "RUNNING"]
+
+
+def test_without_a_delay_each_change_queues_its_roll_up(
+    accepted: None, database_tasks: None, world: World, personas: Personas, settings: Any
+) -> None:
+    settings.KFQ_ROLLUP_DELAY_SECONDS = 0
+    return_accept(by=personas.statistician, return_record=resubmitted(world, "150"))
+    returns_changed([(world.zone_a.pk, date(2025, 3, 1))])
+    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.ready().count() == 2  # both runnable now
 
 
 def test_a_month_marked_again_while_a_roll_up_runs_stays_marked_for_the_next(
