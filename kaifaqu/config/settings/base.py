@@ -132,6 +132,20 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if "DATABASE_URL" not in os.environ and not DEFAULT_SQLITE_PATH.parent.exists():
     DEFAULT_SQLITE_PATH.parent.mkdir(parents=True)
     DEFAULT_SQLITE_PATH.parent.chmod(0o700)
+# PostgreSQL plans the platform's queries without parallel workers unless told otherwise
+# (KFQ_PG_PARALLEL_WORKERS): on the 2-core server of a zone, a parallel scan takes every core for
+# one request while the others wait, and its worker processes cost more than they save on the
+# platform's short queries (docs/operations.md "PostgreSQL", docs/benchmarks.md). Empty leaves
+# the server's own setting.
+KFQ_PG_PARALLEL_WORKERS = os.environ.get("KFQ_PG_PARALLEL_WORKERS", "0").strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and KFQ_PG_PARALLEL_WORKERS:
+    if not KFQ_PG_PARALLEL_WORKERS.isdigit():
+        raise ImproperlyConfigured("KFQ_PG_PARALLEL_WORKERS must be a number of workers or empty")
+    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    pg_options["options"] = (
+        f"{pg_options.get('options', '')} "
+        f"-c max_parallel_workers_per_gather={KFQ_PG_PARALLEL_WORKERS}"
+    ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
