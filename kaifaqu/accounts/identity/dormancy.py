@@ -60,13 +60,8 @@ def last_activity(user: User) -> datetime:
 
 
 def is_dormant(user: User, *, now: datetime | None = None) -> bool:
-    limit = dormancy_limit()
-    if limit is None or not user.is_active:
-        return False
-    cutoff = (now or timezone.now()) - limit
-    if user.active_since >= cutoff or (user.last_login is not None and user.last_login >= cutoff):
-        return False  # the common case, without reading the tokens
-    return last_activity(user) < cutoff
+    """Whether `user` is among `dormant_accounts` (the rule written once, in the query)."""
+    return dormant_accounts(now=now).filter(pk=user.pk).exists()
 
 
 def dormant_accounts(*, now: datetime | None = None) -> QuerySet[User]:
