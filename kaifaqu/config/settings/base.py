@@ -132,20 +132,41 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if "DATABASE_URL" not in os.environ and not DEFAULT_SQLITE_PATH.parent.exists():
     DEFAULT_SQLITE_PATH.parent.mkdir(parents=True)
     DEFAULT_SQLITE_PATH.parent.chmod(0o700)
-# PostgreSQL plans the platform's queries without parallel workers unless told otherwise
-# (KFQ_PG_PARALLEL_WORKERS): on the 2-core server of a zone, a parallel scan takes every core for
-# one request while the others wait, and its worker processes cost more than they save on the
-# platform's short queries (docs/operations.md "PostgreSQL", docs/benchmarks.md). Empty leaves
-# the server's own setting.
+# Two planner settings PostgreSQL takes from the platform's connections (docs/operations.md
+# "PostgreSQL", docs/benchmarks.md); empty leaves the server's own.
+# - KFQ_PG_PARALLEL_WORKERS: no parallel workers by default. On the 2-core server of a zone a
+#   parallel scan takes every core for one request while the others wait, and its worker
+#   processes cost more than they save on the platform's short queries.
+# - KFQ_PG_RANDOM_PAGE_COST: 1.1 by default (an SSD or a database held in memory). At the
+#   server's default of 4, meant for spinning disks, PostgreSQL reads a province's whole roster
+#   to find one zone's firms rather than look each up in its index (a zone's month page: 81 ms
+#   against 14 ms at the month end of a province of 200,000 firms).
 KFQ_PG_PARALLEL_WORKERS = os.environ.get("KFQ_PG_PARALLEL_WORKERS", "0").strip()
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and KFQ_PG_PARALLEL_WORKERS:
-    if not KFQ_PG_PARALLEL_WORKERS.isdigit():
-        raise ImproperlyConfigured("KFQ_PG_PARALLEL_WORKERS must be a number of workers or empty")
-    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    pg_options["options"] = (
-        f"{pg_options.get('options', '')} "
-        f"-c max_parallel_workers_per_gather={KFQ_PG_PARALLEL_WORKERS}"
-    ).strip()
+KFQ_PG_RANDOM_PAGE_COST = os.environ.get("KFQ_PG_RANDOM_PAGE_COST", "1.1").strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    planner: dict[str, str] = {}
+    if KFQ_PG_PARALLEL_WORKERS:
+        if not KFQ_PG_PARALLEL_WORKERS.isdigit():
+            raise ImproperlyConfigured(
+                "KFQ_PG_PARALLEL_WORKERS must be a number of workers or empty"
+            )
+        planner["max_parallel_workers_per_gather"] = KFQ_PG_PARALLEL_WORKERS
+    if KFQ_PG_RANDOM_PAGE_COST:
+        try:
+            cost = float(KFQ_PG_RANDOM_PAGE_COST)
+        except ValueError:
+            cost = 0.0
+        if not 0 < cost <= 100:
+            raise ImproperlyConfigured("KFQ_PG_RANDOM_PAGE_COST must be a positive number or empty")
+        planner["random_page_cost"] = repr(cost)
+    if planner:
+        pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+        pg_options["options"] = " ".join(
+            [
+                pg_options.get("options", ""),
+                *(f"-c {name}={value}" for name, value in planner.items()),
+            ]
+        ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
