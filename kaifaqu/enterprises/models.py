@@ -184,6 +184,10 @@ class Enterprise(TimeStampedModel):
         indexes = [
             models.Index(fields=["zone", "park"], name="ent_zone_park"),
             models.Index(fields=["name"], name="ent_name"),
+            # A zone's list in name order, a page at a time: through the name index alone
+            # PostgreSQL walked the province's firms by name until it had found a page of the
+            # zone's (45 ms for a zone of 3,000 firms among 200,000).
+            models.Index(fields=["zone", "name", "id"], name="ent_zone_name"),
         ]
 
     def __str__(self) -> str:
