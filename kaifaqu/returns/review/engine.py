@@ -254,6 +254,7 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
         "zone_id": pl.Int64,
         "industry": pl.Utf8,
     }
+    enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
     peers = pl.concat(
         [
             _conform(current, peer_columns),
@@ -261,7 +262,10 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
                 _others(
                     # Firms' own figures: an estimate (估算) is made from its peers already.
                     Return.objects.filter(
-                        enterprise__zone_id__in=zone_ids, period__in=periods, is_estimate=False
+                        _of_divisions(current["division"].unique().to_list()),
+                        enterprise__zone_id__in=zone_ids,
+                        period__in=periods,
+                        is_estimate=False,
                     ),
                     ids,
                     {"enterprise_id": ("enterprise_id", pl.Int64), **ENTERPRISE_COLUMNS},
@@ -272,7 +276,9 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
     ).with_columns(pl.col("industry").str.slice(0, 2).alias("division"))
     current = (
         current.join(_settings_frame(zone_ids), on="zone_id", how="left")
-        .join(_off_roster(zone_ids, years), on=["enterprise_id", "year"], how="left")
+        .join(
+            _off_roster(zone_ids, years, enterprise_ids), on=["enterprise_id", "year"], how="left"
+        )
         .with_columns(pl.col("on_roster").fill_null(True))
         .join(_threshold_frame(current), on=["year", "industry"], how="left")
         .join(baseline(current.select("row", "enterprise_id", "period")), on="row", how="left")
@@ -280,9 +286,33 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
     return SoftBatch(current=current, peers=peers)
 
 
-def _off_roster(zone_ids: list[int], years: list[int]) -> pl.DataFrame:
-    """The enterprises of these zones outside the 规上工业 roster of each year (enterprise_id,
-    year, on_roster False): the few, rather than the roster's many."""
+# A batch of up to this many industry divisions reads only their peers (a submission reads its
+# own division's, not its zone's every return of the month); a larger one reads them all.
+MAX_PEER_DIVISIONS = 8
+# A batch of up to this many enterprises looks up only their own roster entries; a larger one
+# reads its zones' firms outside the roster (the few, rather than the roster's many).
+MAX_ROSTER_LOOKUPS = 500
+
+
+def _of_divisions(divisions: list[str]) -> Q:
+    """The returns whose firm is of one of these divisions (all when they are many). The peer
+    rules compare a return only with its own division's returns of its zone and month."""
+    if len(divisions) > MAX_PEER_DIVISIONS:
+        return Q()
+    condition = Q(pk__in=[])
+    for division in divisions:
+        condition |= Q(enterprise__industry__code__startswith=division)
+    return condition
+
+
+def _off_roster(zone_ids: list[int], years: list[int], enterprise_ids: list[int]) -> pl.DataFrame:
+    """The batch's enterprises outside the 规上工业 roster of each year (enterprise_id, year,
+    on_roster False)."""
+    firms = (
+        Enterprise.objects.filter(pk__in=enterprise_ids)
+        if len(enterprise_ids) <= MAX_ROSTER_LOOKUPS
+        else Enterprise.objects.filter(zone_id__in=zone_ids)
+    )
     frames = []
     for year in years:
         entered = RosterEntry.objects.filter(
@@ -290,7 +320,7 @@ def _off_roster(zone_ids: list[int], years: list[int]) -> pl.DataFrame:
         )
         frames.append(
             queryset_frame(
-                Enterprise.objects.filter(zone_id__in=zone_ids).exclude(Exists(entered)),
+                firms.exclude(Exists(entered)),
                 {"enterprise_id": ("id", pl.Int64)},
             ).with_columns(pl.lit(year, dtype=pl.Int32).alias("year"))
         )

@@ -186,6 +186,25 @@ def test_a_firm_of_another_division_is_not_a_peer(world: World) -> None:
     assert reviewed(record) == set()
 
 
+def test_one_submission_reads_its_own_divisions_peers_and_its_own_roster_entry(
+    world: World,
+) -> None:
+    # A return of the zone's other division and another firm off the roster: a submission's
+    # review reads neither (it read every return of its zone's month and every firm of the zone
+    # off the roster: 3,000 returns at a month end, the load benchmark, session 12).
+    other = firm(world.zone_a, 11, industry="2511")
+    stored_return(other, month(2025, 3), gross_output="100", electricity="10")
+    stored_return(world.ent_a2, month(2025, 3), gross_output="110", electricity="10")
+    record = stored_return(world.ent_a1, month(2025, 3), gross_output="100", electricity="10")
+    batch = engine._load([record.pk], None)
+    assert batch is not None
+    assert set(batch.peers["enterprise_id"].to_list()) == {world.ent_a1.pk, world.ent_a2.pk}
+    # The other firm is off the 2025 roster too; only the submitted firm is looked up.
+    assert other.pk in engine._off_roster([world.zone_a.pk], [2025], [other.pk])["enterprise_id"]
+    looked_up = engine._off_roster([world.zone_a.pk], [2025], [record.enterprise_id])
+    assert set(looked_up["enterprise_id"].to_list()) <= {record.enterprise_id}
+
+
 @pytest.mark.parametrize(("taxes", "fires"), [("20", True), ("18", False)])
 def test_tax_per_output_far_from_the_industry_median_needs_an_explanation(
     world: World, taxes: str, fires: bool
