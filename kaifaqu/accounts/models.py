@@ -213,6 +213,10 @@ class AuditSeal(models.Model):
                 fields=["entry_table", "entry_id"], name="accounts_auditseal_one_per_row"
             )
         ]
+        # A chain's last link in one step: through the primary key alone, the last seal of a
+        # table was found by walking back past every seal of the other table since (80 ms when a
+        # year of access events had been sealed after the last data change).
+        indexes = [models.Index(fields=["entry_table", "id"], name="accounts_auditseal_chain")]
 
     def __str__(self) -> str:
         return f"{self.entry_table}#{self.entry_id}"
