@@ -48,20 +48,11 @@ def _seal_after_commit(sender: Any, created: bool = False, **kwargs: Any) -> Non
         return
     from django.db import connection, transaction
 
+    from kaifaqu.accounts.tasks import audit_seal_soon
+
     # Once per transaction, however many audit rows it writes (an import writes thousands).
     if connection.in_atomic_block and any(
-        entry[1] is _seal_quietly for entry in connection.run_on_commit
+        entry[1] is audit_seal_soon for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_seal_quietly)
-
-
-def _seal_quietly() -> None:
-    """Seal after the commit that wrote an audit row; a failure must not fail the user's request
-    (the rows stay unsealed and the next pass, `kfq audit seal` or verify, seals them)."""
-    from kaifaqu.accounts.trail import seal_pending
-
-    try:
-        seal_pending(recent_only=True)
-    except Exception:
-        logger.exception("sealing the audit trail failed; `kfq audit seal` will retry")
+    transaction.on_commit(audit_seal_soon)

@@ -181,6 +181,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # The roll-up of accepted returns waits this long, so that the acceptances meanwhile are rolled up
 # once (indicators/tasks.py `rollup_enqueue`); 0 queues one at each change.
 KFQ_ROLLUP_DELAY_SECONDS = int(os.environ.get("KFQ_ROLLUP_DELAY_SECONDS", "30"))
+# The audit rows a commit wrote are sealed by the background worker this many seconds later, with
+# those of every commit meanwhile (accounts/tasks.py); 0 seals in the request.
+KFQ_AUDIT_SEAL_DELAY_SECONDS = int(os.environ.get("KFQ_AUDIT_SEAL_DELAY_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Queued at once with the database backend too, where a test runs the worker right after a write;
 # test_tasks.py tries the delay itself.
 KFQ_ROLLUP_DELAY_SECONDS = 0
+KFQ_AUDIT_SEAL_DELAY_SECONDS = 0
 KFQ_DEMO_ALLOWED = True
 # A fixed key, so seals computed in one test can be checked in another.
 KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"
