@@ -2,29 +2,13 @@
 their (zone, name) index: through the name index alone PostgreSQL walked a province's 200,000
 firms by name until it had found a page of one zone's (45 ms; docs/benchmarks.md, session 12)."""
 
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.models import QuerySet
 
 from kaifaqu.conftest import Personas
+from kaifaqu.core.tests.query_plans import query_plan
 from kaifaqu.enterprises.selectors import enterprise_list
 
 INDEX = "ent_zone_name"
-
-
-def plan(queryset: QuerySet[Any]) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The tables are tiny: make PostgreSQL say whether the index can serve the query.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "\n".join(str(row) for row in cursor.fetchall())
 
 
 @pytest.mark.django_db
@@ -33,7 +17,7 @@ def test_a_zones_page_of_enterprises_in_name_order_is_read_through_the_zone_name
 ) -> None:
     page = enterprise_list(user=personas.zone_admin)[:50]
     assert [firm.name for firm in page] == sorted(firm.name for firm in page)
-    shown = plan(page)
+    shown = query_plan(page)
     assert INDEX in shown
     assert "TEMP B-TREE" not in shown.upper()  # SQLite: no sort of the zone's firms
     assert "Sort" not in shown  # PostgreSQL: idem
