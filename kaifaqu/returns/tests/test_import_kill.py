@@ -67,7 +67,9 @@ from kaifaqu.returns.models.ledger import ReturnLedger
 period = {month!r} + "-01"
 returns = ContentType.objects.get_for_model(Return)
 job = JobProgress.objects.order_by("-pk").first()
-task = DBTaskResult.objects.order_by("-enqueued_at").first()
+task = (
+    DBTaskResult.objects.filter(task_path__endswith=".import_task").order_by("-enqueued_at").first()
+)
 print(json.dumps({{
     "returns": Return.objects.filter(period=period).count(),
     "findings_of_month": Return.objects.filter(period=period, findings__isnull=False).count(),
