@@ -182,6 +182,28 @@ ENTERPRISE_COLUMNS = {
 }
 
 
+def returns_in_hand(records: Sequence[Return]) -> pl.DataFrame:
+    """The `written` frame of `soft_findings` for returns the caller holds with their enterprise
+    (a submission reviews its return without reading it and its firm back)."""
+    return pl.DataFrame(
+        {
+            "row": [record.pk for record in records],
+            "enterprise_id": [record.enterprise_id for record in records],
+            "period": [record.period for record in records],
+            **{
+                name: [
+                    None if getattr(record, name) is None else float(getattr(record, name))
+                    for record in records
+                ]
+                for name in SOFT_FIELDS
+            },
+            "zone_id": [record.enterprise.zone_id for record in records],
+            "industry": [record.enterprise.industry_id for record in records],
+        },
+        schema={**CURRENT_COLUMNS, "zone_id": pl.Int64, "industry": pl.Utf8},
+    )
+
+
 def _conform(frame: pl.DataFrame, columns: dict[str, Any]) -> pl.DataFrame:
     return frame.select(pl.col(name).cast(dtype) for name, dtype in columns.items())
 

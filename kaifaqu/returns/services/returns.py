@@ -34,7 +34,12 @@ from kaifaqu.returns.models import (
     Severity,
     StatisticsSettings,
 )
-from kaifaqu.returns.review import finding_message, hard_violations, review_returns
+from kaifaqu.returns.review import (
+    finding_message,
+    hard_violations,
+    returns_in_hand,
+    review_returns,
+)
 from kaifaqu.returns.services.changes import returns_changed
 from kaifaqu.returns.services.ledger import ledger_update
 from kaifaqu.returns.services.month_guard import (
@@ -255,7 +260,7 @@ def return_submit(*, by: User, return_record: Return) -> Return:
     record.full_clean()
     with acting_as(by):
         record.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    review_returns(return_ids=[record.pk])
+    review_returns(return_ids=[record.pk], written=returns_in_hand([record]))
     return record
 
 

@@ -366,3 +366,20 @@ def test_returns_in_hand_give_the_same_findings_as_returns_read_back(
     read_back = engine.soft_findings(ids)
     assert not read_back.is_empty()
     assert engine.soft_findings(ids, in_hand).equals(read_back)
+
+
+def test_a_submission_reviews_its_return_as_held_with_its_firm_as_if_read_back(
+    world: World,
+) -> None:
+    for number in (1, 2, 3):
+        stored_return(world.ent_a1, month(2024, number), gross_output="100", electricity="10")
+    record = stored_return(world.ent_a1, month(2024, 4), gross_output="400", electricity="10")
+    held = Return.objects.select_related("enterprise").get(pk=record.pk)
+    in_hand = engine.returns_in_hand([held])
+    assert in_hand.select("zone_id", "industry").row(0) == (
+        world.ent_a1.zone_id,
+        world.ent_a1.industry_id,
+    )
+    read_back = engine.soft_findings([record.pk])
+    assert not read_back.is_empty()
+    assert engine.soft_findings([record.pk], in_hand).equals(read_back)
