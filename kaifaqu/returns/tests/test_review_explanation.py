@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kaifaqu.conftest import Personas, World
 from kaifaqu.returns.models import (
@@ -274,3 +276,34 @@ def test_an_import_does_not_change_a_return_the_enterprise_reported(
     )
     assert (result.errors, result.updated) == ([], 1)
     assert Return.objects.get(pk=paper.pk).gross_output == Decimal("200")
+
+
+def test_a_decision_does_not_ask_the_database_whether_the_return_its_firm_or_reviewer_exist(
+    personas: Personas, world: World
+) -> None:
+    # The return is locked in hand: full_clean asked five more queries an acceptance (its firm,
+    # its submitter and the reviewer exist, it is the firm's only return of the month).
+    record = swinging(personas, world)
+    with CaptureQueriesContext(connection) as queries:
+        return_accept(
+            by=personas.statistician,
+            return_record=record,
+            explanation_source=ExplanationSource.PHONE,
+            explanation_note="电话核实",
+        )
+    existence = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT 1 AS "a" FROM')
+        and ('"accounts_user"' in query["sql"] or '"enterprises_enterprise"."id" =' in query["sql"])
+    ]
+    assert existence == []
+    # The decision's own rules still hold: a source needs the office's note.
+    other = stored_return(world.ent_a2, MARCH, gross_output="100", status=ReturnStatus.SUBMITTED)
+    with pytest.raises(ValidationError):
+        return_accept(
+            by=personas.statistician,
+            return_record=other,
+            explanation_source=ExplanationSource.PHONE,
+            explanation_note="",
+        )
