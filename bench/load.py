@@ -67,10 +67,9 @@ SECONDS = 300
 UNLOADED_SECONDS = 60
 # Not measured: each gunicorn worker renders its first pages, the database warms its caches.
 WARMUP_SECONDS = 15
-# 2 cores: gunicorn's rule of thumb (2 × cores + 1 processes) as `kfq serve` takes it, 2 threads
-# each (a request that waits for the database lets another run; more threads only queue for
-# the GIL). See docs/benchmarks.md for the settings compared.
-WORKERS = 5
+# 2 cores: `kfq serve`'s default (cores + 1 processes), 1 thread each (a second thread only
+# queues for the GIL). See docs/benchmarks.md for the settings compared (5 × 2, 5 × 1, 3 × 1).
+WORKERS = 3
 THREADS = 1
 MIX = {"reporter": 24, "statistician": 12, "province": 8, "leader": 20}
 TARGET_RATIO = 2.0

@@ -16,8 +16,13 @@ from kaifaqu.cli.base import _setup_django, main
 
 
 def _default_workers() -> int:
-    """Gunicorn's rule of thumb, 2 × cores + 1, capped at 9 so a large machine's memory is spared."""
-    return min(2 * (os.cpu_count() or 1) + 1, 9)
+    """One process a core and one more for the requests waiting on the database, at most 9.
+
+    The platform's requests are Python first (the database about a third of their time): on
+    2 cores the load benchmark's 64 users were served with a p95 of 423 ms by 3 processes and
+    576 ms by 5 (gunicorn's 2 × cores + 1), the processes using 10 % less CPU for as many
+    requests (docs/benchmarks.md, session 12)."""
+    return min((os.cpu_count() or 1) + 1, 9)
 
 
 @main.command()
@@ -29,7 +34,7 @@ def _default_workers() -> int:
     "--workers",
     type=click.IntRange(min=1),
     default=_default_workers,
-    show_default="2 × cores + 1, at most 9",
+    show_default="cores + 1, at most 9",
     help="Worker processes of gunicorn.",
 )
 @click.option(
