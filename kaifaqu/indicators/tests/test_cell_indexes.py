@@ -9,8 +9,9 @@ import pytest
 
 from kaifaqu.conftest import World
 from kaifaqu.core.tests.query_plans import query_plan
+from kaifaqu.indicators.models import SliceKind
 from kaifaqu.indicators.selectors.publication import slice_months
-from kaifaqu.indicators.selectors.slices import Slice, SliceKind
+from kaifaqu.indicators.selectors.slices import Slice
 from kaifaqu.indicators.services.rollups import rollup_rebuild
 from kaifaqu.indicators.tests.indicator_helpers import three_firms_accepted, unchanged_prices
 
