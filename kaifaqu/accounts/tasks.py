@@ -11,14 +11,12 @@ session 12). With a delay of 0, or a task backend that cannot defer, the request
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
 from kaifaqu.accounts.trail import seal_pending
-from kaifaqu.core.tasks import task_waiting
+from kaifaqu.core.tasks import enqueue_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +30,7 @@ def audit_seal_soon() -> None:
     """Seal the rows just committed now or in a few seconds; never fail the user's request
     (unsealed rows are sealed by the next pass, `kfq audit seal` from cron, verify or archive)."""
     try:
-        delay = settings.KFQ_AUDIT_SEAL_DELAY_SECONDS
-        if delay <= 0 or not audit_seal_task.get_backend().supports_defer:
+        if not enqueue_deferred(audit_seal_task, settings.KFQ_AUDIT_SEAL_DELAY_SECONDS):
             seal_pending(recent_only=True)
-            return
-        if task_waiting(audit_seal_task):
-            return
-        audit_seal_task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
     except Exception:
         logger.exception("sealing the audit trail failed; `kfq audit seal` will retry")

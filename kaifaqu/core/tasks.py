@@ -15,11 +15,13 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
@@ -69,6 +71,17 @@ def _gone(worker: str, host: str) -> bool:
     if name != host or not pid.isdigit():
         return False  # another machine's worker, or a name not of ours: cannot tell
     return int(pid) != os.getpid() and not _alive(int(pid))
+
+
+def enqueue_deferred(task: Any, seconds: float) -> bool:
+    """Queue `task` to run `seconds` from now unless one is queued and not started yet (it will
+    do this one's work too). False, queueing nothing, when it cannot be deferred: `seconds` is 0
+    or less, or the backend runs tasks at once; the caller then does the work its own way."""
+    if seconds <= 0 or not task.get_backend().supports_defer:
+        return False
+    if not task_waiting(task):
+        task.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue()
+    return True
 
 
 def task_waiting(task: Any) -> bool:

@@ -12,16 +12,14 @@ Each writes its progress (`core.JobProgress`, label ROLLUP_JOB) as it goes; `kfq
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from kaifaqu.core.jobs import job_advance, job_finish, job_start
 from kaifaqu.core.lib.periods import Month
-from kaifaqu.core.tasks import task_waiting
+from kaifaqu.core.tasks import enqueue_deferred
 from kaifaqu.indicators.services.rollups import (
     ROLLUP_JOB,
     Echo,
@@ -90,10 +88,5 @@ def rollup_enqueue(**_changes: Any) -> None:
     as the pages'). A queued roll-up takes every mark there is when it runs, so the acceptances
     of its delay are rolled up once. Meanwhile the pages say the table is being brought up to
     date (`selectors.status.table_status`), and a publication rolls up its zone's marks first."""
-    delay = settings.KFQ_ROLLUP_DELAY_SECONDS
-    if delay <= 0 or not rollup_changed_task.get_backend().supports_defer:
+    if not enqueue_deferred(rollup_changed_task, settings.KFQ_ROLLUP_DELAY_SECONDS):
         rollup_changed_task.enqueue()
-        return
-    if task_waiting(rollup_changed_task):
-        return  # it will take these marks too
-    rollup_changed_task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()

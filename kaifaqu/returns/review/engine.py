@@ -264,8 +264,8 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
     )
     if current.is_empty():
         return None
+    enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
     if not placed:
-        enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
         current = current.join(_enterprises(enterprise_ids), on="enterprise_id", how="inner")
     current = current.with_columns(
         pl.col("industry").str.slice(0, 2).alias("division"),
@@ -281,7 +281,6 @@ def _load(ids: list[int], written: pl.DataFrame | None) -> SoftBatch | None:
         "zone_id": pl.Int64,
         "industry": pl.Utf8,
     }
-    enterprise_ids = sorted(current["enterprise_id"].unique().to_list())
     peers = pl.concat(
         [
             _conform(current, peer_columns),

@@ -103,6 +103,18 @@ def _lock_blocks(period: date, blocks: list[int] | None) -> None:
 LOCK_SPACE = 0x6C640000  # "ld"
 
 
+def _stored_stack(period: date, blocks: list[int]) -> np.ndarray:
+    """The stored rows of these blocks of the month as one (blocks, BLOCK, fields) array,
+    NO_VALUE where a block has no row. Read from the database, not from what an import keeps:
+    the caller holds the blocks' lock, and another writer may have committed a row since."""
+    stored = read_blocks([period], blocks).get(period, {})
+    stacked = np.full((len(blocks), BLOCK, len(LEDGER_FIELDS)), NO_VALUE, dtype=np.int64)
+    for index, block in enumerate(blocks):
+        if block in stored:
+            stacked[index] = stored[block]
+    return stacked
+
+
 def _carry_slots(period: date, enterprise_ids: list[int], blocks: list[int]) -> int:
     """Write these firms' returns of the month into their slots of the stored rows."""
     with transaction.atomic():
@@ -118,13 +130,7 @@ def _carry_slots(period: date, enterprise_ids: list[int], blocks: list[int]) -> 
                 },
             )
         )
-        # Read under the lock, not from what an import keeps: another writer may have just
-        # committed the row.
-        stored = read_blocks([period], blocks).get(period, {})
-        stacked = np.full((len(blocks), BLOCK, len(LEDGER_FIELDS)), NO_VALUE, dtype=np.int64)
-        for index, block in enumerate(blocks):
-            if block in stored:
-                stacked[index] = stored[block]
+        stacked = _stored_stack(period, blocks)
         numbers = np.asarray(blocks, dtype=np.int64)
         ids = np.asarray(enterprise_ids, dtype=np.int64)
         # A firm without a return of its own now (deleted, or an estimate) has no figures.
@@ -246,13 +252,7 @@ def ledger_record(written: pl.DataFrame) -> None:
         ids = months["enterprise_id"].to_numpy().astype(np.int64)
         numbers = np.unique(ids // BLOCK)
         _lock_blocks(period, numbers.tolist())
-        # Read under the lock, not from what the import kept: a reporter's save may have
-        # committed the row since.
-        stored = read_blocks([period], numbers.tolist()).get(period, {})
-        stacked = np.full((len(numbers), BLOCK, len(LEDGER_FIELDS)), NO_VALUE, dtype=np.int64)
-        for index, number in enumerate(numbers.tolist()):
-            if number in stored:
-                stacked[index] = stored[number]
+        stacked = _stored_stack(period, numbers.tolist())
         # The written returns over the stored ones.
         _place(stacked, numbers, ids, _values(months))
         blocks = dict(zip(numbers.tolist(), stacked, strict=True))

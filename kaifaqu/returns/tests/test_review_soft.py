@@ -368,7 +368,7 @@ def test_returns_in_hand_give_the_same_findings_as_returns_read_back(
     assert engine.soft_findings(ids, in_hand).equals(read_back)
 
 
-def test_a_submission_reviews_its_return_as_held_with_its_firm_as_if_read_back(
+def test_returns_held_with_their_firm_give_the_findings_of_the_returns_read_back(
     world: World,
 ) -> None:
     for number in (1, 2, 3):
