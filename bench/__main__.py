@@ -102,7 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warmup-seconds", type=int, default=15, help="load: the warm-up (not measured)"
     )
-    parser.add_argument("--workers", type=int, default=5, help="load: gunicorn's workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="load: gunicorn's workers (default: as kfq serve on 2 cores, 3)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="load: threads per worker")
     parser.add_argument("--port", type=int, default=0, help="load: the server's port (0: any)")
     parser.add_argument(
@@ -215,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds=args.seconds,
             unloaded_seconds=args.unloaded_seconds,
             warmup_seconds=args.warmup_seconds,
-            workers=args.workers,
+            workers=args.workers or load.WORKERS,
             threads=args.threads,
             port=args.port,
             mix=load.scaled_mix(args.users),

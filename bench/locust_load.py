@@ -337,6 +337,10 @@ class Loaded(HttpUser):
     def on_start(self) -> None:
         number = sum(TAKEN.values())
         self.seat = _seat(Loaded.order[number], random.Random(number))
+        # The first click after a think time too, as every later one: 64 people do not click in
+        # the same millisecond (started together, their first 64 requests queued behind each
+        # other for up to a second and a half, in every run).
+        gevent.sleep(self.seat.rng.uniform(1.0, 3.0))
 
     @task
     def click(self) -> None:

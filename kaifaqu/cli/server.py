@@ -97,6 +97,40 @@ class WorkerWatch(threading.Thread):
             self.join(timeout=10)
 
 
+def gunicorn_options(*, host: str, port: str, workers: int, threads: int) -> dict[str, object]:
+    """Gunicorn's settings for `kfq serve`.
+
+    One thread a process (the default) runs gunicorn's sync worker: a process takes a connection
+    only when it is free, so a request waits for the first free process, not behind the requests
+    of the connection's process. The threaded worker keeps each client's connection open in the
+    process that accepted it and queues its next requests there while another process idles: 8
+    users at once on 3 processes saw a p95 of 140–580 ms for a page of 40 ms (docs/benchmarks.md,
+    session 13). The sync worker closes each connection after its response, as gunicorn advises
+    behind the HTTPS proxy that production puts in front (docs/operations.md); `--threads` above
+    1 runs the threaded worker, for clients that hold connections open on slow networks."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "sync" if threads == 1 else "gthread",
+        "accesslog": "-",
+        "errorlog": "-",
+        "proc_name": "kfq",
+        # Django is set up once, then each worker is forked from it.
+        "preload_app": True,
+        # Long pages (imports, exports) may take a while; gunicorn's 30 s is too short.
+        "timeout": 120,
+        # The threaded worker closes an idle kept-alive connection after this long. Gunicorn's
+        # 2 s raced clients that click or call every second or three: the next request, sent on
+        # the connection as the server closed it, got "connection reset" (the load benchmark,
+        # issue 15 item 9). 5 s, the top of gunicorn's advice for a server clients reach
+        # directly. (The sync worker keeps no connection.)
+        "keepalive": 5,
+        # The control socket sits at one path per user: two servers would share it.
+        "control_socket_disable": True,
+    }
+
+
 def _serve_with_gunicorn(*, host: str, port: str, workers: int, threads: int) -> None:
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
@@ -112,29 +146,10 @@ def _serve_with_gunicorn(*, host: str, port: str, workers: int, threads: int) ->
             err=True,
         )
 
+    options = gunicorn_options(host=host, port=port, workers=workers, threads=threads)
+
     class Gunicorn(BaseApplication):
         def load_config(self) -> None:
-            options = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "accesslog": "-",
-                "errorlog": "-",
-                "proc_name": "kfq",
-                # Django is set up once, then each worker is forked from it.
-                "preload_app": True,
-                # Long pages (imports, exports) may take a while; gunicorn's 30 s is too short.
-                "timeout": 120,
-                # An idle kept-alive connection is closed after this long. Gunicorn's 2 s raced
-                # clients that click or call every second or three: the next request, sent on
-                # the connection as the server closed it, got "connection reset" (the load
-                # benchmark, issue 15 item 9). 5 s, the top of gunicorn's advice for a server
-                # clients reach directly; an idle connection costs the gthread worker no thread.
-                "keepalive": 5,
-                # The control socket sits at one path per user: two servers would share it.
-                "control_socket_disable": True,
-            }
             for key, value in options.items():
                 self.cfg.set(key, value)
 

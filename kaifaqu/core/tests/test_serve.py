@@ -95,3 +95,17 @@ def test_kfq_serve_answers_with_gunicorn_pages_and_their_static_files(tmp_path: 
     assert "Using worker: gthread" in errors
     assert errors.count("Booting worker") == 2
     assert "Shutting down: Master" in errors
+
+
+def test_one_thread_a_process_takes_a_connection_only_when_free() -> None:
+    """The default (one thread a process) is gunicorn's sync worker, which accepts a connection
+    only when it has nothing to do; the threaded worker keeps a client's connection in the
+    process that took it and queues its next requests there while other processes idle."""
+    from kaifaqu.cli.server import gunicorn_options
+
+    one = gunicorn_options(host="127.0.0.1", port="8000", workers=3, threads=1)
+    assert one["worker_class"] == "sync"
+    assert one["workers"] == 3
+    threaded = gunicorn_options(host="127.0.0.1", port="8000", workers=3, threads=2)
+    assert threaded["worker_class"] == "gthread"
+    assert threaded["threads"] == 2
