@@ -118,6 +118,48 @@ def test_a_month_before_the_month_of_establishment_is_a_violation() -> None:
     ]
 
 
+def params_of(frame: pl.DataFrame) -> list[tuple[str, dict[str, Any]]]:
+    return [(r["rule"], json.loads(r["params"])) for r in frame.iter_rows(named=True)]
+
+
+def test_each_hard_finding_carries_the_figures_its_message_quotes() -> None:
+    frame = candidates(
+        {"gross_output": 100.0, "sales_output": 121.5},
+        {"period": date(2025, 7, 1)},
+        {"period": date(2025, 2, 1), "established_on": date(2025, 3, 20)},
+    )
+    assert params_of(hard_violations(frame, settings=None, today=TODAY)) == [
+        ("sales_above_output", {"sales_output": 121.5, "gross_output": 100.0, "limit": 1.2}),
+        ("period_in_future", {"period": "2025-07", "current": "2025-06"}),
+        ("period_before_established", {"period": "2025-02", "established_on": "2025-03-20"}),
+    ]
+
+
+def test_sales_without_any_output_are_above_the_limit() -> None:
+    # 1.2 × 0 万元 of output: any sales are above it (a firm that sold stock made in earlier
+    # months reports that output too).
+    frame = candidates(
+        {"gross_output": 0.0, "sales_output": 5.0}, {"gross_output": 0.0, "sales_output": 0.0}
+    )
+    assert found(hard_violations(frame, settings=None, today=TODAY)) == [
+        (1, "sales_above_output", "sales_output")
+    ]
+
+
+def test_sales_exactly_at_the_limit_are_compared_to_the_yuan() -> None:
+    # 0.6 万元 = 1.2 × 0.5 万元 exactly; one yuan more is above (4 decimals of 万元 are yuan).
+    frame = candidates(
+        {"gross_output": 0.5, "sales_output": 0.6},
+        {"gross_output": 0.5, "sales_output": 0.6001},
+        {"gross_output": 12345.6785, "sales_output": 14814.8142},
+        {"gross_output": 12345.6785, "sales_output": 14814.8143},
+    )
+    assert found(hard_violations(frame, settings=None, today=TODAY)) == [
+        (2, "sales_above_output", "sales_output"),
+        (4, "sales_above_output", "sales_output"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("rule", "params", "expected"),
     [
