@@ -38,6 +38,24 @@ def test_a_month_on_month_swing_beyond_50_percent_needs_an_explanation(
     assert reviewed(record) == ({MOM} if fires else set())
 
 
+@pytest.mark.parametrize(
+    ("february", "march", "fires"),
+    [
+        # Nothing last month: no swing to measure (its change has no base), whatever this month.
+        ("0", "50", False),
+        # Half a 万元 last month is a base like any other: 0.5 → 5 万元 is +900 %.
+        ("0.5", "5", True),
+        ("0.5", "0.75", False),
+    ],
+)
+def test_a_swing_is_measured_from_any_positive_month(
+    world: World, february: str, march: str, fires: bool
+) -> None:
+    stored_return(world.ent_a1, month(2025, 2), gross_output=february)
+    record = stored_return(world.ent_a1, month(2025, 3), gross_output=march)
+    assert reviewed(record) == ({MOM} if fires else set())
+
+
 def test_revenue_swings_are_checked_as_well(world: World) -> None:
     stored_return(world.ent_a1, month(2025, 2), revenue="200")
     record = stored_return(world.ent_a1, month(2025, 3), revenue="301")
@@ -83,6 +101,14 @@ def test_the_message_names_the_figures(world: World) -> None:
         )
 
 
+def test_the_change_is_given_to_one_decimal(world: World) -> None:
+    # 300 → 100 万元: −66.666… %, shown as −66.7 %.
+    stored_return(world.ent_a1, month(2025, 2), gross_output="300")
+    record = stored_return(world.ent_a1, month(2025, 3), gross_output="100")
+    review_returns(return_ids=[record.pk])
+    assert record.findings.get().params["change_pct"] == -66.7
+
+
 # --- the enterprise's own history ---------------------------------------------------------------
 
 # 2024-03 … 2025-02 at 10 万千瓦时 a month: output per kWh 8, 9, 10, 10, 10, 11, 12, 10, 9, 10, 11,
@@ -103,6 +129,8 @@ def twelve_months_of_history(enterprise: Enterprise) -> None:
         ("5", False),  # 20 = 10 × 2
         ("20", False),  # 5 = 10 ÷ 2
         ("20.5", True),  # 4.88 < 10 ÷ 2
+        ("0.5", True),  # 200: half a 万千瓦时 is a use of power like any other
+        ("0", False),  # no power used: no ratio to compare (not an infinite one)
     ],
 )
 def test_output_per_kwh_far_from_the_own_twelve_month_median_needs_an_explanation(
@@ -170,6 +198,31 @@ def test_output_per_kwh_far_from_the_industry_median_needs_an_explanation(
     stored_return(world.ent_b, month(2025, 3), gross_output="10", electricity="10")
     record = stored_return(third, month(2025, 3), gross_output=output, electricity="10")
     assert reviewed(record) == ({("output_per_kwh_industry", "electricity")} if fires else set())
+
+
+def test_a_median_below_one_is_a_reference_and_is_given_to_four_decimals(world: World) -> None:
+    # Taxes of 0.2 %, 0.3333… % and 4.6666… % of output: median 0.3333 %, × 3 = 1 %; 4.6667 %
+    # is beyond. Both are given to 4 decimals.
+    third = firm(world.zone_a, 10)
+    stored_return(world.ent_a1, month(2025, 3), gross_output="300", taxes="0.6")
+    stored_return(world.ent_a2, month(2025, 3), gross_output="300", taxes="1")
+    record = stored_return(third, month(2025, 3), gross_output="300", taxes="14")
+    review_returns(return_ids=[record.pk])
+    assert record.findings.get(rule="tax_per_output_industry").params == {
+        "ratio": 4.6667,
+        "median": 0.3333,
+        "factor": 3.0,
+        "firms": 3,
+    }
+
+
+def test_a_median_of_nothing_is_no_reference(world: World) -> None:
+    # Twelve months without output (power used all the same): output per kWh 0, median 0.
+    for offset in range(12):
+        period = month(2024, 3 + offset) if offset < 10 else month(2025, offset - 9)
+        stored_return(world.ent_a1, period, gross_output="0", electricity="10")
+    record = stored_return(world.ent_a1, month(2025, 3), gross_output="100", electricity="10")
+    assert ("output_per_kwh_own", "electricity") not in reviewed(record)
 
 
 def test_the_industry_median_needs_three_firms(world: World) -> None:
