@@ -50,6 +50,8 @@ TIMES: dict[str, list[float]] = {}
 # Set when the run's time is up: each user stops after the click it is waiting for (a request
 # cut off would count as a failure of the server).
 STOPPING = gevent.event.Event()
+# A loaded seat's pause between two clicks, and before its first.
+THINK_SECONDS = (1.0, 3.0)
 # How long the users get to finish their last click.
 GRACE_SECONDS = 120
 
@@ -331,7 +333,7 @@ def _seat(kind: str, rng: random.Random) -> Seat:
 class Loaded(HttpUser):
     """One of the loaded run's seats: a person clicking, 1–3 s between two clicks."""
 
-    wait_time = between(1.0, 3.0)
+    wait_time = between(*THINK_SECONDS)
     order: list[str] = []
 
     def on_start(self) -> None:
@@ -340,7 +342,7 @@ class Loaded(HttpUser):
         # The first click after a think time too, as every later one: 64 people do not click in
         # the same millisecond (started together, their first 64 requests queued behind each
         # other for up to a second and a half, in every run).
-        gevent.sleep(self.seat.rng.uniform(1.0, 3.0))
+        gevent.sleep(self.seat.rng.uniform(*THINK_SECONDS))
 
     @task
     def click(self) -> None:

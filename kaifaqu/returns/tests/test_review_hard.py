@@ -136,8 +136,7 @@ def test_each_hard_finding_carries_the_figures_its_message_quotes() -> None:
 
 
 def test_sales_without_any_output_are_above_the_limit() -> None:
-    # 1.2 × 0 万元 of output: any sales are above it (a firm that sold stock made in earlier
-    # months reports that output too).
+    # 1.2 × 0 万元 of output is 0 万元: any sales are above it.
     frame = candidates(
         {"gross_output": 0.0, "sales_output": 5.0}, {"gross_output": 0.0, "sales_output": 0.0}
     )
