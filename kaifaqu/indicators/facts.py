@@ -10,14 +10,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 import polars as pl
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kaifaqu.core.frames import queryset_frame
 from kaifaqu.enterprises.models import Enterprise, RosterEntry
 from kaifaqu.indicators.engine import RETURN_FIELDS, RETURNS_SCHEMA, Facts, conform
 from kaifaqu.indicators.models import PriceIndex, ValueAddedRate
 from kaifaqu.returns.models import Return, ReturnStatus
+from kaifaqu.returns.models.ledger import BLOCK
+from kaifaqu.returns.selectors.ledger import ledger_periods
 
 # Return fields stored with 4 decimals (万元, 万千瓦时) rather than as counts.
 _SCALED = tuple(name for name in RETURN_FIELDS if name != "employees")
@@ -42,12 +45,34 @@ def _year_ranges(years: Iterable[int], through: int | None = None) -> Q:
     return condition
 
 
+# The ledger is read where the firms asked for fill at least 1/LEDGER_DENSITY of the blocks it
+# reads (a zone of firms numbered together, a province); firms scattered across the province's
+# blocks are read from the returns table (measured in docs/benchmarks.md).
+LEDGER_DENSITY = 8
+
+
 def _returns(
-    years: set[int] | None, roster: Any, through: int | None, zone_ids: Sequence[int] | None
+    years: set[int] | None,
+    roster: Any,
+    roster_ids: pl.Series,
+    through: int | None,
+    zone_ids: Sequence[int] | None,
 ) -> pl.DataFrame:
-    queryset = Return.objects.filter(
-        status=ReturnStatus.ACCEPTED, enterprise_id__in=roster.values("enterprise_id")
-    )
+    """The accepted returns (估算 among them) of the roster's firms (`roster_ids`, as read from
+    `roster`) in the years (January … `through` of each, when given)."""
+    if years is not None:
+        ids = np.unique(roster_ids.to_numpy().astype(np.int64))
+        blocks = np.unique(ids // BLOCK)
+        if len(blocks) * BLOCK <= LEDGER_DENSITY * len(ids):
+            return _returns_from_ledger(ids, years, roster, through, zone_ids)
+    return _returns_from_table(_counted(roster, zone_ids, years, through))
+
+
+def _counted(
+    roster: Any, zone_ids: Sequence[int] | None, years: set[int] | None, through: int | None
+) -> QuerySet[Return]:
+    """The returns of the roster's firms in the years (January … `through`), of any status."""
+    queryset = Return.objects.filter(enterprise_id__in=roster.values("enterprise_id"))
     if zone_ids is not None:
         # Said again on the returns' own firms (the roster subquery says it already): without it
         # SQLite reads every return of the years by the period index and tests each against the
@@ -56,19 +81,63 @@ def _returns(
         queryset = queryset.filter(enterprise__zone_id__in=list(zone_ids))
     if years is not None:
         queryset = queryset.filter(_year_ranges(years, through))
+    return queryset
+
+
+def _returns_from_table(counted: QuerySet[Return], *, status: bool = False) -> pl.DataFrame:
+    if not status:
+        counted = counted.filter(status=ReturnStatus.ACCEPTED)
     frame = queryset_frame(
-        queryset,
+        counted,
         {
             "enterprise_id": ("enterprise_id", pl.Int64),
             "period": ("period", pl.Date),
             **{name: (name, pl.Float64) for name in _SCALED},
             "employees": ("employees", pl.Int64),
             "is_estimate": ("is_estimate", pl.Boolean),
+            **({"accepted": ("status", pl.Utf8)} if status else {}),
         },
     )
     # 4 decimals of 万 are whole units; rounding removes the binary fraction a float carries.
+    frame = frame.with_columns((pl.col(name) * 10_000).round(0).cast(pl.Int64) for name in _SCALED)
+    if status:
+        return frame.with_columns(pl.col("accepted") == ReturnStatus.ACCEPTED)
+    return conform(frame, RETURNS_SCHEMA)
+
+
+def _returns_from_ledger(
+    ids: np.ndarray,
+    years: set[int],
+    roster: Any,
+    through: int | None,
+    zone_ids: Sequence[int] | None,
+) -> pl.DataFrame:
+    """The same returns, read from the return ledger (a month of 1,024 firms in one row) and
+    corrected by the few returns it does not mirror as counted: those not (yet) accepted, which
+    it holds, and the estimates (估算), which it leaves out. Read from the returns table, two
+    years of a province are 4.8 million rows; from the ledger, 24 × 200 rows and the month's
+    exceptions."""
+    last = through or 12
+    periods = [date(year, month, 1) for year in sorted(years) for month in range(1, last + 1)]
+    figures = ledger_periods(ids, periods=periods, fields=RETURN_FIELDS)
+    exceptions = _returns_from_table(
+        _counted(roster, zone_ids, years, through).filter(
+            ~Q(status=ReturnStatus.ACCEPTED) | Q(is_estimate=True)
+        ),
+        status=True,
+    )
+    estimates = exceptions.filter(pl.col("accepted") & pl.col("is_estimate"))
+    not_counted = exceptions.filter(~pl.col("accepted")).select("enterprise_id", "period")
     return conform(
-        frame.with_columns((pl.col(name) * 10_000).round(0).cast(pl.Int64) for name in _SCALED),
+        pl.concat(
+            [
+                figures.join(not_counted, on=["enterprise_id", "period"], how="anti").with_columns(
+                    pl.lit(False).alias("is_estimate")
+                ),
+                estimates.drop("accepted"),
+            ],
+            how="diagonal_relaxed",
+        ),
         RETURNS_SCHEMA,
     )
 
@@ -141,7 +210,7 @@ def load_facts(
     ).with_columns(pl.col("province").str.slice(0, 2))
 
     return Facts.of(
-        returns=_returns(with_base, roster, through, zone_ids),
+        returns=_returns(with_base, roster, roster_frame["enterprise_id"], through, zone_ids),
         enterprises=enterprises,
         roster=roster_frame,
         rates=rates_frame,

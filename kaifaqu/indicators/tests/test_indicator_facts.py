@@ -11,14 +11,26 @@ import pytest
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.core.models import IndustryClass
-from kaifaqu.enterprises.models import RosterEntry, StatCategory
+from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
+from kaifaqu.indicators import facts as facts_module
 from kaifaqu.indicators.engine import PPI_SCHEMA, RETURNS_SCHEMA, indicator_table
 from kaifaqu.indicators.facts import load_facts
 from kaifaqu.indicators.services import price_index_create, value_added_rate_create
-from kaifaqu.returns.models import ReturnStatus
+from kaifaqu.returns.models import Return, ReturnSource, ReturnStatus
+from kaifaqu.returns.models.ledger import BLOCK
+from kaifaqu.returns.services.ledger import ledger_update
 from kaifaqu.returns.tests.helpers import firm, stored_return
 
 ACCEPTED = ReturnStatus.ACCEPTED
+
+
+@pytest.fixture(autouse=True, params=["ledger", "table"])
+def read_from(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: the returns read from the return ledger and from the returns table
+    (which one a read takes depends on how densely its firms fill the ledger's blocks)."""
+    density = 10**9 if request.param == "ledger" else 0
+    monkeypatch.setattr(facts_module, "LEDGER_DENSITY", density)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -160,3 +172,78 @@ def test_the_loaded_facts_give_the_zone_figures(stored: World) -> None:
     ).row(0, named=True)
     # 1,234,567 × 0.2850 = 351,851.595 → 351,852; base 1,000,000 × 0.2850 = 285,000.
     assert (value_added["ytd_value"], value_added["ytd_base"]) == (351_852, 285_000)
+
+
+def _estimate(enterprise: Enterprise, period: date, status: str = ACCEPTED, **values: str) -> None:
+    Return.objects.create(
+        enterprise=enterprise,
+        period=period,
+        status=status,
+        source=ReturnSource.ESTIMATE,
+        is_estimate=True,
+        **{name: Decimal(value) for name, value in values.items()},
+    )
+    ledger_update([(enterprise.pk, period)])
+
+
+def test_estimates_count_flagged_and_what_is_not_accepted_does_not(stored: World) -> None:
+    a2, b = stored.ent_a2, stored.ent_b
+    # 乙 did not report March: the office's estimate (估算), accepted, counts and is flagged.
+    _estimate(b, date(2025, 3, 1), gross_output="4.5", employees="12")
+    # An estimate not (yet) accepted does not count.
+    _estimate(a2, date(2025, 3, 1), status=ReturnStatus.SUBMITTED, gross_output="3")
+    # Accepted, then sent back: the ledger keeps its figures (a status change leaves it as it
+    # is), the facts do not count it.
+    sent_back = stored_return(b, date(2025, 2, 1), status=ACCEPTED, gross_output="2")
+    Return.objects.filter(pk=sent_back.pk).update(status=ReturnStatus.RETURNED)
+    stored_return(a2, date(2025, 2, 1), status=ReturnStatus.DRAFT, gross_output="1")
+    rows = {
+        (row["enterprise_id"], row["period"]): row
+        for row in load_facts(years=[2025]).returns.to_dicts()
+        if row["period"] >= date(2025, 2, 1)
+    }
+    assert set(rows) == {(b.pk, date(2025, 3, 1))}
+    estimate = rows[(b.pk, date(2025, 3, 1))]
+    assert (estimate["gross_output"], estimate["employees"]) == (45_000, 12)
+    assert estimate["is_estimate"] is True
+    assert not any(
+        load_facts(years=[2025]).returns.filter(pl.col("period") < date(2025, 3, 1))["is_estimate"]
+    )
+
+
+def test_through_reads_only_the_months_up_to_it_in_both_years(stored: World) -> None:
+    stored_return(stored.ent_b, date(2025, 3, 1), status=ACCEPTED, gross_output="3")
+    stored_return(stored.ent_b, date(2024, 3, 1), status=ACCEPTED, gross_output="2")
+    _estimate(stored.ent_a2, date(2025, 3, 1), gross_output="1")
+    periods = set(load_facts(years=[2025], through=2).returns["period"].to_list())
+    assert periods == {date(2024, 1, 1), date(2025, 1, 1)}
+    periods = set(load_facts(years=[2025], through=3).returns["period"].to_list())
+    assert periods == {date(2024, 1, 1), date(2025, 1, 1), date(2024, 3, 1), date(2025, 3, 1)}
+
+
+def test_firms_scattered_across_the_ledger_are_read_from_the_table(
+    stored: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(facts_module, "LEDGER_DENSITY", 8)
+    far = firm(stored.zone_a, 60, pk=40 * BLOCK + 3)
+    RosterEntry.objects.create(enterprise=far, year=2025, category=StatCategory.INDUSTRY)
+    stored_return(far, date(2025, 1, 1), status=ACCEPTED, gross_output="1")
+    read: list[int] = []
+    real = facts_module.ledger_periods
+
+    def spy(ids: object, **kwargs: object) -> pl.DataFrame:
+        read.append(len(ids))  # type: ignore[arg-type]
+        return real(ids, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(facts_module, "ledger_periods", spy)
+    # Five firms in blocks 0 and 40: 2 × 1,024 slots for 5 firms, fewer than one in 8.
+    facts = load_facts(years=[2025])
+    assert read == []
+    assert (far.pk, date(2025, 1, 1)) in set(facts.returns.select("enterprise_id", "period").rows())
+    # Zone 甲's first firms alone fill block 0 densely enough (the rule asked of 1 in 1,024).
+    monkeypatch.setattr(facts_module, "LEDGER_DENSITY", BLOCK)
+    facts = load_facts(years=[2025], zone_ids=[stored.zone_b.pk])
+    assert read == [1]
+    assert facts.returns.select("enterprise_id", "period").rows() == [
+        (stored.ent_b.pk, date(2025, 1, 1))
+    ]

@@ -5,14 +5,14 @@ A province's import of one month compares every row with the twelve months befor
 review's swings and medians) and with the year's earlier months (1–本月累计). Read from the
 returns table that is 2.6 million rows for 200,000 enterprises, several times longer than
 reading the file itself. The ledger holds the same figures by month, in blocks of BLOCK
-enterprises by id: a month of the province is some 200 rows of 64 KB, read in a fraction of a
+enterprises by id: a month of the province is some 200 rows of 72 KB, read in a fraction of a
 second, and an import of a month rewrites only that month's rows (an earlier layout, one row per
 enterprise and year, rewrote 768 bytes of every enterprise to change 64 of them).
 
 The ledger is derived, never entered: each row mirrors the figures of its month's returns of the
 enterprises with ids from block × BLOCK to block × BLOCK + BLOCK − 1, whatever their status,
 estimates (估算) excepted (they are no firm's own history, which review compares with),
-packed as BLOCK × LEDGER_FIELDS little-endian int64 in whole units (yuan, kWh); slot
+packed as BLOCK × LEDGER_FIELDS little-endian int64 in whole units (yuan, kWh, persons); slot
 id − block × BLOCK holds enterprise id's figures, NO_VALUE for a figure not given or an
 enterprise without a return. It is kept up to date by services/ledger.py, called explicitly by
 every service that writes returns (no signals), and can be rebuilt from the returns at any time
@@ -28,12 +28,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.fields import IsFirstOfMonth
-from kaifaqu.returns.models.returns import SUMMED_FIELDS
+from kaifaqu.returns.models.returns import MONTHLY_FIELDS
 
-# The figures kept: those summed into 1–N月 (which include every figure the review compares).
-LEDGER_FIELDS: tuple[str, ...] = SUMMED_FIELDS
-# Enterprises per row: 1,024 × 8 figures × 8 bytes = 64 KB, so that a month of a province is a
-# few hundred rows and a single saved return rewrites 64 KB.
+# The figures kept: every figure of the monthly form, so that the review (which compares the
+# summed ones) and the indicator engine's roll-ups (which read them all, employees included) read
+# the ledger instead of the returns.
+LEDGER_FIELDS: tuple[str, ...] = MONTHLY_FIELDS
+# Kept as they are stored (a head count), not × 10,000 like money and electricity.
+LEDGER_COUNTS: frozenset[str] = frozenset({"employees"})
+# Enterprises per row: 1,024 × 9 figures × 8 bytes = 72 KB, so that a month of a province is a
+# few hundred rows and a single saved return rewrites 72 KB.
 BLOCK = 1024
 NO_VALUE = np.iinfo(np.int64).min
 DTYPE = np.dtype("<i8")

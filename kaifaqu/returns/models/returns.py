@@ -169,6 +169,13 @@ class Return(TimeStampedModel):
                 condition=models.Q(status=ReturnStatus.SUBMITTED),
                 name="stat_return_awaiting_review",
             ),
+            # What a roll-up reading the ledger corrects it by (indicators/facts.py): the returns
+            # not (yet) accepted, which the ledger holds, and the estimates, which it leaves out.
+            models.Index(
+                fields=["period", "enterprise"],
+                condition=~models.Q(status=ReturnStatus.ACCEPTED) | models.Q(is_estimate=True),
+                name="stat_return_rollup_exception",
+            ),
         ]
 
     def __str__(self) -> str:

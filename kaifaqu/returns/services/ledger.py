@@ -31,6 +31,7 @@ from kaifaqu.core.frames import binary_cursor, queryset_frame
 from kaifaqu.returns.models import Return
 from kaifaqu.returns.models.ledger import (
     BLOCK,
+    LEDGER_COUNTS,
     LEDGER_FIELDS,
     NO_VALUE,
     ReturnLedger,
@@ -160,8 +161,14 @@ def _carry_slots(period: date, enterprise_ids: list[int], blocks: list[int]) -> 
 
 
 def whole_units(frame: pl.DataFrame, fields: Iterable[str] = LEDGER_FIELDS) -> pl.DataFrame:
-    """Stored figures (万元, 万千瓦时, as floats) → whole yuan and kWh (Int64)."""
-    return frame.with_columns((pl.col(name) * 10_000).round(0).cast(pl.Int64) for name in fields)
+    """Stored figures (万元, 万千瓦时, head counts, as floats) → whole yuan, kWh and persons
+    (Int64)."""
+    return frame.with_columns(
+        (pl.col(name).cast(pl.Float64) * (1 if name in LEDGER_COUNTS else 10_000))
+        .round(0)
+        .cast(pl.Int64)
+        for name in fields
+    )
 
 
 def ledger_rebuild(
@@ -280,7 +287,7 @@ def _write(period: date, blocks: dict[int, np.ndarray]) -> None:
     rows = [(month, number, figures) for number, figures in zip(numbers, packed, strict=True)]
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            with binary_cursor() as cursor:  # the 64 KB values sent as bytes (%b)
+            with binary_cursor() as cursor:  # the 72 KB values sent as bytes (%b)
                 cursor.executemany(head + "VALUES (%s, %s, %b) " + conflict, rows)
         else:
             with connection.cursor() as cursor:

@@ -22,6 +22,7 @@ from kaifaqu.returns.models.ledger import BLOCK, LEDGER_FIELDS, NO_VALUE
 from kaifaqu.returns.selectors import ledger as selectors
 from kaifaqu.returns.selectors.ledger import (
     ledger_months,
+    ledger_periods,
     ledger_reuse,
     ledger_sums,
     month_figures,
@@ -290,3 +291,17 @@ def test_scattered_blocks_are_read_from_the_whole_month(world: World, monkeypatc
         :, 0
     ].tolist() == [60_000, 40_000, 60_000]
     assert_mirrors_returns()
+
+
+def test_no_enterprises_have_no_figures(world: World) -> None:
+    assert month_figures(month(2025, 1), [], [OUTPUT]).shape == (0, 1)
+    assert ledger_periods([], periods=[month(2025, 1)]).is_empty()
+
+
+def test_the_ledger_keeps_the_head_count_as_it_is_and_money_in_yuan(world: World) -> None:
+    stored_return(world.ent_a1, month(2025, 3), gross_output="1.2345", employees=35)
+    figures = month_figures(month(2025, 3), [world.ent_a1.pk])[0]
+    assert figures[LEDGER_FIELDS.index("employees")] == 35
+    assert figures[OUTPUT] == 12_345
+    frame = ledger_periods([world.ent_a1.pk], periods=[month(2025, 3)], fields=["employees"])
+    assert frame.rows() == [(world.ent_a1.pk, month(2025, 3), 35)]
