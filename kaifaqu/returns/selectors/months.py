@@ -17,6 +17,7 @@ A month closes when every firm is accepted or recorded not reported.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +35,7 @@ from kaifaqu.returns.models import (
     NonResponse,
     Reminder,
     ReportingMonth,
+    Return,
     ReturnStatus,
 )
 
@@ -111,6 +113,16 @@ def _state(status: str | None, estimated: bool | None, non_response: bool) -> st
     if status is None:
         return FirmState.NOT_STARTED
     return _STATUS_STATE[ReturnStatus(status)]
+
+
+# Every combination `_state` is asked for, worked out once: a month's page asks it of each of a
+# zone's thousands of firms.
+_STATES: dict[tuple[str | None, bool | None, bool], str] = {
+    (status, estimated, non_response): _state(status, estimated, non_response)
+    for status in (None, *ReturnStatus.values)
+    for estimated in (None, False, True)
+    for non_response in (False, True)
+}
 
 
 @dataclass
@@ -214,32 +226,60 @@ class FirmStatus:
 
 
 def month_firm_states(zone_id: int, month: Month) -> list[FirmStatus]:
-    """Every firm of the zone that must report the month, with its state: one read of the
-    roster with the returns. A month's page counts, lists and explains what blocks the close
-    from this one read (it read the roster three times: 3 × 240 ms on PostgreSQL for a zone of
-    3,000 firms, issue 15 item 9)."""
+    """Every firm of the zone that must report the month, with its state. A month's page counts,
+    lists and explains what blocks the close from this one read (it read the roster three
+    times: 3 × 240 ms on PostgreSQL for a zone of 3,000 firms, issue 15 item 9).
+
+    Three reads instead of one join that fetched every firm's return row and probed its 未报
+    record: the roster with each firm's return id only (from the (firm, month) index alone);
+    the zone's returns of the month that are not plainly accepted, by their partial index
+    (`stat_return_rollup_exception`; a few dozen at the month's end, each firm's draft or
+    submission before it); and the zone's 未报 records. The zone's largest month, 3,244 firms:
+    20 → 10 ms of SQL on SQLite (docs/benchmarks.md)."""
+    first_day = month.first_day
+    month_return = FilteredRelation(
+        "enterprise__returns", condition=Q(enterprise__returns__period=first_day)
+    )
+    firms = (
+        expected_entries([zone_id], month)
+        .annotate(month_return=month_return)
+        .order_by()
+        .values_list("enterprise_id", "enterprise__park_id", "month_return__id")
+    )
+    # The OR first: SQLite then plans from the zone's firms into the partial index (1 ms)
+    # rather than through the province's exceptions of the month (16 ms).
+    not_plainly_accepted = {
+        enterprise_id: (status, estimated)
+        for enterprise_id, status, estimated in Return.objects.filter(
+            ~Q(status=ReturnStatus.ACCEPTED) | Q(is_estimate=True),
+            period=first_day,
+            enterprise__zone_id=zone_id,
+        )
+        .order_by()
+        .values_list("enterprise_id", "status", "is_estimate")
+    }
+    not_reported = set(
+        NonResponse.objects.filter(
+            reporting_month__zone_id=zone_id, reporting_month__period=first_day
+        )
+        .order_by()
+        .values_list("enterprise_id", flat=True)
+    )
     seen: set[int] = set()
     found: list[FirmStatus] = []
-    for enterprise_id, park_id, status, estimated, non_response, return_id in (
-        _with_state(expected_entries([zone_id], month), month)
-        .order_by()
-        .values_list(
-            "enterprise_id",
-            "enterprise__park_id",
-            "return_status",
-            "return_estimated",
-            "non_response",
-            "return_id",
-        )
-    ):
+    accepted = (ReturnStatus.ACCEPTED.value, False)
+    for enterprise_id, park_id, return_id in firms:
         if enterprise_id in seen:
             continue
         seen.add(enterprise_id)
+        status, estimated = (
+            (None, None) if return_id is None else not_plainly_accepted.get(enterprise_id, accepted)
+        )
         found.append(
             FirmStatus(
                 enterprise_id=enterprise_id,
                 park_id=park_id,
-                state=_state(status, estimated, non_response),
+                state=_STATES[status, estimated, enterprise_id in not_reported],
                 return_id=return_id,
             )
         )
@@ -250,9 +290,9 @@ def progress_of(zone_id: int, firms: Iterable[FirmStatus]) -> ZoneProgress:
     """A zone's counts by state, in total and by park, from its firms' states (what
     `month_progress` counts in the database)."""
     progress = ZoneProgress(zone_id=zone_id, total=Progress(), by_park={})
-    for firm in firms:
-        progress.total.add(firm.state)
-        progress.by_park.setdefault(firm.park_id, Progress()).add(firm.state)
+    for (park_id, state), count in Counter((firm.park_id, firm.state) for firm in firms).items():
+        progress.total.add(state, count)
+        progress.by_park.setdefault(park_id, Progress()).add(state, count)
     return progress
 
 

@@ -25,8 +25,10 @@ from kaifaqu.returns.models import (
 from kaifaqu.returns.selectors.months import (
     FirmState,
     close_blockers,
+    month_firm_states,
     month_firms,
     month_progress,
+    progress_of,
 )
 from kaifaqu.returns.services import (
     return_accept,
@@ -288,3 +290,55 @@ def test_open_due_opens_the_month_being_reported_for_every_zone_with_a_roster(
         (world.zone_b.pk, MARCH),
     }
     assert reporting_months_open_due(today=date(2025, 4, 20)) == 0
+
+
+def test_the_month_page_reads_every_state_as_the_count_in_the_database_does(
+    world: World, personas: Personas, march: dict[str, Enterprise]
+) -> None:
+    # The page's one read of the firms (month_firm_states) against the province's count
+    # (month_progress, one SQL pass): every state, and what belongs to another month or zone.
+    draft = firm(world.zone_a, 35, park=world.park_a2)
+    estimated = firm(world.zone_a, 36, park=world.park_a2)
+    not_reported = firm(world.zone_a, 37)
+    on_roster(draft, estimated, not_reported)
+    stored_return(draft, MARCH, status=ReturnStatus.DRAFT, gross_output=1)
+    Return.objects.create(
+        enterprise=estimated,
+        period=MARCH,
+        status=ReturnStatus.ACCEPTED,
+        is_estimate=True,
+        gross_output=Decimal("2"),
+    )
+    # Accepted in February only, and recorded 未报 in March.
+    stored_return(not_reported, date(2025, 2, 1), status=ReturnStatus.ACCEPTED, gross_output=3)
+    non_response_record(
+        by=personas.statistician,
+        reporting_month=march_month(world),
+        enterprise=not_reported,
+        reason=NonResponseReason.UNREACHABLE,
+        treatment=NonResponseTreatment.ZERO,
+    )
+    # Zone 乙's firm, 未报 in its own March: nothing of it reaches zone 甲's month.
+    on_roster(world.ent_b)
+    non_response_record(
+        by=personas.statistician_b,
+        reporting_month=reporting_month_open(
+            by=personas.statistician_b, zone=world.zone_b, period=MARCH
+        ),
+        enterprise=world.ent_b,
+        reason=NonResponseReason.SUSPENDED,
+    )
+    states = {f.enterprise_id: f.state for f in month_firm_states(world.zone_a.pk, Month(2025, 3))}
+    assert states == {
+        march["accepted"].pk: FirmState.ACCEPTED,
+        march["waiting"].pk: FirmState.AWAITING_REVIEW,
+        march["sent_back"].pk: FirmState.SENT_BACK,
+        march["silent"].pk: FirmState.NOT_STARTED,
+        draft.pk: FirmState.DRAFT,
+        estimated.pk: FirmState.ESTIMATED,
+        not_reported.pk: FirmState.NOT_REPORTED,
+    }
+    counted = month_progress([world.zone_a.pk], Month(2025, 3))[world.zone_a.pk]
+    read = progress_of(world.zone_a.pk, month_firm_states(world.zone_a.pk, Month(2025, 3)))
+    assert read.total == counted.total
+    assert read.by_park == counted.by_park

@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -275,9 +277,9 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "firms": firms,
         "non_responses": non_responses,
         "runs": runs,
-        "channel_choices": _choices(ReminderForm(), "channel"),
-        "reason_choices": _choices(NonResponseForm(), "reason"),
-        "treatment_choices": _choices(NonResponseForm(), "treatment"),
+        "channel_options": _options(ReminderForm(), "channel"),
+        "reason_options": _options(NonResponseForm(), "reason"),
+        "treatment_options": _options(NonResponseForm(), "treatment"),
         "default_treatments": DEFAULT_TREATMENT,
         "corrections": corrections,
         "correction_form": CorrectionForm(),
@@ -315,9 +317,14 @@ def _firm_row(
     }
 
 
-def _choices(form: Any, name: str) -> list[tuple[str, str]]:
-    """A form field's choices with their labels translated once."""
-    return [(str(value), str(label)) for value, label in form.fields[name].choices]
+def _options(form: Any, name: str) -> SafeString:
+    """A form field's choices as the <option>s of a select, translated and escaped once for
+    every row that repeats them (a loop per row was a fifth of the page's rendering)."""
+    return format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        ((str(value), str(label)) for value, label in form.fields[name].choices),
+    )
 
 
 def revision_log(record: ReportingMonth) -> list[dict[str, Any]]:
