@@ -36,7 +36,8 @@ from kaifaqu.returns.models import (
     Return,
     ReturnStatus,
 )
-from kaifaqu.returns.selectors.months import FirmState, month_firms
+from kaifaqu.returns.selectors.month_firms import month_firms
+from kaifaqu.returns.selectors.months import FirmState
 from kaifaqu.returns.services import return_accept
 from kaifaqu.returns.services.months import (
     non_response_record,

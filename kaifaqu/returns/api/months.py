@@ -39,6 +39,7 @@ from kaifaqu.returns.models import (
     ReportingMonth,
     ReportingMonthStatus,
 )
+from kaifaqu.returns.selectors.month_firms import month_firms
 from kaifaqu.returns.selectors.month_pages import (
     MonthRow,
     month_row,
@@ -52,7 +53,6 @@ from kaifaqu.returns.selectors.months import (
     ZoneProgress,
     close_blockers,
     month_firm_states,
-    month_firms,
     progress_of,
     reporting_month_list,
 )

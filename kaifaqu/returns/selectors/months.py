@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -33,7 +32,6 @@ from kaifaqu.enterprises.models import Enterprise, RosterEntry, StatCategory
 from kaifaqu.geo.models import Park, Zone
 from kaifaqu.returns.models import (
     NonResponse,
-    Reminder,
     ReportingMonth,
     Return,
     ReturnStatus,
@@ -294,71 +292,6 @@ def progress_of(zone_id: int, firms: Iterable[FirmStatus]) -> ZoneProgress:
         progress.total.add(state, count)
         progress.by_park.setdefault(park_id, Progress()).add(state, count)
     return progress
-
-
-@dataclass(frozen=True)
-class FirmLine:
-    """One firm of the month's list: its state and how to reach it."""
-
-    enterprise: Enterprise
-    state: str
-    return_id: int | None
-    reminders: int
-    last_reminder: date | None
-    non_response: NonResponse | None
-
-
-def month_firms(
-    reporting_month: ReportingMonth,
-    *,
-    states: Iterable[str] | None = None,
-    firms: Sequence[FirmStatus] | None = None,
-) -> list[FirmLine]:
-    """The zone's firms of the month with their state, reminders and 未报 record, by name
-    (`firms`: the month's firm states when already read).
-
-    The states are read first as plain values; only the firms in the states asked for are then
-    loaded (with their park): the page of firms to chase in a zone of thousands builds a
-    handful of objects, not thousands."""
-    if firms is None:
-        firms = month_firm_states(reporting_month.zone_id, Month.of(reporting_month.period))
-    wanted = set(states) if states is not None else None
-    chosen = {
-        firm.enterprise_id: (firm.state, firm.return_id)
-        for firm in firms
-        if wanted is None or firm.state in wanted
-    }
-    if not chosen:
-        return []
-    enterprises = (
-        Enterprise.objects.filter(pk__in=list(chosen)).select_related("park").order_by("name", "pk")
-    )
-    reminders: dict[int, list[date]] = {}
-    for enterprise_id, sent_at in Reminder.objects.filter(
-        reporting_month=reporting_month, enterprise_id__in=list(chosen)
-    ).values_list("enterprise_id", "sent_at"):
-        reminders.setdefault(enterprise_id, []).append(sent_at.date())
-    non_responses = {
-        record.enterprise_id: record
-        for record in NonResponse.objects.filter(
-            reporting_month=reporting_month, enterprise_id__in=list(chosen)
-        )
-    }
-    lines: list[FirmLine] = []
-    for enterprise in enterprises:
-        state, return_id = chosen[enterprise.pk]
-        sent = reminders.get(enterprise.pk, [])
-        lines.append(
-            FirmLine(
-                enterprise=enterprise,
-                state=state,
-                return_id=return_id,
-                reminders=len(sent),
-                last_reminder=max(sent) if sent else None,
-                non_response=non_responses.get(enterprise.pk),
-            )
-        )
-    return lines
 
 
 def reporting_month_list(*, user: User, zone: Zone | None = None) -> QuerySet[ReportingMonth]:

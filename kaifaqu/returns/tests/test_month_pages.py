@@ -27,6 +27,7 @@ from kaifaqu.returns.models import (
     ReturnStatus,
 )
 from kaifaqu.returns.services import return_accept, return_save, return_submit
+from kaifaqu.returns.tests.helpers import firm
 from kaifaqu.returns.tests.month_fixtures import (
     MARCH,
     extra_user,
@@ -139,6 +140,25 @@ def test_the_firm_list_filters_by_state_and_names_the_reporter_accounts(
     ).content.decode()
     assert march["accepted"].name in accepted and march["silent"].name not in accepted
     assert "<html" not in accepted  # only the body, for htmx
+
+
+def test_the_firms_to_chase_come_a_page_of_fifty_at_a_time_by_name(
+    world: World, personas: Personas, march: dict[str, Any]
+) -> None:
+    # 55 more firms that have not started: 58 to chase with march's silent, draft and sent back.
+    many = [firm(world.zone_a, 100 + number) for number in range(55)]
+    on_roster(*many)
+    client = signed_in("statistician")
+    first = client.get(detail(march["month"])).content.decode()
+    assert first.count('data-testid="firm-') == 50
+    assert "显示第1至50条，共58条" in first
+    assert 'href="?page=2"' in first
+    second = client.get(detail(march["month"]), {"page": 2}, headers=HTMX).content.decode()
+    assert second.count('data-testid="firm-') == 8
+    # The last names in order (测试企业100 … 测试企业154), on the second page only.
+    assert "测试企业154" in second and "测试企业154" not in first
+    # An action on the second page carries the page on, so the body redrawn is that page.
+    assert "?page=2" in second[second.index('data-testid="month-firm-table"') :]
 
 
 def test_a_reminder_and_a_non_response_redraw_the_body_and_can_be_withdrawn(

@@ -22,11 +22,11 @@ from kaifaqu.returns.models import (
     Return,
     ReturnStatus,
 )
+from kaifaqu.returns.selectors.month_firms import month_firms
 from kaifaqu.returns.selectors.months import (
     FirmState,
     close_blockers,
     month_firm_states,
-    month_firms,
     month_progress,
     progress_of,
 )

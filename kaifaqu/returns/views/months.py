@@ -51,6 +51,7 @@ from kaifaqu.returns.models import (
     ReviewDecision,
 )
 from kaifaqu.returns.publishing import month_publishing
+from kaifaqu.returns.selectors.month_firms import FirmLine, firm_lines, month_firm_choice
 from kaifaqu.returns.selectors.month_pages import (
     ZONE_SORTS,
     MonthPhase,
@@ -62,10 +63,8 @@ from kaifaqu.returns.selectors.month_pages import (
     zone_month_rows,
 )
 from kaifaqu.returns.selectors.months import (
-    FirmLine,
     close_blockers,
     month_firm_states,
-    month_firms,
     progress_of,
     reporting_month_list,
 )
@@ -240,8 +239,15 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
     firm_states = month_firm_states(record.zone_id, Month.of(record.period))
     progress = progress_of(record.zone_id, firm_states)
     row = month_row(record, today=today, progress=progress)
-    filter_form = FirmFilterForm(data=request.GET or {"state": "to_chase"})
-    lines = month_firms(record, states=filter_form.states(), firms=firm_states)
+    # The firms to chase unless a state is asked for ("" is every firm): a page number alone
+    # keeps the default.
+    chosen_state = request.GET.get("state", "to_chase")
+    filter_form = FirmFilterForm(data={"state": chosen_state})
+    # A page of the firms in the states asked for: at the month's start every firm of a large
+    # zone is still to chase.
+    chosen, enterprises = month_firm_choice(record, states=filter_form.states(), firms=firm_states)
+    pages = paginate(enterprises, request.GET.get("page"))
+    lines = firm_lines(record, pages["page_obj"].object_list, chosen)
     accounts = reporter_accounts(line.enterprise.pk for line in lines)
     runs = user_may(user, "returns.run_month") and record.is_open
     # What every firm's row repeats, worked out once: the query string its forms carry on and
@@ -288,6 +294,7 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "body_target": BODY_TARGET,
         "month_text": f"{record.period:%Y-%m}",
         "firm_states": firm_states,
+        **pages,
     }
 
 
