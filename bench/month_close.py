@@ -441,7 +441,8 @@ def _record_not_reported(zone_ids: list[int], statisticians: dict[int, Any], mon
     from kaifaqu.core.lib.periods import Month
     from kaifaqu.enterprises.models import Enterprise
     from kaifaqu.returns.models import NonResponseReason, ReportingMonth, Return
-    from kaifaqu.returns.selectors.months import FirmState, month_firms
+    from kaifaqu.returns.selectors.month_firms import month_firms
+    from kaifaqu.returns.selectors.months import FirmState
     from kaifaqu.returns.services.months import non_response_record
 
     last_year = Month.of(month).shift(-12).first_day
