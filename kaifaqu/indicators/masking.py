@@ -216,7 +216,7 @@ def _forcing(cells: pl.DataFrame, forced: pl.DataFrame) -> pl.DataFrame:
     """The cells with these zones' indicators made cells of one enterprise (primary suppressed)."""
     if forced.is_empty():
         return cells
-    marks = forced.sort("slice_key", "indicator").with_columns(
+    marks = forced.with_columns(
         pl.lit(True).alias("_forced"), pl.lit(SliceKind.ZONE.value).alias("slice_kind")
     )
     return (

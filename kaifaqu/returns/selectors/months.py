@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -244,17 +245,11 @@ def month_firm_states(zone_id: int, month: Month) -> list[FirmStatus]:
         .order_by()
         .values_list("enterprise_id", "enterprise__park_id", "month_return__id")
     )
-    # The OR first: SQLite then plans from the zone's firms into the partial index (1 ms)
-    # rather than through the province's exceptions of the month (16 ms).
     not_plainly_accepted = {
         enterprise_id: (status, estimated)
-        for enterprise_id, status, estimated in Return.objects.filter(
-            ~Q(status=ReturnStatus.ACCEPTED) | Q(is_estimate=True),
-            period=first_day,
-            enterprise__zone_id=zone_id,
-        )
-        .order_by()
-        .values_list("enterprise_id", "status", "is_estimate")
+        for enterprise_id, status, estimated in not_plainly_accepted_returns(
+            zone_id, first_day
+        ).values_list("enterprise_id", "status", "is_estimate")
     }
     not_reported = set(
         NonResponse.objects.filter(
@@ -282,6 +277,18 @@ def month_firm_states(zone_id: int, month: Month) -> list[FirmStatus]:
             )
         )
     return found
+
+
+def not_plainly_accepted_returns(zone_id: int, first_day: date) -> QuerySet[Return]:
+    """The zone's returns of the month that are not plainly accepted (not yet accepted, or an
+    estimate), by their partial index (`stat_return_rollup_exception`)."""
+    # The OR first: SQLite then plans from the zone's firms into the partial index (1 ms)
+    # rather than through the province's exceptions of the month (16 ms).
+    return Return.objects.filter(
+        ~Q(status=ReturnStatus.ACCEPTED) | Q(is_estimate=True),
+        period=first_day,
+        enterprise__zone_id=zone_id,
+    ).order_by()
 
 
 def progress_of(zone_id: int, firms: Iterable[FirmStatus]) -> ZoneProgress:
