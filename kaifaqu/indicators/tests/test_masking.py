@@ -152,3 +152,24 @@ def test_firms_outside_every_park_are_protected_as_the_rest_of_the_zone() -> Non
         pl.DataFrame([_cell("park", "8", 3, 1, 2, 1)]).cast(outside.schema)  # type: ignore[arg-type]
     )
     assert _hidden(two) == {("park", "1"), ("park", "3"), ("park", "7"), ("park", "8")}
+
+
+def test_the_rest_of_a_zone_dominated_by_one_firm_is_protected() -> None:
+    # Zone 3's park 7 holds 5 of its 8 firms and 999 of its 1,000: the three firms outside
+    # every park make 1 yuan, and the zone's largest firm (100) could have made all of it
+    # (the rest's largest is at most its whole: 1 of 1, dominant). Park 7 is hidden.
+    outside = CELLS.filter(pl.col("slice_key") != "6")
+    assert _hidden(outside) == {("park", "1"), ("park", "3"), ("park", "7")}
+    # Three firms outside with 500 of the zone's 1,000 and a largest firm of 100: the rest is
+    # neither few nor dominant, and park 7 (500) is shown.
+    shared = outside.with_columns(
+        pl.when(pl.col("slice_key") == "7")
+        .then(500)
+        .otherwise(pl.col("ytd_value"))
+        .alias("ytd_value"),
+        pl.when(pl.col("slice_key") == "7")
+        .then(500)
+        .otherwise(pl.col("abs_value"))
+        .alias("abs_value"),
+    )
+    assert _hidden(shared) == {("park", "1"), ("park", "3")}
