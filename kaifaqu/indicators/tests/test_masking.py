@@ -173,3 +173,49 @@ def test_the_rest_of_a_zone_dominated_by_one_firm_is_protected() -> None:
         .alias("abs_value"),
     )
     assert _hidden(shared) == {("park", "1"), ("park", "3")}
+
+
+def test_a_dominant_park_is_not_protected_by_a_tiny_rest_alone() -> None:
+    # Zone 3 anew: park 6's largest firm makes 850 of its 900 (dominant); park 7 makes 95; the
+    # three firms outside every park make 5 (and one of them could make all of it: the rest is
+    # hidden too). Park 6 and the rest together would be 905, which gives park 6's largest firm
+    # away within 6 %: park 7 is hidden as well.
+    others = CELLS.filter(
+        (pl.col("zone_id") != 3) & ~pl.col("slice_kind").is_in(["province", "city"])
+    )
+    zone_3 = pl.DataFrame(
+        [
+            _cell("province", "14", None, 2500, 29, 850),
+            _cell("city", "1401", None, 2500, 29, 850),
+            _cell("zone", "3", 3, 1000, 11, 850),
+            _cell("park", "6", 3, 900, 4, 850),
+            _cell("park", "7", 3, 95, 4, 20),
+            _cell("zone_division", "3:13", 3, 1000, 11, 850),
+        ]
+    ).cast(others.schema)  # type: ignore[arg-type]
+    assert _hidden(pl.concat([others, zone_3])) == {
+        ("park", "1"),
+        ("park", "3"),
+        ("park", "6"),
+        ("park", "7"),
+    }
+
+
+def test_one_firm_outside_every_park_is_protected_and_a_zone_of_three_without_parks_shown() -> None:
+    # Zone 3's park 7 holds 7 of its 8 firms: the one outside is the zone minus park 7, so
+    # park 7 is hidden.
+    one_outside = CELLS.filter(pl.col("slice_key") != "6").with_columns(
+        pl.when(pl.col("slice_key") == "7")
+        .then(7)
+        .otherwise(pl.col("enterprises"))
+        .alias("enterprises")
+    )
+    assert _hidden(one_outside) == {("park", "1"), ("park", "3"), ("park", "7")}
+    # A zone of three firms with no park or division: nothing of it to hide.
+    three = CELLS.filter(pl.col("slice_kind").is_in(["province", "city", "zone"])).with_columns(
+        pl.when(pl.col("zone_id") == 3)
+        .then(3)
+        .otherwise(pl.col("enterprises"))
+        .alias("enterprises")
+    )
+    assert _hidden(three) == set()
