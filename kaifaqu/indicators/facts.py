@@ -64,7 +64,7 @@ def _returns(
         ids = np.unique(roster_ids.to_numpy().astype(np.int64))
         blocks = np.unique(ids // BLOCK)
         if len(blocks) * BLOCK <= LEDGER_DENSITY * len(ids):
-            return _returns_from_ledger(ids, years, roster, through, zone_ids)
+            return _returns_from_ledger(ids, years, through)
     return _returns_from_table(_counted(roster, zone_ids, years, through))
 
 
@@ -118,13 +118,7 @@ def ledger_exceptions(periods: Sequence[date], ids: np.ndarray) -> QuerySet[Retu
     return (returns.filter(ranges) if ranges is not None else returns).order_by()
 
 
-def _returns_from_ledger(
-    ids: np.ndarray,
-    years: set[int],
-    roster: Any,
-    through: int | None,
-    zone_ids: Sequence[int] | None,
-) -> pl.DataFrame:
+def _returns_from_ledger(ids: np.ndarray, years: set[int], through: int | None) -> pl.DataFrame:
     """The same returns, read from the return ledger (a month of 1,024 firms in one row) and
     corrected by the few returns it does not mirror as counted: those not (yet) accepted, which
     it holds, and the estimates (估算), which it leaves out. Read from the returns table, two
