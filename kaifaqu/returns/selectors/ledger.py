@@ -213,30 +213,24 @@ def ledger_months(
     enterprise and month with a figure: enterprise_id, period and the fields in whole units
     (yuan, kWh, persons; Int64, null where not given). The months are read in one query and kept
     for the reads that follow inside `ledger_reuse()`."""
-    fields = list(fields)
-    ids = np.unique(np.asarray(list(enterprise_ids), dtype=np.int64))
-    positions = [LEDGER_FIELDS.index(name) for name in fields]
+    ids = np.asarray(list(enterprise_ids), dtype=np.int64)
     months = months_between(first, last)
     with ledger_reuse():
         ledger_prefetch(months, ids)
-        given = [_given(period, ids, fields, positions) for period in months]
-    return _stacked(given, fields)
+        return ledger_periods(ids, periods=months, fields=fields)
 
 
 def ledger_periods(
     enterprise_ids: Iterable[int], *, periods: Iterable[date], fields: Iterable[str] = LEDGER_FIELDS
 ) -> pl.DataFrame:
     """The figures of these enterprises' returns in these months (first days), as
-    `ledger_months` gives them, read a month at a time and not kept: a roll-up of a province's
-    two years would otherwise hold every row read (24 months × 200 blocks × 72 KB) at once."""
+    `ledger_months` gives them, a month at a time (kept only inside `ledger_reuse()`): a roll-up
+    of a province's two years would otherwise hold every row read (24 months × 200 blocks ×
+    72 KB) at once."""
     fields = list(fields)
     ids = np.unique(np.asarray(list(enterprise_ids), dtype=np.int64))
     positions = [LEDGER_FIELDS.index(name) for name in fields]
     given = [_given(period, ids, fields, positions) for period in sorted(set(periods))]
-    return _stacked(given, fields)
-
-
-def _stacked(given: list[pl.DataFrame | None], fields: list[str]) -> pl.DataFrame:
     schema = {"enterprise_id": pl.Int64, "period": pl.Date, **{name: pl.Int64 for name in fields}}
     parts = [part for part in given if part is not None]
     if not parts:
