@@ -168,9 +168,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             ]
         ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection kept from one request to the next (as PostgreSQL's, 60 s) with a page cache
+    # of 32 MB instead of SQLite's 2 MB: a new connection each request parsed the schema again
+    # and read a zone's roster from the file again, a third of a zone's month page served
+    # (docs/benchmarks.md, session 15). SQLite still sees every other process's writes: it
+    # checks the WAL at each transaction's start and drops what changed from its cache.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
