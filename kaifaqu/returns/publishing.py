@@ -37,8 +37,11 @@ class MonthPublishing(Protocol):
     # The URL name of the page action that publishes a month (POST, the month's pk as argument).
     publish_url_name: str
 
-    def latest_revisions(self, zone_ids: Iterable[int]) -> dict[tuple[int, date], int]:
-        """(zone id, month) → the latest revision published, for the months published at all."""
+    def latest_revisions(
+        self, zone_ids: Iterable[int], periods: Iterable[date]
+    ) -> dict[tuple[int, date], int]:
+        """(zone id, month) → the latest revision published, for those of the zones' given
+        months (first days) published at all."""
         ...
 
     def log(self, reporting_month: ReportingMonth) -> list[PublishedRevision]:

@@ -5,6 +5,7 @@ from kaifaqu.returns.views import (
     candidates,
     gaps,
     month_actions,
+    month_zones,
     months,
     proxies,
     returns,
@@ -58,7 +59,7 @@ urlpatterns = [
     # The reporting month (报告期): a zone's months, the zones of a region, a month's page and
     # its actions (publishing is the indicators' page action: indicators:month-publish).
     path("months/", months.MonthListView.as_view(), name="month-list"),
-    path("months/zones/", months.MonthZonesView.as_view(), name="month-zones"),
+    path("months/zones/", month_zones.MonthZonesView.as_view(), name="month-zones"),
     path("months/<int:pk>/", months.MonthDetailView.as_view(), name="month-detail"),
     path(
         "months/<int:pk>/deadline/",

@@ -36,6 +36,11 @@ def as_decimal(value: Number | None) -> Decimal | None:
 
 def fixed(value: Number | None, places: int) -> str:
     """`places` decimals, rounded half up, thousands grouped: 1234.005 → '1,234.01'."""
+    if type(value) is int:
+        # Counts, the tables' most frequent number: exact without a Decimal (a province's page
+        # of a hundred zones writes a thousand of them).
+        grouped = f"{value:,}"
+        return f"{grouped}.{'0' * places}" if places > 0 else grouped
     number = as_decimal(value)
     if number is None:
         return EMPTY

@@ -82,6 +82,17 @@ def test_counts_are_whole_and_grouped() -> None:
     assert count_text(None) == EMPTY
 
 
+@pytest.mark.parametrize(
+    "value", [0, 7, -7, 999, 1_000, -1_234_567, 2**53 + 1, -(10**30) - 3, 123_456_789_012_345]
+)
+@pytest.mark.parametrize("places", [0, 1, 2, 4])
+def test_a_whole_number_is_written_as_its_decimal_is(value: int, places: int) -> None:
+    # Whole numbers take a shorter way than a Decimal's quantize (counts fill the tables):
+    # every digit kept beyond a float's 2**53, the places asked for, no "-0".
+    assert fixed(value, places) == fixed(Decimal(value), places)
+    assert fixed(value, places).replace(",", "").split(".")[0] == str(value)
+
+
 def test_percentages_have_one_place_and_the_sign() -> None:
     assert percent_text(Decimal("12.25")) == "12.3%"
     assert percent_text(Decimal("-0.04")) == "0.0%"

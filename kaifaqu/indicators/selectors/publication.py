@@ -234,10 +234,16 @@ class PublicationsForMonths:
 
     publish_url_name = "indicators:month-publish"
 
-    def latest_revisions(self, zone_ids: Iterable[int]) -> dict[tuple[int, date], int]:
+    def latest_revisions(
+        self, zone_ids: Iterable[int], periods: Iterable[date]
+    ) -> dict[tuple[int, date], int]:
+        # The months asked for only: the province's page of one month read every month's
+        # publications of its 100 zones (a fifth of the page's reads).
         return {
             (row["zone_id"], row["period"]): row["latest"]
-            for row in Publication.objects.filter(zone_id__in=list(zone_ids))
+            for row in Publication.objects.filter(
+                zone_id__in=list(zone_ids), period__in=list(periods)
+            )
             .values("zone_id", "period")
             .annotate(latest=Max("revision"))
             .order_by()

@@ -41,9 +41,12 @@ def month_phase(record: ReportingMonth, published_revision: int | None) -> str:
     return MonthPhase.CLOSED
 
 
-def latest_published(zone_ids: Iterable[int]) -> dict[tuple[int, date], int]:
+def latest_published(
+    zone_ids: Iterable[int], periods: Iterable[date]
+) -> dict[tuple[int, date], int]:
+    """(zone id, month) → the latest revision published of the zones' given months."""
     publishing = month_publishing()
-    return publishing.latest_revisions(zone_ids) if publishing else {}
+    return publishing.latest_revisions(zone_ids, periods) if publishing else {}
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,9 @@ def month_row(
 ) -> MonthRow:
     """One month with its progress (counted now unless given) and phase (a month's page and the
     API's detail)."""
-    published = latest_published([record.zone_id]).get((record.zone_id, record.period))
+    published = latest_published([record.zone_id], [record.period]).get(
+        (record.zone_id, record.period)
+    )
     if progress is None:
         progress = month_progress([record.zone_id], Month.of(record.period))[record.zone_id]
     return MonthRow(
@@ -82,7 +87,9 @@ def zone_month_rows(records: Sequence[ReportingMonth], *, today: date) -> list[M
     """The given months (a page of them, scoped by the caller) with progress and phase: closed
     months from their tallies, each open month counted (one grouped query each), one query
     for the publications."""
-    published = latest_published({record.zone_id for record in records})
+    published = latest_published(
+        {record.zone_id for record in records}, {record.period for record in records}
+    )
     counts = tallied_progress((record.zone_id, record.period) for record in records)
     return [
         MonthRow(
@@ -130,7 +137,7 @@ def region_month_rows(
     by_zone = tallied_progress(
         ((zone_id, month.first_day) for zone_id in zone_ids), max_age=REGION_TALLY_SECONDS
     )
-    published = latest_published(zone_ids)
+    published = latest_published(zone_ids, [month.first_day])
     total = Progress()
     rows = []
     for zone in zones:

@@ -53,12 +53,10 @@ from kaifaqu.returns.models import (
 from kaifaqu.returns.publishing import month_publishing
 from kaifaqu.returns.selectors.month_firms import FirmLine, firm_lines, month_firm_choice
 from kaifaqu.returns.selectors.month_pages import (
-    ZONE_SORTS,
     MonthPhase,
     month_decisions,
     month_row,
     park_rows,
-    region_month_rows,
     reporter_accounts,
     zone_month_rows,
 )
@@ -70,7 +68,8 @@ from kaifaqu.returns.selectors.months import (
 )
 from kaifaqu.returns.services.month_guard import default_deadline
 from kaifaqu.returns.services.months import reporting_month_open
-from kaifaqu.returns.views.access import chosen_month, chosen_zone, refuse_unless
+from kaifaqu.returns.views.access import chosen_zone, refuse_unless
+from kaifaqu.returns.views.progress_text import progress_text
 
 MONTH_REFUSAL = gettext_lazy("The reporting month is the statistics office's work.")
 BODY_TARGET = "month-body"
@@ -144,7 +143,10 @@ class MonthListView(LoginRequiredMixin, View):
                 **pages,
                 "zone": zone,
                 "zones": zones,
-                "rows": [{"row": row, **phase_context(row.phase)} for row in rows],
+                "rows": [
+                    {"row": row, "text": progress_text(row.progress), **phase_context(row.phase)}
+                    for row in rows
+                ],
                 "open_form": form if runs else None,
                 "suggested": suggested,
                 "suggested_deadline": default_deadline(zone.pk, suggested.first_day),
@@ -180,54 +182,6 @@ class MonthListView(LoginRequiredMixin, View):
                 )
                 return HttpResponseRedirect(record.get_absolute_url())
         return self.render(request, form)
-
-
-class MonthZonesView(LoginRequiredMixin, View):
-    """The zones of the user's region for one month: response and acceptance rates, sortable,
-    with the region's totals (counts only: no firm is named)."""
-
-    template_name = "returns/month_zones.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        refuse_unless(
-            request.user,
-            "returns.compare_months",
-            _("The zones' reporting months are for the provincial or city office."),
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        latest = (
-            ReportingMonth.objects.for_user(user)
-            .order_by("-period")
-            .values_list("period", flat=True)
-            .first()
-        )
-        default = Month.of(latest) if latest else Month.of(timezone.localdate()).shift(-1)
-        month = chosen_month(request.GET.get("month"), default)
-        sort = request.GET.get("sort", "response")
-        sort = sort if sort in ZONE_SORTS else "response"
-        descending = request.GET.get("dir", "asc") == "desc"
-        rows, total = region_month_rows(
-            user=user,
-            month=month,
-            today=timezone.localdate(),
-            sort=sort,
-            descending=descending,
-        )
-        return TemplateResponse(
-            request,
-            self.template_name,
-            {
-                "month": month,
-                "rows": [{"row": row, **phase_context(row.phase)} for row in rows],
-                "total": total,
-                "sort": sort,
-                "descending": descending,
-                "zone_links": user_may(user, "returns.see_month"),
-            },
-        )
 
 
 def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth) -> dict[str, Any]:
@@ -278,7 +232,10 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "month": record,
         "row": row,
         "progress": row.progress,
-        "parks": park_rows(record, progress=progress),
+        "parks": [
+            {"park": park, "text": progress_text(park.progress)}
+            for park in park_rows(record, progress=progress)
+        ],
         "filter_form": filter_form,
         "firms": firms,
         "non_responses": non_responses,
