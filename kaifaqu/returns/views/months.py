@@ -19,8 +19,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -38,13 +36,10 @@ from kaifaqu.returns.forms.months import (
     DeadlineForm,
     FirmFilterForm,
     MonthOpenForm,
-    NonResponseForm,
     PublishForm,
-    ReminderForm,
     ReopenForm,
 )
 from kaifaqu.returns.models import (
-    DEFAULT_TREATMENT,
     ReportingMonth,
     Return,
     ReturnStatus,
@@ -69,6 +64,7 @@ from kaifaqu.returns.selectors.months import (
 from kaifaqu.returns.services.month_guard import default_deadline
 from kaifaqu.returns.services.months import reporting_month_open
 from kaifaqu.returns.views.access import chosen_zone, refuse_unless
+from kaifaqu.returns.views.month_chase import ChaseForms
 from kaifaqu.returns.views.progress_text import progress_text
 
 MONTH_REFUSAL = gettext_lazy("The reporting month is the statistics office's work.")
@@ -204,12 +200,15 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
     lines = firm_lines(record, pages["page_obj"].object_list, chosen)
     accounts = reporter_accounts(line.enterprise.pk for line in lines)
     runs = user_may(user, "returns.run_month") and record.is_open
-    # What every firm's row repeats, worked out once: the query string its forms carry on and
-    # the choices of their selects (the rows of a large zone's month rendered them a thousand
-    # times, a third of the page's time).
+    # What every firm's row repeats, rendered once: the query string its forms carry on, the
+    # forms themselves.
     query = request.GET.urlencode()
-    carried = f"?{query}" if query else ""
-    firms = [_firm_row(record, line, accounts, chases=runs, carried=carried) for line in lines]
+    chase_forms = (
+        ChaseForms(request, record, carried=f"?{query}" if query else "", target=BODY_TARGET)
+        if runs
+        else None
+    )
+    firms = [_firm_row(line, accounts, chase_forms) for line in lines]
     non_responses = list(
         record.non_responses.select_related("enterprise", "recorded_by").order_by(
             "enterprise__name"
@@ -240,10 +239,6 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
         "firms": firms,
         "non_responses": non_responses,
         "runs": runs,
-        "channel_options": _options(ReminderForm(), "channel"),
-        "reason_options": _options(NonResponseForm(), "reason"),
-        "treatment_options": _options(NonResponseForm(), "treatment"),
-        "default_treatments": DEFAULT_TREATMENT,
         "corrections": corrections,
         "correction_form": CorrectionForm(),
         "sees_figures": user_may(user, "returns.see_figures"),
@@ -256,39 +251,17 @@ def month_body_context(request: AuthenticatedHttpRequest, record: ReportingMonth
 
 
 def _firm_row(
-    record: ReportingMonth,
-    line: FirmLine,
-    accounts: dict[int, list[str]],
-    *,
-    chases: bool,
-    carried: str,
+    line: FirmLine, accounts: dict[int, list[str]], chase_forms: ChaseForms | None
 ) -> dict[str, Any]:
-    """One firm's row of the month's page; a firm still to chase carries its two forms' URLs."""
-    chase = chases and line.state in TO_CHASE
+    """One firm's row of the month's page; a firm still to chase carries its forms."""
     firm = line.enterprise.pk
     return {
         "line": line,
         "label": STATE_LABELS[line.state],
         "badge": STATE_BADGES[line.state],
         "accounts": accounts.get(firm, []),
-        "chase": chase,
-        "remind_url": (
-            reverse("returns:month-remind", args=[record.pk, firm]) + carried if chase else ""
-        ),
-        "non_response_url": (
-            reverse("returns:month-non-response", args=[record.pk, firm]) + carried if chase else ""
-        ),
+        "chase": (chase_forms.for_firm(firm) if chase_forms and line.state in TO_CHASE else ""),
     }
-
-
-def _options(form: Any, name: str) -> SafeString:
-    """A form field's choices as the <option>s of a select, translated and escaped once for
-    every row that repeats them (a loop per row was a fifth of the page's rendering)."""
-    return format_html_join(
-        "",
-        '<option value="{}">{}</option>',
-        ((str(value), str(label)) for value, label in form.fields[name].choices),
-    )
 
 
 def revision_log(record: ReportingMonth) -> list[dict[str, Any]]:
