@@ -20,7 +20,7 @@ from kaifaqu.indicators.engine import RETURN_FIELDS, RETURNS_SCHEMA, Facts, conf
 from kaifaqu.indicators.models import PriceIndex, ValueAddedRate
 from kaifaqu.returns.models import Return, ReturnStatus
 from kaifaqu.returns.models.ledger import BLOCK
-from kaifaqu.returns.selectors.ledger import block_condition, ledger_periods
+from kaifaqu.returns.selectors.ledger import ledger_exceptions, ledger_periods
 
 # Return fields stored with 4 decimals (万元, 万千瓦时) rather than as counts.
 _SCALED = tuple(name for name in RETURN_FIELDS if name != "employees")
@@ -103,19 +103,6 @@ def _returns_from_table(counted: QuerySet[Return], *, status: bool = False) -> p
     if status:
         return frame.with_columns(pl.col("accepted") == ReturnStatus.ACCEPTED)
     return conform(frame, RETURNS_SCHEMA)
-
-
-def ledger_exceptions(periods: Sequence[date], ids: np.ndarray) -> QuerySet[Return]:
-    """The returns of these months of the blocks of these firms that the ledger does not mirror
-    as counted: not (yet) accepted, or an estimate. Read by their partial index
-    (`stat_return_rollup_exception`, by month and firm) month by month and range of ids: the few
-    of each month, not every return of the firms (SQLite, 12 zones: 700 ms through the firms'
-    own (firm, month) index)."""
-    ranges = block_condition(np.unique(ids // BLOCK).tolist(), enterprise="enterprise_id")
-    returns = Return.objects.filter(
-        ~Q(status=ReturnStatus.ACCEPTED) | Q(is_estimate=True), period__in=list(periods)
-    )
-    return (returns.filter(ranges) if ranges is not None else returns).order_by()
 
 
 def _returns_from_ledger(ids: np.ndarray, years: set[int], through: int | None) -> pl.DataFrame:

@@ -18,6 +18,7 @@ from kaifaqu.returns.models.months import (
 from kaifaqu.returns.models.proxies import ProxyFigure, ProxyKind
 from kaifaqu.returns.models.returns import (
     MONTHLY_FIELDS,
+    NOT_PLAINLY_ACCEPTED,
     Return,
     ReturnQuerySet,
     ReturnSource,
@@ -35,6 +36,7 @@ from kaifaqu.returns.models.review import (
 __all__ = [
     "DEFAULT_TREATMENT",
     "MONTHLY_FIELDS",
+    "NOT_PLAINLY_ACCEPTED",
     "ChangedMonth",
     "ExplanationSource",
     "Gap",

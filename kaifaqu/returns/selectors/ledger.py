@@ -7,7 +7,7 @@ review's baselines): inside `ledger_reuse()` each month's blocks are read once a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kaifaqu.core.frames import binary_cursor
 from kaifaqu.core.lib.periods import Month
 from kaifaqu.returns.models.ledger import BLOCK, LEDGER_FIELDS, NO_VALUE, ReturnLedger, unpack
+from kaifaqu.returns.models.returns import NOT_PLAINLY_ACCEPTED, Return
 
 # Up to this many runs of consecutive blocks are selected as ranges; more, and the whole month is
 # read and the wanted blocks kept.
@@ -285,3 +286,14 @@ def ledger_sums(
         },
         schema=schema,
     )
+
+
+def ledger_exceptions(periods: Sequence[date], ids: np.ndarray) -> QuerySet[Return]:
+    """The returns of these months of the blocks of these firms that the ledger does not mirror
+    as counted: not (yet) accepted, or an estimate. Read by their partial index
+    (`stat_return_rollup_exception`, by month and firm) month by month and range of ids: the few
+    of each month, not every return of the firms (SQLite, 12 zones: 700 ms through the firms'
+    own (firm, month) index)."""
+    ranges = block_condition(np.unique(ids // BLOCK).tolist(), enterprise="enterprise_id")
+    returns = Return.objects.filter(NOT_PLAINLY_ACCEPTED, period__in=list(periods))
+    return (returns.filter(ranges) if ranges is not None else returns).order_by()

@@ -11,8 +11,8 @@ from django.db import connection
 from kaifaqu.conftest import World
 from kaifaqu.core.tests.query_plans import query_plan
 from kaifaqu.enterprises.models import RosterEntry, StatCategory
-from kaifaqu.indicators.facts import ledger_exceptions
 from kaifaqu.returns.models import ReturnStatus
+from kaifaqu.returns.selectors.ledger import ledger_exceptions
 from kaifaqu.returns.selectors.months import not_plainly_accepted_returns
 from kaifaqu.returns.tests.helpers import month, stored_return
 
