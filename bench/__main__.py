@@ -111,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="load: threads per worker")
     parser.add_argument("--port", type=int, default=0, help="load: the server's port (0: any)")
     parser.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="load: build the province and write the plan (personas' sessions and tokens) to "
+        "WORKDIR/load-plan.json, without serving: to time its requests in process",
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         default=WORKDIR,
@@ -225,7 +231,10 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             mix=load.scaled_mix(args.users),
             workdir=workdir,
+            plan_only=args.plan_only,
         )
+        if figures is None:
+            return 0
         print(figures.report())
         # The figures as data too (tests, and comparing runs).
         (workdir / "load-figures.json").write_text(json.dumps(figures.as_dict()))

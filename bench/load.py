@@ -50,6 +50,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -125,6 +126,9 @@ class Figures:
     tracebacks_in_log: int = 0
     status_5xx_in_log: int = 0
     failed_tasks: int = 0
+    # Per background task (its path's last part): how many ran during the loaded run, and their
+    # seconds (sum, longest): whether the slowest requests came with the worker's work.
+    background: dict[str, list[float]] = field(default_factory=dict)
     log: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -162,6 +166,25 @@ class Figures:
     def met(self) -> bool:
         return self.errors == 0 and self.lost == 0 and self.ratio <= TARGET_RATIO
 
+    @staticmethod
+    def _spread(run: dict[str, Any]) -> list[str]:
+        """Whether the loaded run's slowest 5 % came together (the server's own bursts of work)
+        or spread over the run (requests queueing for the CPU alike)."""
+        slow = [at for at, ms in run.get("timeline", []) if ms > run["p95_ms"]]
+        if not slow:
+            return []
+        by_second = Counter(int(at) for at in slow)
+        worst = sorted(by_second.values(), reverse=True)
+        half, seconds = 0, 0
+        while half * 2 < len(slow):
+            half += worst[seconds]
+            seconds += 1
+        return [
+            f"  the slowest 5 % ({len(slow)} requests over {run['p95_ms']:.0f} ms) ended in "
+            f"{len(by_second)} of the run's {run['seconds']:.0f} seconds; half of them in "
+            f"{seconds} seconds"
+        ]
+
     def report(self) -> str:
         u, lo = self.unloaded, self.loaded
         seats = ", ".join(f"{count} {kind}" for kind, count in self.mix.items())
@@ -194,6 +217,12 @@ class Figures:
                 f"{run.get('machine_busy', 0.0) * 100:.0f} % busy"
                 for run in (u, lo)
             ],
+            *self._spread(lo),
+            "  background tasks run while loaded (count, seconds in all, longest): "
+            + "; ".join(
+                f"{name} {int(count)}, {total:.1f} s, {longest:.1f} s"
+                for name, (count, total, longest) in sorted(self.background.items())
+            ),
             "  per request (unloaded p50/p95 → loaded p50/p95, ms; requests loaded):",
         ]
         for name, entry in lo["by_name"].items():
@@ -758,7 +787,8 @@ def run(
     mix: dict[str, int] | None = None,
     workdir: Path,
     echo: Any = print,
-) -> Figures:
+    plan_only: bool = False,
+) -> Figures | None:
     from django.db import connection
     from django.db.models import Count
     from django.utils import timezone
@@ -827,6 +857,11 @@ def run(
     plan = workdir / "load-plan.json"
     plan.write_text(json.dumps(plan_data))
     plan.chmod(0o600)  # sessions and tokens
+    if plan_only:
+        # To time the mix's requests in process (a profiler beside the server would measure
+        # the server's neighbours too): the personas, their sessions and tokens, no server.
+        echo(f"the plan, with the personas' sessions and tokens: {plan}")
+        return None
     log = workdir / f"load-server-{connection.vendor}.log"
     figures = Figures(
         database=connection.vendor,
@@ -851,7 +886,9 @@ def run(
         echo(f"(u) unloaded: one user, no think time, {unloaded_seconds} s …")
         figures.unloaded = _locust(plan, "unloaded", server.pid, dbname)
         echo(f"(l) loaded: {sum(mix.values())} users, 1–3 s think time, {seconds} s …")
+        loaded_from = timezone.now()
         figures.loaded = _locust(plan, "loaded", server.pid, dbname)
+        loaded_until = timezone.now()
         figures.load_average = os.getloadavg()
     finally:
         stop(server)
@@ -877,6 +914,14 @@ def run(
         .filter(pk__in=ReviewDecision.objects.filter(kind="accepted").values("return_record"))
         .count()
     )
+    for path, began, ended in DBTaskResult.objects.filter(
+        started_at__gte=loaded_from, started_at__lt=loaded_until, finished_at__isnull=False
+    ).values_list("task_path", "started_at", "finished_at"):
+        entry = figures.background.setdefault(path.rsplit(".", 1)[-1], [0, 0.0, 0.0])
+        seconds = (ended - began).total_seconds()
+        entry[0] += 1
+        entry[1] += seconds
+        entry[2] = max(entry[2], seconds)
     figures.failed_tasks = DBTaskResult.objects.filter(
         status="FAILED", enqueued_at__gte=started
     ).count()

@@ -1,7 +1,8 @@
 """The platform's day under load: enterprise reporters submitting their month, statisticians
 accepting, the provincial office and the zones' leadership reading pages and the API. locust
 (the dev lock's load tool) as a library, in a process of its own (it patches the standard library
-with gevent, which Django's process must not get).
+with gevent, which Django's process must not get). Its FastHttpUser (geventhttpclient): the load
+client shares the server's two cores, and requests' client took about 2.7 ms of CPU a request.
 
 `python bench/locust_load.py PLAN.json warmup|unloaded|loaded` reads the plan bench/load.py wrote (the
 server's address; per persona its accounts, sessions, tokens and what it asks for) and runs:
@@ -35,7 +36,7 @@ from typing import Any
 
 import gevent
 import gevent.event
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, task
 from locust.env import Environment
 from locust.exception import StopUser
 
@@ -47,6 +48,10 @@ EXHAUSTED = {"count": 0}
 # Every response time by request name, in ms: exact percentiles (locust's own round to 2
 # significant figures above 100 ms).
 TIMES: dict[str, list[float]] = {}
+# (seconds since the run's start when the response ended, ms): whether the slow requests come
+# together (a burst of the server's own work) or spread (requests queueing for the CPU).
+TIMELINE: list[tuple[float, float]] = []
+STARTED = {"at": 0.0}
 # Set when the run's time is up: each user stops after the click it is waiting for (a request
 # cut off would count as a failure of the server).
 STOPPING = gevent.event.Event()
@@ -78,18 +83,24 @@ class Seat:
 def _check(response: Any, expected: tuple[int, ...] = (200,)) -> bool:
     if response.status_code not in expected:
         # Status 0: no answer at all (the connection refused, reset or timed out).
-        detail = response.text[:300] if response.status_code else repr(response.error)[:300]
+        detail = (
+            (response.text or "")[:300]
+            if response.status_code
+            else repr(getattr(response, "error", None))[:300]
+        )
         response.failure(f"{response.status_code}: {detail}")
         return False
     return True
 
 
 def _page(client: Any, name: str, url: str, cookie: str) -> None:
+    # The seat's session only: a reporter's seat signs in as one firm after another, and the
+    # client's cookie jar would send the last one's session beside it.
+    client.cookiejar.clear()
     with client.get(
         url,
         name=name,
-        cookies={"sessionid": cookie},
-        headers=PLAN["headers"],
+        headers={**PLAN["headers"], "Cookie": f"sessionid={cookie}"},
         catch_response=True,
         allow_redirects=False,
     ) as response:
@@ -100,6 +111,7 @@ def _api(client: Any, method: str, name: str, url: str, token: str, **kwargs: An
     """The response's JSON when the status is one expected, else None (a failure recorded)."""
     expected = kwargs.pop("expected", (200,))
     headers = {**PLAN["headers"], "Authorization": f"Token {token}"}
+    client.cookiejar.clear()  # a token's request carries no session
     with client.request(
         method, url, name=name, headers=headers, catch_response=True, **kwargs
     ) as response:
@@ -330,7 +342,7 @@ def _seat(kind: str, rng: random.Random) -> Seat:
     return SEATS[kind](personas[number % len(personas)], rng)
 
 
-class Loaded(HttpUser):
+class Loaded(FastHttpUser):
     """One of the loaded run's seats: a person clicking, 1–3 s between two clicks."""
 
     wait_time = between(*THINK_SECONDS)
@@ -349,7 +361,7 @@ class Loaded(HttpUser):
         self.seat.click(self.client)
 
 
-class Unloaded(HttpUser):
+class Unloaded(FastHttpUser):
     """The same clicks by one user without think time: each click a persona's next one, the
     personas in the proportion of their seats in the loaded run (the same mix of requests)."""
 
@@ -379,6 +391,7 @@ def percentile(times: list[float], share: float) -> float:
 
 def _timed(name: str, response_time: float, **_kwargs: Any) -> None:
     TIMES.setdefault(name, []).append(response_time)
+    TIMELINE.append((time.perf_counter() - STARTED["at"], response_time))
 
 
 def main(path: str, mode: str) -> None:
@@ -388,7 +401,7 @@ def main(path: str, mode: str) -> None:
     if mode == "loaded":
         Loaded.order = [kind for kind, count in PLAN["mix"].items() for _n in range(count)]
         random.Random(5).shuffle(Loaded.order)
-        user_class: type[HttpUser] = Loaded
+        user_class: type[FastHttpUser] = Loaded
         users = len(Loaded.order)
         seconds = PLAN["seconds"]
     else:
@@ -399,7 +412,7 @@ def main(path: str, mode: str) -> None:
     environment = Environment(user_classes=[user_class])
     environment.events.request.add_listener(_timed)
     runner = environment.create_local_runner()
-    started = time.perf_counter()
+    started = STARTED["at"] = time.perf_counter()
     # All seats at once: the load is there from the first second.
     runner.start(users, spawn_rate=users)
     deadline = started + seconds
@@ -450,6 +463,7 @@ def main(path: str, mode: str) -> None:
                 "pool_exhausted_cycles": EXHAUSTED["count"],
                 "client_cpu_s": time.process_time(),
                 "cut_off": cut_off,
+                "timeline": [[round(at, 2), round(ms, 1)] for at, ms in TIMELINE],
             }
         )
     )

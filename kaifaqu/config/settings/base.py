@@ -190,6 +190,10 @@ KFQ_ROLLUP_DELAY_SECONDS = int(os.environ.get("KFQ_ROLLUP_DELAY_SECONDS", "30"))
 # The audit rows a commit wrote are sealed by the background worker this many seconds later, with
 # those of every commit meanwhile (accounts/tasks.py); 0 seals in the request.
 KFQ_AUDIT_SEAL_DELAY_SECONDS = int(os.environ.get("KFQ_AUDIT_SEAL_DELAY_SECONDS", "5"))
+# The share of its time a long background job (the provincial office's tallies) works on the
+# database; the rest it waits between its pieces, so that the requests get the cores
+# (core/lib/pacing.py). 1 never waits.
+KFQ_BACKGROUND_SHARE = float(os.environ.get("KFQ_BACKGROUND_SHARE", "0.5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

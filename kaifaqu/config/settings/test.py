@@ -19,6 +19,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # test_tasks.py tries the delay itself.
 KFQ_ROLLUP_DELAY_SECONDS = 0
 KFQ_AUDIT_SEAL_DELAY_SECONDS = 0
+# Background jobs do not wait between their pieces (core/tests/test_pacing.py tries the waits).
+KFQ_BACKGROUND_SHARE = 1.0
 KFQ_DEMO_ALLOWED = True
 # A fixed key, so seals computed in one test can be checked in another.
 KFQ_AUDIT_KEY = "kaifaqu-tests-only-audit-key"

@@ -124,10 +124,12 @@ def rollup_zones(
     zone_ids: Iterable[int],
     years: Iterable[int] | Mapping[int, int],
     step: Callable[[], None] | None = None,
+    pace: Callable[[], None] | None = None,
 ) -> None:
     """Bring the cells of these zones, and the cells above zones, up to date: `years` maps a year
     to the first month number changed (a plain list of years: each from January). `step` is
-    called after each month written."""
+    called after each month written; `pace` after each piece of work (a year's facts read, a
+    month written): the background worker's `core.lib.pacing.Pacer`."""
     zone_ids = sorted(set(zone_ids))
     firsts = dict(years) if isinstance(years, Mapping) else dict.fromkeys(years, 1)
     zone_of = _zone_of_keys()
@@ -136,6 +138,8 @@ def rollup_zones(
         if not months:
             continue
         facts = load_facts(years=[year], zone_ids=zone_ids, through=months[-1].month)
+        if pace is not None:
+            pace()
         for month in months:
             table = indicator_table(facts, month).filter(
                 pl.col("slice_kind").is_in([kind.value for kind in ZONE_KINDS])
@@ -144,6 +148,8 @@ def rollup_zones(
                 _write_zones_month(month, zone_ids, _rows(table, month, zone_of), zone_of)
             if step is not None:
                 step()
+            if pace is not None:
+                pace()
 
 
 def touched_years(periods: Iterable[date]) -> set[int]:
@@ -198,10 +204,12 @@ def marked_months_total(plan: dict[int, YearPlan]) -> int:
     )
 
 
-def rollup_marked(*, progress: Progress | None = None) -> int:
+def rollup_marked(
+    *, progress: Progress | None = None, pace: Callable[[], None] | None = None
+) -> int:
     """Roll up the zones and years of the marked months (`returns.ChangedMonth`), then remove
     the marks read, unless marked again meanwhile; give the months written. `progress(done,
-    total)` is called as months are written."""
+    total)` is called as months are written; `pace` as `rollup_zones` says."""
     marks = list(ChangedMonth.objects.values_list("pk", "zone_id", "period", "marked_at"))
     if not marks:
         if progress:
@@ -220,7 +228,7 @@ def rollup_marked(*, progress: Progress | None = None) -> int:
             progress(done, total)
 
     for year, entry in sorted(plan.items()):
-        rollup_zones(zone_ids=entry.zone_ids, years={year: entry.first}, step=step)
+        rollup_zones(zone_ids=entry.zone_ids, years={year: entry.first}, step=step, pace=pace)
     # Only the marks as read: a month marked again since has a later marked_at and stays.
     for start in range(0, len(marks), _DELETE_CHUNK):
         handled = Q(pk__in=[])

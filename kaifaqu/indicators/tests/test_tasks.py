@@ -120,6 +120,37 @@ def test_the_worker_brings_the_table_to_what_a_full_rebuild_gives(
     assert (job.done, job.total) == (2, 2) and job.finished_at is not None
 
 
+def test_the_workers_roll_up_waits_between_its_pieces(
+    accepted: None,
+    database_tasks: None,
+    world: World,
+    personas: Personas,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its database queries run at the requests' priority: the background worker's roll-up
+    # waits after each piece (a year's facts read, a month written) as KFQ_BACKGROUND_SHARE
+    # says; `kfq rollup` in a terminal does not (test_kfq_rollup_changed…).
+    settings.KFQ_BACKGROUND_SHARE = 0.25
+    pauses: list[float] = []
+
+    class CountingPacer:
+        def __init__(self, share: float) -> None:
+            assert share == 0.25
+
+        def __call__(self) -> None:
+            pauses.append(share_done())
+
+    def share_done() -> float:
+        return float(province_output(Month(2025, 3)))
+
+    monkeypatch.setattr("kaifaqu.indicators.tasks.Pacer", CountingPacer)
+    return_accept(by=personas.statistician, return_record=resubmitted(world, "150"))
+    run_worker(monkeypatch)
+    # 2025's facts read (nothing written yet), then 1–2月 written, then 1–3月.
+    assert pauses == [19_800_000, 19_800_000, 20_200_000]
+
+
 def test_the_roll_up_waits_its_delay_and_takes_the_acceptances_meanwhile_at_once(
     accepted: None,
     database_tasks: None,
@@ -189,8 +220,8 @@ def test_a_month_marked_again_while_a_roll_up_runs_stays_marked_for_the_next(
     returns_changed([(world.zone_a.pk, date(2025, 2, 1)), (world.zone_b.pk, date(2025, 3, 1))])
     remarked: list[int] = []
 
-    def step_and_remark(*, zone_ids, years, step=None):  # type: ignore[no-untyped-def]
-        rolled(zone_ids=zone_ids, years=years, step=step)
+    def step_and_remark(*, zone_ids, years, step=None, pace=None):  # type: ignore[no-untyped-def]
+        rolled(zone_ids=zone_ids, years=years, step=step, pace=pace)
         if not remarked:
             # Meanwhile a reviewer accepts another February return of zone 甲, with new figures.
             Return.objects.filter(enterprise=world.ent_a2, period=date(2025, 2, 1)).update(

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from kaifaqu.conftest import Personas, World
+from kaifaqu.core.lib.pacing import paced
 from kaifaqu.returns.models import MonthTally
 from kaifaqu.returns.selectors import tallies
 from kaifaqu.returns.selectors.tallies import REGION_TALLY_SECONDS, tallied_progress
@@ -106,3 +107,35 @@ def test_a_request_arriving_while_another_counts_shows_the_tally_as_it_was(
     monkeypatch.setattr(tallies, "month_progress", never)
     # The tally as it was: the acceptance since is not in it yet.
     assert counts(world) == (5, 3, 1)
+
+
+def test_the_worker_counts_a_few_zones_at_a_time_and_waits_between_them(
+    world: World, march: dict[str, Any], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One query of the whole province took a core from the requests for a second: the
+    # recount goes a few zones at a time, waiting after each piece as KFQ_BACKGROUND_SHARE says.
+    settings.KFQ_BACKGROUND_SHARE = 0.5
+    monkeypatch.setattr(tallies, "RECOUNT_ZONES", 1)
+    pieces: list[list[int]] = []
+    waits: list[float] = []
+
+    def watched(items: Any, *, share: float) -> Any:
+        assert share == 0.5
+        for piece in paced(items, share=share, sleep=waits.append):
+            pieces.append(piece)
+            yield piece
+
+    monkeypatch.setattr(tallies, "paced", watched)
+    zones = sorted([world.zone_a.pk, world.zone_b.pk])
+    assert tallies.tallies_recount(MARCH, reversed(zones)) == 2
+    assert pieces == [[zones[0]], [zones[1]]]
+    assert len(waits) == 1  # between the two pieces, none after the last
+    # Both counted and stored: zone A's month with the acceptance made after its tally.
+    assert counts(world) == (5, 3, 2)
+    stamps = MonthTally.objects.filter(period=MARCH, zone_id__in=zones).values_list(
+        "counted_at", flat=True
+    )
+    # Stamped as of the recount's start, all alike: they expire together, and the next
+    # recount is one task again (stamped as each piece ended, the recount split into ever more
+    # tasks under the load benchmark).
+    assert len(stamps) == 2 and len(set(stamps)) == 1
