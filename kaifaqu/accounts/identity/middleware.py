@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,6 +38,31 @@ def _go_to(request: HttpRequest, url: str) -> HttpResponse:
 def _session_user(request: HttpRequest) -> User | None:
     user = getattr(request, "user", None)
     return user if isinstance(user, User) and user.is_authenticated else None
+
+
+class ResolvedUserMiddleware:
+    """`request.user` as the user itself from here on, not behind the lazy proxies that
+    django.contrib.auth and django-otp wrap it in (one inside the other).
+
+    Every attribute of a proxied user is looked up through both proxies' `__getattribute__`
+    and `__getattr__`: a page of the load benchmark read `request.user` some 700 times (the
+    permission table, scopes, templates), 128,000 proxied lookups for 170 requests, about a
+    tenth of a light request's time. The user is read here once, as the middleware after it
+    would read it anyway; a request without a session gets the anonymous user, with no query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: Any = getattr(request, "user", None)
+        while isinstance(user, LazyObject):
+            proxy: Any = user  # (LazyObject's own attributes are not in its stubs)
+            if proxy._wrapped is empty:
+                proxy._setup()
+            user = proxy._wrapped
+        if user is not None:
+            request.user = user
+        return self.get_response(request)
 
 
 class SessionLimitsMiddleware:

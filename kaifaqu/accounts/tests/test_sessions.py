@@ -194,3 +194,20 @@ def test_disabling_an_account_ends_its_sessions_at_once(personas: Personas) -> N
     # Enabled again, the user signs in anew.
     assert user_active_set(personas.statistician, True, by=personas.sysadmin) == 0
     signed_in_client(personas)
+
+
+def test_the_views_get_the_user_itself_not_behind_lazy_proxies(personas: Personas) -> None:
+    # accounts/identity/middleware.py ResolvedUserMiddleware: django.contrib.auth and django-otp
+    # each wrap request.user in a lazy proxy, and every attribute read went through both.
+    client = signed_in_client(personas)
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert type(user) is type(personas.statistician)
+    assert user.pk == personas.statistician.pk
+    # What django-otp's proxy gave it is kept: whether the session passed a second factor.
+    assert user.is_verified() is False  # type: ignore[attr-defined]
+    # Without a session: the anonymous user, read without a query.
+    anonymous = Client().get(reverse("accounts:login"))
+    assert anonymous.wsgi_request.user.is_anonymous
+    assert type(anonymous.wsgi_request.user).__name__ == "AnonymousUser"

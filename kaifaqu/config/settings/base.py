@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # Whether the session passed the second factor; a session that lacks the one its user needs
     # is ended (accounts/mfa/middleware.py).
     "django_otp.middleware.OTPMiddleware",
+    # The user itself rather than behind the two lazy proxies above (accounts/identity).
+    "kaifaqu.accounts.identity.middleware.ResolvedUserMiddleware",
     "kaifaqu.accounts.mfa.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: an idle or too old session ends with a message on the
