@@ -45,10 +45,10 @@ class ResolvedUserMiddleware:
     django.contrib.auth and django-otp wrap it in (one inside the other).
 
     Every attribute of a proxied user is looked up through both proxies' `__getattribute__`
-    and `__getattr__`: a page of the load benchmark read `request.user` some 700 times (the
-    permission table, scopes, templates), 128,000 proxied lookups for 170 requests, about a
-    tenth of a light request's time. The user is read here once, as the middleware after it
-    would read it anyway; a request without a session gets the anonymous user, with no query."""
+    and `__getattr__` (the permission table, scopes, templates): 128,000 proxied lookups for
+    170 requests of the load benchmark's mix, some 750 a request. The user is read here once,
+    as the middleware after it would read it anyway; a request without a session gets the
+    anonymous user, with no query."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
