@@ -62,3 +62,10 @@ def test_a_pacer_waits_for_the_work_since_it_was_made_or_last_called() -> None:
     time.now += 0.1  # the second, timed from the end of the first wait
     pace()
     assert time.waits == pytest.approx([0.3, 0.1])
+
+
+def test_a_piece_that_took_no_time_asks_for_no_wait() -> None:
+    time = FakeTime()
+    pace = Pacer(0.5, clock=time.clock, sleep=time.sleep)
+    pace()
+    assert time.waits == []
