@@ -132,19 +132,17 @@ def test_the_workers_roll_up_waits_between_its_pieces(
     # waits after each piece (a year's facts read, a month written) as KFQ_BACKGROUND_SHARE
     # says; `kfq rollup` in a terminal does not (test_kfq_rollup_changed…).
     settings.KFQ_BACKGROUND_SHARE = 0.25
-    pauses: list[float] = []
+    # The province's 1–3月 output at each pause: what the roll-up had written by then.
+    pauses: list[int] = []
 
-    class CountingPacer:
+    class RecordingPacer:
         def __init__(self, share: float) -> None:
             assert share == 0.25
 
         def __call__(self) -> None:
-            pauses.append(share_done())
+            pauses.append(province_output(Month(2025, 3)))
 
-    def share_done() -> float:
-        return float(province_output(Month(2025, 3)))
-
-    monkeypatch.setattr("kaifaqu.indicators.tasks.Pacer", CountingPacer)
+    monkeypatch.setattr("kaifaqu.indicators.tasks.Pacer", RecordingPacer)
     return_accept(by=personas.statistician, return_record=resubmitted(world, "150"))
     run_worker(monkeypatch)
     # 2025's facts read (nothing written yet), then 1–2月 written, then 1–3月.
