@@ -481,7 +481,7 @@ def _snapshot(month: Any) -> Any:
 
     from kaifaqu.core.frames import queryset_frame
     from kaifaqu.indicators.models import IndicatorCell
-    from kaifaqu.indicators.services.rollups import CELL_COLUMNS
+    from kaifaqu.indicators.services.month_table import CELL_COLUMNS
 
     return queryset_frame(
         IndicatorCell.objects.filter(month=month.first_day),

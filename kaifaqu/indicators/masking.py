@@ -32,6 +32,8 @@ them (see slices.py), so their cross table with zones needs no protection here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import polars as pl
 
 from kaifaqu.indicators.disclosure import DEFAULT_RULE, DisclosureRule, suppress
@@ -67,6 +69,8 @@ DECISION_SCHEMA = pl.Schema(
     }
 )
 _KEY = ["slice_kind", "slice_key", "indicator"]
+# The stored park and zone-division cells of these zones (the columns of `cells`).
+PartsOf = Callable[[Sequence[int]], pl.DataFrame]
 
 
 def month_suppression(
@@ -75,6 +79,7 @@ def month_suppression(
     zone_regions: dict[int, str],
     rule: DisclosureRule = DEFAULT_RULE,
     known: pl.DataFrame | None = None,
+    parts_of: PartsOf | None = None,
 ) -> pl.DataFrame:
     """One row per geography and zone-level cell of one month (DECISION_SCHEMA): whether it
     is suppressed.
@@ -86,15 +91,19 @@ def month_suppression(
     decisions (DECISION_SCHEMA and zone_id) of the zone-level cells of the zones that did not
     change. Their breakdowns are then decided again only where their zone's status moves or
     where it is hidden (see `_zones_to_decide`); the result is the same as without `known`.
+    `parts_of`: with `known`, when `cells` leaves out the parks and zone-divisions of the zones
+    in `known`, reads them for the zones whose breakdowns are decided again (each zone once).
+    The decisions of the other zones' parts are then not in the result: they stand as stored.
 
     Frames throughout (no dictionary of a month's 40,000 cells): a zone's publication decides
     its whole month, a hundred times at a province's month end.
     """
     # (zone key, indicator) hidden by a zone's breakdown
     forced = pl.DataFrame(schema={"slice_key": pl.Utf8, "indicator": pl.Utf8})
+    read = _PartsRead(cells, known, parts_of)
     while True:
         geography = _decide(_geography(_forcing(cells, forced), zone_regions), rule, ("indicator",))
-        parts = _zone_parts_decided(cells, geography, rule, known)
+        parts = _zone_parts_decided(read, geography, rule, known)
         statuses = (
             pl.concat([geography, parts])
             .group_by(_KEY, maintain_order=True)
@@ -113,19 +122,42 @@ def month_suppression(
         forced = pl.concat([forced, newly]).unique()
 
 
+class _PartsRead:
+    """The cells of given zones, their parts read through `parts_of` once per zone where
+    `cells` leaves them out (the zones of `known`)."""
+
+    def __init__(
+        self, cells: pl.DataFrame, known: pl.DataFrame | None, parts_of: PartsOf | None
+    ) -> None:
+        self.cells = cells
+        self.parts_of = parts_of
+        self.stored = set() if known is None else set(known["zone_id"].drop_nulls().to_list())
+        self.read: set[int] = set()
+
+    def of_zones(self, zones: Sequence[int]) -> pl.DataFrame:
+        if self.parts_of is not None:
+            wanted = sorted(set(zones) & self.stored - self.read)
+            if wanted:
+                parts = self.parts_of(wanted).select(self.cells.columns)
+                self.cells = pl.concat([self.cells, parts.cast(self.cells.schema)])
+                self.read.update(wanted)
+        return self.cells.filter(pl.col("zone_id").is_in(zones))
+
+
 def _zone_parts_decided(
-    cells: pl.DataFrame,
+    read: _PartsRead,
     geography: pl.DataFrame,
     rule: DisclosureRule,
     known: pl.DataFrame | None,
 ) -> pl.DataFrame:
     """The decisions of every zone's breakdowns given the geography's zone statuses: decided
     here for the zones `_zones_to_decide` names, the stored ones kept for the others."""
+    cells = read.cells
     if known is None:
         return _decide(_all_zone_parts(cells, geography), rule, ("indicator", "breakdown"))
     zones = _zones_to_decide(cells, geography, known)
     decided = _decide(
-        _all_zone_parts(cells.filter(pl.col("zone_id").is_in(zones)), geography),
+        _all_zone_parts(read.of_zones(zones), geography),
         rule,
         ("indicator", "breakdown"),
     )

@@ -3,6 +3,7 @@ indicator; ratios and growth on top of it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -114,8 +115,9 @@ def _long(cells: pl.DataFrame, codes: tuple[str, ...], month: Month) -> pl.DataF
     return pl.concat(frames).sort(kind_order, "slice_key", code_order)
 
 
-def indicator_table(facts: Facts, month: Month) -> pl.DataFrame:
-    """Every computed indicator for every slice of the province in `month` (see the module doc).
+def indicator_table(facts: Facts, month: Month, kinds: Sequence[str] = SLICE_KINDS) -> pl.DataFrame:
+    """Every computed indicator for every slice of the province in `month` (see the module doc),
+    or for the slices of these kinds only (a zone's roll-up: its own slices).
 
     Columns (TABLE_SCHEMA): slice_kind, slice_key (province "14", city "1406", zone/park id,
     section "C", division "30", zone_division "<zone id>:30", category "industry", zone_category
@@ -139,6 +141,7 @@ def indicator_table(facts: Facts, month: Month) -> pl.DataFrame:
             [
                 _cells(by_category if kind in _CATEGORY_KINDS else wide, kind, codes)
                 for kind in SLICE_KINDS
+                if kind in kinds
             ]
         )
     )

@@ -151,3 +151,78 @@ def test_the_random_provinces_hide_zones_and_move_complements() -> None:
         ).height
     assert hidden_zones > 10
     assert moved > 0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_other_zones_parts_read_on_demand_give_the_full_decision(seed: int) -> None:
+    """A zone's publication does not read back the other zones' parks and divisions: they are
+    read (`parts_of`) only for the zones whose breakdowns are decided again. Every decision
+    given is the full decision's; a part left out is an unchanged zone's, and its stored
+    decision is the full one."""
+    rng = random.Random(seed)
+    zones = {zone_id: _zone_rows(rng, zone_id, small=rng.random() < 0.4) for zone_id in CITIES}
+    stored = _province(zones).join(_decided(_province(zones)), on=KEY)
+    changed = rng.choice(list(CITIES))
+    zones[changed] = _zone_rows(rng, changed, small=rng.random() < 0.5)
+    after = _province(zones)
+    is_part = pl.col("slice_kind").is_in(["park", "zone_division"])
+    unchanged_zone = pl.col("zone_id").is_not_null() & (pl.col("zone_id") != changed)
+    asked: list[int] = []
+
+    def parts_of(zone_ids: list[int]) -> pl.DataFrame:
+        assert not set(zone_ids) & set(asked)  # each zone read once
+        asked.extend(zone_ids)
+        return after.filter(is_part & pl.col("zone_id").is_in(zone_ids))
+
+    known = stored.filter(unchanged_zone & ~is_part).select(*KEY, "zone_id", "suppressed")
+    given = month_suppression(
+        after.filter(~(is_part & unchanged_zone)),
+        zone_regions=CITIES,
+        known=known,
+        parts_of=parts_of,
+    )
+    full = _decided(after)
+    assert given.join(full, on=KEY, how="anti").is_empty()
+    assert (
+        given.join(full, on=KEY)
+        .filter(pl.col("suppressed") != pl.col("suppressed_right"))
+        .is_empty()
+    )
+    left_out = full.join(given, on=KEY, how="anti")
+    kept = left_out.join(stored.select(*KEY, "zone_id", pl.col("suppressed").alias("was")), on=KEY)
+    assert kept.height == left_out.height
+    assert kept.filter(pl.col("zone_id") == changed).is_empty()
+    assert (kept["suppressed"] == kept["was"]).all()
+    assert changed not in asked
+
+
+def test_the_parts_read_on_demand_are_few() -> None:
+    """Across the seeds, publications read the parts of some other zones (the hidden ones, those
+    whose status moved) and not of the others: the check above covers both paths."""
+    reads = []
+    is_part = pl.col("slice_kind").is_in(["park", "zone_division"])
+    for seed in range(40):
+        rng = random.Random(seed)
+        zones = {zone_id: _zone_rows(rng, zone_id, small=rng.random() < 0.4) for zone_id in CITIES}
+        stored = _province(zones).join(_decided(_province(zones)), on=KEY)
+        changed = rng.choice(list(CITIES))
+        zones[changed] = _zone_rows(rng, changed, small=rng.random() < 0.5)
+        after = _province(zones)
+        unchanged_zone = pl.col("zone_id").is_not_null() & (pl.col("zone_id") != changed)
+        asked: list[int] = []
+
+        def parts_of(
+            zone_ids: list[int], after: pl.DataFrame = after, asked: list[int] = asked
+        ) -> pl.DataFrame:
+            asked.extend(zone_ids)
+            return after.filter(is_part & pl.col("zone_id").is_in(zone_ids))
+
+        month_suppression(
+            after.filter(~(is_part & unchanged_zone)),
+            zone_regions=CITIES,
+            known=stored.filter(unchanged_zone & ~is_part).select(*KEY, "zone_id", "suppressed"),
+            parts_of=parts_of,
+        )
+        reads.append(len(asked))
+    assert 0 < sum(reads) < 40 * (len(CITIES) - 1)
+    assert min(reads) < len(CITIES) - 1

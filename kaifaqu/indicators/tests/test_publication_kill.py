@@ -69,7 +69,7 @@ from django.db.models import Count
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from kaifaqu.indicators.models import IndicatorCell, Publication
-from kaifaqu.indicators.services.rollups import CELL_COLUMNS
+from kaifaqu.indicators.services.month_table import CELL_COLUMNS
 from kaifaqu.returns.models import ChangedMonth, MonthTally
 
 cells = IndicatorCell.objects.filter(month="2024-12-01").order_by(
@@ -159,7 +159,7 @@ def test_a_publication_killed_in_its_roll_up_leaves_the_month_as_it_was(
     process = paused(
         platform.env,
         flag,
-        "kaifaqu.indicators.services.rollups:_store_decisions",
+        "kaifaqu.indicators.services.month_table:_store_decisions",
         *platform.publish(zone_id),
         log=log,
     )

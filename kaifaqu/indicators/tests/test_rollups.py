@@ -17,8 +17,8 @@ from kaifaqu.indicators.engine import indicator_table
 from kaifaqu.indicators.facts import load_facts
 from kaifaqu.indicators.models import IndicatorCell
 from kaifaqu.indicators.services.inputs import price_index_create
+from kaifaqu.indicators.services.month_table import CELL_COLUMNS
 from kaifaqu.indicators.services.rollups import (
-    CELL_COLUMNS,
     cells_of,
     rollup_after_change,
     rollup_disclosure,

@@ -15,13 +15,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_value
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.accounts.models import User
 from kaifaqu.core.permissions import ensure_may
-from kaifaqu.core.services import model_create, model_update
+from kaifaqu.core.services import model_update
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.geo.models import Zone
 from kaifaqu.returns.estimates import EMPLOYEES, TREND_FIELDS
@@ -98,6 +104,7 @@ def estimates_create(
             code="not_estimable",
         )
     written: list[Return] = []
+    new: list[Return] = []
     for row in result.estimates.iter_rows(named=True):
         enterprise = enterprises[row["enterprise_id"]]
         data: dict[str, Any] = {
@@ -111,14 +118,49 @@ def estimates_create(
         }
         existing = stored.get(enterprise.pk)
         if existing is None:
-            record = model_create(
-                model=Return, data={"enterprise": enterprise, "period": month, **data}, by=by
+            record = Return(enterprise=enterprise, period=month, **data)
+            # The firm has no row of the month (read under lock above) and is the zone's (read in
+            # scope above): no query per row for uniqueness or the firm; the figures are checked
+            # as a save would check them.
+            record.full_clean(
+                exclude=["enterprise"], validate_unique=False, validate_constraints=False
             )
+            new.append(record)
         else:
             # Findings of a draft or a sent-back return were about figures no longer there.
             existing.findings.all().delete()
-            record = model_update(instance=existing, fields=_WRITTEN, data=data, by=by)[0]
-        written.append(record)
+            written.append(model_update(instance=existing, fields=_WRITTEN, data=data, by=by)[0])
+    written += _created_in_bulk(new, by=by)
     ledger_update((record.enterprise_id, month) for record in written)
     returns_changed([(zone.pk, month)])
     return written
+
+
+def _created_in_bulk(records: list[Return], *, by: User) -> list[Return]:
+    """Insert the new estimates at once, each with the audit entry its save would have written
+    (a zone's close estimates its twenty firms in two queries, not a hundred)."""
+    if not records:
+        return []
+    created = Return.objects.bulk_create(records)
+    content_type = ContentType.objects.get_for_model(Return)
+    now = timezone.now()
+    request: dict[str, Any] = auditlog_value.get(None) or {}
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(record.pk),
+                object_id=record.pk,
+                object_repr=str(record),
+                action=LogEntry.Action.CREATE,
+                changes=model_instance_diff(None, record) or {},
+                changes_text="",
+                actor=by,
+                cid=get_cid(),
+                timestamp=now,
+                remote_addr=request.get("remote_addr"),
+            )
+            for record in created
+        ]
+    )
+    return created

@@ -3,11 +3,16 @@ import; who may estimate; what estimates are not (the firm's history, a return r
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pytest
+from auditlog.context import set_extra_data
+from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kaifaqu.conftest import Personas, World
 from kaifaqu.core.hooks import on_returns_changed
@@ -83,6 +88,43 @@ def test_it_writes_an_accepted_estimate_flagged_and_audited(
     assert entry.actor == personas.statistician
     # The month is marked for the indicators to follow.
     assert ChangedMonth.objects.filter(zone=world.zone_a, period=MARCH).exists()
+
+
+def test_the_audit_entry_is_the_one_a_save_writes(
+    personas: Personas, world: World, division_30: None
+) -> None:
+    """The estimates are inserted in bulk: each still gets the entry auditlog's signal would
+    have written (a creation, every field from nothing, the office's user as actor)."""
+    with set_extra_data(context_data={"remote_addr": "10.1.2.3"}):
+        record = estimate(personas, world)
+    entry = LogEntry.objects.get_for_object(record).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert (entry.actor, entry.remote_addr) == (personas.statistician, "10.1.2.3")
+    assert entry.changes_dict["is_estimate"] == ["None", "True"]
+    assert entry.changes_dict["gross_output"] == ["None", "90.0000"]
+    saved = model_instance_diff(None, Return.objects.get(pk=record.pk)) or {}
+    assert entry.changes_dict == {name: list(change) for name, change in saved.items()}
+
+
+def test_many_estimates_cost_the_queries_of_one(
+    personas: Personas, world: World, django_assert_num_queries: Any
+) -> None:
+    """A zone's close estimates all its silent firms at once: the queries do not grow with them."""
+    firms = [firm(world.zone_a, 700 + n) for n in range(5)]
+    for enterprise in firms:
+        stored_return(enterprise, LAST_MARCH, status=ACCEPTED, gross_output="100")
+
+    def queries(ids: list[int]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            estimates_create(
+                by=personas.statistician, zone=world.zone_a, period=MARCH, enterprise_ids=ids
+            )
+        return len(captured)
+
+    one = queries([firms[0].pk])
+    Return.objects.filter(is_estimate=True).delete()
+    assert queries([enterprise.pk for enterprise in firms]) == one
+    assert Return.objects.filter(period=MARCH, is_estimate=True).count() == 5
 
 
 def test_the_ledger_leaves_estimates_out(
