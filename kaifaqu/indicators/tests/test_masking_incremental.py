@@ -7,6 +7,7 @@ dominant firms, and complements move between zones."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 import polars as pl
 import pytest
@@ -169,7 +170,7 @@ def test_the_other_zones_parts_read_on_demand_give_the_full_decision(seed: int) 
     unchanged_zone = pl.col("zone_id").is_not_null() & (pl.col("zone_id") != changed)
     asked: list[int] = []
 
-    def parts_of(zone_ids: list[int]) -> pl.DataFrame:
+    def parts_of(zone_ids: Sequence[int]) -> pl.DataFrame:
         assert not set(zone_ids) & set(asked)  # each zone read once
         asked.extend(zone_ids)
         return after.filter(is_part & pl.col("zone_id").is_in(zone_ids))
@@ -212,7 +213,7 @@ def test_the_parts_read_on_demand_are_few() -> None:
         asked: list[int] = []
 
         def parts_of(
-            zone_ids: list[int], after: pl.DataFrame = after, asked: list[int] = asked
+            zone_ids: Sequence[int], after: pl.DataFrame = after, asked: list[int] = asked
         ) -> pl.DataFrame:
             asked.extend(zone_ids)
             return after.filter(is_part & pl.col("zone_id").is_in(zone_ids))
