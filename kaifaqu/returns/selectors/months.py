@@ -22,8 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -214,10 +215,10 @@ def month_progress(zone_ids: Sequence[int], month: Month) -> dict[int, ZoneProgr
     return progress
 
 
-@dataclass(frozen=True)
-class FirmStatus:
+class FirmStatus(NamedTuple):
     """A firm of the month as the roster and its return say: its state, its return (if any)
-    and its park. Plain values: a zone of thousands of firms builds no model object."""
+    and its park. Plain values: a zone of thousands of firms builds no model object (and a
+    named tuple, a third of a frozen dataclass's cost to make: 3,244 of them a page view)."""
 
     enterprise_id: int
     park_id: int | None
@@ -259,24 +260,29 @@ def month_firm_states(zone_id: int, month: Month) -> list[FirmStatus]:
         .order_by()
         .values_list("enterprise_id", flat=True)
     )
+    # The roster's rows as the driver gives them: Django's per-row iteration of 3,244 tuples
+    # cost as much as reading them.
+    sql, params = firms.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     seen: set[int] = set()
     found: list[FirmStatus] = []
-    accepted = (ReturnStatus.ACCEPTED.value, False)
-    for enterprise_id, park_id, return_id in firms:
+    accepted = _STATES[ReturnStatus.ACCEPTED.value, False, False]
+    for enterprise_id, park_id, return_id in rows:
         if enterprise_id in seen:
             continue
         seen.add(enterprise_id)
-        status, estimated = (
-            (None, None) if return_id is None else not_plainly_accepted.get(enterprise_id, accepted)
-        )
-        found.append(
-            FirmStatus(
-                enterprise_id=enterprise_id,
-                park_id=park_id,
-                state=_STATES[status, estimated, enterprise_id in not_reported],
-                return_id=return_id,
-            )
-        )
+        if return_id is None:
+            state = _STATES[None, None, enterprise_id in not_reported]
+        elif enterprise_id in not_plainly_accepted:
+            status, estimated = not_plainly_accepted[enterprise_id]
+            state = _STATES[status, estimated, enterprise_id in not_reported]
+        elif enterprise_id in not_reported:
+            state = _STATES[ReturnStatus.ACCEPTED.value, False, True]
+        else:
+            state = accepted
+        found.append(FirmStatus(enterprise_id, park_id, state, return_id))
     return found
 
 
