@@ -7,6 +7,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from django.db.models import Q
 
 from kaifaqu.cli import main
 from kaifaqu.conftest import Personas, World
@@ -129,6 +130,23 @@ def test_disclosure_is_decided_with_the_roll_up_and_follows_a_late_correction(
     # Deciding again changes nothing either.
     assert rollup_disclosure(months=[march]) == 1
     assert disclosure(march) == incremental
+
+
+def test_deciding_a_month_again_restores_every_decision_and_touches_no_other_month(
+    accepted: None, world: World
+) -> None:
+    """`rollup_disclosure` writes the decisions that moved, both ways, in the month asked for
+    only: every stored decision of March flipped is put back; February's, flipped too, stay."""
+    rollup_rebuild()
+    march, february = Month(2025, 3), Month(2025, 2)
+    decided = {month: disclosure(month) for month in (march, february)}
+    assert set(decided[march].values()) == {True, False}
+    IndicatorCell.objects.filter(month__in=[march.first_day, february.first_day]).update(
+        suppressed=~Q(suppressed=True)
+    )
+    assert rollup_disclosure(months=[march]) == 1
+    assert disclosure(march) == decided[march]
+    assert disclosure(february) == {key: not hidden for key, hidden in decided[february].items()}
 
 
 def test_a_correction_of_last_year_moves_this_years_base(accepted: None, world: World) -> None:
