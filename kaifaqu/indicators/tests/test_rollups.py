@@ -149,6 +149,27 @@ def test_deciding_a_month_again_restores_every_decision_and_touches_no_other_mon
     assert disclosure(february) == {key: not hidden for key, hidden in decided[february].items()}
 
 
+def test_a_zones_roll_up_decides_a_hidden_zones_breakdowns_again_from_their_stored_cells(
+    accepted: None, world: World
+) -> None:
+    """Zone 甲's roll-up reads zone 乙's parks and divisions back (乙 is hidden: a hidden zone's
+    breakdowns are always decided again) and writes their decisions where they moved: one of
+    them shown by mistake is hidden again, as the rebuild decides."""
+    rollup_rebuild()
+    march = Month(2025, 3)
+    decided = disclosure(march)
+    assert decided[("zone", str(world.zone_b.pk), "gross_output")]
+    hidden_parts = IndicatorCell.objects.filter(
+        month=march.first_day,
+        zone=world.zone_b,
+        slice_kind__in=["park", "zone_division"],
+        suppressed=True,
+    )
+    assert hidden_parts.update(suppressed=False) > 0
+    rollup_zones(zone_ids=[world.zone_a.pk], years={2025: 3})
+    assert disclosure(march) == decided
+
+
 def test_a_correction_of_last_year_moves_this_years_base(accepted: None, world: World) -> None:
     rollup_rebuild()
     Return.objects.filter(enterprise=world.ent_b, period=date(2024, 3, 1)).update(
