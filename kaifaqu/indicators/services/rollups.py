@@ -20,7 +20,9 @@
 
 Each path also decides the month's disclosure control (`indicators/masking.py`) and stores it with
 the cells (`suppressed`): complementary suppression can move anywhere in a province when one zone
-changes, so the whole month is decided again. `rollup_disclosure(months)` does that alone.
+changes, so the whole month is decided again — from the other zones' stored decisions, their
+breakdowns read back only where they can move (month_table.py). `rollup_disclosure(months)`
+decides months again from their stored cells alone.
 """
 
 from __future__ import annotations
