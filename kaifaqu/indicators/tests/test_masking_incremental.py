@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import polars as pl
 import pytest
@@ -154,35 +155,56 @@ def test_the_random_provinces_hide_zones_and_move_complements() -> None:
     assert moved > 0
 
 
+_IS_PART = pl.col("slice_kind").is_in(["park", "zone_division"])
+
+
+@dataclass
+class OnDemand:
+    """One zone's publication decided as `write_zones_month` decides it: the other zones' own
+    cells and stored decisions given, their parts read through `parts_of` (the zones asked kept
+    in `asked`, in order)."""
+
+    stored: pl.DataFrame  # the cells before the change, with their decisions
+    after: pl.DataFrame  # the cells after it
+    changed: int
+    given: pl.DataFrame = field(init=False)
+    asked: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        unchanged_zone = pl.col("zone_id").is_not_null() & (pl.col("zone_id") != self.changed)
+        known = self.stored.filter(unchanged_zone & ~_IS_PART)
+        self.given = month_suppression(
+            self.after.filter(~(_IS_PART & unchanged_zone)),
+            zone_regions=CITIES,
+            known=known.select(*KEY, "zone_id", "suppressed"),
+            parts_of=self.parts_of,
+        )
+
+    def parts_of(self, zone_ids: Sequence[int]) -> pl.DataFrame:
+        assert not set(zone_ids) & set(self.asked)  # each zone read once
+        self.asked.extend(zone_ids)
+        return self.after.filter(_IS_PART & pl.col("zone_id").is_in(zone_ids))
+
+
+def _published_on_demand(seed: int) -> OnDemand:
+    """A random province, then one of its zones changed and published."""
+    rng = random.Random(seed)
+    zones = {zone_id: _zone_rows(rng, zone_id, small=rng.random() < 0.4) for zone_id in CITIES}
+    stored = _province(zones).join(_decided(_province(zones)), on=KEY)
+    changed = rng.choice(list(CITIES))
+    zones[changed] = _zone_rows(rng, changed, small=rng.random() < 0.5)
+    return OnDemand(stored=stored, after=_province(zones), changed=changed)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_the_other_zones_parts_read_on_demand_give_the_full_decision(seed: int) -> None:
     """A zone's publication does not read back the other zones' parks and divisions: they are
     read (`parts_of`) only for the zones whose breakdowns are decided again. Every decision
     given is the full decision's; a part left out is an unchanged zone's, and its stored
     decision is the full one."""
-    rng = random.Random(seed)
-    zones = {zone_id: _zone_rows(rng, zone_id, small=rng.random() < 0.4) for zone_id in CITIES}
-    stored = _province(zones).join(_decided(_province(zones)), on=KEY)
-    changed = rng.choice(list(CITIES))
-    zones[changed] = _zone_rows(rng, changed, small=rng.random() < 0.5)
-    after = _province(zones)
-    is_part = pl.col("slice_kind").is_in(["park", "zone_division"])
-    unchanged_zone = pl.col("zone_id").is_not_null() & (pl.col("zone_id") != changed)
-    asked: list[int] = []
-
-    def parts_of(zone_ids: Sequence[int]) -> pl.DataFrame:
-        assert not set(zone_ids) & set(asked)  # each zone read once
-        asked.extend(zone_ids)
-        return after.filter(is_part & pl.col("zone_id").is_in(zone_ids))
-
-    known = stored.filter(unchanged_zone & ~is_part).select(*KEY, "zone_id", "suppressed")
-    given = month_suppression(
-        after.filter(~(is_part & unchanged_zone)),
-        zone_regions=CITIES,
-        known=known,
-        parts_of=parts_of,
-    )
-    full = _decided(after)
+    published = _published_on_demand(seed)
+    given, stored, changed = published.given, published.stored, published.changed
+    full = _decided(published.after)
     assert given.join(full, on=KEY, how="anti").is_empty()
     assert (
         given.join(full, on=KEY)
@@ -194,36 +216,12 @@ def test_the_other_zones_parts_read_on_demand_give_the_full_decision(seed: int) 
     assert kept.height == left_out.height
     assert kept.filter(pl.col("zone_id") == changed).is_empty()
     assert (kept["suppressed"] == kept["was"]).all()
-    assert changed not in asked
+    assert changed not in published.asked
 
 
 def test_the_parts_read_on_demand_are_few() -> None:
     """Across the seeds, publications read the parts of some other zones (the hidden ones, those
     whose status moved) and not of the others: the check above covers both paths."""
-    reads = []
-    is_part = pl.col("slice_kind").is_in(["park", "zone_division"])
-    for seed in range(40):
-        rng = random.Random(seed)
-        zones = {zone_id: _zone_rows(rng, zone_id, small=rng.random() < 0.4) for zone_id in CITIES}
-        stored = _province(zones).join(_decided(_province(zones)), on=KEY)
-        changed = rng.choice(list(CITIES))
-        zones[changed] = _zone_rows(rng, changed, small=rng.random() < 0.5)
-        after = _province(zones)
-        unchanged_zone = pl.col("zone_id").is_not_null() & (pl.col("zone_id") != changed)
-        asked: list[int] = []
-
-        def parts_of(
-            zone_ids: Sequence[int], after: pl.DataFrame = after, asked: list[int] = asked
-        ) -> pl.DataFrame:
-            asked.extend(zone_ids)
-            return after.filter(is_part & pl.col("zone_id").is_in(zone_ids))
-
-        month_suppression(
-            after.filter(~(is_part & unchanged_zone)),
-            zone_regions=CITIES,
-            known=stored.filter(unchanged_zone & ~is_part).select(*KEY, "zone_id", "suppressed"),
-            parts_of=parts_of,
-        )
-        reads.append(len(asked))
+    reads = [len(_published_on_demand(seed).asked) for seed in range(40)]
     assert 0 < sum(reads) < 40 * (len(CITIES) - 1)
     assert min(reads) < len(CITIES) - 1
